@@ -1,0 +1,1 @@
+export { AicError, causeChain, isAicError } from './aic-error.ts';
