@@ -1,0 +1,2 @@
+// Filled in by its owner; see docs/ARCHITECTURE.md.
+export {};
