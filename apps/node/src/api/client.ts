@@ -1,0 +1,100 @@
+import { AicError } from '@aic/core';
+import { errorBodyToAicError } from './errors.ts';
+import { apiRoutes, type RouteDef, type RouteName, type RouteRequest, type RouteResponse } from './routes.ts';
+import { apiErrorSchema } from './schemas.ts';
+
+/** The node API as typed functions, one per route; built from the same route table as the server. */
+export type ApiClient = {
+  [N in RouteName]: (request?: Partial<RouteRequest<N>>) => Promise<RouteResponse<N>>;
+} & { readonly baseUrl: string };
+
+export interface ApiClientOptions {
+  timeoutMs?: number;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Creates a typed client for a node's HTTP API. Request bodies are validated before sending and responses are
+ * parsed with the server's own schemas; failures throw AicError with the server's code (or API_UNREACHABLE,
+ * API_BAD_RESPONSE).
+ *
+ * @example
+ * const api = createApiClient('http://127.0.0.1:7545');
+ * const { peerId } = await api.status();
+ */
+export function createApiClient(baseUrl: string, options: ApiClientOptions = {}): ApiClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const client: Record<string, unknown> = { baseUrl: base };
+  for (const [name, route] of Object.entries(apiRoutes) as Array<[RouteName, RouteDef]>) {
+    client[name] = (request: { body?: unknown; query?: unknown } = {}) => callRoute(base, route, request, options);
+  }
+  return client as ApiClient;
+}
+
+async function callRoute(
+  base: string,
+  route: RouteDef,
+  request: { body?: unknown; query?: unknown },
+  options: ApiClientOptions,
+): Promise<unknown> {
+  const body = route.body === undefined ? undefined : validateOutgoing(route, route.body, request.body ?? {});
+  const url = new URL(base + route.path);
+  if (route.query !== undefined && request.query !== undefined) {
+    const query = validateOutgoing(route, route.query, request.query) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  const response = await send(url, route, body, options);
+  const json = await readJson(response, url);
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    if (parsed.success) throw errorBodyToAicError(response.status, parsed.data);
+    throw new AicError('API_BAD_RESPONSE', `HTTP ${response.status} from ${url.pathname}`, {
+      details: { status: response.status },
+    });
+  }
+  const parsed = route.response.safeParse(json);
+  if (!parsed.success) {
+    throw new AicError('API_BAD_RESPONSE', `response of ${route.method} ${route.path} does not match its schema`, {
+      details: { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
+    });
+  }
+  return parsed.data;
+}
+
+function validateOutgoing(route: RouteDef, schema: NonNullable<RouteDef['body']>, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first === undefined ? '' : `${first.path.join('.') || '(root)'}: ${first.message}`;
+  throw new AicError('API_INVALID_REQUEST', `invalid request for ${route.method} ${route.path}: ${where}`, {
+    details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+  });
+}
+
+async function send(url: URL, route: RouteDef, body: unknown, options: ApiClientOptions): Promise<Response> {
+  const fetchImpl = options.fetch ?? fetch;
+  try {
+    return await fetchImpl(url, {
+      method: route.method,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+  } catch (cause) {
+    throw new AicError('API_UNREACHABLE', `cannot reach the node at ${url.origin}`, {
+      cause,
+      details: { url: url.origin },
+    });
+  }
+}
+
+async function readJson(response: Response, url: URL): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (cause) {
+    throw new AicError('API_BAD_RESPONSE', `non-JSON answer from ${url.pathname}`, {
+      cause,
+      details: { status: response.status },
+    });
+  }
+}

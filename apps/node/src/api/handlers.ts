@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { NodeMetrics } from '../metrics.ts';
+import type { NodeNetwork } from '../network-port.ts';
+import type { ItemBook } from '../services/item-book.ts';
+import type { PeerBook } from '../services/peer-book.ts';
+import type { ApiHandlers } from './routes.ts';
+import type { JobAnnouncement, Offer } from './schemas.ts';
+
+export interface ApiHandlerComponents {
+  network: NodeNetwork;
+  offers: ItemBook<Offer>;
+  jobs: ItemBook<JobAnnouncement>;
+  peers: PeerBook;
+  metrics: NodeMetrics;
+  logger: Logger;
+  startedAtMs: number;
+  now: () => number;
+  version: string;
+  role: string | undefined;
+}
+
+/** The API's behaviour, one function per route; input already validated by the server. */
+export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
+  return {
+    status: async () => ({
+      peerId: c.network.peerId,
+      address: c.network.address,
+      multiaddrs: c.network.multiaddrs(),
+      uptimeSeconds: (c.now() - c.startedAtMs) / 1000,
+      startedAt: new Date(c.startedAtMs).toISOString(),
+      connectedPeers: c.network.getPeers().filter((p) => p.connected).length,
+      version: c.version,
+      ...(c.role === undefined ? {} : { role: c.role }),
+    }),
+    peers: async () => ({ peers: c.peers.describe(c.network) }),
+    listOffers: async ({ query }) => ({ offers: c.offers.list(query.source) }),
+    publishOffer: async ({ body }) => {
+      const offer = await c.network.publishOffer({ ...body, offerId: body.offerId ?? randomBytes(8).toString('hex') });
+      await c.offers.addOwn(offer);
+      c.metrics.offersPublishedTotal.inc();
+      c.logger.info({ offerId: offer.offerId, expiresAtMs: offer.expiresAtMs }, 'offer published');
+      return offer;
+    },
+    announceJob: async ({ body }) => {
+      const job = await c.network.announceJob(body);
+      await c.jobs.addOwn(job);
+      c.metrics.jobAnnouncementsPublishedTotal.inc();
+      c.logger.info({ jobId: job.jobId, task: job.task }, 'job announced');
+      return job;
+    },
+    listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
+  };
+}

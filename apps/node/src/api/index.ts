@@ -1,0 +1,4 @@
+/** The node's HTTP API definition, shared by the server, the typed client, the CLI and the web client. */
+export { type ApiClient, type ApiClientOptions, createApiClient } from './client.ts';
+export * from './routes.ts';
+export * from './schemas.ts';

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import {
+  jobAnnouncementInputSchema,
+  jobAnnouncementListSchema,
+  jobAnnouncementSchema,
+  offerInputSchema,
+  offerListQuerySchema,
+  offerListSchema,
+  offerSchema,
+  peersSchema,
+  statusSchema,
+} from './schemas.ts';
+
+/** One HTTP endpoint: method, path, schemas. The server registers these; the client calls them. */
+export interface RouteDef {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  successStatus: 200 | 201;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response: z.ZodType;
+}
+
+/** Every endpoint of the node API (v1). */
+export const apiRoutes = {
+  status: {
+    method: 'GET',
+    path: '/v1/status',
+    summary: 'Identity, listen addresses and uptime of this node',
+    successStatus: 200,
+    response: statusSchema,
+  },
+  peers: {
+    method: 'GET',
+    path: '/v1/peers',
+    summary: 'Known peers with estimated RTT and score',
+    successStatus: 200,
+    response: peersSchema,
+  },
+  listOffers: {
+    method: 'GET',
+    path: '/v1/offers',
+    summary: 'Offers received from peers and/or published by this node (unexpired)',
+    successStatus: 200,
+    query: offerListQuerySchema,
+    response: offerListSchema,
+  },
+  publishOffer: {
+    method: 'POST',
+    path: '/v1/offers',
+    summary: 'Publish a provider offer to the network',
+    successStatus: 201,
+    body: offerInputSchema,
+    response: offerSchema,
+  },
+  announceJob: {
+    method: 'POST',
+    path: '/v1/jobs/announce',
+    summary: 'Announce a job to providers',
+    successStatus: 201,
+    body: jobAnnouncementInputSchema,
+    response: jobAnnouncementSchema,
+  },
+  listJobAnnouncements: {
+    method: 'GET',
+    path: '/v1/jobs/announcements',
+    summary: 'Job announcements received from peers and made by this node (unexpired)',
+    successStatus: 200,
+    response: jobAnnouncementListSchema,
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type ApiRoutes = typeof apiRoutes;
+export type RouteName = keyof ApiRoutes;
+
+type Field<R, K extends string, Side extends 'in' | 'out'> =
+  R extends Record<K, infer S extends z.ZodType> ? (Side extends 'in' ? z.input<S> : z.output<S>) : undefined;
+
+/** What the client sends for a route: body and/or query (schema input types). */
+export type RouteRequest<N extends RouteName> = {
+  body: Field<ApiRoutes[N], 'body', 'in'>;
+  query: Field<ApiRoutes[N], 'query', 'in'>;
+};
+/** What a server handler receives: parsed body and query (schema output types, defaults applied). */
+export type RouteInput<N extends RouteName> = {
+  body: Field<ApiRoutes[N], 'body', 'out'>;
+  query: Field<ApiRoutes[N], 'query', 'out'>;
+};
+export type RouteResponse<N extends RouteName> = z.output<ApiRoutes[N]['response']>;
+
+/** The server side of the API: one function per route. */
+export type ApiHandlers = { [N in RouteName]: (input: RouteInput<N>) => Promise<RouteResponse<N>> };

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+// Shared by the HTTP server (validation, serialization, OpenAPI) and the typed client (CLI, SDK), so they cannot drift.
+
+/** An unsigned integer amount in wei, as a decimal string (JSON has no bigint). */
+export const weiStringSchema = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'a decimal integer amount in wei');
+const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x-prefixed 20-byte address');
+
+/** Body of every non-2xx answer. */
+export const apiErrorSchema = z.object({
+  code: z.string().describe('stable error code, e.g. API_INVALID_REQUEST'),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+export const statusSchema = z.object({
+  peerId: z.string(),
+  address: addressSchema,
+  multiaddrs: z.array(z.string()),
+  uptimeSeconds: z.number().nonnegative(),
+  startedAt: z.string().describe('ISO 8601'),
+  connectedPeers: z.number().int().nonnegative(),
+  role: z.string().optional(),
+  version: z.string(),
+});
+export type NodeStatus = z.infer<typeof statusSchema>;
+
+export const peerSchema = z.object({
+  peerId: z.string(),
+  multiaddrs: z.array(z.string()),
+  connected: z.boolean(),
+  rttMs: z.number().nonnegative().nullable().describe('estimated round-trip time (Vivaldi), null if unknown'),
+  score: z.number(),
+});
+export const peersSchema = z.object({ peers: z.array(peerSchema) });
+export type PeerInfo = z.infer<typeof peerSchema>;
+
+// Offer and job bodies mirror @aic/network's wire payloads (provider-offer.ts, job-announcement.ts) in their JSON
+// form: amounts are decimal strings here and bigints on the wire side; the node converts in network-adapter.ts.
+
+const safeUint = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const assetId = z.string().min(1).max(128);
+const backendSchema = z.enum(['cpu', 'wasm', 'webgpu', 'tensorflow']);
+
+export const hardwareSchema = z.strictObject({
+  gpus: z.array(z.strictObject({ model: z.string().max(128), memoryBytes: safeUint })).max(64),
+  cpuCores: z.number().int().min(0).max(4096),
+  memoryBytes: safeUint,
+  backends: z.array(backendSchema).min(1).max(4),
+});
+
+/** What a provider publishes (POST /v1/offers). `offerId` defaults to a fresh random id. */
+export const offerInputSchema = z.strictObject({
+  offerId: z.string().min(1).max(64).optional(),
+  capacity: z.strictObject({
+    gpus: z.number().int().min(0).max(64),
+    concurrentJobs: z.number().int().min(1).max(1024),
+  }),
+  hardware: hardwareSchema,
+  priceWeiPerHour: weiStringSchema,
+  cachedDatasetIds: z.array(assetId).max(256).default([]),
+  ttlSeconds: z.number().int().min(1).max(86_400).default(3600),
+});
+export type OfferInput = z.input<typeof offerInputSchema>;
+
+/** An offer as seen on the network: the signed body plus its signer and times. */
+export const offerSchema = offerInputSchema.extend({
+  offerId: z.string(),
+  provider: addressSchema.describe('address of the signer (its PeerId and address share one key)'),
+  issuedAtMs: z.number().int(),
+  expiresAtMs: z.number().int(),
+});
+export type Offer = z.infer<typeof offerSchema>;
+
+export const offerListQuerySchema = z.strictObject({
+  source: z.enum(['received', 'own', 'all']).default('all'),
+});
+export const offerListSchema = z.object({ offers: z.array(offerSchema) });
+
+/** A requester's job announcement (POST /v1/jobs/announce). */
+export const jobAnnouncementInputSchema = z.strictObject({
+  jobId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x + 64 hex digits (the on-chain job id)'),
+  task: z.string().max(128),
+  modelId: assetId,
+  datasetIds: z.array(assetId).max(64).default([]),
+  requirements: z.strictObject({
+    minGpus: z.number().int().min(0).max(64),
+    minGpuMemoryBytes: safeUint,
+    backend: backendSchema,
+  }),
+  maxPriceWeiPerHour: weiStringSchema,
+  deadlineMs: safeUint.describe('unix ms after which the job should not start'),
+});
+export type JobAnnouncementInput = z.input<typeof jobAnnouncementInputSchema>;
+
+export const jobAnnouncementSchema = jobAnnouncementInputSchema.extend({
+  requester: addressSchema,
+  issuedAtMs: z.number().int(),
+});
+export type JobAnnouncement = z.infer<typeof jobAnnouncementSchema>;
+export const jobAnnouncementListSchema = z.object({ announcements: z.array(jobAnnouncementSchema) });

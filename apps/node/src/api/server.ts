@@ -1,0 +1,106 @@
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { NodeMetrics } from '../metrics.ts';
+import { errorToResponse } from './errors.ts';
+import { type ApiHandlers, apiRoutes, type RouteDef } from './routes.ts';
+import { apiErrorSchema } from './schemas.ts';
+
+export interface ApiServerInit {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  version: string;
+  /** Largest accepted request body; offers and announcements are small. */
+  bodyLimitBytes?: number;
+}
+
+export interface ApiServerComponents {
+  handlers: ApiHandlers;
+  metrics: NodeMetrics;
+  logger: Logger;
+}
+
+export interface ApiServer {
+  /** Listens and returns the base URL, e.g. http://127.0.0.1:41234 */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  /** For in-process tests (fastify inject). */
+  readonly fastify: FastifyInstance;
+}
+
+/**
+ * The node's HTTP API: every route of {@link apiRoutes} with zod validation and serialization, the OpenAPI document
+ * at /openapi.json generated from the same schemas, Prometheus metrics at /metrics, typed error bodies.
+ */
+export async function createApiServer(init: ApiServerInit, components: ApiServerComponents): Promise<ApiServer> {
+  const { logger, metrics } = components;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger, // Per-request lines would be noise at info; the onResponse hook counts requests in metrics instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: init.bodyLimitBytes ?? 64 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'AIC node API', version: init.version } },
+    transform: jsonSchemaTransform,
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorToResponse(error);
+    const log = status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
+    log({ err: error, route: request.routeOptions.url, code: body.code }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ code: 'API_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url}`, details: {} }),
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequestsTotal.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpRequestDurationSeconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+  for (const [name, route] of Object.entries(apiRoutes) as Array<[keyof ApiHandlers, RouteDef]>) {
+    registerRoute(app, name, route, components.handlers);
+  }
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  return {
+    fastify: app,
+    async start() {
+      await app.listen({ host: init.host, port: init.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : init.port;
+      return `http://${init.host}:${port}`;
+    },
+    async stop() {
+      await app.close();
+    },
+  };
+}
+
+function registerRoute(app: FastifyInstance, name: keyof ApiHandlers, route: RouteDef, handlers: ApiHandlers): void {
+  const handler = handlers[name] as (input: { body: unknown; query: unknown }) => Promise<unknown>;
+  app.route({
+    method: route.method,
+    url: route.path,
+    schema: {
+      summary: route.summary,
+      operationId: name,
+      ...(route.body === undefined ? {} : { body: route.body }),
+      ...(route.query === undefined ? {} : { querystring: route.query }),
+      response: { [route.successStatus]: route.response, '4xx': apiErrorSchema, '5xx': apiErrorSchema },
+    },
+    handler: async (request, reply) => {
+      const result = await handler({ body: request.body, query: request.query });
+      return reply.status(route.successStatus).send(result);
+    },
+  });
+}

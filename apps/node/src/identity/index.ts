@@ -1,0 +1,2 @@
+export * from './keystore-files.ts';
+export * from './password.ts';

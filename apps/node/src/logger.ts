@@ -1,0 +1,28 @@
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Log level policy (README "Logs"): `info` is for operators (start, stop, peers joining, offers published),
+ * `debug` for developers (each message handled), payloads only at `debug`/`trace`, never keys or passwords.
+ */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Root logger of a node process: JSON lines on the given stream (stdout by default). */
+export function createRootLogger(
+  opts: { level?: LogLevel; name?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
+  const options: LoggerOptions = {
+    level: opts.level ?? 'info',
+    base: { name: opts.name ?? 'aic-node' },
+    // Belt and braces: even if a caller logs a whole config object, these never reach the output.
+    redact: { paths: ['password', '*.password', 'privateKey', '*.privateKey'], censor: '[redacted]' },
+  };
+  return opts.destination === undefined ? pino(options) : pino(options, opts.destination);
+}
+
+/** A child logger for one module, e.g. `moduleLogger(root, 'api')`. */
+export function moduleLogger(root: Logger, module: string): Logger {
+  return root.child({ module });
+}

@@ -1,0 +1,242 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AicError } from '@aic/core';
+import type { Logger } from 'pino';
+import { createApiHandlers } from './api/handlers.ts';
+import type { JobAnnouncement, Offer } from './api/schemas.ts';
+import { type ApiServer, createApiServer } from './api/server.ts';
+import { moduleLogger } from './logger.ts';
+import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import type { NetworkFactory, NodeNetwork } from './network-port.ts';
+import { type ItemBook, loadItemBook } from './services/item-book.ts';
+import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
+import { readJsonFile, writeFileAtomic } from './state/atomic-file.ts';
+import { identityFileSchema, jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
+import { NODE_VERSION } from './version.ts';
+
+export interface AicNodeInit {
+  /** Node state lives in `<dataDir>/node/` (README "Data directory"). */
+  dataDir: string;
+  /** libp2p listen multiaddrs, e.g. ['/ip4/127.0.0.1/tcp/0']. */
+  listen: string[];
+  /** libp2p multiaddrs (with /p2p/<id>) to join through. */
+  bootstrap: string[];
+  apiHost: string;
+  /** 0 picks a free port. */
+  apiPort: number;
+  /** A label shown in status (devnet roles: requester, gpu-provider, data-owner). */
+  role?: string;
+  /** Chain JSON-RPC URL and deployment file, for the ledger client (not used yet). */
+  rpcUrl?: string;
+  deploymentFile?: string;
+  /** How often own unexpired offers are gossiped again so peers that joined later learn them. */
+  republishIntervalMs?: number;
+}
+
+export interface AicNodeComponents {
+  /** The member's 32-byte secp256k1 key (from its keystore): its PeerId and its chain address. */
+  privateKey: Uint8Array;
+  logger: Logger;
+  createNetwork: NetworkFactory;
+  metrics?: NodeMetrics;
+  now?: () => number;
+}
+
+export interface AicNode {
+  /** Starts everything; aborting `signal` stops the node. Resolves once the API listens. */
+  start(signal?: AbortSignal): Promise<void>;
+  /** Stops the API, the network and flushes state. Idempotent. */
+  stop(): Promise<void>;
+  readonly apiUrl: string;
+  readonly peerId: string;
+  readonly address: string;
+  multiaddrs(): string[];
+  /** Settles once the node has stopped (after stop() or an abort). */
+  readonly stopped: Promise<void>;
+}
+
+interface Running {
+  network: NodeNetwork;
+  api: ApiServer;
+  apiUrl: string;
+  books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
+  timers: NodeJS.Timeout[];
+}
+
+/**
+ * The composition root of an AIC node: builds the network, the state books and the HTTP API from one init and one
+ * set of components, and runs them under one lifecycle (Lodestar beacon-node/src/node/nodejs.ts).
+ *
+ * @example
+ * const node = createAicNode(init, { privateKey, logger, createNetwork: createAicNetworkAdapter });
+ * await node.start(controller.signal);
+ */
+export function createAicNode(init: AicNodeInit, components: AicNodeComponents): AicNode {
+  const now = components.now ?? Date.now;
+  const metrics = components.metrics ?? createNodeMetrics();
+  const log = moduleLogger(components.logger, 'node');
+  let running: Running | undefined;
+  let stopping: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
+
+  const requireRunning = (): Running => {
+    if (running === undefined) throw new AicError('NODE_NOT_STARTED', 'node is not started');
+    return running;
+  };
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const r = running;
+      if (r === undefined) return;
+      log.info('stopping');
+      for (const timer of r.timers) clearInterval(timer);
+      await r.api.stop();
+      await r.network.stop();
+      await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush()]);
+      log.info('stopped');
+    })().finally(markStopped);
+    return stopping;
+  };
+
+  return {
+    async start(signal) {
+      if (signal?.aborted) throw new AicError('NODE_ABORTED', 'start aborted before it began');
+      running = await startNode(init, { ...components, metrics, now, log });
+      signal?.addEventListener('abort', () => void stop(), { once: true });
+    },
+    stop,
+    get apiUrl() {
+      return requireRunning().apiUrl;
+    },
+    get peerId() {
+      return requireRunning().network.peerId;
+    },
+    get address() {
+      return requireRunning().network.address;
+    },
+    multiaddrs: () => requireRunning().network.multiaddrs(),
+    stopped,
+  };
+}
+
+async function startNode(
+  init: AicNodeInit,
+  c: AicNodeComponents & { metrics: NodeMetrics; now: () => number; log: Logger },
+): Promise<Running> {
+  const stateDir = join(init.dataDir, 'node');
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const stateComponents = { logger: moduleLogger(c.logger, 'state'), metrics: c.metrics, now: c.now };
+  const books = {
+    offers: await loadItemBook(
+      { path: join(stateDir, 'offers.json'), schema: offersFileSchema },
+      { ...stateComponents, policy: offerPolicy },
+    ),
+    jobs: await loadItemBook(
+      { path: join(stateDir, 'jobs.json'), schema: jobsFileSchema },
+      { ...stateComponents, policy: jobPolicy },
+    ),
+    peers: await loadPeerBook(join(stateDir, 'peers.json'), stateComponents),
+  };
+  const network = await c.createNetwork(
+    { privateKey: c.privateKey, listen: init.listen, bootstrap: init.bootstrap },
+    { logger: moduleLogger(c.logger, 'network') },
+  );
+  await checkIdentityFile(join(stateDir, 'identity.json'), network, c.now);
+  wireNetworkEvents(network, books, c);
+  await network.start();
+  redialKnownPeers(network, books.peers, c.log);
+  const handlers = createApiHandlers({
+    network,
+    ...books,
+    metrics: c.metrics,
+    logger: moduleLogger(c.logger, 'api'),
+    startedAtMs: c.now(),
+    now: c.now,
+    version: NODE_VERSION,
+    role: init.role,
+  });
+  const api = await createApiServer(
+    { host: init.apiHost, port: init.apiPort, version: NODE_VERSION },
+    { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },
+  );
+  const apiUrl = await api.start();
+  const timers = [startRepublishing(network, books.offers, init.republishIntervalMs ?? 30_000, c)];
+  c.log.info(
+    { peerId: network.peerId, address: network.address, apiUrl, multiaddrs: network.multiaddrs() },
+    'node started',
+  );
+  return { network, api, apiUrl, books, timers };
+}
+
+/** The data dir belongs to one identity: refuse to mix another key's state with it. */
+async function checkIdentityFile(path: string, network: NodeNetwork, now: () => number): Promise<void> {
+  const existing = await readJsonFile(path, identityFileSchema);
+  if (existing === undefined) {
+    const file = { address: network.address, peerId: network.peerId, createdAt: new Date(now()).toISOString() };
+    await writeFileAtomic(path, JSON.stringify(file, null, 2));
+    return;
+  }
+  if (existing.address.toLowerCase() !== network.address.toLowerCase()) {
+    throw new AicError('NODE_IDENTITY_MISMATCH', 'this data directory belongs to another account', {
+      details: { dataDirAddress: existing.address, keyAddress: network.address },
+    });
+  }
+}
+
+function wireNetworkEvents(
+  network: NodeNetwork,
+  books: Running['books'],
+  c: { metrics: NodeMetrics; log: Logger },
+): void {
+  const persistFailed = (err: unknown) => c.log.error({ err }, 'could not persist received item');
+  network.onOffer((offer) => {
+    c.metrics.offersReceivedTotal.inc();
+    c.log.debug({ offerId: offer.offerId, provider: offer.provider }, 'offer received');
+    books.offers.addReceived(offer).catch(persistFailed);
+  });
+  network.onJobAnnouncement((job) => {
+    c.metrics.jobAnnouncementsReceivedTotal.inc();
+    c.log.debug({ jobId: job.jobId, requester: job.requester }, 'job announcement received');
+    books.jobs.addReceived(job).catch(persistFailed);
+  });
+  network.onPeerConnected((peer) => {
+    c.metrics.peersConnected.set(network.getPeers().filter((p) => p.connected).length);
+    c.log.info({ peerId: peer.peerId }, 'peer connected');
+    books.peers.remember({ peerId: peer.peerId, multiaddrs: peer.multiaddrs }).catch(persistFailed);
+  });
+}
+
+function redialKnownPeers(network: NodeNetwork, peers: PeerBook, log: Logger): void {
+  for (const peer of peers.known()) {
+    for (const addr of peer.multiaddrs) {
+      const full = addr.includes('/p2p/') ? addr : `${addr}/p2p/${peer.peerId}`;
+      network.dial(full).catch((err: unknown) => log.debug({ err, peerId: peer.peerId }, 'known peer not reachable'));
+    }
+  }
+}
+
+/** Own offers are gossiped again with their remaining TTL, so peers that joined since also learn them. */
+function startRepublishing(
+  network: NodeNetwork,
+  offers: ItemBook<Offer>,
+  intervalMs: number,
+  c: { now: () => number; log: Logger },
+): NodeJS.Timeout {
+  const republish = async () => {
+    for (const offer of offers.ownUnexpired()) {
+      const ttlSeconds = Math.floor((offer.expiresAtMs - c.now()) / 1000);
+      if (ttlSeconds < 1) continue;
+      const { provider: _p, issuedAtMs: _i, expiresAtMs: _e, ...body } = offer;
+      await network.publishOffer({ ...body, ttlSeconds });
+    }
+  };
+  const timer = setInterval(() => {
+    republish().catch((err: unknown) => c.log.debug({ err }, 'republish failed'));
+  }, intervalMs);
+  timer.unref();
+  void republish().catch((err: unknown) => c.log.debug({ err }, 'republish failed'));
+  return timer;
+}

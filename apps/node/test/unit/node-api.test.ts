@@ -1,0 +1,164 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAicError } from '@aic/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../src/api/client.ts';
+import { createRootLogger } from '../../src/logger.ts';
+import { type AicNode, createAicNode } from '../../src/node.ts';
+import { sampleJob, sampleOffer } from '../helpers/fixtures.ts';
+import { createMemoryHub } from '../helpers/memory-network.ts';
+
+const logger = createRootLogger({ level: 'silent' });
+const keyOf = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 7));
+
+describe('node HTTP API (in-memory network)', () => {
+  let dir: string;
+  let hub: ReturnType<typeof createMemoryHub>;
+  const nodes: AicNode[] = [];
+
+  const startNode = async (n: number, dataDir = join(dir, `n${n}`)) => {
+    const node = createAicNode(
+      { dataDir, listen: [], bootstrap: [], apiHost: '127.0.0.1', apiPort: 0 },
+      { privateKey: keyOf(n), logger, createNetwork: hub.factory },
+    );
+    await node.start();
+    nodes.push(node);
+    return { node, api: createApiClient(node.apiUrl) };
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aic-node-'));
+    hub = createMemoryHub();
+  });
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.stop()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports identity and peers', async () => {
+    const a = await startNode(1);
+    const b = await startNode(2);
+    const status = await a.api.status();
+    expect(status.peerId).toBe(a.node.peerId);
+    expect(status.address).toBe(a.node.address);
+    expect(status.connectedPeers).toBe(1);
+    const { peers } = await a.api.peers();
+    expect(peers.map((p) => p.peerId)).toEqual([b.node.peerId]);
+    expect(peers[0]?.rttMs).toBe(1);
+  });
+
+  it('publishes an offer that peers list as received', async () => {
+    const a = await startNode(1);
+    const b = await startNode(2);
+    const published = await a.api.publishOffer({ body: sampleOffer() });
+    expect(published.provider).toBe(a.node.address);
+    expect(published.expiresAtMs - published.issuedAtMs).toBe(600_000);
+    const received = await b.api.listOffers({ query: { source: 'received' } });
+    expect(received.offers.map((o) => o.offerId)).toEqual([published.offerId]);
+    expect((await a.api.listOffers({ query: { source: 'own' } })).offers).toHaveLength(1);
+    expect((await a.api.listOffers({ query: { source: 'received' } })).offers).toHaveLength(0);
+  });
+
+  it('announces jobs to peers', async () => {
+    const a = await startNode(1);
+    const b = await startNode(2);
+    const job = await a.api.announceJob({ body: sampleJob() });
+    expect(job.requester).toBe(a.node.address);
+    const { announcements } = await b.api.listJobAnnouncements();
+    expect(announcements.map((j) => j.jobId)).toEqual([job.jobId]);
+  });
+
+  it('answers a bad body with 400 and a typed error, and keeps serving', async () => {
+    const { node } = await startNode(1);
+    const bad = await fetch(`${node.apiUrl}/v1/offers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sampleOffer(), priceWeiPerHour: '-5' }),
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { code: string; message: string; details: { issues: unknown[] } };
+    expect(body.code).toBe('API_INVALID_REQUEST');
+    expect(body.message).toContain('priceWeiPerHour');
+    expect(body.details.issues.length).toBeGreaterThan(0);
+
+    const malformed = await fetch(`${node.apiUrl}/v1/offers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"capacity":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { code: string }).code).toBe('API_INVALID_REQUEST');
+
+    const unknownField = await fetch(`${node.apiUrl}/v1/offers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sampleOffer(), sneaky: true }),
+    });
+    expect(unknownField.status).toBe(400);
+
+    const missing = await fetch(`${node.apiUrl}/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe('API_ROUTE_NOT_FOUND');
+
+    expect((await createApiClient(node.apiUrl).status()).peerId).toBe(node.peerId);
+  });
+
+  it('serves an OpenAPI document generated from the route schemas', async () => {
+    const { node } = await startNode(1);
+    const doc = (await (await fetch(`${node.apiUrl}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown; operationId?: string }>>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/v1/jobs/announce', '/v1/jobs/announcements', '/v1/offers', '/v1/peers', '/v1/status'].sort(),
+    );
+    expect(doc.paths['/v1/offers']?.post?.requestBody).toBeDefined();
+    expect(doc.paths['/v1/offers']?.post?.operationId).toBe('publishOffer');
+  });
+
+  it('exports Prometheus metrics with units in their names', async () => {
+    const { node, api } = await startNode(1);
+    await api.publishOffer({ body: sampleOffer() });
+    const text = await (await fetch(`${node.apiUrl}/metrics`)).text();
+    expect(text).toMatch(/^aic_offers_published_total 1$/m);
+    expect(text).toMatch(/aic_http_requests_total\{method="POST",route="\/v1\/offers",status="201"\} 1/);
+    expect(text).toContain('aic_state_write_duration_seconds_bucket');
+  });
+
+  it('keeps its own and received offers across a restart', async () => {
+    const a = await startNode(1);
+    const b = await startNode(2);
+    const own = await a.api.publishOffer({ body: sampleOffer() });
+    const theirs = await b.api.publishOffer({ body: sampleOffer({ offerId: 'b-offer' }) });
+    await a.node.stop();
+    const again = await startNode(1, join(dir, 'n1'));
+    const all = (await again.api.listOffers()).offers.map((o) => o.offerId).sort();
+    expect(all).toEqual([own.offerId, theirs.offerId].sort());
+    expect((await again.api.status()).peerId).toBe(a.node.peerId);
+  });
+
+  it('refuses a data directory that belongs to another key', async () => {
+    const a = await startNode(1);
+    await a.node.stop();
+    const error = await startNode(3, join(dir, 'n1')).catch((e: unknown) => e);
+    expect(isAicError(error, 'NODE_IDENTITY_MISMATCH')).toBe(true);
+  });
+
+  it('stops when its abort signal fires', async () => {
+    const node = createAicNode(
+      { dataDir: join(dir, 'sig'), listen: [], bootstrap: [], apiHost: '127.0.0.1', apiPort: 0 },
+      { privateKey: keyOf(9), logger, createNetwork: hub.factory },
+    );
+    const controller = new AbortController();
+    await node.start(controller.signal);
+    const url = node.apiUrl;
+    controller.abort();
+    await node.stopped;
+    const error = await createApiClient(url, { timeoutMs: 2000 })
+      .status()
+      .catch((e: unknown) => e);
+    expect(isAicError(error, 'API_UNREACHABLE')).toBe(true);
+  });
+});
