@@ -1,0 +1,17 @@
+import { type JobAnnouncement, jobAnnouncementSpec } from '../wire/messages/job-announcement.ts';
+import { type ProviderOffer, providerOfferSpec } from '../wire/messages/provider-offer.ts';
+import { type ResultNotice, resultNoticeSpec } from '../wire/messages/result-notice.ts';
+
+/**
+ * Gossip topics. A topic's name is the envelope `type` of the one message kind it carries, so a message signed
+ * for one topic cannot be replayed on another.
+ */
+export const GOSSIP_TOPICS = {
+  offers: providerOfferSpec.type,
+  jobAnnouncements: jobAnnouncementSpec.type,
+  resultNotices: resultNoticeSpec.type,
+} as const;
+
+export type GossipTopic = (typeof GOSSIP_TOPICS)[keyof typeof GOSSIP_TOPICS];
+
+export type { JobAnnouncement, ProviderOffer, ResultNotice };

@@ -1,0 +1,52 @@
+/**
+ * @aic/network — the Skeleton's peer-to-peer layer (DESIGN.md §3): one secp256k1 identity, libp2p transport,
+ * signed CBOR wire messages validated by zod, gossip topics, typed request/response protocols, peer scoring and
+ * Vivaldi network coordinates. See packages/network/README.md for limits, topics and protocol ids.
+ */
+export {
+  DEFAULT_VIVALDI_CONFIG,
+  estimateRttMs as estimateCoordinateRttMs,
+  isValidCoordinate,
+  originCoordinate,
+  updateCoordinate,
+  type VivaldiConfig,
+  type VivaldiCoordinate,
+} from './coordinates/vivaldi.ts';
+export { NetworkError, type NetworkErrorCode } from './errors.ts';
+export type { AicNetworkEvents, PeerEventDetail, PenaltyEventDetail } from './events.ts';
+export { GOSSIP_TOPICS, type GossipTopic } from './gossip/topics.ts';
+export {
+  addressFromPeerId,
+  addressFromPrivateKey,
+  addressFromPublicKey,
+  libp2pPrivateKeyFromRaw,
+  peerIdFromPrivateKey,
+  type RawPrivateKey,
+} from './identity.ts';
+export { STREAM_LIMITS, WIRE_LIMITS } from './limits.ts';
+export { type NetworkLogger, silentLogger } from './logger.ts';
+export {
+  AicNetwork,
+  type AicNetworkComponents,
+  type AicNetworkInit,
+  createAicNetwork,
+  type NetworkPeer,
+  type PeerScore,
+} from './network.ts';
+export {
+  defineProtocol,
+  type ProtocolDefinition,
+  type ProtocolInit,
+  type RequestOf,
+  type ResponseOf,
+  type RpcResult,
+} from './rpc/protocol.ts';
+export * from './rpc/protocols/index.ts';
+export type { RequestContext, RequestHandler } from './rpc/rpc-service.ts';
+export { OFFENCE_PENALTY, type Offence } from './scoring/offences.ts';
+export type { AppPeerScore, PeerScoreBookInit } from './scoring/peer-score-book.ts';
+export type { MessageSpec, VerifiedMessage } from './wire/message-spec.ts';
+export type { JobAnnouncement, JobAnnouncementEventDetail } from './wire/messages/job-announcement.ts';
+export type { OfferEventDetail, ProviderOffer } from './wire/messages/provider-offer.ts';
+export type { ResultNotice, ResultNoticeEventDetail } from './wire/messages/result-notice.ts';
+export type { ReplayGuardInit } from './wire/replay-guard.ts';

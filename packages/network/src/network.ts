@@ -1,0 +1,424 @@
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import { TypedEventEmitter } from 'main-event';
+import type { Address } from 'viem';
+import { CoordinateService } from './coordinates/coordinate-service.ts';
+import type { VivaldiCoordinate } from './coordinates/vivaldi.ts';
+import { BootstrapDialer } from './discovery/bootstrap-dialer.ts';
+import { PeerExchange } from './discovery/peer-exchange.ts';
+import { NetworkError } from './errors.ts';
+import type { AicNetworkEvents, PeerEventDetail } from './events.ts';
+import { GossipRouter } from './gossip/gossip-router.ts';
+import { AIC_GOSSIP_SCORE_THRESHOLDS, aicGossipScoreParams } from './gossip/score-params.ts';
+import { GOSSIP_TOPICS } from './gossip/topics.ts';
+import { addressFromPeerId, libp2pPrivateKeyFromRaw, type RawPrivateKey } from './identity.ts';
+import { WIRE_LIMITS } from './limits.ts';
+import { type NetworkLogger, silentLogger } from './logger.ts';
+import type { ProtocolDefinition } from './rpc/protocol.ts';
+import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
+import type { Offence } from './scoring/offences.ts';
+import { type AppPeerScore, PeerScoreBook, type PeerScoreBookInit } from './scoring/peer-score-book.ts';
+import { handleJobAnnouncement, type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
+import { handleProviderOffer, type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
+import { handleResultNotice, type ResultNotice, resultNoticeSpec } from './wire/messages/result-notice.ts';
+import type { ReplayGuardInit } from './wire/replay-guard.ts';
+import { createWireSigner } from './wire/signature.ts';
+import { WireCodec } from './wire/wire-codec.ts';
+
+/** Options of {@link createAicNetwork}. */
+export interface AicNetworkInit {
+  /** The member's raw secp256k1 key: its PeerId and its Ethereum address. Never logged. */
+  privateKey: RawPrivateKey;
+  /** Listen multiaddrs. Default: TCP and WebSockets on 127.0.0.1, port 0. */
+  listen?: string[];
+  /** Multiaddrs (ending in /p2p/<peerId>) dialled on start and redialled when lost. */
+  bootstrap?: string[];
+  /** Aborting it stops the network. */
+  signal?: AbortSignal;
+  /** App-level peer scoring (ban threshold, ban duration, recovery). */
+  scoring?: PeerScoreBookInit;
+  /** Replay window and cache size. */
+  replay?: ReplayGuardInit;
+  /** Vivaldi sampling period. Default 10 s. */
+  coordinatesIntervalMs?: number;
+  /** Peer exchange tops connections up to this many. Default 8; 0 disables it. */
+  targetPeers?: number;
+  /** Concurrent inbound request streams per peer. */
+  maxInboundStreamsPerPeer?: number;
+  /** Gossipsub heartbeat. Default 1000 ms (gossipsub's). */
+  gossipHeartbeatMs?: number;
+}
+
+/** Dependencies of {@link createAicNetwork}. */
+export interface AicNetworkComponents {
+  /** A pino-compatible logger; a child per module is derived from it. */
+  logger?: NetworkLogger;
+}
+
+/** A connected peer. */
+export interface NetworkPeer {
+  peerId: string;
+  address: Address | undefined;
+  /** Remote addresses of the open connections. */
+  remoteAddrs: string[];
+}
+
+/** App-level and gossipsub scores of one peer. */
+export interface PeerScore extends AppPeerScore {
+  peerId: string;
+  address: Address | undefined;
+  /** Gossipsub's own score (negative after rejected messages). */
+  gossipScore: number;
+  connected: boolean;
+}
+
+type Services = {
+  pubsub: GossipSub;
+  ping: Ping;
+  identify: Identify;
+};
+
+/**
+ * The AIC peer-to-peer node: libp2p (TCP + WebSockets, Noise, Yamux, Identify, Ping, Gossipsub), the signed CBOR
+ * wire, the gossip topics, typed request/response protocols, peer scoring and Vivaldi coordinates, under one
+ * start()/stop() lifecycle.
+ */
+export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
+  readonly peerId: PeerId;
+  /** The Ethereum address of the same key. */
+  readonly address: Address;
+  readonly #libp2p: Libp2p<Services>;
+  readonly #log: NetworkLogger;
+  readonly #scores: PeerScoreBook;
+  readonly #codec: WireCodec;
+  readonly #rpc: RpcService;
+  readonly #gossip: GossipRouter;
+  readonly #coordinates: CoordinateService;
+  readonly #bootstrap: BootstrapDialer;
+  readonly #peerExchange: PeerExchange | undefined;
+  readonly #stopController = new AbortController();
+  readonly #externalSignal: AbortSignal | undefined;
+  #state: 'new' | 'started' | 'stopped' = 'new';
+
+  /** @internal use {@link createAicNetwork} */
+  constructor(
+    libp2p: Libp2p<Services>,
+    parts: { codec: WireCodec; scores: PeerScoreBook; init: AicNetworkInit; logger: NetworkLogger },
+  ) {
+    super();
+    const { init, logger } = parts;
+    this.#libp2p = libp2p;
+    this.peerId = libp2p.peerId;
+    this.address = parts.codec.address;
+    this.#log = logger.child({ module: 'network' });
+    this.#scores = parts.scores;
+    this.#codec = parts.codec;
+    this.#externalSignal = init.signal;
+    const signal = this.#stopController.signal;
+    const reportOffence = (peer: string, offence: Offence, code: string) => this.#reportOffence(peer, offence, code);
+    this.#rpc = new RpcService({
+      libp2p,
+      codec: this.#codec,
+      reportOffence,
+      logger: logger.child({ module: 'network/rpc' }),
+      signal,
+      ...(init.maxInboundStreamsPerPeer === undefined
+        ? {}
+        : { maxInboundStreamsPerPeer: init.maxInboundStreamsPerPeer }),
+    });
+    this.#gossip = new GossipRouter({
+      pubsub: libp2p.services.pubsub,
+      codec: this.#codec,
+      reportOffence,
+      logger: logger.child({ module: 'network/gossip' }),
+    });
+    this.#coordinates = new CoordinateService(
+      {
+        rpc: this.#rpc,
+        ping: (peer, s) => libp2p.services.ping.ping(peer, { signal: s }),
+        connectedPeers: () => libp2p.getPeers(),
+        logger: logger.child({ module: 'network/coordinates' }),
+        signal,
+      },
+      init.coordinatesIntervalMs === undefined ? {} : { intervalMs: init.coordinatesIntervalMs },
+    );
+    const discoveryLog = logger.child({ module: 'network/discovery' });
+    this.#bootstrap = new BootstrapDialer(libp2p, discoveryLog, { list: init.bootstrap ?? [] });
+    const targetPeers = init.targetPeers ?? 8;
+    this.#peerExchange =
+      targetPeers > 0 ? new PeerExchange(libp2p, this.#rpc, discoveryLog, signal, { targetPeers }) : undefined;
+    this.#routeTopics();
+  }
+
+  /** Starts listening, subscribes to the topics, dials the bootstrap list. Idempotent. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'started';
+    this.#libp2p.addEventListener('peer:connect', this.#onConnect);
+    this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect);
+    await this.#libp2p.start();
+    this.#gossip.start();
+    await this.#coordinates.start();
+    await this.#peerExchange?.start();
+    this.#bootstrap.start();
+    this.#externalSignal?.addEventListener('abort', this.#onExternalAbort, { once: true });
+    this.#log.info(
+      { peerId: this.peerId.toString(), address: this.address, addrs: this.multiaddrs() },
+      'network started',
+    );
+  }
+
+  /** Stops everything; afterwards nothing of this network keeps the process alive. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state !== 'started') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#state = 'stopped';
+    this.#externalSignal?.removeEventListener('abort', this.#onExternalAbort);
+    this.#stopController.abort();
+    this.#bootstrap.stop();
+    await this.#coordinates.stop();
+    this.#gossip.stop();
+    await this.#libp2p.stop();
+    this.#libp2p.removeEventListener('peer:connect', this.#onConnect);
+    this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect);
+    this.#log.info({ peerId: this.peerId.toString() }, 'network stopped');
+  }
+
+  /** Listening multiaddrs, each ending in /p2p/<peerId> (give them to other nodes as bootstrap). */
+  multiaddrs(): string[] {
+    return this.#libp2p.getMultiaddrs().map((ma) => ma.toString());
+  }
+
+  /** Dials a peer (multiaddr string/object or PeerId already in the peer store). */
+  async connect(target: string | Multiaddr | PeerId): Promise<void> {
+    this.#assertStarted();
+    await this.#libp2p.dial(toDialTarget(target), {
+      signal: AbortSignal.any([this.#stopController.signal, AbortSignal.timeout(10_000)]),
+    });
+  }
+
+  /** Publishes a provider offer on the offers topic; resolves to the number of peers it was sent to. */
+  publishOffer(offer: ProviderOffer): Promise<number> {
+    this.#assertStarted();
+    return this.#gossip.publish(providerOfferSpec, offer);
+  }
+
+  /** Publishes a job announcement; resolves to the number of peers it was sent to. */
+  publishJobAnnouncement(announcement: JobAnnouncement): Promise<number> {
+    this.#assertStarted();
+    return this.#gossip.publish(jobAnnouncementSpec, announcement);
+  }
+
+  /** Publishes a result notice; resolves to the number of peers it was sent to. */
+  publishResultNotice(notice: ResultNotice): Promise<number> {
+    this.#assertStarted();
+    return this.#gossip.publish(resultNoticeSpec, notice);
+  }
+
+  /**
+   * Serves a request/response protocol. The handler gets the validated, typed request and the caller's identity.
+   * @example net.handle(jobTicketProtocol, async (ticket, { sender }) => ({ accepted: true }))
+   */
+  handle<Req, Res>(protocol: ProtocolDefinition<Req, Res>, handler: RequestHandler<Req, Res>): Promise<void> {
+    return this.#rpc.handle(protocol, handler);
+  }
+
+  /** Stops serving a protocol. */
+  unhandle(protocol: ProtocolDefinition<unknown, unknown> | string): Promise<void> {
+    return this.#rpc.unhandle(protocol);
+  }
+
+  /**
+   * Sends a typed request and resolves to the peer's typed response.
+   * @example const answer = await net.request(peerId, jobTicketProtocol, { jobId, ticket, signature })
+   */
+  request<Req, Res>(
+    peer: PeerId | string | Multiaddr,
+    protocol: ProtocolDefinition<Req, Res>,
+    request: Req,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<Res> {
+    this.#assertStarted();
+    const target = toDialTarget(peer);
+    return this.#rpc.request(target, protocol, request, options);
+  }
+
+  /** Connected peers with their Ethereum addresses. */
+  getPeers(): NetworkPeer[] {
+    return this.#libp2p.getPeers().map((peer) => ({
+      peerId: peer.toString(),
+      address: safeAddress(peer),
+      remoteAddrs: this.#libp2p.getConnections(peer).map((c) => c.remoteAddr.toString()),
+    }));
+  }
+
+  /** Estimated RTT to a peer from Vivaldi coordinates, in ms; undefined until it has been sampled. */
+  estimateRttMs(peer: PeerId | string): number | undefined {
+    return this.#coordinates.estimateRttMs(peer.toString());
+  }
+
+  /** This node's Vivaldi coordinate. */
+  coordinate(): VivaldiCoordinate {
+    return this.#coordinates.coordinate;
+  }
+
+  /** Samples peers' RTTs and coordinates now instead of waiting for the next period. */
+  refreshCoordinates(): Promise<void> {
+    return this.#coordinates.sampleRound();
+  }
+
+  /** Scores of every connected or penalised peer. */
+  peerScores(): PeerScore[] {
+    const now = Date.now();
+    const book = this.#scores.snapshot(now);
+    const connected = new Set(this.#libp2p.getPeers().map((p) => p.toString()));
+    const ids = new Set([...connected, ...book.keys()]);
+    const pubsub = this.#libp2p.services.pubsub as unknown as { getScore(id: string): number };
+    return [...ids].map((id) => ({
+      peerId: id,
+      address: safeAddress(peerIdFromString(id)),
+      score: 0,
+      offences: {},
+      ...book.get(id),
+      gossipScore: pubsub.getScore(id),
+      connected: connected.has(id),
+    }));
+  }
+
+  /** True while `peer` is banned (disconnected and refused). */
+  isBanned(peer: PeerId | string): boolean {
+    return this.#scores.isBanned(peer.toString(), Date.now());
+  }
+
+  #routeTopics(): void {
+    const now = () => Date.now();
+    this.#gossip.route({
+      spec: providerOfferSpec,
+      deliver: (m, relayedBy) => this.#emit('offer', handleProviderOffer(m, relayedBy, now())),
+    });
+    this.#gossip.route({
+      spec: jobAnnouncementSpec,
+      deliver: (m, relayedBy) => this.#emit('job-announcement', handleJobAnnouncement(m, relayedBy, now())),
+    });
+    this.#gossip.route({
+      spec: resultNoticeSpec,
+      deliver: (m, relayedBy) => this.#emit('result-notice', handleResultNotice(m, relayedBy)),
+    });
+  }
+
+  #emit<K extends keyof AicNetworkEvents>(type: K, detail: AicNetworkEvents[K]['detail'] | undefined): void {
+    if (detail !== undefined) this.safeDispatchEvent(type, { detail });
+  }
+
+  #reportOffence(peer: string, offence: Offence, code: string): void {
+    const outcome = this.#scores.penalize(peer, offence, Date.now());
+    const detail = { ...peerDetail(peer), offence, code, score: outcome.score, banned: outcome.banned };
+    this.#log.debug(detail, 'peer penalised');
+    this.#emit('peer:penalized', detail);
+    if (outcome.banned) {
+      this.#log.warn({ peerId: peer, score: outcome.score }, 'peer banned');
+      void this.#libp2p.hangUp(peerIdFromString(peer)).catch(() => {});
+    }
+  }
+
+  readonly #onConnect = (event: CustomEvent<PeerId>) => {
+    const peer = event.detail;
+    if (this.#scores.isBanned(peer.toString(), Date.now())) {
+      void this.#libp2p.hangUp(peer).catch(() => {});
+      return;
+    }
+    this.#emit('peer:connect', peerDetail(peer.toString()));
+    this.#peerExchange?.onConnect(peer);
+  };
+
+  readonly #onDisconnect = (event: CustomEvent<PeerId>) => {
+    this.#emit('peer:disconnect', peerDetail(event.detail.toString()));
+    this.#bootstrap.onDisconnect(event.detail);
+  };
+
+  readonly #onExternalAbort = () => {
+    void this.stop();
+  };
+
+  #assertStarted(): void {
+    if (this.#state !== 'started') throw new NetworkError('NETWORK_NOT_STARTED', 'the network is not started');
+  }
+}
+
+/**
+ * Creates (but does not start) an AIC network node for one secp256k1 key.
+ * @example
+ * const net = await createAicNetwork({ privateKey, bootstrap: [addr] }, { logger });
+ * await net.start();
+ * net.addEventListener('offer', (e) => console.log(e.detail.sender, e.detail.payload.priceWeiPerHour));
+ */
+export async function createAicNetwork(
+  init: AicNetworkInit,
+  components: AicNetworkComponents = {},
+): Promise<AicNetwork> {
+  const logger = components.logger ?? silentLogger;
+  const privateKey = libp2pPrivateKeyFromRaw(init.privateKey);
+  const codec = new WireCodec({
+    signer: createWireSigner(init.privateKey),
+    ...(init.replay ? { replay: init.replay } : {}),
+  });
+  const scores = new PeerScoreBook(init.scoring);
+  const isBanned = (peer: PeerId) => scores.isBanned(peer.toString(), Date.now());
+  const topics = Object.values(GOSSIP_TOPICS);
+  const libp2p = await createLibp2p({
+    privateKey,
+    start: false,
+    addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      denyDialPeer: isBanned,
+      denyInboundEncryptedConnection: isBanned,
+      denyOutboundEncryptedConnection: isBanned,
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        allowedTopics: topics,
+        maxInboundDataLength: WIRE_LIMITS.gossipRpcBytes,
+        scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
+        scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
+        ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
+      }),
+    },
+  });
+  return new AicNetwork(libp2p, { codec, scores, init, logger });
+}
+
+function toDialTarget(target: string | Multiaddr | PeerId): PeerId | Multiaddr {
+  if (typeof target !== 'string') return target;
+  return target.startsWith('/') ? multiaddr(target) : peerIdFromString(target);
+}
+
+function safeAddress(peer: PeerId): Address | undefined {
+  try {
+    return addressFromPeerId(peer);
+  } catch {
+    return undefined;
+  }
+}
+
+function peerDetail(peerId: string): PeerEventDetail {
+  return { peerId, address: safeAddress(peerIdFromString(peerId)) };
+}

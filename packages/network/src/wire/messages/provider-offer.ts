@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { WIRE_LIMITS } from '../../limits.ts';
+import type { MessageSpec, VerifiedMessage } from '../message-spec.ts';
+import { assetId, safeUint, shortText, weiAmount } from './fields.ts';
+
+/** Gossip message: a GPU Vessel advertises capacity, hardware, price and cached datasets for `ttlSeconds`. */
+const hardwareSchema = z.strictObject({
+  gpus: z.array(z.strictObject({ model: shortText, memoryBytes: safeUint })).max(64),
+  cpuCores: z.number().int().min(0).max(4096),
+  memoryBytes: safeUint,
+  /** TensorFlow.js backends the provider runs (DESIGN.md §5). */
+  backends: z
+    .array(z.enum(['cpu', 'wasm', 'webgpu', 'tensorflow']))
+    .min(1)
+    .max(4),
+});
+
+const offerWireSchema = z.strictObject({
+  /** Provider-chosen id, unique per provider; a newer offer with the same id replaces the older. */
+  offerId: z.string().min(1).max(64),
+  capacity: z.strictObject({
+    gpus: z.number().int().min(0).max(64),
+    concurrentJobs: z.number().int().min(1).max(1024),
+  }),
+  hardware: hardwareSchema,
+  priceWeiPerHour: weiAmount,
+  cachedDatasetIds: z.array(assetId).max(256),
+  ttlSeconds: z.number().int().min(1).max(86_400),
+});
+
+/** A provider offer as code sees it (price as bigint). The provider is the envelope's sender. */
+export type ProviderOffer = z.output<typeof offerWireSchema>;
+
+export const providerOfferSpec: MessageSpec<ProviderOffer> = {
+  type: 'aic/offer/1',
+  maxBytes: WIRE_LIMITS.offerBytes,
+  schema: offerWireSchema,
+  toWire: (offer) => ({ ...offer, priceWeiPerHour: offer.priceWeiPerHour.toString() }),
+};
+
+/** What a listener of `offer` receives. */
+export interface OfferEventDetail extends VerifiedMessage<ProviderOffer> {
+  /** PeerId of the neighbour that relayed it to us. */
+  relayedBy: string;
+  /** When the offer stops being valid (signed timestamp + TTL). */
+  expiresAtMs: number;
+}
+
+/** Handler: an offer already expired at arrival is ignored (not an offence: clocks and queues lag). */
+export function handleProviderOffer(
+  message: VerifiedMessage<ProviderOffer>,
+  relayedBy: string,
+  nowMs: number,
+): OfferEventDetail | undefined {
+  const expiresAtMs = message.timestampMs + message.payload.ttlSeconds * 1000;
+  return expiresAtMs <= nowMs ? undefined : { ...message, relayedBy, expiresAtMs };
+}

@@ -1,0 +1,73 @@
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { type Address, bytesToHex, concatBytes, getAddress, keccak256 } from 'viem';
+import { addressFromPublicKey, type RawPrivateKey, rawPrivateKeyToBytes } from '../identity.ts';
+import { cborEncode } from './cbor.ts';
+
+/** Domain tag hashed in front of every signed envelope, so an AIC wire signature means nothing elsewhere. */
+export const WIRE_SIGNATURE_DOMAIN = 'AIC wire message v1';
+const domainPrefix = concatBytes([new TextEncoder().encode(WIRE_SIGNATURE_DOMAIN), new Uint8Array([0])]);
+
+/** The fields an envelope signature covers (everything but the signature). */
+export interface UnsignedEnvelopeFields {
+  v: 1;
+  type: string;
+  from: Uint8Array;
+  seq: number;
+  ts: number;
+  body: unknown;
+}
+
+/** keccak256(domain ‖ 0x00 ‖ canonical CBOR of the unsigned fields). */
+export function envelopeDigest(fields: UnsignedEnvelopeFields): Uint8Array {
+  return keccak256(concatBytes([domainPrefix, cborEncode(fields)]), 'bytes');
+}
+
+/** Signs wire digests with one secp256k1 key; the key stays inside this closure and is never exposed. */
+export interface WireSigner {
+  readonly address: Address;
+  readonly addressBytes: Uint8Array;
+  /** 65 bytes: r ‖ s ‖ recovery (0 or 1), low-s. */
+  sign(digest: Uint8Array): Uint8Array;
+}
+
+/** A signer for a raw private key. */
+export function createWireSigner(privateKey: RawPrivateKey): WireSigner {
+  const key = rawPrivateKeyToBytes(privateKey).slice();
+  const address = addressFromPublicKey(secp256k1.getPublicKey(key, false));
+  const addressBytes = hexAddressToBytes(address);
+  return {
+    address,
+    addressBytes,
+    sign(digest) {
+      const sig = secp256k1.sign(digest, key, { lowS: true });
+      return concatBytes([sig.toCompactRawBytes(), new Uint8Array([sig.recovery])]);
+    },
+  };
+}
+
+/**
+ * The address that produced a 65-byte signature over `digest`, or undefined when the signature is malformed,
+ * high-s (malleated) or does not recover to a point.
+ */
+export function recoverSigner(digest: Uint8Array, signature: Uint8Array): Address | undefined {
+  if (signature.length !== 65) return undefined;
+  const recovery = signature[64];
+  if (recovery !== 0 && recovery !== 1) return undefined;
+  try {
+    const sig = secp256k1.Signature.fromCompact(signature.subarray(0, 64)).addRecoveryBit(recovery);
+    if (sig.hasHighS()) return undefined;
+    return addressFromPublicKey(sig.recoverPublicKey(digest).toRawBytes(false));
+  } catch {
+    return undefined;
+  }
+}
+
+/** 20 address bytes from a 0x address. */
+export function hexAddressToBytes(address: Address): Uint8Array {
+  return Uint8Array.from(Buffer.from(address.slice(2), 'hex'));
+}
+
+/** The checksummed address of 20 bytes. */
+export function addressBytesToHex(bytes: Uint8Array): Address {
+  return getAddress(bytesToHex(bytes));
+}
