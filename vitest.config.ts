@@ -16,6 +16,13 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/setup/polyfills.ts'],
     pool: 'forks',
-    projects: [tier('unit', 20_000), tier('contracts', 120_000), tier('integration', 180_000), tier('fault', 180_000), tier('e2e', 180_000), tier('simulation', 300_000)],
+    projects: [
+      tier('unit', 20_000),
+      tier('contracts', 120_000),
+      tier('integration', 180_000),
+      tier('fault', 180_000),
+      tier('e2e', 180_000),
+      tier('simulation', 300_000),
+    ],
   },
 });

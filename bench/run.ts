@@ -18,5 +18,7 @@ if (!name || !existsSync(join(here, `${name}.ts`))) {
   console.error(`usage: npm run bench -- <name>   (one of: ${available.join(', ')})`);
   process.exit(2);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`), ...rest], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`), ...rest], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

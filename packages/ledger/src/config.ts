@@ -1,0 +1,91 @@
+/**
+ * Deployment configuration: who receives the genesis allocation, who holds which role, and the economic parameters.
+ * Validated with zod at the boundary (a deploy config file is untrusted input).
+ */
+import { aicToWei } from '@aic/core';
+import { type Address, isAddress } from 'viem';
+import { z } from 'zod';
+
+const address = z.string().refine((v): v is Address => isAddress(v, { strict: false }), 'not an address');
+const aicAmount = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  try {
+    const wei = aicToWei(v);
+    if (wei < 0n) throw new RangeError('negative');
+    return wei;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not a non-negative AIC amount: ${v}` });
+    return z.NEVER;
+  }
+});
+const bps = z.number().int().min(0).max(10_000);
+
+export const marketParamsSchema = z.object({
+  protocolFeeBps: bps.max(1_000),
+  challengeWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
+  slashBps: bps,
+  slashToVerifierBps: bps,
+  plazaFeeBps: bps.max(1_000),
+  epochDurationSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+  emissionPerEpochAic: aicAmount,
+  /** Minimum provider stake per hardware class (index = class), in AIC. */
+  minStakeByClassAic: z.array(aicAmount).max(256),
+});
+export type MarketParams = z.output<typeof marketParamsSchema>;
+
+export const deployConfigSchema = z.object({
+  admin: address,
+  treasury: address,
+  allocation: z.object({
+    investors: address,
+    team: address,
+    marketing: address,
+    advisors: address,
+    company: address,
+  }),
+  roles: z
+    .object({
+      allocators: z.array(address).default([]),
+      verifiers: z.array(address).default([]),
+      arbiters: z.array(address).default([]),
+      raters: z.array(address).default([]),
+    })
+    .default({ allocators: [], verifiers: [], arbiters: [], raters: [] }),
+  params: marketParamsSchema,
+});
+export type DeployConfig = z.output<typeof deployConfigSchema>;
+export type DeployConfigInput = z.input<typeof deployConfigSchema>;
+
+/**
+ * Parameter presets (Lodestar keeps a "minimal" preset for fast tests). `minimal`: short windows and small stakes for
+ * tests and the devnet; `standard`: production-like.
+ */
+export const PRESETS = {
+  minimal: {
+    protocolFeeBps: 250,
+    challengeWindowSec: 60,
+    slashBps: 10_000,
+    slashToVerifierBps: 5_000,
+    plazaFeeBps: 250,
+    epochDurationSec: 3_600,
+    emissionPerEpochAic: '1000000',
+    minStakeByClassAic: ['100', '1000', '2000', '5000', '10000'],
+  },
+  standard: {
+    protocolFeeBps: 250,
+    challengeWindowSec: 86_400,
+    slashBps: 10_000,
+    slashToVerifierBps: 5_000,
+    plazaFeeBps: 250,
+    epochDurationSec: 86_400,
+    emissionPerEpochAic: '1000000',
+    minStakeByClassAic: ['1000', '10000', '25000', '50000', '100000'],
+  },
+} as const satisfies Record<string, z.input<typeof marketParamsSchema>>;
