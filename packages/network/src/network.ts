@@ -19,7 +19,7 @@ import { NetworkError } from './errors.ts';
 import type { AicNetworkEvents, PeerEventDetail } from './events.ts';
 import { GossipRouter } from './gossip/gossip-router.ts';
 import { AIC_GOSSIP_SCORE_THRESHOLDS, aicGossipScoreParams } from './gossip/score-params.ts';
-import { GOSSIP_TOPICS } from './gossip/topics.ts';
+import { GOSSIP_TOPICS, type GossipTopic } from './gossip/topics.ts';
 import { addressFromPeerId, libp2pPrivateKeyFromRaw, type RawPrivateKey } from './identity.ts';
 import { WIRE_LIMITS } from './limits.ts';
 import { type NetworkLogger, silentLogger } from './logger.ts';
@@ -261,6 +261,17 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
       address: safeAddress(peer),
       remoteAddrs: this.#libp2p.getConnections(peer).map((c) => c.remoteAddr.toString()),
     }));
+  }
+
+  /** Peers known to be subscribed to a gossip topic. */
+  topicPeers(topic: GossipTopic): string[] {
+    return this.#libp2p.services.pubsub.getSubscribers(topic).map((p) => p.toString());
+  }
+
+  /** Peers in this node's gossipsub mesh for a topic (formed at heartbeats after peers subscribe). */
+  meshPeers(topic: GossipTopic): string[] {
+    const pubsub = this.#libp2p.services.pubsub as unknown as { getMeshPeers(topic: string): string[] };
+    return pubsub.getMeshPeers(topic);
   }
 
   /** Estimated RTT to a peer from Vivaldi coordinates, in ms; undefined until it has been sampled. */
