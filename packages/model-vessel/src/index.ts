@@ -1,0 +1,29 @@
+/**
+ * @aic/model-vessel: model manifests, the declarative-graph security boundary, and the deterministic TensorFlow.js
+ * training runtime with checkpoint commitments. See README.md for the allow-list, limits and commitment format.
+ */
+export { ALLOWED_ACTIVATIONS, ALLOWED_INITIALIZERS, ALLOWED_LAYERS } from './graph/allow-list.ts';
+export { buildModel, deriveSeed } from './graph/build-model.ts';
+export { type CheckedGraph, type CheckedLayer, checkTopology } from './graph/check-topology.ts';
+export { DEFAULT_MODEL_LIMITS, type ModelLimits } from './limits.ts';
+export { type HyperparameterValue, resolveHyperparameters } from './manifest/hyperparameters.ts';
+export {
+  LOSSES,
+  MODEL_TASKS,
+  type ModelLoss,
+  type ModelManifest,
+  type ModelTask,
+  modelManifestSchema,
+} from './manifest/schema.ts';
+export { type ManifestIssue, type ValidatedModel, validateManifest } from './manifest/validate.ts';
+export { isDeterministicBackend, RUNTIME_BACKENDS, type RuntimeBackend, useBackend } from './runtime/backend.ts';
+export { BatchSchedule, type BatchScheduleState, stepsFor } from './runtime/batch-schedule.ts';
+export { type Checkpoint, checkpointFromFiles, checkpointToFiles } from './runtime/checkpoint.ts';
+export { listCheckpoints, loadCheckpoint, saveCheckpoint } from './runtime/checkpoint-files.ts';
+export { type Commitment, commitmentHash, commitmentRoot, type StepDigests } from './runtime/commitment.ts';
+export { checkDataset, datasetDigest, datasetFromSafetensors, type TensorDataset } from './runtime/dataset.ts';
+export { type JobSpec, jobSpecSchema, type ResolvedJob, resolveJob, type TrainingSettings } from './runtime/job.ts';
+export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
+export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
+export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
+export { cidOfBytes, weightsFromSafetensors, weightsToSafetensors } from './runtime/weights-file.ts';

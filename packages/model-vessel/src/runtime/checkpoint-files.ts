@@ -1,0 +1,38 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AicError } from '@aic/core';
+import { type Checkpoint, checkpointFromFiles, checkpointToFiles } from './checkpoint.ts';
+
+const base = (step: number) => `checkpoint-${String(step).padStart(9, '0')}`;
+
+/** Writes `checkpoint-<step>.json` and `.safetensors` into `dir`. */
+export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
+  const { json, tensors } = checkpointToFiles(checkpoint);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${base(checkpoint.step)}.safetensors`), tensors);
+  await writeFile(join(dir, `${base(checkpoint.step)}.json`), json);
+}
+
+/** The steps of the checkpoints saved in `dir`, ascending. */
+export async function listCheckpoints(dir: string): Promise<number[]> {
+  const names = await readdir(dir);
+  return names
+    .map((n) => /^checkpoint-(\d{9})\.json$/.exec(n)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Loads the checkpoint of `step` (default: the latest) from `dir`. Throws RUNTIME_CHECKPOINT_NOT_FOUND. */
+export async function loadCheckpoint(dir: string, step?: number): Promise<Checkpoint> {
+  const steps = await listCheckpoints(dir);
+  const chosen = step ?? steps[steps.length - 1];
+  if (chosen === undefined || !steps.includes(chosen)) {
+    throw new AicError('RUNTIME_CHECKPOINT_NOT_FOUND', `no checkpoint for step ${step ?? 'latest'} in ${dir}`);
+  }
+  const [json, tensors] = await Promise.all([
+    readFile(join(dir, `${base(chosen)}.json`), 'utf8'),
+    readFile(join(dir, `${base(chosen)}.safetensors`)),
+  ]);
+  return checkpointFromFiles(json, new Uint8Array(tensors.buffer, tensors.byteOffset, tensors.byteLength));
+}
