@@ -142,7 +142,8 @@ async function startNode(
   };
   const network = await c.createNetwork(
     { privateKey: c.privateKey, listen: init.listen, bootstrap: init.bootstrap },
-    { logger: moduleLogger(c.logger, 'network') },
+    // @aic/network derives its own child loggers (module: network, network/gossip, …).
+    { logger: c.logger },
   );
   await checkIdentityFile(join(stateDir, 'identity.json'), network, c.now);
   wireNetworkEvents(network, books, c);

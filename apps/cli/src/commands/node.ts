@@ -1,0 +1,103 @@
+import {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  DEFAULT_LISTEN,
+  LOG_LEVELS,
+  type LogLevel,
+  type NodeStatus,
+  runNode,
+} from '@aic/node';
+import { type Command, Option } from 'commander';
+import { parseUint } from '../args.ts';
+import { action, type CommandContext } from '../context.ts';
+import type { CliIo } from '../io.ts';
+import { printResult } from '../output.ts';
+import { resolvePassword } from '../password.ts';
+import { withProgress } from '../progress.ts';
+
+/** `aic node start | status`. */
+export function registerNodeCommands(program: Command, io: CliIo): void {
+  const node = program.command('node').description('run and inspect your AIC node');
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  node
+    .command('start')
+    .description('run the node in the foreground (JSON logs on stdout; Ctrl-C stops it cleanly)')
+    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
+    .option('--keystore <file>', 'a keystore file elsewhere')
+    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
+    .option('--listen <multiaddr>', `libp2p listen address, repeatable (default ${DEFAULT_LISTEN.join(', ')})`, collect)
+    .option('--bootstrap <multiaddr>', 'peer to join through (…/p2p/<peerId>), repeatable', collect)
+    .option('--api-host <host>', 'HTTP API host', DEFAULT_API_HOST)
+    .option('--api-port <port>', 'HTTP API port (0 = any free port)', parseUint, DEFAULT_API_PORT)
+    .option('--role <name>', 'label shown in status (requester, gpu-provider, data-owner)')
+    .option('--rpc-url <url>', 'chain JSON-RPC URL')
+    .option('--deployment <file>', 'contract deployment file')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
+    .action(action(io, startNode));
+  node.command('status').description("show the node's identity, addresses and uptime").action(action(io, showStatus));
+}
+
+interface StartOptions {
+  account?: string;
+  keystore?: string;
+  passwordFile?: string;
+  listen?: string[];
+  bootstrap?: string[];
+  apiHost: string;
+  apiPort: number;
+  role?: string;
+  rpcUrl?: string;
+  deployment?: string;
+  logLevel: LogLevel;
+  republishIntervalMs?: number;
+}
+
+async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
+  const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
+  const running = await withProgress(ctx.io, 'starting node', () =>
+    runNode(
+      {
+        dataDir: ctx.global.dataDir,
+        account: opts.account,
+        keystore: opts.keystore,
+        password,
+        listen: opts.listen ?? DEFAULT_LISTEN,
+        bootstrap: opts.bootstrap ?? [],
+        apiHost: opts.apiHost,
+        apiPort: opts.apiPort,
+        role: opts.role,
+        rpcUrl: opts.rpcUrl,
+        deploymentFile: opts.deployment,
+        logLevel: opts.logLevel,
+        republishIntervalMs: opts.republishIntervalMs,
+      },
+      { destination: ctx.io.stdout },
+    ),
+  );
+  await running.stopped;
+}
+
+async function showStatus(ctx: CommandContext): Promise<void> {
+  const status = await ctx.api().status();
+  printResult(ctx.io, ctx.global.json, status, describeStatus);
+}
+
+function describeStatus(s: NodeStatus): string {
+  return [
+    `peer id     ${s.peerId}`,
+    `address     ${s.address}`,
+    ...(s.role === undefined ? [] : [`role        ${s.role}`]),
+    `uptime      ${formatDuration(s.uptimeSeconds)}`,
+    `peers       ${s.connectedPeers} connected`,
+    `version     ${s.version}`,
+    `listening   ${s.multiaddrs.join('\n            ') || '(none)'}`,
+  ].join('\n');
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
+}

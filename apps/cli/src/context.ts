@@ -1,0 +1,44 @@
+import { type ApiClient, createApiClient, defaultApiUrl, defaultDataDir } from '@aic/node';
+import type { Command } from 'commander';
+import type { CliIo } from './io.ts';
+
+/** Options every command accepts (declared on the root program). */
+export interface GlobalOptions {
+  json: boolean;
+  dataDir: string;
+  api: string;
+}
+
+/** What a command action gets: the process surface, the global options and a typed API client. */
+export interface CommandContext {
+  io: CliIo;
+  global: GlobalOptions;
+  /** The typed client of the node at --api (built on first use). */
+  api(): ApiClient;
+}
+
+export function contextOf(io: CliIo, command: Command): CommandContext {
+  const all = command.optsWithGlobals<Partial<GlobalOptions>>();
+  const global: GlobalOptions = {
+    json: all.json === true,
+    dataDir: all.dataDir ?? defaultDataDir(io.env),
+    api: all.api ?? defaultApiUrl(io.env),
+  };
+  let client: ApiClient | undefined;
+  return { io, global, api: () => (client ??= createApiClient(global.api)) };
+}
+
+/**
+ * Wraps a command action: gives it a context plus its own parsed options and positional arguments.
+ * Errors propagate to runCli, which prints the one-line `CODE: message`.
+ */
+export function action<O, A extends unknown[] = []>(
+  io: CliIo,
+  run: (ctx: CommandContext, options: O, ...args: A) => Promise<void>,
+): (...raw: unknown[]) => Promise<void> {
+  return async (...raw) => {
+    const command = raw.at(-1) as Command;
+    const args = raw.slice(0, -2) as A;
+    await run(contextOf(io, command), command.opts() as O, ...args);
+  };
+}

@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander';
+import { registerAccountCommands } from './commands/account.ts';
+import { registerJobCommands } from './commands/jobs.ts';
+import { registerNodeCommands } from './commands/node.ts';
+import { registerOfferCommands } from './commands/offers.ts';
+import { registerPeerCommands } from './commands/peers.ts';
+import type { CliIo } from './io.ts';
+import { errorJson, errorLine } from './output.ts';
+
+/** Builds the `aic` command tree. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('aic')
+    .description('AIC (AI Crypto): accounts, your node, peers, offers and jobs')
+    .version('0.1.0')
+    .option('--json', 'machine-readable JSON output')
+    .option('--data-dir <dir>', 'data directory: keystores and node state (default $AIC_DATA_DIR or ~/.aic)')
+    .option('--api <url>', 'node API to talk to (default $AIC_API_URL or http://127.0.0.1:7700)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // runCli prints argument errors itself, as one `CODE: message` line.
+      outputError: () => {},
+    });
+  registerAccountCommands(program, io);
+  registerNodeCommands(program, io);
+  registerPeerCommands(program, io);
+  registerOfferCommands(program, io);
+  registerJobCommands(program, io);
+  return program;
+}
+
+/**
+ * Runs `aic` with `argv` (without node and script) and returns the exit code: 0 on success, 1 when the command
+ * failed, 2 for a usage error. Failures print exactly one line `CODE: message` on stderr (and, with --json,
+ * `{"error":…}` on stdout).
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error, io, json);
+    io.stderr.write(`${errorLine(error)}\n`);
+    if (json) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
+    return 1;
+  }
+}
+
+function commanderExit(error: CommanderError, io: CliIo, json: boolean): number {
+  // Help and version output already went to stdout; "help shown because no command was given" is a usage error.
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+  if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return error.exitCode;
+  const message = error.message.replace(/^error: /, '');
+  io.stderr.write(`CLI_INVALID_ARGUMENT: ${message}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ error: { code: 'CLI_INVALID_ARGUMENT', message, details: {} } })}\n`);
+  return 2;
+}

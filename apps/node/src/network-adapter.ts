@@ -1,0 +1,110 @@
+import {
+  type AicNetwork,
+  createAicNetwork,
+  type JobAnnouncementEventDetail,
+  type OfferEventDetail,
+} from '@aic/network';
+import type { JobAnnouncement, Offer } from './api/schemas.ts';
+import type { JobBody, NetworkFactory, NetworkPeer, NodeNetwork, OfferBody } from './network-port.ts';
+
+/** GET /v1/peers asks for every peer's score; one snapshot serves them all for this long. */
+const PEER_SCORE_CACHE_MS = 1000;
+
+/**
+ * The node's view of @aic/network: converts between the API's JSON shapes (amounts as decimal strings) and the
+ * wire payloads (amounts as bigint), and flattens events into listener callbacks.
+ */
+export const createAicNetworkAdapter: NetworkFactory = async (init, { logger }) => {
+  const net = await createAicNetwork(
+    { privateKey: init.privateKey, listen: init.listen, bootstrap: init.bootstrap },
+    { logger },
+  );
+  return new AicNetworkAdapter(net);
+};
+
+class AicNetworkAdapter implements NodeNetwork {
+  readonly peerId: string;
+  readonly address: `0x${string}`;
+  #scores: { atMs: number; byPeer: Map<string, number> } = { atMs: 0, byPeer: new Map() };
+
+  constructor(private readonly net: AicNetwork) {
+    this.peerId = net.peerId.toString();
+    this.address = net.address;
+  }
+
+  multiaddrs = () => this.net.multiaddrs();
+  start = () => this.net.start();
+  stop = () => this.net.stop();
+
+  async publishOffer(body: OfferBody): Promise<Offer> {
+    const issuedAtMs = Date.now();
+    await this.net.publishOffer({ ...body, priceWeiPerHour: BigInt(body.priceWeiPerHour) });
+    return { ...body, provider: this.address, issuedAtMs, expiresAtMs: issuedAtMs + body.ttlSeconds * 1000 };
+  }
+
+  async announceJob(body: JobBody): Promise<JobAnnouncement> {
+    const issuedAtMs = Date.now();
+    // The wire form of a job id is lowercase hex; keep our own record identical to what peers will see.
+    const jobId = body.jobId.toLowerCase() as `0x${string}`;
+    await this.net.publishJobAnnouncement({ ...body, jobId, maxPriceWeiPerHour: BigInt(body.maxPriceWeiPerHour) });
+    return { ...body, jobId, requester: this.address, issuedAtMs };
+  }
+
+  onOffer(listener: (offer: Offer) => void): void {
+    this.net.addEventListener('offer', (e) => listener(offerFromEvent(e.detail)));
+  }
+
+  onJobAnnouncement(listener: (job: JobAnnouncement) => void): void {
+    this.net.addEventListener('job-announcement', (e) => listener(jobFromEvent(e.detail)));
+  }
+
+  onPeerConnected(listener: (peer: NetworkPeer) => void): void {
+    this.net.addEventListener('peer:connect', (e) => {
+      const live = this.net.getPeers().find((p) => p.peerId === e.detail.peerId);
+      listener({ peerId: e.detail.peerId, multiaddrs: live?.remoteAddrs ?? [], connected: true });
+    });
+  }
+
+  getPeers(): NetworkPeer[] {
+    return this.net.getPeers().map((p) => ({ peerId: p.peerId, multiaddrs: p.remoteAddrs, connected: true }));
+  }
+
+  estimateRttMs(peerId: string): number | undefined {
+    return this.net.estimateRttMs(peerId);
+  }
+
+  /** App-level score plus gossipsub's; computed for all peers at once and cached briefly (GET /v1/peers asks per peer). */
+  peerScore(peerId: string): number {
+    const now = Date.now();
+    if (now - this.#scores.atMs > PEER_SCORE_CACHE_MS) {
+      const byPeer = new Map(this.net.peerScores().map((s) => [s.peerId, s.score + s.gossipScore]));
+      this.#scores = { atMs: now, byPeer };
+    }
+    return this.#scores.byPeer.get(peerId) ?? 0;
+  }
+
+  dial(multiaddr: string): Promise<void> {
+    return this.net.connect(multiaddr);
+  }
+}
+
+function offerFromEvent(detail: OfferEventDetail): Offer {
+  const { payload } = detail;
+  return {
+    ...payload,
+    priceWeiPerHour: payload.priceWeiPerHour.toString(),
+    provider: detail.sender,
+    issuedAtMs: detail.timestampMs,
+    expiresAtMs: detail.expiresAtMs,
+  };
+}
+
+function jobFromEvent(detail: JobAnnouncementEventDetail): JobAnnouncement {
+  const { payload } = detail;
+  return {
+    ...payload,
+    maxPriceWeiPerHour: payload.maxPriceWeiPerHour.toString(),
+    requester: detail.sender,
+    issuedAtMs: detail.timestampMs,
+  };
+}

@@ -1,0 +1,37 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { LogLevel } from './logger.ts';
+
+/** Default data directory: $AIC_DATA_DIR, else ~/.aic. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AIC_DATA_DIR ?? join(homedir(), '.aic');
+}
+
+/** Default API URL clients talk to: $AIC_API_URL, else the node's default API address. */
+export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AIC_API_URL ?? `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
+}
+
+// The API has no authentication, so it listens on loopback unless the operator says otherwise.
+export const DEFAULT_API_HOST = '127.0.0.1';
+export const DEFAULT_API_PORT = 7700;
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/7600'];
+
+/** Everything `aic node start` (or `node apps/node/src/main.ts`) can be told. */
+export interface RunNodeOptions {
+  dataDir: string;
+  /** Choose among several keystores in <dataDir>/keystore. */
+  account?: string | undefined;
+  /** A keystore file elsewhere (overrides the data dir's keystore folder). */
+  keystore?: string | undefined;
+  password: string;
+  listen: string[];
+  bootstrap: string[];
+  apiHost: string;
+  apiPort: number;
+  role?: string | undefined;
+  rpcUrl?: string | undefined;
+  deploymentFile?: string | undefined;
+  logLevel: LogLevel;
+  republishIntervalMs?: number | undefined;
+}
