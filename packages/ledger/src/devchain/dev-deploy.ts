@@ -60,13 +60,21 @@ export async function deployDevnet(
     },
     params: PRESETS.minimal,
   });
-  const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider) });
-  const walletClient = createWalletClient({ chain: hardhat, transport: custom(provider), account: roles.admin });
+  const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider, { retryCount: 0 }) });
+  const walletClient = createWalletClient({
+    chain: hardhat,
+    transport: custom(provider, { retryCount: 0 }),
+    account: roles.admin,
+  });
   const onStep = options.onStep ?? (() => {});
   const deployment = await deployAic({ publicClient, walletClient }, config, { onStep });
 
   const fund = aicToWei(options.fundAic ?? '1000000');
-  const company = createWalletClient({ chain: hardhat, transport: custom(provider), account: roles.company });
+  const company = createWalletClient({
+    chain: hardhat,
+    transport: custom(provider, { retryCount: 0 }),
+    account: roles.company,
+  });
   for (const user of roles.users) {
     const hash = await company.writeContract({
       address: deployment.contracts.AICToken,

@@ -36,7 +36,8 @@ export function loadFixture(): Promise<Fixture> {
 async function build(): Promise<Fixture> {
   const chain = await startEmbeddedChain();
   const dev = await deployDevnet(chain.provider, chain.accounts);
-  const transport = custom(chain.provider);
+  // No retries: a revert is final, and viem would otherwise retry Hardhat's unrecognized-error replies with backoff.
+  const transport = custom(chain.provider, { retryCount: 0 });
   const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
   const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport });
   let snapshot = await testClient.snapshot();
