@@ -5,7 +5,7 @@ module.exports = {
     hardhat: {
       chainId: 31337,
       hardfork: 'prague',
-      accounts: { count: 20, accountsBalance: '10000000000000000000000' },
+      accounts: { count: 32, accountsBalance: '10000000000000000000000' },
       mining: { auto: true },
       loggingEnabled: false,
     },

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AicError } from '@aic/core';
-import type { Address, EIP1193Provider } from 'viem';
+import { type Address, type EIP1193Provider, getAddress } from 'viem';
 
 const require = createRequire(import.meta.url);
 const configPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'hardhat.config.cjs');
@@ -49,7 +49,7 @@ function loadRuntime(): HardhatRuntime {
 export async function startEmbeddedChain(): Promise<EmbeddedChain> {
   const hre = loadRuntime();
   const provider = hre.network.provider;
-  const accounts = (await provider.request({ method: 'eth_accounts' })) as Address[];
+  const accounts = ((await provider.request({ method: 'eth_accounts' })) as Address[]).map((a) => getAddress(a));
   const chainId = Number(await provider.request({ method: 'eth_chainId' }));
   let server: JsonRpcServer | undefined;
 
