@@ -1,4 +1,5 @@
-import { type ApiClient, createApiClient, defaultApiUrl, defaultDataDir } from '@aic/node';
+import { type ApiClient, createApiClient } from '@aic/node/api';
+import { defaultApiUrl, defaultDataDir } from '@aic/node/options';
 import type { Command } from 'commander';
 import type { CliIo } from './io.ts';
 

@@ -1,5 +1,5 @@
 import { AicError } from '@aic/core';
-import { PASSWORD_ENV, passwordFromSources } from '@aic/node';
+import { PASSWORD_ENV, passwordFromSources } from '@aic/node/identity';
 import type { CliIo } from './io.ts';
 
 /**

@@ -15,7 +15,9 @@ export {
   DEFAULT_LISTEN,
   defaultApiUrl,
   defaultDataDir,
+  READY_MESSAGE,
   type RunNodeOptions,
 } from './options.ts';
-export { READY_MESSAGE, type RunningNode, runNode } from './run.ts';
+export { type RunningNode, runNode } from './run.ts';
+export { type NodeProcess, type NodeReady, type SpawnNodeOptions, spawnNodeProcess } from './spawn.ts';
 export { NODE_VERSION } from './version.ts';

@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import type { LogLevel } from './options.ts';
 
 export type { Logger } from 'pino';
 
@@ -6,8 +7,7 @@ export type { Logger } from 'pino';
  * Log level policy (README "Logs"): `info` is for operators (start, stop, peers joining, offers published),
  * `debug` for developers (each message handled), payloads only at `debug`/`trace`, never keys or passwords.
  */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './options.ts';
 
 /** Root logger of a node process: JSON lines on the given stream (stdout by default). */
 export function createRootLogger(

@@ -1,6 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { LogLevel } from './logger.ts';
+
+/** Log levels, most to least severe (policy in logger.ts and the README). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Default data directory: $AIC_DATA_DIR, else ~/.aic. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,3 +38,6 @@ export interface RunNodeOptions {
   logLevel: LogLevel;
   republishIntervalMs?: number | undefined;
 }
+
+/** The log message a starting node prints once its API listens; tests and the devnet wait for it. */
+export const READY_MESSAGE = 'node ready';

@@ -3,10 +3,9 @@ import { createRootLogger, type Logger, moduleLogger } from './logger.ts';
 import { createAicNetworkAdapter } from './network-adapter.ts';
 import type { NetworkFactory } from './network-port.ts';
 import { type AicNode, createAicNode } from './node.ts';
-import type { RunNodeOptions } from './options.ts';
+import { READY_MESSAGE, type RunNodeOptions } from './options.ts';
 
-/** The log message a starting node prints once its API listens; tests and the devnet wait for it. */
-export const READY_MESSAGE = 'node ready';
+export { READY_MESSAGE } from './options.ts';
 
 export interface RunningNode {
   node: AicNode;

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AicError } from '@aic/core';
 import type { KeystoreV3 } from '@aic/core/keystore';
 import { DEFAULT_SCRYPT_N, decryptKeystore, encryptKeystore, parseKeystore } from '@aic/core/keystore';
-import { peerIdFromPrivateKey } from '@aic/network';
-import { findKeystore, keystoreDir, listKeystores, saveKeystore } from '@aic/node';
+import { findKeystore, keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type Command, Option } from 'commander';
 import { hexToBytes } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
@@ -84,7 +83,7 @@ async function importAccount(ctx: CommandContext, opts: KeyOptions, file: string
     decryptKeystore(json, password),
   );
   const entry = await saveKeystore(keystoreDir(ctx.global.dataDir), json as KeystoreV3);
-  const result = { address: entry.address, peerId: peerIdFromPrivateKey(privateKey).toString(), keystore: entry.path };
+  const result = { address: entry.address, peerId: await peerIdOf(privateKey), keystore: entry.path };
   printResult(ctx.io, ctx.global.json, result, describeAccount);
 }
 
@@ -116,7 +115,7 @@ async function storeKey(
     encryptKeystore(privateKey, password, { scryptN: scryptN ?? DEFAULT_SCRYPT_N }),
   );
   const entry = await saveKeystore(keystoreDir(ctx.global.dataDir), keystore);
-  return { address: entry.address, peerId: peerIdFromPrivateKey(privateKey).toString(), keystore: entry.path };
+  return { address: entry.address, peerId: await peerIdOf(privateKey), keystore: entry.path };
 }
 
 function describeAccount(r: AccountResult): string {
@@ -143,4 +142,10 @@ function parseJsonKeystore(text: string): unknown {
   }
   parseKeystore(json);
   return json;
+}
+
+/** The libp2p PeerId of the key (loaded on demand: @aic/network pulls in libp2p). */
+async function peerIdOf(privateKey: Uint8Array): Promise<string> {
+  const { peerIdFromPrivateKey } = await import('@aic/network');
+  return peerIdFromPrivateKey(privateKey).toString();
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { weiToAic } from '@aic/core';
-import type { JobAnnouncement, JobAnnouncementInput } from '@aic/node';
+import type { JobAnnouncement, JobAnnouncementInput } from '@aic/node/api';
 import { type Command, Option } from 'commander';
 import { gibToBytes, parseAicToWei, parseList, parseNonNegative, parseUint, readJsonArg } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';

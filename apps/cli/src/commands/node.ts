@@ -1,12 +1,5 @@
-import {
-  DEFAULT_API_HOST,
-  DEFAULT_API_PORT,
-  DEFAULT_LISTEN,
-  LOG_LEVELS,
-  type LogLevel,
-  type NodeStatus,
-  runNode,
-} from '@aic/node';
+import type { NodeStatus } from '@aic/node/api';
+import { DEFAULT_API_HOST, DEFAULT_API_PORT, DEFAULT_LISTEN, LOG_LEVELS, type LogLevel } from '@aic/node/options';
 import { type Command, Option } from 'commander';
 import { parseUint } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
@@ -55,6 +48,8 @@ interface StartOptions {
 
 async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
   const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
+  // Loaded on demand: libp2p and fastify take a while to import, and only this command needs them.
+  const { runNode } = await import('@aic/node');
   const running = await withProgress(ctx.io, 'starting node', () =>
     runNode(
       {

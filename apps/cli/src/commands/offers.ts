@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { weiToAic } from '@aic/core';
-import type { Offer, OfferInput } from '@aic/node';
+import type { Offer, OfferInput } from '@aic/node/api';
 import { type Command, Option } from 'commander';
 import { gibToBytes, parseAicToWei, parseList, parseNonNegative, parseUint, readJsonArg } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';

@@ -1,4 +1,4 @@
-import type { PeerInfo } from '@aic/node';
+import type { PeerInfo } from '@aic/node/api';
 import type { Command } from 'commander';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
