@@ -19,6 +19,8 @@ export interface NodeReady {
 export interface SpawnNodeOptions {
   /** Command-line flags for main.ts (see its --help), e.g. ['--data-dir', dir, '--api-port', '0']. */
   args: string[];
+  /** Node.js arguments before `args`; default runs main.ts through tsx. (`aic node start` tests pass the CLI.) */
+  entry?: string[];
   /** Extra environment (AIC_PASSWORD goes here). */
   env?: Record<string, string>;
   /** Bound on the wait for the ready line. Default 60 s (loaded CI machines are slow to import libp2p). */
@@ -42,7 +44,8 @@ export interface NodeProcess {
  */
 export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeProcess> {
   // tsx resolved from here, so the child works whatever its working directory.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), NODE_MAIN, ...options.args], {
+  const entry = options.entry ?? ['--import', import.meta.resolve('tsx'), NODE_MAIN];
+  const child = spawn(process.execPath, [...entry, ...options.args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
