@@ -49,11 +49,13 @@ export async function runNode(
   const controller = new AbortController();
   deps.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
     log.info({ signal }, 'signal received, stopping');
     controller.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: a repeated signal during shutdown must not fall through to the default (kill) handler.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   await node.start(controller.signal);
   const stopped = node.stopped.finally(() => {
     process.removeListener('SIGINT', onSignal);

@@ -55,8 +55,13 @@ export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeP
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
   });
   const ready = await waitForReady(child, exited, options, () => stderrTail);
+  let signalled = false;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // One SIGTERM only: the node stops cleanly on the first; a second could land after its handler is gone.
+    if (!signalled && child.exitCode === null && child.signalCode === null) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
     return exited;
   };
   return { child, ready, stop, exited };

@@ -1,0 +1,82 @@
+import { READY_MESSAGE } from '@aic/node/options';
+
+/** Devnet node roles (DESIGN.md: a requester, GPU providers, a data owner). */
+export type DevnetRole = 'requester' | 'gpu-provider' | 'data-owner';
+
+/** One running devnet node. */
+export interface DevnetNodeInfo {
+  index: number;
+  role: DevnetRole;
+  apiUrl: string;
+  peerId: string;
+  address: string;
+  multiaddrs: string[];
+  dataDir: string;
+}
+
+/** What startDevnetNodes reports while it works and while the nodes run. */
+export type DevnetNodeEvent =
+  | { type: 'starting'; index: number; role: DevnetRole }
+  | { type: 'ready'; node: DevnetNodeInfo }
+  | { type: 'connected'; nodes: DevnetNodeInfo[] }
+  /** An operator-level (info/warn/error) log line of one node: peers joining, offers published, … */
+  | {
+      type: 'activity';
+      index: number;
+      role: DevnetRole;
+      level: string;
+      message: string;
+      fields: Record<string, unknown>;
+    }
+  | { type: 'exited'; index: number; role: DevnetRole; code: number | null };
+
+/** The role of the i-th node: requester, two GPU providers, a data owner, then more providers. */
+export function roleOf(index: number): DevnetRole {
+  if (index === 0) return 'requester';
+  if (index === 3) return 'data-owner';
+  return 'gpu-provider';
+}
+
+const LEVELS: Record<number, string> = { 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+// Log fields that are bookkeeping, not news, in a one-line summary.
+const HIDDEN_FIELDS = new Set(['level', 'time', 'name', 'msg', 'module', 'pid', 'hostname']);
+
+/** Turns one node log line into an activity event (operator levels only), or undefined. */
+export function activityFromLog(
+  index: number,
+  role: DevnetRole,
+  line: Record<string, unknown>,
+): DevnetNodeEvent | undefined {
+  const level = typeof line.level === 'number' ? LEVELS[line.level] : undefined;
+  if (level === undefined || typeof line.msg !== 'string') return undefined;
+  // The 'ready' event already says this; fastify's own listen line repeats it.
+  if (line.msg === READY_MESSAGE || line.module === 'http') return undefined;
+  const fields = Object.fromEntries(Object.entries(line).filter(([k]) => !HIDDEN_FIELDS.has(k)));
+  return { type: 'activity', index, role, level, message: line.msg, fields };
+}
+
+/** A one-line human description of an event, e.g. for `npm start` output. */
+export function formatDevnetEvent(event: DevnetNodeEvent): string {
+  switch (event.type) {
+    case 'starting':
+      return `node ${event.index} (${event.role}) starting`;
+    case 'ready':
+      return `node ${event.node.index} (${event.node.role}) ready: api ${event.node.apiUrl} address ${event.node.address} peer ${event.node.peerId}`;
+    case 'connected':
+      return `${event.nodes.length} nodes connected over libp2p`;
+    case 'activity': {
+      const detail = summarizeFields(event.fields);
+      return `node ${event.index} (${event.role}) ${event.level === 'info' ? '' : `${event.level}: `}${event.message}${detail}`;
+    }
+    case 'exited':
+      return `node ${event.index} (${event.role}) exited with code ${event.code}`;
+  }
+}
+
+function summarizeFields(fields: Record<string, unknown>): string {
+  const parts = Object.entries(fields)
+    .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+    .slice(0, 3)
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AicError } from '@aic/core';
+import { encryptKeystore } from '@aic/core/keystore';
+import { createApiClient } from '@aic/node/api';
+import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
+import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
+import { startDemoActivity } from './nodes-activity.ts';
+import { activityFromLog, type DevnetNodeEvent, type DevnetNodeInfo, type DevnetRole, roleOf } from './nodes-events.ts';
+
+export {
+  type DevnetNodeEvent,
+  type DevnetNodeInfo,
+  type DevnetRole,
+  formatDevnetEvent,
+  roleOf,
+} from './nodes-events.ts';
+
+/** Password of the devnet's throwaway keystores (never use devnet keys for anything of value). */
+export const DEVNET_PASSWORD = 'aic-devnet';
+// Throwaway keys: a low scrypt cost keeps `npm start` fast. Real keystores use the standard N = 2^18.
+const DEVNET_SCRYPT_N = 4096;
+
+export interface StartDevnetNodesOptions {
+  /** How many nodes (≥ 1): requester, two GPU providers, data owner, then more providers. */
+  count: number;
+  /** Chain JSON-RPC URL and deployment file, handed to every node (--rpc-url, --deployment). */
+  rpcUrl?: string;
+  deploymentFile?: string;
+  /** Each node keeps its keystore and state in `<dataDir>/node-<i>-<role>`; reused across runs. */
+  dataDir: string;
+  /** Aborting stops every node. */
+  signal?: AbortSignal;
+  onEvent?: (event: DevnetNodeEvent) => void;
+  /** Raw 32-byte keys to use for the first nodes (e.g. pre-funded dev accounts); others get fresh keys. */
+  privateKeys?: Uint8Array[];
+  /** API port of node i is apiPortBase + i (default: any free port). */
+  apiPortBase?: number;
+  /** Providers publish offers and the requester announces a job once connected. Default true. */
+  demoActivity?: boolean;
+  /** Bound on the wait for all nodes to connect. Default 60 s. */
+  connectTimeoutMs?: number;
+}
+
+export interface DevnetNodes {
+  nodes: DevnetNodeInfo[];
+  /** Stops every node (SIGTERM) and waits for them to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `count` AIC node processes on 127.0.0.1, each with its own keystore, bootstrapped to the first one over
+ * libp2p; resolves once every node is connected. Progress and each node's operator-level logs go to `onEvent`.
+ *
+ * @example
+ * const devnet = await startDevnetNodes({ count: 4, rpcUrl, deploymentFile, dataDir: '.devnet', signal, onEvent: (e) => console.log(formatDevnetEvent(e)) });
+ */
+export async function startDevnetNodes(options: StartDevnetNodesOptions): Promise<DevnetNodes> {
+  const emit = options.onEvent ?? (() => {});
+  const processes: NodeProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  };
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
+  try {
+    const first = await startOne(0, [], options, emit);
+    processes.push(first.process);
+    const rest = await Promise.all(
+      Array.from({ length: options.count - 1 }, (_, k) => startOne(k + 1, first.info.multiaddrs, options, emit)),
+    );
+    processes.push(...rest.map((r) => r.process));
+    const nodes = [first.info, ...rest.map((r) => r.info)];
+    await waitConnected(nodes, options.connectTimeoutMs ?? 60_000);
+    emit({ type: 'connected', nodes });
+    if (options.demoActivity !== false) await startDemoActivity(nodes);
+    return { nodes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startOne(
+  index: number,
+  bootstrap: string[],
+  options: StartDevnetNodesOptions,
+  emit: (event: DevnetNodeEvent) => void,
+): Promise<{ process: NodeProcess; info: DevnetNodeInfo }> {
+  const role = roleOf(index);
+  const dataDir = join(options.dataDir, `node-${index}-${role}`);
+  emit({ type: 'starting', index, role });
+  await ensureKeystore(dataDir, options.privateKeys?.[index]);
+  const child = await spawnNodeProcess({
+    args: nodeArgs(index, role, dataDir, bootstrap, options),
+    env: { AIC_PASSWORD: DEVNET_PASSWORD },
+    onLog: (line) => {
+      const event = activityFromLog(index, role, line);
+      if (event !== undefined) emit(event);
+    },
+  });
+  void child.exited.then((code) => emit({ type: 'exited', index, role, code }));
+  const info = { index, role, dataDir, ...child.ready };
+  emit({ type: 'ready', node: info });
+  return { process: child, info };
+}
+
+function nodeArgs(
+  index: number,
+  role: DevnetRole,
+  dataDir: string,
+  bootstrap: string[],
+  o: StartDevnetNodesOptions,
+): string[] {
+  const apiPort = o.apiPortBase === undefined ? 0 : o.apiPortBase + index;
+  return [
+    ...['--data-dir', dataDir, '--role', role, '--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', String(apiPort)],
+    ...bootstrap.flatMap((b) => ['--bootstrap', b]),
+    ...(o.rpcUrl === undefined ? [] : ['--rpc-url', o.rpcUrl]),
+    ...(o.deploymentFile === undefined ? [] : ['--deployment', o.deploymentFile]),
+  ];
+}
+
+/** Reuses the node's keystore from an earlier run, or writes one (from the given key or a fresh one). */
+async function ensureKeystore(dataDir: string, privateKey: Uint8Array | undefined): Promise<void> {
+  const dir = keystoreDir(dataDir);
+  if ((await listKeystores(dir)).length > 0) return;
+  const keystore = await encryptKeystore(privateKey ?? randomBytes(32), DEVNET_PASSWORD, { scryptN: DEVNET_SCRYPT_N });
+  await saveKeystore(dir, keystore);
+}
+
+/** Polls each node's API until node 0 sees every other node and every other node sees at least one peer. */
+async function waitConnected(nodes: DevnetNodeInfo[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const want = (n: DevnetNodeInfo) => (n.index === 0 ? nodes.length - 1 : Math.min(1, nodes.length - 1));
+  for (const node of nodes) {
+    const api = createApiClient(node.apiUrl);
+    while ((await api.status()).connectedPeers < want(node)) {
+      if (Date.now() > deadline) {
+        throw new AicError('DEVNET_NOT_CONNECTED', `node ${node.index} did not connect within ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
