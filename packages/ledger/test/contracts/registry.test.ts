@@ -1,59 +1,12 @@
-import { type Address, keccak256, toHex, zeroAddress } from 'viem';
+import { zeroAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { roleId } from '../../src/deploy.ts';
 import { AssetKind } from '../../src/types.ts';
 import * as nonReceiver from '../artifacts/NonReceiver.ts';
-import type { Fixture } from '../helpers/fixture.ts';
 import { expectEvent, expectRevert, mined, normalized } from './behaviors/chain-assertions.ts';
 import { type Erc721Context, shouldBehaveLikeERC721 } from './behaviors/erc721.behavior.ts';
+import { assetInput, CID, mint, travel, users } from './behaviors/ledger-helpers.ts';
 import { useScenario } from './behaviors/scenario.ts';
-
-const CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
-
-type Lineage = { parentId: bigint; shareBps: number }[];
-
-/** A complete mint input; tests override what they are about. */
-function assetInput(
-  over: Partial<{
-    kind: number;
-    manifestCid: string;
-    pricePerUse: bigint;
-    licenseId: number;
-    lineage: Lineage;
-    royaltyReceiver: Address;
-    royaltyBps: bigint;
-  }> = {},
-) {
-  return {
-    kind: AssetKind.Dataset,
-    manifestCid: CID,
-    contentRoot: keccak256(toHex('content root')),
-    pricePerUse: 10n ** 18n,
-    licenseId: 7,
-    lineage: [] as Lineage,
-    royaltyReceiver: zeroAddress as Address,
-    royaltyBps: 0n,
-    ...over,
-  };
-}
-
-function users(f: Fixture) {
-  const [alice, bob, carol, dave] = f.roles.users;
-  if (!alice || !bob || !carol || !dave) throw new Error('the fixture needs four user accounts');
-  return { alice, bob, carol, dave };
-}
-
-async function mint(f: Fixture, owner: Address, input = assetInput()): Promise<bigint> {
-  const registry = f.as(owner).registry;
-  const id = (await registry.read.totalMinted()) + 1n;
-  await mined(f.publicClient, registry.write.mint([input]));
-  return id;
-}
-
-async function travel(f: Fixture, seconds: number) {
-  await f.testClient.increaseTime({ seconds });
-  await f.testClient.mine({ blocks: 1 });
-}
 
 describe('AssetRegistry', () => {
   describe('as an ERC721', () => {
