@@ -114,8 +114,9 @@ export function eventsOf<const TAbi extends Abi, TName extends ContractEventName
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== address.toLowerCase()) continue;
     try {
-      const decoded = decodeEventLog({ abi, data: log.data, topics: log.topics, eventName });
-      found.push(decoded as DecodeEventLogReturnType<TAbi, TName>);
+      const decoded = decodeEventLog({ abi, data: log.data, topics: log.topics });
+      // decodeEventLog matches by topic, not by the eventName it is given: filter here.
+      if (decoded.eventName === eventName) found.push(decoded as DecodeEventLogReturnType<TAbi, TName>);
     } catch {
       // another event of the same contract
     }

@@ -1,0 +1,95 @@
+/** What must hold after every operation, and once every job has been driven to its end. */
+import { expect } from 'vitest';
+import { computeMarketAbi } from '../../../src/artifacts/index.ts';
+import { JobState } from '../../../src/types.ts';
+import * as LedgerProbe from '../../artifacts/LedgerProbe.ts';
+import { recordMarketReceipt, send, type World } from './world.ts';
+
+const SUPPLY = 10_000_000_000n * 10n ** 18n;
+
+export async function checkInvariants(w: World, context: string): Promise<void> {
+  const c = w.f.deployment.contracts;
+  const read = (functionName: 'balancesOf' | 'marketView', args: readonly unknown[]) =>
+    w.f.publicClient.readContract({ address: w.probe, abi: LedgerProbe.abi, functionName, args } as never);
+  const [balances, market, supply, staked, owed, reserved] = await Promise.all([
+    read('balancesOf', [c.AICToken, w.holders]) as Promise<readonly bigint[]>,
+    read('marketView', [c.ComputeMarket]) as Promise<{ heldEscrow: bigint; uncoveredJobs: bigint; openJobs: bigint }>,
+    w.f.as(w.requesters[0]!).token.read.totalSupply(),
+    w.f.as(w.requesters[0]!).market.read.totalStaked(),
+    w.f.as(w.requesters[0]!).payroll.read.totalOwed(),
+    w.f.as(w.requesters[0]!).rewards.read.reserved(),
+  ]);
+  const balanceOf = (a: string) => balances[w.holders.indexOf(a as never)]!;
+  expect(supply, `${context}: total supply`).toBe(SUPPLY);
+  expect(
+    balances.reduce((x, y) => x + y, 0n),
+    `${context}: sum of balances`,
+  ).toBe(SUPPLY);
+  expect(market.uncoveredJobs, `${context}: jobs whose escrow is below their obligations`).toBe(0n);
+  expect(balanceOf(c.ComputeMarket), `${context}: market holds escrow + stakes`).toBe(market.heldEscrow + staked);
+  expect(balanceOf(c.Payroll), `${context}: payroll holds what it owes`).toBe(owed);
+  expect(balanceOf(c.Plaza), `${context}: PLAZA holds nothing`).toBe(0n);
+  expect(balanceOf(c.RewardsPool) >= reserved, `${context}: rewards cover claims`).toBe(true);
+  for (const [id, job] of w.jobs) {
+    expect(job.paidOut <= job.funded, `${context}: job ${id} paid ${job.paidOut} of ${job.funded} escrowed`).toBe(true);
+  }
+}
+
+/** Drives every job to a terminal state, empties Payroll and stakes, then checks that no AIC is left anywhere. */
+export async function drainAndCheck(w: World): Promise<void> {
+  const f = w.f;
+  const c = f.deployment.contracts;
+  const market = (from: `0x${string}`, fn: string, args: readonly unknown[]) =>
+    send(w, from, c.ComputeMarket, computeMarketAbi, fn, args).then((r) => recordMarketReceipt(w, r));
+  await f.testClient.increaseTime({ seconds: 3 * 86_400 }); // past every deadline and challenge window
+  await f.testClient.mine({ blocks: 2 });
+  for (const id of w.jobs.keys()) {
+    let job = await f.as(w.requesters[0]!).market.read.jobOf([id]);
+    if (job.state === JobState.Committed) {
+      const verifier = await f.as(w.requesters[0]!).market.read.designatedVerifier([id]);
+      await market(verifier, 'submitVerdict', [id, true]);
+      job = await f.as(w.requesters[0]!).market.read.jobOf([id]);
+    }
+    if (job.state === JobState.Disputed)
+      await market(f.roles.arbiter, 'resolveDispute', [id, false, f.roles.verifiers[0]!]);
+    job = await f.as(w.requesters[0]!).market.read.jobOf([id]);
+    if (job.state === JobState.Verifying) {
+      await f.testClient.increaseTime({ seconds: 61 });
+      await market(job.requester, 'settleJob', [id]);
+    }
+    if (
+      [
+        JobState.Created,
+        JobState.Escrowed,
+        JobState.Assigned,
+        JobState.Running,
+        JobState.Preempted,
+        JobState.Reassigned,
+      ].includes(job.state)
+    ) {
+      await market(job.requester, 'expireJob', [id]);
+    }
+    job = await f.as(w.requesters[0]!).market.read.jobOf([id]);
+    if (job.state === JobState.Expired) await market(job.requester, 'refundJob', [id]);
+    job = await f.as(w.requesters[0]!).market.read.jobOf([id]);
+    expect([JobState.Settled, JobState.Slashed, JobState.Refunded], `job ${id} ends`).toContain(job.state);
+    const model = w.jobs.get(id)!;
+    expect(model.paidOut, `job ${id} pays out exactly what it escrowed`).toBe(model.funded);
+  }
+  for (const user of w.holders) {
+    if ((await f.as(user).payroll.read.owed([user])) > 0n)
+      await send(w, user, c.Payroll, f.as(user).payroll.abi, 'withdraw', []);
+  }
+  await checkInvariants(w, 'drained');
+  const staked = await f.as(w.requesters[0]!).market.read.totalStaked();
+  expect(await f.as(w.requesters[0]!).balanceOf(c.ComputeMarket), 'market holds only stakes once all jobs ended').toBe(
+    staked,
+  );
+  for (const p of w.holders) {
+    const info = await f.as(p).market.read.providerOf([p]);
+    if (info.registered) await market(p, 'withdrawStake', [info.stake]);
+  }
+  for (const holder of [c.ComputeMarket, c.Payroll, c.Plaza]) {
+    expect(await f.as(w.requesters[0]!).balanceOf(holder), `no AIC left in ${holder}`).toBe(0n);
+  }
+}
