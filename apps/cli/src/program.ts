@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
+import { registerBalanceCommand } from './commands/balance.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerNodeCommands } from './commands/node.ts';
 import { registerOfferCommands } from './commands/offers.ts';
@@ -28,6 +29,7 @@ export function createProgram(io: CliIo): Command {
   registerPeerCommands(program, io);
   registerOfferCommands(program, io);
   registerJobCommands(program, io);
+  registerBalanceCommand(program, io);
   return program;
 }
 

@@ -4,6 +4,8 @@
  */
 export * from './api/index.ts';
 export * from './identity/index.ts';
+export { createLedgerReader } from './ledger-adapter.ts';
+export type { Balances, NodeLedger } from './ledger-port.ts';
 export { createRootLogger, LOG_LEVELS, type Logger, type LogLevel, moduleLogger } from './logger.ts';
 export { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 export { createAicNetworkAdapter } from './network-adapter.ts';

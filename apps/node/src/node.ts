@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
+import { createLedgerReader } from './ledger-adapter.ts';
+import type { NodeLedger } from './ledger-port.ts';
 import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import type { NetworkFactory, NodeNetwork } from './network-port.ts';
@@ -38,6 +40,8 @@ export interface AicNodeComponents {
   privateKey: Uint8Array;
   logger: Logger;
   createNetwork: NetworkFactory;
+  /** Chain reads; default: the @aic/ledger client when init has rpcUrl and deploymentFile, else none. */
+  ledger?: NodeLedger;
   metrics?: NodeMetrics;
   now?: () => number;
 }
@@ -158,6 +162,7 @@ async function startNode(
     now: c.now,
     version: NODE_VERSION,
     role: init.role,
+    ledger: c.ledger ?? defaultLedger(init),
   });
   const api = await createApiServer(
     { host: init.apiHost, port: init.apiPort, version: NODE_VERSION },
@@ -240,4 +245,9 @@ function startRepublishing(
   timer.unref();
   void republish().catch((err: unknown) => c.log.debug({ err }, 'republish failed'));
   return timer;
+}
+
+function defaultLedger(init: AicNodeInit): NodeLedger | undefined {
+  if (init.rpcUrl === undefined || init.deploymentFile === undefined) return undefined;
+  return createLedgerReader({ rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile });
 }

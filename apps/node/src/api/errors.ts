@@ -8,6 +8,7 @@ export function httpStatusOfCode(code: string): number {
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_CONFLICT')) return 409;
   if (code.endsWith('_UNAVAILABLE')) return 503;
+  if (code.startsWith('LEDGER_')) return 502;
   return 500;
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { AicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
+import type { NodeLedger } from '../ledger-port.ts';
 import type { NodeMetrics } from '../metrics.ts';
 import type { NodeNetwork } from '../network-port.ts';
 import type { ItemBook } from '../services/item-book.ts';
@@ -18,6 +20,8 @@ export interface ApiHandlerComponents {
   now: () => number;
   version: string;
   role: string | undefined;
+  /** Absent when the node was started without --rpc-url and --deployment. */
+  ledger: NodeLedger | undefined;
 }
 
 /** The API's behaviour, one function per route; input already validated by the server. */
@@ -33,6 +37,19 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       version: c.version,
       ...(c.role === undefined ? {} : { role: c.role }),
     }),
+    balance: async () => {
+      if (c.ledger === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      const { chainId, aicWei, nativeWei } = await c.ledger.balances(c.network.address);
+      return {
+        address: c.network.address,
+        chainId,
+        aicWei: aicWei.toString(),
+        aic: weiToAic(aicWei),
+        nativeWei: nativeWei.toString(),
+      };
+    },
     peers: async () => ({ peers: c.peers.describe(c.network) }),
     listOffers: async ({ query }) => ({ offers: c.offers.list(query.source) }),
     publishOffer: async ({ body }) => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  balanceSchema,
   jobAnnouncementInputSchema,
   jobAnnouncementListSchema,
   jobAnnouncementSchema,
@@ -30,6 +31,13 @@ export const apiRoutes = {
     summary: 'Identity, listen addresses and uptime of this node',
     successStatus: 200,
     response: statusSchema,
+  },
+  balance: {
+    method: 'GET',
+    path: '/v1/balance',
+    summary: "This node's AIC and gas balances on the configured chain (503 when no chain is configured)",
+    successStatus: 200,
+    response: balanceSchema,
   },
   peers: {
     method: 'GET',

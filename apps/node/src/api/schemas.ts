@@ -26,6 +26,15 @@ export const statusSchema = z.object({
 });
 export type NodeStatus = z.infer<typeof statusSchema>;
 
+export const balanceSchema = z.object({
+  address: addressSchema,
+  chainId: z.number().int(),
+  aicWei: weiStringSchema,
+  aic: z.string().describe('the same amount in AIC, decimal'),
+  nativeWei: weiStringSchema.describe('gas coin of the chain, in wei'),
+});
+export type NodeBalance = z.infer<typeof balanceSchema>;
+
 export const peerSchema = z.object({
   peerId: z.string(),
   multiaddrs: z.array(z.string()),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.ts';
+import type { NodeLedger } from '../../src/ledger-port.ts';
 import { createRootLogger } from '../../src/logger.ts';
 import { type AicNode, createAicNode } from '../../src/node.ts';
 import { sampleJob, sampleOffer } from '../helpers/fixtures.ts';
@@ -17,10 +18,10 @@ describe('node HTTP API (in-memory network)', () => {
   let hub: ReturnType<typeof createMemoryHub>;
   const nodes: AicNode[] = [];
 
-  const startNode = async (n: number, dataDir = join(dir, `n${n}`)) => {
+  const startNode = async (n: number, dataDir = join(dir, `n${n}`), ledger?: NodeLedger) => {
     const node = createAicNode(
       { dataDir, listen: [], bootstrap: [], apiHost: '127.0.0.1', apiPort: 0 },
-      { privateKey: keyOf(n), logger, createNetwork: hub.factory },
+      { privateKey: keyOf(n), logger, createNetwork: hub.factory, ...(ledger === undefined ? {} : { ledger }) },
     );
     await node.start();
     nodes.push(node);
@@ -104,6 +105,24 @@ describe('node HTTP API (in-memory network)', () => {
     expect((await createApiClient(node.apiUrl).status()).peerId).toBe(node.peerId);
   });
 
+  it('reports balances from the ledger, and 503 without a chain', async () => {
+    const ledger: NodeLedger = {
+      balances: async () => ({ chainId: 31337, aicWei: 1_500_000_000_000_000_000n, nativeWei: 7n }),
+    };
+    const withChain = await startNode(1, join(dir, 'n1'), ledger);
+    expect(await withChain.api.balance()).toEqual({
+      address: withChain.node.address,
+      chainId: 31337,
+      aicWei: '1500000000000000000',
+      aic: '1.5',
+      nativeWei: '7',
+    });
+    const withoutChain = await startNode(2);
+    const error = await withoutChain.api.balance().catch((e: unknown) => e);
+    expect(isAicError(error, 'LEDGER_UNAVAILABLE')).toBe(true);
+    expect((error as { details: { httpStatus: number } }).details.httpStatus).toBe(503);
+  });
+
   it('serves an OpenAPI document generated from the route schemas', async () => {
     const { node } = await startNode(1);
     const doc = (await (await fetch(`${node.apiUrl}/openapi.json`)).json()) as {
@@ -112,7 +131,7 @@ describe('node HTTP API (in-memory network)', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/jobs/announce', '/v1/jobs/announcements', '/v1/offers', '/v1/peers', '/v1/status'].sort(),
+      ['/v1/balance', '/v1/jobs/announce', '/v1/jobs/announcements', '/v1/offers', '/v1/peers', '/v1/status'].sort(),
     );
     expect(doc.paths['/v1/offers']?.post?.requestBody).toBeDefined();
     expect(doc.paths['/v1/offers']?.post?.operationId).toBe('publishOffer');

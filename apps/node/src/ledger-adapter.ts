@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { AicError, isAicError } from '@aic/core';
+import { createLedgerClient, parseDeployment } from '@aic/ledger';
+import { createPublicClient, http } from 'viem';
+import type { NodeLedger } from './ledger-port.ts';
+
+/**
+ * A read-only ledger for the node through the typed @aic/ledger client over JSON-RPC. The deployment file is read
+ * on first use, so a node starts (and serves everything else) even before the chain is up.
+ */
+export function createLedgerReader(init: { rpcUrl: string; deploymentFile: string }): NodeLedger {
+  let client: Promise<ReturnType<typeof createLedgerClient>> | undefined;
+  const connect = async () => {
+    const deployment = parseDeployment(await readDeploymentJson(init.deploymentFile));
+    const publicClient = createPublicClient({ transport: http(init.rpcUrl, { retryCount: 0, timeout: 10_000 }) });
+    return createLedgerClient({ publicClient, deployment });
+  };
+  return {
+    async balances(address) {
+      client ??= connect().catch((error: unknown) => {
+        client = undefined; // try again on the next request (the file may appear later)
+        throw error;
+      });
+      const ledger = await client;
+      try {
+        const [aicWei, nativeWei] = await Promise.all([
+          ledger.balanceOf(address),
+          ledger.publicClient.getBalance({ address }),
+        ]);
+        return { chainId: ledger.deployment.chainId, aicWei, nativeWei };
+      } catch (cause) {
+        if (isAicError(cause)) throw cause;
+        throw new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${init.rpcUrl} did not answer`, { cause });
+      }
+    },
+  };
+}
+
+async function readDeploymentJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new AicError('LEDGER_DEPLOYMENT_UNAVAILABLE', `cannot read deployment file ${path}`, { cause });
+  }
+}
