@@ -65,6 +65,10 @@ class AicNetworkAdapter implements NodeNetwork {
     });
   }
 
+  onPeerDisconnected(listener: (peerId: string) => void): void {
+    this.net.addEventListener('peer:disconnect', (e) => listener(e.detail.peerId));
+  }
+
   getPeers(): NetworkPeer[] {
     return this.net.getPeers().map((p) => ({ peerId: p.peerId, multiaddrs: p.remoteAddrs, connected: true }));
   }

@@ -31,6 +31,7 @@ export interface NodeNetwork {
   onJobAnnouncement(listener: (job: JobAnnouncement) => void): void;
   /** A peer connected (with the addresses it listens on, when known). */
   onPeerConnected(listener: (peer: NetworkPeer) => void): void;
+  onPeerDisconnected(listener: (peerId: string) => void): void;
   getPeers(): NetworkPeer[];
   /** Estimated round-trip time (network coordinates), undefined while unknown. */
   estimateRttMs(peerId: string): number | undefined;

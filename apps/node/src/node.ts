@@ -208,8 +208,13 @@ function wireNetworkEvents(
     c.log.debug({ jobId: job.jobId, requester: job.requester }, 'job announcement received');
     books.jobs.addReceived(job).catch(persistFailed);
   });
+  const countPeers = () => c.metrics.peersConnected.set(network.getPeers().filter((p) => p.connected).length);
+  network.onPeerDisconnected((peerId) => {
+    countPeers();
+    c.log.info({ peerId }, 'peer disconnected');
+  });
   network.onPeerConnected((peer) => {
-    c.metrics.peersConnected.set(network.getPeers().filter((p) => p.connected).length);
+    countPeers();
     c.log.info({ peerId: peer.peerId }, 'peer connected');
     books.peers.remember({ peerId: peer.peerId, multiaddrs: peer.multiaddrs }).catch(persistFailed);
   });

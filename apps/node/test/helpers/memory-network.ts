@@ -65,6 +65,7 @@ class MemoryNetwork implements NodeNetwork {
   onPeerConnected(l: (p: NetworkPeer) => void) {
     this.peerListeners.push(l);
   }
+  onPeerDisconnected() {}
   getPeers(): NetworkPeer[] {
     return this.others().map((o) => ({ peerId: o.peerId, multiaddrs: o.multiaddrs(), connected: true }));
   }
