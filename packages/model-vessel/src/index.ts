@@ -27,3 +27,4 @@ export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
 export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
 export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
 export { cidOfBytes, weightsFromSafetensors, weightsToSafetensors } from './runtime/weights-file.ts';
+export * from './templates/index.ts';

