@@ -3,9 +3,9 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {PermitPayments} from "../shared/PermitPayments.sol";
-import {AssetFees} from "../shared/AssetFees.sol";
+import {PullPayments} from "../shared/PullPayments.sol";
 import {AssetRegistry} from "../assets/AssetRegistry.sol";
 import {AssetKind} from "../assets/AssetTypes.sol";
 import {Payroll} from "../payroll/Payroll.sol";
@@ -22,10 +22,13 @@ import {Job, JobRequest, JobState} from "./JobTypes.sol";
  * treasury, and the rest is refunded. Cheating proven in a dispute slashes the provider's stake to the requester and
  * the verifier that proved it. A preempted job pays its provider for verified checkpoints and resumes elsewhere.
  *
+ * Payouts of settlement, preemption and slashing are credited (pull payments, {withdraw}); dataset and model fees are
+ * credited to the asset's owner at payment time, or paid through Payroll when the asset's income splits upstream.
+ *
  * Roles: ALLOCATOR_ROLE assigns, preempts and reassigns; VERIFIER_ROLE members are drawn to verify and may challenge;
  * ARBITER_ROLE posts the outcome of a dispute's referee committee.
  */
-contract ComputeMarket is ProviderStakes, ReentrancyGuard {
+contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     bytes32 public constant ALLOCATOR_ROLE = keccak256("ALLOCATOR_ROLE");
@@ -49,7 +52,7 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
     uint256 private _jobCount;
 
     event JobCreated(
-        uint256 indexed jobId, address indexed requester, uint48 datasetId, uint48 modelId, bytes32 specHash, uint96 escrow
+        uint256 indexed jobId, address indexed requester, uint32 datasetId, uint32 modelId, bytes32 specHash, uint96 escrow
     );
     event JobEscrowed(uint256 indexed jobId, uint96 amount);
     event JobAssigned(uint256 indexed jobId, address indexed provider, uint96 price, uint256 seed);
@@ -205,8 +208,8 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
         address provider = j.provider;
         _providers[provider].activeJobs -= 1;
         emit JobPreempted(jobId, provider, verifiedCheckpoints, paid);
-        _push(provider, paid);
-        _push(_treasury, fee);
+        _credit(provider, paid);
+        _credit(_treasury, fee);
     }
 
     /// @notice Reassigns a Preempted job to a new provider, who resumes from the last verified checkpoint.
@@ -240,8 +243,7 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
         if (msg.sender != j.provider) revert NotAssignedProvider(jobId, msg.sender);
         if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
         if (s != JobState.Running) emit JobStarted(jobId, msg.sender);
-        j.checkpointRoot = checkpointRoot;
-        j.commitBlock = uint32(block.number);
+        j.seedBlock = uint32(block.number); // the next block's hash draws the verifier
         j.state = JobState.Committed;
         emit ResultCommitted(jobId, msg.sender, checkpointRoot, resultCid);
     }
@@ -253,7 +255,7 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
     function submitVerdict(uint256 jobId, bool valid) external {
         Job storage j = _job(jobId);
         if (j.state != JobState.Committed) revert IllegalTransition(jobId, j.state);
-        address designated = _designatedVerifier(jobId, j.commitBlock);
+        address designated = _designatedVerifier(jobId, j.seedBlock);
         if (msg.sender != designated) revert NotDesignatedVerifier(jobId, msg.sender, designated);
         j.verifier = msg.sender;
         emit VerdictSubmitted(jobId, msg.sender, valid);
@@ -314,12 +316,12 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
         address provider = j.provider;
         _providers[provider].activeJobs -= 1;
         emit JobSettled(jobId, providerPaid, fee, datasetFee, modelFee, verifierFee, refund);
-        _push(provider, providerPaid);
-        _push(_treasury, fee);
-        AssetFees.payUsageFee(_aic, _registry, _payroll, j.datasetId, datasetFee);
-        AssetFees.payUsageFee(_aic, _registry, _payroll, j.modelId, modelFee);
-        _push(j.verifier, verifierFee);
-        _push(j.requester, refund);
+        _credit(provider, providerPaid);
+        _credit(_treasury, fee);
+        _payAssetFee(j.datasetId, datasetFee);
+        _payAssetFee(j.modelId, modelFee);
+        _credit(j.verifier, verifierFee);
+        _credit(j.requester, refund);
     }
 
     // ------------------------------------------------------------------------------------------------- views
@@ -341,7 +343,7 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
 
     /// @notice The verifier drawn for a Committed job (from the hash of the block after the commitment).
     function designatedVerifier(uint256 jobId) external view returns (address) {
-        return _designatedVerifier(jobId, _job(jobId).commitBlock);
+        return _designatedVerifier(jobId, _job(jobId).seedBlock);
     }
 
     /// @notice Market parameters and treasury.
@@ -417,8 +419,8 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
         j.state = JobState.Slashed;
         emit ProviderSlashed(jobId, provider, slashed);
         emit JobRefunded(jobId, j.requester, refund);
-        _push(rightVerifier, verifierFee + toVerifier);
-        _push(j.requester, refund + slashed - toVerifier);
+        _credit(rightVerifier, verifierFee + toVerifier);
+        _credit(j.requester, refund + slashed - toVerifier);
     }
 
     function _seed(uint256 jobId, uint32 fromBlock) private view returns (uint256) {
@@ -431,17 +433,29 @@ contract ComputeMarket is ProviderStakes, ReentrancyGuard {
         return uint256(keccak256(abi.encode(h, jobId)));
     }
 
-    function _designatedVerifier(uint256 jobId, uint32 commitBlock) private view returns (address) {
+    function _designatedVerifier(uint256 jobId, uint32 commitBlock_) private view returns (address) {
         uint256 count = getRoleMemberCount(VERIFIER_ROLE);
         if (count == 0) revert NoVerifiers();
-        return getRoleMember(VERIFIER_ROLE, _seed(jobId, commitBlock) % count);
+        return getRoleMember(VERIFIER_ROLE, _seed(jobId, commitBlock_) % count);
     }
 
-    function _assetFee(uint48 assetId, AssetKind kindA, AssetKind kindB) private view returns (uint96) {
+    function _assetFee(uint32 assetId, AssetKind kindA, AssetKind kindB) private view returns (uint96) {
         if (assetId == 0) return 0;
         (, AssetKind kind, uint96 price,) = _registry.payeeOf(assetId);
         if (kind != kindA && kind != kindB) revert AssetKindMismatch(assetId, kind);
         return price;
+    }
+
+    /// @dev Credits a usage fee to the asset's owner now, or pays it through Payroll when its income splits upstream.
+    function _payAssetFee(uint32 assetId, uint96 amount) private {
+        if (amount == 0) return;
+        (address owner,,, bool hasLineage) = _registry.payeeOf(assetId);
+        if (hasLineage) {
+            Permit memory none;
+            _payroll.pay(assetId, amount, none);
+        } else {
+            _credit(owner, amount);
+        }
     }
 
     function _fee(uint96 amount, uint16 bps) private pure returns (uint96) {

@@ -32,9 +32,13 @@ describe('ComputeMarket lifecycle', () => {
     [p1, p2] = w.providers as [Address, Address];
   });
 
-  const balances = async (who: Address[]) => Promise.all(who.map((a) => f.as(a).balanceOf(a)));
+  /** What each account holds plus what the market owes it (payouts are pull payments). */
+  const balances = async (who: Address[]) =>
+    Promise.all(who.map(async (a) => (await f.as(a).balanceOf(a)) + (await f.as(a).market.read.owed([a]))));
   const marketBalance = () => f.as(w.requester).balanceOf(f.deployment.contracts.ComputeMarket);
-  const stakes = () => f.as(w.requester).market.read.totalStaked();
+  /** The market holds exactly the stakes plus what it owes, once no job is open. */
+  const stakes = async () =>
+    (await f.as(w.requester).market.read.totalStaked()) + (await f.as(w.requester).market.read.totalOwed());
 
   it('quotes the escrow as budget + protocol fee + dataset, model and verifier fees', async () => {
     const quote = await f.as(w.requester).quoteJob(await jobRequest(f, w));
@@ -51,7 +55,7 @@ describe('ComputeMarket lifecycle', () => {
     const jobId = await escrowAndAssign(f, w, p1, price);
     const verifier = await commit(f, jobId, p1);
     await pass(f, jobId, verifier);
-    const verifierBefore = await f.as(verifier).balanceOf(verifier);
+    const [verifierBefore] = await balances([verifier]);
     await afterChallengeWindow(f);
     await f.as(p2).confirm('settle', () => f.as(p2).market.write.settleJob([jobId]));
 
@@ -63,7 +67,7 @@ describe('ComputeMarket lifecycle', () => {
     expect(after[2]! - before[2]!).toBe(fee(price));
     expect(after[3]! - before[3]!).toBe(PRICE.dataset);
     expect(after[4]! - before[4]!).toBe(PRICE.model);
-    expect((await f.as(verifier).balanceOf(verifier)) - verifierBefore).toBe(PRICE.verifier);
+    expect((await balances([verifier]))[0]! - verifierBefore!).toBe(PRICE.verifier);
     expect(await marketBalance()).toBe(await stakes());
     const job = await f.as(w.requester).getJob(jobId);
     expect(job.stateName).toBe('Settled');
@@ -110,7 +114,7 @@ describe('ComputeMarket lifecycle', () => {
     const allocator = f.as(f.roles.allocator);
     await allocator.confirm('preempt', () => allocator.market.write.preemptJob([jobId, 4]));
     const partial = (price * 4n) / 10n;
-    expect((await f.as(p1).balanceOf(p1)) - b1!).toBe(partial);
+    expect((await balances([p1]))[0]! - b1!).toBe(partial);
     await f.testClient.mine({ blocks: 1 });
     const price2 = aicToWei('40'); // for the remaining 6 checkpoints
     await allocator.confirm('reassign', () => allocator.market.write.reassignJob([jobId, p2, price2]));
@@ -204,5 +208,28 @@ describe('ComputeMarket lifecycle', () => {
       blockHash: receipt.blockHash,
     });
     expect(logs[0]?.args.seed).toBe(seed);
+  });
+});
+
+describe('ComputeMarket pull payments', () => {
+  it('credits settlement payouts and lets each party withdraw once, leaving nothing behind', async () => {
+    const f = await loadFixture();
+    await f.reset();
+    const w = await setUpMarket(f);
+    const p1 = w.providers[0]!;
+    const jobId = await escrowAndAssign(f, w, p1, PRICE.budget);
+    await pass(f, jobId, await commit(f, jobId, p1));
+    await afterChallengeWindow(f);
+    await f.as(p1).confirm('settle', () => f.as(p1).market.write.settleJob([jobId]));
+    const ledger = f.as(p1);
+    expect(await ledger.market.read.owed([p1])).toBe(PRICE.budget);
+    const before = await ledger.balanceOf(p1);
+    await ledger.confirm('withdraw', () => ledger.market.write.withdraw());
+    expect((await ledger.balanceOf(p1)) - before).toBe(PRICE.budget);
+    expect(await ledger.market.read.owed([p1])).toBe(0n);
+    await expect(ledger.confirm('withdraw again', () => ledger.market.write.withdraw())).rejects.toMatchObject({
+      code: 'LEDGER_REVERTED',
+      details: { errorName: 'NothingToWithdraw' },
+    });
   });
 });

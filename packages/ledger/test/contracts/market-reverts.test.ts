@@ -184,7 +184,7 @@ describe('ComputeMarket revert paths', () => {
       const job = await ledger.getJob(jobId);
       await expectRevert(call(f.roles.verifiers[0]!, 'submitVerdict', [jobId, true]), 'SeedNotReady', [
         jobId,
-        BigInt(job.commitBlock) + 1n,
+        BigInt(job.seedBlock) + 1n,
       ]);
       const admin = f.as(f.roles.admin);
       for (const v of f.roles.verifiers) {

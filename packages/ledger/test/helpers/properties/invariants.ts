@@ -11,13 +11,14 @@ export async function checkInvariants(w: World, context: string): Promise<void> 
   const c = w.f.deployment.contracts;
   const read = (functionName: 'balancesOf' | 'marketView', args: readonly unknown[]) =>
     w.f.publicClient.readContract({ address: w.probe, abi: LedgerProbe.abi, functionName, args } as never);
-  const [balances, market, supply, staked, owed, reserved] = await Promise.all([
+  const [balances, market, supply, staked, owed, reserved, marketOwed] = await Promise.all([
     read('balancesOf', [c.AICToken, w.holders]) as Promise<readonly bigint[]>,
     read('marketView', [c.ComputeMarket]) as Promise<{ heldEscrow: bigint; uncoveredJobs: bigint; openJobs: bigint }>,
     w.f.as(w.requesters[0]!).token.read.totalSupply(),
     w.f.as(w.requesters[0]!).market.read.totalStaked(),
     w.f.as(w.requesters[0]!).payroll.read.totalOwed(),
     w.f.as(w.requesters[0]!).rewards.read.reserved(),
+    w.f.as(w.requesters[0]!).market.read.totalOwed(),
   ]);
   const balanceOf = (a: string) => balances[w.holders.indexOf(a as never)]!;
   expect(supply, `${context}: total supply`).toBe(SUPPLY);
@@ -26,7 +27,9 @@ export async function checkInvariants(w: World, context: string): Promise<void> 
     `${context}: sum of balances`,
   ).toBe(SUPPLY);
   expect(market.uncoveredJobs, `${context}: jobs whose escrow is below their obligations`).toBe(0n);
-  expect(balanceOf(c.ComputeMarket), `${context}: market holds escrow + stakes`).toBe(market.heldEscrow + staked);
+  expect(balanceOf(c.ComputeMarket), `${context}: market holds escrow + stakes + credits`).toBe(
+    market.heldEscrow + staked + marketOwed,
+  );
   expect(balanceOf(c.Payroll), `${context}: payroll holds what it owes`).toBe(owed);
   expect(balanceOf(c.Plaza), `${context}: PLAZA holds nothing`).toBe(0n);
   expect(balanceOf(c.RewardsPool) >= reserved, `${context}: rewards cover claims`).toBe(true);
@@ -77,10 +80,14 @@ export async function drainAndCheck(w: World): Promise<void> {
     expect(model.paidOut, `job ${id} pays out exactly what it escrowed`).toBe(model.funded);
   }
   for (const user of w.holders) {
-    if ((await f.as(user).payroll.read.owed([user])) > 0n)
+    if ((await f.as(user).payroll.read.owed([user])) > 0n) {
       await send(w, user, c.Payroll, f.as(user).payroll.abi, 'withdraw', []);
+    }
+    if ((await f.as(user).market.read.owed([user])) > 0n)
+      await send(w, user, c.ComputeMarket, computeMarketAbi, 'withdraw', []);
   }
   await checkInvariants(w, 'drained');
+  expect(await f.as(w.requesters[0]!).market.read.totalOwed(), 'every market credit withdrawn').toBe(0n);
   const staked = await f.as(w.requesters[0]!).market.read.totalStaked();
   expect(await f.as(w.requesters[0]!).balanceOf(c.ComputeMarket), 'market holds only stakes once all jobs ended').toBe(
     staked,
