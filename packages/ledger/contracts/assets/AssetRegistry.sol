@@ -28,6 +28,7 @@ contract AssetRegistry is ERC721, ERC2981, AccessControl, IERC4907 {
         AssetKind kind;
         uint32 licenseId;
         uint96 pricePerUse;
+        uint64 transferCount; // packed with the fields above, so counting transfers costs no extra slot
         bytes32 contentRoot;
         string manifestCid;
     }
@@ -56,6 +57,7 @@ contract AssetRegistry is ERC721, ERC2981, AccessControl, IERC4907 {
     error RoyaltyTooHigh(uint96 royaltyBps);
     error EmptyManifestCid();
     error NotTokenOwnerOrApproved(uint256 tokenId, address caller);
+    error UserRoleActive(uint256 tokenId, address user, uint64 expires);
 
     constructor(address admin) ERC721("AIC Asset", "AICA") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -124,10 +126,24 @@ contract AssetRegistry is ERC721, ERC2981, AccessControl, IERC4907 {
         return _users[tokenId].expires;
     }
 
+    /// @notice How many times `tokenId` changed hands since it was minted. An offer bound to this value (a Plaza sale
+    /// listing) lapses with the ownership period it was made in, even if the NFT later returns to the same owner.
+    function transferCountOf(uint256 tokenId) external view returns (uint64) {
+        _requireOwned(tokenId);
+        return _assets[tokenId].transferCount;
+    }
+
     /// @notice ERC-4907: grants `user` the use of `tokenId` until `expires`. Owner or approved operator only.
+    /// While a user role is live it may only be extended for the same user (else UserRoleActive): a rental is paid
+    /// for (Plaza), so no owner, present or future, can evict the renter or cut the term short.
     /// @dev Unlike the EIP's reference code, a transfer does not clear the user: a paid rental survives a sale.
     function setUser(uint256 tokenId, address user, uint64 expires) external {
         _checkAuthorizedCaller(tokenId);
+        UserInfo memory current = _users[tokenId];
+        bool live = current.user != address(0) && current.expires >= block.timestamp;
+        if (live && (user != current.user || expires < current.expires)) {
+            revert UserRoleActive(tokenId, current.user, current.expires);
+        }
         _users[tokenId] = UserInfo(user, expires);
         emit UpdateUser(tokenId, user, expires);
     }
@@ -145,11 +161,21 @@ contract AssetRegistry is ERC721, ERC2981, AccessControl, IERC4907 {
 
     // ----------------------------------------------------------------------------------------------------- private
 
+    /// @dev Counts every transfer after the mint (see {transferCountOf}).
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        from = super._update(to, tokenId, auth);
+        if (from != address(0)) {
+            unchecked {
+                ++_assets[tokenId].transferCount; // one per transaction at most; 2^64 transfers cannot happen
+            }
+        }
+    }
+
     function _mintAsset(address to, AssetInput calldata input) private returns (uint256 tokenId) {
         if (bytes(input.manifestCid).length == 0) revert EmptyManifestCid();
         if (input.royaltyBps > MAX_ROYALTY_BPS) revert RoyaltyTooHigh(input.royaltyBps);
         tokenId = _nextId++;
-        _assets[tokenId] = Asset(input.kind, input.licenseId, input.pricePerUse, input.contentRoot, input.manifestCid);
+        _assets[tokenId] = Asset(input.kind, input.licenseId, input.pricePerUse, 0, input.contentRoot, input.manifestCid);
         _storeLineage(tokenId, input.lineage);
         if (input.royaltyBps != 0) _setTokenRoyalty(tokenId, input.royaltyReceiver, input.royaltyBps);
         _safeMint(to, tokenId);

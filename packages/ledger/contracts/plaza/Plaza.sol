@@ -42,7 +42,9 @@ contract Plaza is PermitPayments, AccessControl, ReentrancyGuard {
     address private _treasury;
     uint16 private _feeBps;
 
-    mapping(uint256 tokenId => SaleListing) private _sales;
+    /// Listings are kept per ownership period (AssetRegistry.transferCountOf): a listing lapses as soon as the NFT moves,
+    /// and never comes back to life if the NFT returns to the seller later (the "stale listing" exploit).
+    mapping(uint256 tokenId => mapping(uint64 transferCount => SaleListing)) private _sales;
     mapping(uint256 tokenId => TimeTerms) private _accessTerms;
     mapping(uint256 tokenId => TimeTerms) private _rentalTerms;
     mapping(uint256 tokenId => mapping(address user => uint256)) private _usesLeft;
@@ -65,7 +67,6 @@ contract Plaza is PermitPayments, AccessControl, ReentrancyGuard {
     error NotAssetOwnerOrApproved(uint256 tokenId, address caller);
     error PlazaNotApproved(uint256 tokenId);
     error NotForSale(uint256 tokenId);
-    error ListingStale(uint256 tokenId);
     error PriceAboveLimit(uint256 price, uint256 maxPrice);
     error ZeroQuantity();
     error TermsNotOffered(uint256 tokenId);
@@ -96,25 +97,26 @@ contract Plaza is PermitPayments, AccessControl, ReentrancyGuard {
         if (_registry.getApproved(tokenId) != address(this) && !_registry.isApprovedForAll(owner, address(this))) {
             revert PlazaNotApproved(tokenId);
         }
-        _sales[tokenId] = SaleListing(owner, price);
+        _sales[tokenId][_registry.transferCountOf(tokenId)] = SaleListing(owner, price);
         emit SaleListed(tokenId, owner, price);
     }
 
     /// @notice Removes a sale listing.
     function cancelSale(uint256 tokenId) external {
         _checkOwnerOrApproved(tokenId);
-        delete _sales[tokenId];
+        delete _sales[tokenId][_registry.transferCountOf(tokenId)];
         emit SaleCancelled(tokenId);
     }
 
     /// @notice Buys a listed asset; pays the royalty, the protocol fee and the seller, and transfers the NFT.
     /// @param maxPrice Guards against a price raised while the transaction was pending.
     function buy(uint256 tokenId, uint256 maxPrice, Permit calldata permit) external nonReentrant {
-        SaleListing memory listing = _sales[tokenId];
+        uint64 period = _registry.transferCountOf(tokenId);
+        // Within one ownership period the owner cannot change, so a listing found here is the current owner's.
+        SaleListing memory listing = _sales[tokenId][period];
         if (listing.seller == address(0)) revert NotForSale(tokenId);
-        if (_registry.ownerOf(tokenId) != listing.seller) revert ListingStale(tokenId);
         if (listing.price > maxPrice) revert PriceAboveLimit(listing.price, maxPrice);
-        delete _sales[tokenId];
+        delete _sales[tokenId][period];
 
         (address royaltyReceiver, uint256 royalty) = _registry.royaltyInfo(tokenId, listing.price);
         uint256 fee = _fee(listing.price);
@@ -127,9 +129,9 @@ contract Plaza is PermitPayments, AccessControl, ReentrancyGuard {
         emit Sold(tokenId, listing.seller, msg.sender, listing.price, royalty, fee);
     }
 
-    /// @notice The sale listing of an asset (seller zero when not listed).
+    /// @notice The live sale listing of an asset (seller zero when not listed by its current owner).
     function saleOf(uint256 tokenId) external view returns (SaleListing memory) {
-        return _sales[tokenId];
+        return _sales[tokenId][_registry.transferCountOf(tokenId)];
     }
 
     // ------------------------------------------------------------------------------------------- usage rights

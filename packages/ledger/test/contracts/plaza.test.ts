@@ -98,13 +98,29 @@ describe('Plaza', () => {
       await expectRevert(f.as(bob).plaza.write.buy([1n, AIC, NO_PERMIT]), 'NotForSale', [1n]);
     });
 
-    it('refuses a stale listing once the NFT changed hands elsewhere (ListingStale)', async () => {
+    it('lets a listing lapse when the NFT changed hands elsewhere (NotForSale)', async () => {
       const { f } = scenario();
       const { alice, bob, carol } = users(f);
       await mined(f.publicClient, f.as(alice).plaza.write.listForSale([1n, AIC]));
       await mined(f.publicClient, f.as(alice).registry.write.transferFrom([alice, carol, 1n]));
       await allowPlaza(f, bob, AIC);
-      await expectRevert(f.as(bob).plaza.write.buy([1n, AIC, NO_PERMIT]), 'ListingStale', [1n]);
+      await expectRevert(f.as(bob).plaza.write.buy([1n, AIC, NO_PERMIT]), 'NotForSale', [1n]);
+    });
+
+    it('forgets a listing once the NFT left the seller, even when it comes back (NotForSale)', async () => {
+      const { f } = scenario();
+      const { alice, bob, carol } = users(f);
+      await mined(f.publicClient, f.as(alice).plaza.write.listForSale([1n, AIC]));
+      await mined(f.publicClient, f.as(alice).registry.write.transferFrom([alice, carol, 1n]));
+      await mined(f.publicClient, f.as(carol).registry.write.transferFrom([carol, alice, 1n]));
+      // The old price must not bind Alice again after she bought the NFT back (the "stale listing" exploit).
+      expect((await f.as(bob).plaza.read.saleOf([1n])).seller).toBe(zeroAddress);
+      await allowPlaza(f, bob, AIC);
+      await expectRevert(f.as(bob).plaza.write.buy([1n, AIC, NO_PERMIT]), 'NotForSale', [1n]);
+      await mined(f.publicClient, f.as(alice).plaza.write.listForSale([1n, 2n * AIC]));
+      await allowPlaza(f, bob, 2n * AIC);
+      await mined(f.publicClient, f.as(bob).plaza.write.buy([1n, 2n * AIC, NO_PERMIT]));
+      expect(normalized(await f.as(bob).registry.read.ownerOf([1n]))).toBe(normalized(bob));
     });
 
     it('refuses a price raised above the buyer’s limit (PriceAboveLimit)', async () => {
@@ -304,6 +320,21 @@ describe('Plaza', () => {
       await travel(f, DAY + 1n);
       await mined(f.publicClient, f.as(carol).plaza.write.rent([1n, 1, 1_000n, NO_PERMIT]));
       expect(normalized(await f.as(carol).registry.read.userOf([1n]))).toBe(normalized(carol));
+    });
+
+    it('protects a paid rental: no owner, old or new, can evict the renter or cut the term short', async () => {
+      const { f } = scenario();
+      const { alice, bob, carol } = users(f);
+      await mined(f.publicClient, f.as(alice).plaza.write.setRentalTerms([1n, 1_000n, 7]));
+      await allowPlaza(f, bob, 3_000n);
+      const receipt = await mined(f.publicClient, f.as(bob).plaza.write.rent([1n, 3, 3_000n, NO_PERMIT]));
+      const until = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp + 3n * DAY;
+      const registry = f.as(alice).registry;
+      await expectRevert(registry.write.setUser([1n, alice, until]), 'UserRoleActive', [1n, bob, until]);
+      await expectRevert(registry.write.setUser([1n, bob, until - 1n]), 'UserRoleActive', [1n, bob, until]);
+      await mined(f.publicClient, registry.write.transferFrom([alice, carol, 1n]));
+      await expectRevert(f.as(carol).registry.write.setUser([1n, zeroAddress, 0n]), 'UserRoleActive', [1n, bob, until]);
+      expect(normalized(await registry.read.userOf([1n]))).toBe(normalized(bob));
     });
 
     it('cannot rent out an asset PLAZA is not approved for (the registry refuses setUser)', async () => {

@@ -62,6 +62,7 @@ describe('AssetRegistry', () => {
         kind: AssetKind.Model,
         licenseId: 7,
         pricePerUse: 5n,
+        transferCount: 0n,
         contentRoot: input.contentRoot,
         manifestCid: CID,
       });
@@ -200,6 +201,24 @@ describe('AssetRegistry', () => {
     });
   });
 
+  describe('transfer count', () => {
+    const scenario = useScenario(async (f) => {
+      await mint(f, users(f).alice);
+    });
+
+    it('starts at zero and counts every transfer, so offers can bind to one ownership period', async () => {
+      const { f } = scenario();
+      const { alice, bob } = users(f);
+      const registry = f.as(alice).registry;
+      expect(await registry.read.transferCountOf([1n])).toBe(0n);
+      await mined(f.publicClient, registry.write.transferFrom([alice, bob, 1n]));
+      await mined(f.publicClient, f.as(bob).registry.write.safeTransferFrom([bob, alice, 1n]));
+      expect(await registry.read.transferCountOf([1n])).toBe(2n);
+      expect((await registry.read.assetOf([1n])).transferCount).toBe(2n);
+      await expectRevert(registry.read.transferCountOf([2n]), 'ERC721NonexistentToken', [2n]);
+    });
+  });
+
   describe('user rights (ERC-4907)', () => {
     const scenario = useScenario(async (f) => {
       await mint(f, users(f).alice);
@@ -226,6 +245,21 @@ describe('AssetRegistry', () => {
       await mined(f.publicClient, f.as(alice).registry.write.approve([bob, 1n]));
       await mined(f.publicClient, f.as(bob).registry.write.setUser([1n, dave, expires]));
       expect(normalized(await f.as(bob).registry.read.userOf([1n]))).toBe(normalized(dave));
+    });
+
+    it('can only be extended for the same user while live (UserRoleActive), and reassigned after it ends', async () => {
+      const { f } = scenario();
+      const { alice, bob, dave } = users(f);
+      const registry = f.as(alice).registry;
+      const expires = (await f.publicClient.getBlock()).timestamp + 100n;
+      await mined(f.publicClient, registry.write.setUser([1n, dave, expires]));
+      await expectRevert(registry.write.setUser([1n, bob, expires]), 'UserRoleActive', [1n, dave, expires]);
+      await expectRevert(registry.write.setUser([1n, dave, expires - 1n]), 'UserRoleActive', [1n, dave, expires]);
+      await mined(f.publicClient, registry.write.setUser([1n, dave, expires + 50n]));
+      expect(await registry.read.userExpires([1n])).toBe(expires + 50n);
+      await travel(f, 151);
+      await mined(f.publicClient, registry.write.setUser([1n, bob, expires + 500n]));
+      expect(normalized(await registry.read.userOf([1n]))).toBe(normalized(bob));
     });
 
     it('survives a transfer of the NFT, so a paid rental outlives a sale', async () => {
