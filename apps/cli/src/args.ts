@@ -25,6 +25,17 @@ export function parseList(value: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/**
+ * Fails with CLI_INVALID_ARGUMENT naming the first missing flag. For flags that are required only when the body
+ * does not come from a file (commander cannot express "required unless").
+ */
+export function requireFlags(flags: Record<string, unknown>, command: string, alternative: string): void {
+  const missing = Object.entries(flags).find(([, value]) => value === undefined)?.[0];
+  if (missing !== undefined) {
+    throw new AicError('CLI_INVALID_ARGUMENT', `${command} needs ${missing} (or ${alternative})`);
+  }
+}
+
 /** Gibibytes (may be fractional) to bytes. */
 export function gibToBytes(gib: number): number {
   return Math.round(gib * 2 ** 30);

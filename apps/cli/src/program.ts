@@ -1,3 +1,4 @@
+import { isAicError } from '@aic/core';
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
 import { registerBalanceCommand } from './commands/balance.ts';
@@ -48,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) return commanderExit(error, io, json);
     io.stderr.write(`${errorLine(error)}\n`);
     if (json) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
-    return 1;
+    return isAicError(error, 'CLI_INVALID_ARGUMENT') ? 2 : 1;
   }
 }
 

@@ -20,7 +20,8 @@ const USAGE = `usage: node --import tsx apps/node/src/main.ts [options]
   --rpc-url <url>             chain JSON-RPC URL
   --deployment <file>         contract deployment file
   --log-level <level>         ${LOG_LEVELS.join(' | ')} (default info)
-  --republish-interval-ms <n> how often own offers are gossiped again (default 30000)`;
+  --republish-interval-ms <n> how often own offers are gossiped again (default 30000)
+  --coordinates-interval-ms <n> how often peer RTTs are sampled for Vivaldi coordinates (default 10000)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
       deployment: { type: 'string' },
       'log-level': { type: 'string' },
       'republish-interval-ms': { type: 'string' },
+      'coordinates-interval-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -62,8 +64,8 @@ async function main(argv: string[]): Promise<void> {
     rpcUrl: values['rpc-url'],
     deploymentFile: values.deployment,
     logLevel: parseLogLevel(values['log-level']),
-    republishIntervalMs:
-      values['republish-interval-ms'] === undefined ? undefined : Number(values['republish-interval-ms']),
+    republishIntervalMs: parseMs(values['republish-interval-ms'], '--republish-interval-ms'),
+    coordinatesIntervalMs: parseMs(values['coordinates-interval-ms'], '--coordinates-interval-ms'),
   };
   const running = await runNode(options);
   await running.stopped;
@@ -76,6 +78,13 @@ function parsePort(text: string | undefined): number {
     throw new AicError('CLI_INVALID_ARGUMENT', `--api-port must be 0..65535, got ${text}`);
   }
   return port;
+}
+
+function parseMs(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 100) throw new AicError('CLI_INVALID_ARGUMENT', `${flag} must be an integer ≥ 100`);
+  return ms;
 }
 
 function parseLogLevel(text: string | undefined): LogLevel {

@@ -16,7 +16,12 @@ const PEER_SCORE_CACHE_MS = 1000;
  */
 export const createAicNetworkAdapter: NetworkFactory = async (init, { logger }) => {
   const net = await createAicNetwork(
-    { privateKey: init.privateKey, listen: init.listen, bootstrap: init.bootstrap },
+    {
+      privateKey: init.privateKey,
+      listen: init.listen,
+      bootstrap: init.bootstrap,
+      ...(init.coordinatesIntervalMs === undefined ? {} : { coordinatesIntervalMs: init.coordinatesIntervalMs }),
+    },
     { logger },
   );
   return new AicNetworkAdapter(net);

@@ -44,6 +44,7 @@ export interface NetworkInit {
   privateKey: Uint8Array;
   listen: string[];
   bootstrap: string[];
+  coordinatesIntervalMs?: number;
 }
 
 /** Builds the network for a node; the default is the @aic/network adapter. */

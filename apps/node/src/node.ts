@@ -33,6 +33,8 @@ export interface AicNodeInit {
   deploymentFile?: string;
   /** How often own unexpired offers are gossiped again so peers that joined later learn them. */
   republishIntervalMs?: number;
+  /** How often peers' RTTs are sampled for network coordinates (default: @aic/network's, 10 s). */
+  coordinatesIntervalMs?: number;
 }
 
 export interface AicNodeComponents {
@@ -145,7 +147,12 @@ async function startNode(
     peers: await loadPeerBook(join(stateDir, 'peers.json'), stateComponents),
   };
   const network = await c.createNetwork(
-    { privateKey: c.privateKey, listen: init.listen, bootstrap: init.bootstrap },
+    {
+      privateKey: c.privateKey,
+      listen: init.listen,
+      bootstrap: init.bootstrap,
+      ...(init.coordinatesIntervalMs === undefined ? {} : { coordinatesIntervalMs: init.coordinatesIntervalMs }),
+    },
     // @aic/network derives its own child loggers (module: network, network/gossip, …).
     { logger: c.logger },
   );

@@ -37,6 +37,7 @@ export interface RunNodeOptions {
   deploymentFile?: string | undefined;
   logLevel: LogLevel;
   republishIntervalMs?: number | undefined;
+  coordinatesIntervalMs?: number | undefined;
 }
 
 /** The log message a starting node prints once its API listens; tests and the devnet wait for it. */

@@ -42,6 +42,7 @@ export async function runNode(
         rpcUrl: options.rpcUrl,
         deploymentFile: options.deploymentFile,
         republishIntervalMs: options.republishIntervalMs,
+        coordinatesIntervalMs: options.coordinatesIntervalMs,
       }),
     },
     { privateKey, logger, createNetwork: deps.createNetwork ?? createAicNetworkAdapter },

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { weiToAic } from '@aic/core';
 import type { JobAnnouncement, JobAnnouncementInput } from '@aic/node/api';
 import { type Command, Option } from 'commander';
-import { gibToBytes, parseAicToWei, parseList, parseNonNegative, parseUint, readJsonArg } from '../args.ts';
+import {
+  gibToBytes,
+  parseAicToWei,
+  parseList,
+  parseNonNegative,
+  parseUint,
+  readJsonArg,
+  requireFlags,
+} from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { printResult, table } from '../output.ts';
@@ -48,6 +56,10 @@ interface AnnounceOptions {
 }
 
 async function announceJob(ctx: CommandContext, opts: AnnounceOptions): Promise<void> {
+  if (opts.file === undefined) {
+    const required = { '--task <task>': opts.task, '--model <id>': opts.model, '--max-price <aic>': opts.maxPrice };
+    requireFlags(required, 'jobs announce', '--file');
+  }
   const body =
     opts.file === undefined ? jobFromFlags(opts) : ((await readJsonArg(ctx.io, opts.file)) as JobAnnouncementInput);
   const job = await ctx.api().announceJob({ body });
@@ -63,15 +75,15 @@ async function listJobs(ctx: CommandContext): Promise<void> {
   );
 }
 
-/** Builds the body from flags; missing required flags fail validation in the typed client with a clear message. */
+/** Builds the body from flags; the typed client validates it against the API schema before sending. */
 function jobFromFlags(opts: AnnounceOptions): JobAnnouncementInput {
   return {
     jobId: opts.jobId ?? `0x${randomBytes(32).toString('hex')}`,
-    task: opts.task as string,
-    modelId: opts.model as string,
+    task: opts.task ?? '',
+    modelId: opts.model ?? '',
     datasetIds: opts.datasets,
     requirements: { minGpus: opts.minGpus, minGpuMemoryBytes: gibToBytes(opts.minGpuMemoryGib), backend: opts.backend },
-    maxPriceWeiPerHour: opts.maxPrice as string,
+    maxPriceWeiPerHour: opts.maxPrice ?? '',
     deadlineMs: Date.now() + opts.deadlineMinutes * 60_000,
   };
 }

@@ -27,6 +27,7 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .option('--deployment <file>', 'contract deployment file')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
+    .option('--coordinates-interval-ms <ms>', 'how often peer RTTs are sampled (Vivaldi)', parseUint)
     .action(action(io, startNode));
   node.command('status').description("show the node's identity, addresses and uptime").action(action(io, showStatus));
 }
@@ -44,6 +45,7 @@ interface StartOptions {
   deployment?: string;
   logLevel: LogLevel;
   republishIntervalMs?: number;
+  coordinatesIntervalMs?: number;
 }
 
 async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
@@ -66,6 +68,7 @@ async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void>
         deploymentFile: opts.deployment,
         logLevel: opts.logLevel,
         republishIntervalMs: opts.republishIntervalMs,
+        coordinatesIntervalMs: opts.coordinatesIntervalMs,
       },
       { destination: ctx.io.stdout },
     ),

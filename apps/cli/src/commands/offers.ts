@@ -2,7 +2,15 @@ import { cpus, totalmem } from 'node:os';
 import { weiToAic } from '@aic/core';
 import type { Offer, OfferInput } from '@aic/node/api';
 import { type Command, Option } from 'commander';
-import { gibToBytes, parseAicToWei, parseList, parseNonNegative, parseUint, readJsonArg } from '../args.ts';
+import {
+  gibToBytes,
+  parseAicToWei,
+  parseList,
+  parseNonNegative,
+  parseUint,
+  readJsonArg,
+  requireFlags,
+} from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { printResult, table } from '../output.ts';
@@ -58,6 +66,7 @@ async function listOffers(ctx: CommandContext, opts: { source: 'all' | 'received
 }
 
 async function publishOffer(ctx: CommandContext, opts: PublishOptions): Promise<void> {
+  if (opts.file === undefined) requireFlags({ '--price <aic>': opts.price }, 'offers publish', '--file');
   const body = opts.file === undefined ? offerFromFlags(opts) : ((await readJsonArg(ctx.io, opts.file)) as OfferInput);
   const offer = await ctx.api().publishOffer({ body });
   printResult(
@@ -82,8 +91,7 @@ function offerFromFlags(opts: PublishOptions): OfferInput {
       memoryBytes: gibToBytes(opts.memoryGib),
       backends: opts.backends as OfferInput['hardware']['backends'],
     },
-    // Missing --price fails validation in the client with a clear message.
-    priceWeiPerHour: opts.price as string,
+    priceWeiPerHour: opts.price ?? '',
     cachedDatasetIds: opts.datasets,
     ttlSeconds: opts.ttl,
   };

@@ -132,9 +132,14 @@ describe('aic against running nodes', () => {
     expectOneLineError(badArg.stderr, 'CLI_INVALID_ARGUMENT');
 
     const missingPrice = await runAic(['--api', apiA, 'offers', 'publish']);
-    expect(missingPrice.code).toBe(1);
-    expectOneLineError(missingPrice.stderr, 'API_INVALID_REQUEST');
-    expect(missingPrice.stderr).toContain('priceWeiPerHour');
+    expect(missingPrice.code).toBe(2);
+    expectOneLineError(missingPrice.stderr, 'CLI_INVALID_ARGUMENT');
+    expect(missingPrice.stderr).toContain('--price');
+
+    const badBody = await runAic(['--api', apiA, 'offers', 'publish', '--price', '1', '--ttl', '0']);
+    expect(badBody.code).toBe(1);
+    expectOneLineError(badBody.stderr, 'API_INVALID_REQUEST');
+    expect(badBody.stderr).toContain('ttlSeconds');
 
     const unreachable = await runAic(['--json', '--api', 'http://127.0.0.1:9', 'peers']);
     expect(unreachable.code).toBe(1);

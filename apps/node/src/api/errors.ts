@@ -35,7 +35,11 @@ export function errorToResponse(error: unknown): { status: number; body: ApiErro
     const fastifyCode = (error as { code?: unknown }).code;
     return {
       status: statusCode,
-      body: { code: 'API_INVALID_REQUEST', message, details: typeof fastifyCode === 'string' ? { fastifyCode } : {} },
+      body: {
+        code: statusCode === 413 ? 'API_BODY_TOO_LARGE' : 'API_INVALID_REQUEST',
+        message,
+        details: typeof fastifyCode === 'string' ? { fastifyCode } : {},
+      },
     };
   }
   return { status: 500, body: { code: 'API_INTERNAL', message: 'internal error', details: {} } };

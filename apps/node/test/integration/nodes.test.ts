@@ -60,6 +60,25 @@ describe('four node processes on 127.0.0.1', () => {
     }
   });
 
+  it('estimates RTT to connected peers from network coordinates and reports their scores', async () => {
+    const api = createApiClient(nodes[0]!.ready.apiUrl);
+    const peers = await eventually('RTT estimates for every peer of node 0', async () => {
+      const list = (await api.peers()).peers.filter((p) => p.connected);
+      return list.length === NODE_COUNT - 1 && list.every((p) => p.rttMs !== null) ? list : undefined;
+    });
+    expect(peers.map((p) => p.peerId).sort()).toEqual(
+      nodes
+        .slice(1)
+        .map((n) => n.ready.peerId)
+        .sort(),
+    );
+    for (const peer of peers) {
+      expect(peer.rttMs).toBeGreaterThanOrEqual(0);
+      expect(peer.rttMs).toBeLessThan(1000); // loopback
+      expect(Number.isFinite(peer.score)).toBe(true);
+    }
+  });
+
   it('answers a bad request with 400 and keeps serving', async () => {
     const url = nodes[2]!.ready.apiUrl;
     const response = await fetch(`${url}/v1/offers`, {

@@ -98,6 +98,14 @@ describe('node HTTP API (in-memory network)', () => {
     });
     expect(unknownField.status).toBe(400);
 
+    const huge = await fetch(`${node.apiUrl}/v1/offers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sampleOffer(), cachedDatasetIds: Array.from({ length: 2000 }, () => 'x'.repeat(64)) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { code: string }).code).toBe('API_BODY_TOO_LARGE');
+
     const missing = await fetch(`${node.apiUrl}/v1/nothing-here`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { code: string }).code).toBe('API_ROUTE_NOT_FOUND');
