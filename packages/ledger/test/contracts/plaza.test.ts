@@ -349,6 +349,23 @@ describe('Plaza', () => {
       ]);
     });
 
+    it('rejects rental terms from a non-owner, zero days, too many days and a total above the limit', async () => {
+      const { f } = scenario();
+      const { alice, bob } = users(f);
+      await expectRevert(f.as(bob).plaza.write.setRentalTerms([1n, 1n, 7]), 'NotAssetOwnerOrApproved', [1n, bob]);
+      await mined(f.publicClient, f.as(alice).plaza.write.setRentalTerms([1n, 10n, 7]));
+      const plaza = f.as(bob).plaza;
+      await expectRevert(plaza.write.rent([1n, 0, 0n, NO_PERMIT]), 'ZeroQuantity', []);
+      await expectRevert(plaza.write.rent([1n, 8, 80n, NO_PERMIT]), 'TermTooLong', [8n, 7n]);
+      await expectRevert(plaza.write.rent([1n, 2, 19n, NO_PERMIT]), 'PriceAboveLimit', [20n, 19n]);
+      expect(normalized(await plaza.read.termsOf([1n]))).toEqual(
+        normalized([
+          { pricePerDay: 0n, maxDays: 0, offeredBy: zeroAddress },
+          { pricePerDay: 10n, maxDays: 7, offeredBy: alice },
+        ]),
+      );
+    });
+
     it('lets rental terms lapse when the NFT changes hands', async () => {
       const { f } = scenario();
       const { alice, bob, carol } = users(f);

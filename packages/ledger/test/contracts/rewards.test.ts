@@ -1,5 +1,6 @@
-import type { Address } from 'viem';
+import type { Abi, Address } from 'viem';
 import { describe, expect, it } from 'vitest';
+import { artifacts } from '../../src/artifacts/index.ts';
 import { roleId } from '../../src/deploy.ts';
 import { NO_PERMIT } from '../../src/types.ts';
 import type { Fixture } from '../helpers/fixture.ts';
@@ -208,6 +209,17 @@ describe('RewardsPool', () => {
         0n,
         1n,
       ]);
+    });
+
+    it('refuses deployment with a zero epoch duration (InvalidEpochDuration)', async () => {
+      const { f } = scenario();
+      const { alice } = users(f);
+      const deploy = f.as(alice).walletClient!.deployContract({
+        abi: artifacts.RewardsPool.abi as Abi,
+        bytecode: artifacts.RewardsPool.bytecode,
+        args: [f.deployment.contracts.AICToken, alice, 0, EMISSION],
+      });
+      await expectRevert(deploy, 'InvalidEpochDuration', []);
     });
 
     it('lets only the admin change the emission per epoch', async () => {
