@@ -22,7 +22,9 @@ export function weightsToSafetensors(
   weights.forEach((w, i) => {
     tensors[weightKey(i)] = tensorFromArray(w.data, w.shape);
   });
-  return writeSafetensors(tensors, { ...metadata, names: JSON.stringify(weights.map((w) => w.name)) });
+  // tfjs weight names carry process-global counters (dense_Dense3/kernel), so they stay out of the file: its bytes,
+  // and so its CID, depend only on the values
+  return writeSafetensors(tensors, metadata);
 }
 
 /**
