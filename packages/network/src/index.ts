@@ -32,6 +32,7 @@ export {
   createAicNetwork,
   type NetworkPeer,
   type PeerScore,
+  YAMUX_DEFAULTS,
 } from './network.ts';
 export {
   defineProtocol,
@@ -45,8 +46,14 @@ export * from './rpc/protocols/index.ts';
 export type { RequestContext, RequestHandler } from './rpc/rpc-service.ts';
 export { OFFENCE_PENALTY, type Offence } from './scoring/offences.ts';
 export type { AppPeerScore, PeerScoreBookInit } from './scoring/peer-score-book.ts';
-export type { MessageSpec, VerifiedMessage } from './wire/message-spec.ts';
-export type { JobAnnouncement, JobAnnouncementEventDetail } from './wire/messages/job-announcement.ts';
-export type { OfferEventDetail, ProviderOffer } from './wire/messages/provider-offer.ts';
-export type { ResultNotice, ResultNoticeEventDetail } from './wire/messages/result-notice.ts';
+export { identityMessageSpec, type MessageSpec, type VerifiedMessage } from './wire/message-spec.ts';
+export {
+  type JobAnnouncement,
+  type JobAnnouncementEventDetail,
+  jobAnnouncementSpec,
+} from './wire/messages/job-announcement.ts';
+export { type OfferEventDetail, type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
+export { type ResultNotice, type ResultNoticeEventDetail, resultNoticeSpec } from './wire/messages/result-notice.ts';
 export type { ReplayGuardInit } from './wire/replay-guard.ts';
+export { createWireSigner, WIRE_SIGNATURE_DOMAIN, type WireSigner } from './wire/signature.ts';
+export { WireCodec, type WireCodecInit } from './wire/wire-codec.ts';

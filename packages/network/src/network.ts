@@ -56,7 +56,16 @@ export interface AicNetworkInit {
   maxInboundStreamsPerPeer?: number;
   /** Gossipsub heartbeat. Default 1000 ms (gossipsub's). */
   gossipHeartbeatMs?: number;
+  /** Yamux tuning for bulk streams (see bench/transfer.ts); defaults in YAMUX_DEFAULTS. */
+  streamMuxer?: Partial<typeof YAMUX_DEFAULTS>;
 }
+
+/** Yamux settings: windows and frame size chosen with bench/transfer.ts. */
+export const YAMUX_DEFAULTS = {
+  initialStreamWindowBytes: 256 * 1024,
+  maxStreamWindowBytes: 16 * 1024 * 1024,
+  maxMessageBytes: 64 * 1024,
+};
 
 /** Dependencies of {@link createAicNetwork}. */
 export interface AicNetworkComponents {
@@ -193,6 +202,14 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     this.#libp2p.removeEventListener('peer:connect', this.#onConnect);
     this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect);
     this.#log.info({ peerId: this.peerId.toString() }, 'network stopped');
+  }
+
+  /**
+   * The underlying libp2p node, for what this package does not wrap (e.g. Helia, bulk streams). Prefer the typed
+   * methods: streams opened here bypass the wire checks and the per-peer stream bound.
+   */
+  get libp2p(): Libp2p<Services> {
+    return this.#libp2p;
   }
 
   /** Listening multiaddrs, each ending in /p2p/<peerId> (give them to other nodes as bootstrap). */
@@ -393,7 +410,7 @@ export async function createAicNetwork(
     addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamuxWithDefaults(init.streamMuxer)],
     connectionGater: {
       denyDialPeer: isBanned,
       denyInboundEncryptedConnection: isBanned,
@@ -401,7 +418,8 @@ export async function createAicNetwork(
     },
     services: {
       identify: identify(),
-      ping: ping(),
+      // libp2p's connection monitor pings too; leave room for the Vivaldi sampler's ping beside it.
+      ping: ping({ maxOutboundStreams: 4 }),
       pubsub: gossipsub({
         globalSignaturePolicy: StrictNoSign,
         allowPublishToZeroTopicPeers: true,
@@ -415,6 +433,17 @@ export async function createAicNetwork(
     },
   });
   return new AicNetwork(libp2p, { codec, scores, init, logger });
+}
+
+function yamuxWithDefaults(overrides: Partial<typeof YAMUX_DEFAULTS> = {}) {
+  const config = { ...YAMUX_DEFAULTS, ...overrides };
+  return yamux({
+    maxMessageSize: config.maxMessageBytes,
+    streamOptions: {
+      initialStreamWindowSize: config.initialStreamWindowBytes,
+      maxStreamWindowSize: config.maxStreamWindowBytes,
+    },
+  });
 }
 
 function toDialTarget(target: string | Multiaddr | PeerId): PeerId | Multiaddr {

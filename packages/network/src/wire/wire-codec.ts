@@ -2,7 +2,7 @@ import { NetworkError } from '../errors.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';
 import type { MessageSpec, VerifiedMessage } from './message-spec.ts';
 import { ReplayGuard, type ReplayGuardInit } from './replay-guard.ts';
-import type { WireSigner } from './signature.ts';
+import { SignatureVerifier, type WireSigner } from './signature.ts';
 
 export interface WireCodecInit {
   signer: WireSigner;
@@ -20,6 +20,7 @@ export class WireCodec {
   readonly #signer: WireSigner;
   readonly #now: () => number;
   readonly #replay: ReplayGuard;
+  readonly #verifier = new SignatureVerifier();
   // Starts from the clock (µs) so a restarted node never reuses a (sender, seq) pair still inside the window.
   #nextSeq: number;
 
@@ -51,7 +52,7 @@ export class WireCodec {
 
   /** Opens and fully validates inbound bytes; a message is accepted at most once. */
   open<T>(spec: MessageSpec<T>, bytes: Uint8Array): VerifiedMessage<T> {
-    const envelope = openEnvelope(bytes, spec.type, spec.maxBytes);
+    const envelope = openEnvelope(bytes, spec.type, spec.maxBytes, this.#verifier);
     const nowMs = this.#now();
     const verdict = this.#replay.check(envelope.sender, envelope.seq, envelope.timestampMs, nowMs);
     if (verdict !== 'fresh') {
