@@ -8,6 +8,7 @@ import {
   type Account,
   type Address,
   type Chain,
+  getAddress,
   getContractAddress,
   type Hex,
   keccak256,
@@ -60,8 +61,9 @@ export async function deployAic(
     if (receipt.status !== 'success' || !receipt.contractAddress) {
       throw new AicError('LEDGER_DEPLOY_FAILED', `deploying ${name} failed`, { details: { hash } });
     }
-    step(`${name} deployed at ${receipt.contractAddress}`);
-    return receipt.contractAddress;
+    const address = getAddress(receipt.contractAddress);
+    step(`${name} deployed at ${address}`);
+    return address;
   };
 
   const token = await deploy('AICToken', [{ ...config.allocation, ecosystem: predictedPool }]);

@@ -167,6 +167,17 @@ describe('Plaza', () => {
       expect(await f.as(bob).plaza.read.usesLeft([1n, bob])).toBe(4n);
     });
 
+    it('still takes the payment when someone else submitted the permit first (front-run permit)', async () => {
+      const { f } = scenario();
+      const { bob, carol } = users(f);
+      const plaza = f.deployment.contracts.Plaza;
+      const permit = await f.as(bob).signPermit(plaza, 2n * AIC);
+      const { value, deadline, v, r, s } = permit;
+      await mined(f.publicClient, f.as(carol).token.write.permit([bob, plaza, value, deadline, v, r, s]));
+      await mined(f.publicClient, f.as(bob).plaza.write.buyUses([1n, 2n, 2n * AIC, permit]));
+      expect(await f.as(bob).plaza.read.usesLeft([1n, bob])).toBe(2n);
+    });
+
     it('pays an asset with lineage through Payroll, split to its parents', async () => {
       const { f } = scenario();
       const { alice, bob, carol } = users(f);

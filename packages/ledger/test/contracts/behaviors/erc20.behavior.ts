@@ -11,12 +11,14 @@ import {
   domainSeparator,
   getContract,
   type Hex,
+  hexToBigInt,
   maxUint256,
   type PublicClient,
   parseAbi,
   parseSignature,
   recoverTypedDataAddress,
   type Transport,
+  toHex,
   type WalletClient,
   zeroAddress,
 } from 'viem';
@@ -241,6 +243,9 @@ async function domainOf(c: Erc20Context) {
   return { name: c.metadata.name, version: c.metadata.eip712Version, chainId, verifyingContract: c.token } as const;
 }
 
+/** Order of the secp256k1 group. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
 const permitTypes = {
   Permit: [
     { name: 'owner', type: 'address' },
@@ -336,6 +341,21 @@ export function shouldBehaveLikeERC20Permit(ctx: Ctx) {
       [c.recipient, c.holder],
     );
     expect(await tokenAs(c, c.holder).read.nonces([c.holder])).toBe(0n);
+  });
+
+  it('rejects a malleable high-s signature with ECDSAInvalidSignatureS and a bad v with ECDSAInvalidSignature', async () => {
+    const c = ctx();
+    const message = { owner: c.holder, spender: c.spender, value: 42n, nonce: 0n, deadline: await nextHourDeadline(c) };
+    const { v, r, s } = await signPermit(c, c.holder, message);
+    // (r, n − s, v ^ 1) is the same point's twin signature: valid for ecrecover, refused by OpenZeppelin's ECDSA.
+    const highS = toHex(SECP256K1_N - hexToBigInt(s), { size: 32 });
+    const permit = tokenAs(c, c.spender).write.permit;
+    await expectRevert(
+      permit([c.holder, c.spender, 42n, message.deadline, v ^ 1, r, highS]),
+      'ECDSAInvalidSignatureS',
+      [highS],
+    );
+    await expectRevert(permit([c.holder, c.spender, 42n, message.deadline, 29, r, s]), 'ECDSAInvalidSignature', []);
   });
 
   it('rejects an expired permit with ERC2612ExpiredSignature', async () => {

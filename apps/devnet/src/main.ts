@@ -1,0 +1,91 @@
+/**
+ * `npm start` / `npm run devnet -- --nodes N`: a local AIC devnet on 127.0.0.1 — the embedded EVM with every AIC
+ * contract deployed and dev accounts funded, then N AIC nodes (requester, two GPU providers, data owner, more
+ * providers) connected over libp2p, with what each does printed as it happens. Ctrl-C stops everything.
+ */
+import '@aic/core/polyfills';
+import { isAicError } from '@aic/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { describeDevnet, startDevnetChain } from './chain.ts';
+import { devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
+
+const positiveInt = (min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`expected an integer in [${min}, ${max}]`);
+  return n;
+};
+
+const program = new Command('devnet')
+  .description('Run a local AIC devnet: embedded chain + contracts + AIC nodes on 127.0.0.1')
+  .option('--nodes <n>', 'number of AIC nodes (0 = chain only)', positiveInt(0, 64), 4)
+  .option('--port <port>', 'JSON-RPC port of the chain (0 = any free port)', positiveInt(0, 65_535), 8545)
+  .option('--data-dir <dir>', 'where the deployment file and node state live', '.devnet')
+  .option('--block-interval-ms <ms>', 'mine a block at least this often', positiveInt(100, 60_000), 1000)
+  .option('--exit-when-ready', 'stop once everything is up (for scripts and tests)', false)
+  .parse();
+
+const opts = program.opts<{
+  nodes: number;
+  port: number;
+  dataDir: string;
+  blockIntervalMs: number;
+  exitWhenReady: boolean;
+}>();
+const log = (line: string) => console.log(`[devnet] ${line}`);
+const controller = new AbortController();
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log });
+  const r = dev.roles;
+  const accounts = {
+    treasury: r.treasury,
+    allocator: r.allocator,
+    verifier: r.verifiers[0]!,
+    requester: r.users[0]!,
+    'provider 1': r.users[1]!,
+    'provider 2': r.users[2]!,
+    'data owner': r.users[3]!,
+  };
+  for (const line of await describeDevnet(rpcUrl, dev.deployment, accounts)) log(line);
+  let stopNodes = async () => {};
+  if (opts.nodes > 0) {
+    // Nodes use the funded dev accounts 12.. (the `users` above), so they can pay and stake on chain.
+    const devnet = await startDevnetNodes({
+      count: opts.nodes,
+      rpcUrl,
+      deploymentFile,
+      dataDir: opts.dataDir,
+      signal: controller.signal,
+      privateKeys: Array.from({ length: opts.nodes }, (_, i) => devAccountKey(12 + i)),
+      onEvent: (event) => log(formatDevnetEvent(event)),
+    });
+    stopNodes = devnet.stop;
+  }
+  log(
+    `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — RPC ${rpcUrl}, deployment ${deploymentFile}. Ctrl-C stops.`,
+  );
+  const shutdown = async () => {
+    controller.abort();
+    await stopNodes();
+    await chain.close();
+  };
+  if (opts.exitWhenReady) {
+    await shutdown();
+    return;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void shutdown().then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `[devnet] ${isAicError(error) ? error.toLine() : error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
