@@ -14,7 +14,17 @@ import {
   NO_PERMIT,
 } from '@aic/ledger';
 import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
-import { type Address, createPublicClient, createTestClient, createWalletClient, custom, type Hash, keccak256, maxUint256, toHex } from 'viem';
+import {
+  type Address,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  custom,
+  type Hash,
+  keccak256,
+  maxUint256,
+  toHex,
+} from 'viem';
 import { hardhat } from 'viem/chains';
 
 const chain = await startEmbeddedChain();
@@ -23,7 +33,11 @@ const transport = custom(chain.provider, { retryCount: 0 });
 const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 });
 const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport });
 const as = (account: Address): LedgerClient =>
-  createLedgerClient({ publicClient, walletClient: createWalletClient({ chain: hardhat, transport, account }), deployment: dev.deployment });
+  createLedgerClient({
+    publicClient,
+    walletClient: createWalletClient({ chain: hardhat, transport, account }),
+    deployment: dev.deployment,
+  });
 
 const gas: Record<string, number> = {};
 async function measure(name: string, send: () => Promise<Hash>): Promise<number> {
@@ -33,8 +47,24 @@ async function measure(name: string, send: () => Promise<Hash>): Promise<number>
   return gas[name];
 }
 
-const [requester, p1, p2, dataOwner, modelOwner, buyer, renter] = dev.roles.users as Address[] as [Address, Address, Address, Address, Address, Address, Address];
-const [R, P1, P2, D, M, B, T] = [requester, p1, p2, dataOwner, modelOwner, buyer, renter].map(as) as LedgerClient[] as [LedgerClient, LedgerClient, LedgerClient, LedgerClient, LedgerClient, LedgerClient, LedgerClient];
+const [requester, p1, p2, dataOwner, modelOwner, buyer, renter] = dev.roles.users as Address[] as [
+  Address,
+  Address,
+  Address,
+  Address,
+  Address,
+  Address,
+  Address,
+];
+const [R, P1, P2, D, M, B, T] = [requester, p1, p2, dataOwner, modelOwner, buyer, renter].map(as) as LedgerClient[] as [
+  LedgerClient,
+  LedgerClient,
+  LedgerClient,
+  LedgerClient,
+  LedgerClient,
+  LedgerClient,
+  LedgerClient,
+];
 const allocator = as(dev.roles.allocator);
 const c = dev.deployment.contracts;
 
@@ -42,7 +72,9 @@ const c = dev.deployment.contracts;
 await measure('AICToken.transfer (baseline)', () => R.token.write.transfer([buyer, aicToWei('1')]));
 await measure('AICToken.approve', () => R.token.write.approve([c.ComputeMarket, maxUint256]));
 const permit = await B.signPermit(c.Plaza, aicToWei('10'));
-await measure('AICToken.permit', () => B.token.write.permit([buyer, c.Plaza, permit.value, permit.deadline, permit.v, permit.r, permit.s]));
+await measure('AICToken.permit', () =>
+  B.token.write.permit([buyer, c.Plaza, permit.value, permit.deadline, permit.v, permit.r, permit.s]),
+);
 
 // ---- registry
 const mintArgs = (kind: number, lineage: Array<{ parentId: bigint; shareBps: number }> = []) => ({
@@ -60,7 +92,12 @@ const datasetId = 1n;
 await measure('AssetRegistry.mint (model)', () => M.registry.write.mint([mintArgs(AssetKind.Model)]));
 const modelId = 2n;
 await measure('AssetRegistry.mint (2 parents)', () =>
-  M.registry.write.mint([mintArgs(AssetKind.TrainedAI, [{ parentId: datasetId, shareBps: 2_000 }, { parentId: modelId, shareBps: 3_000 }])]),
+  M.registry.write.mint([
+    mintArgs(AssetKind.TrainedAI, [
+      { parentId: datasetId, shareBps: 2_000 },
+      { parentId: modelId, shareBps: 3_000 },
+    ]),
+  ]),
 );
 const trainedId = 3n;
 await measure('AssetRegistry.setPricePerUse', () => D.registry.write.setPricePerUse([datasetId, aicToWei('3')]));
@@ -69,7 +106,9 @@ await measure('AssetRegistry.setApprovalForAll', () => D.registry.write.setAppro
 // ---- PLAZA
 for (const who of [B, T, R]) await who.token.write.approve([c.Plaza, maxUint256]);
 await measure('Plaza.buyUses', () => B.plaza.write.buyUses([datasetId, 1n, aicToWei('3'), NO_PERMIT]));
-await measure('Plaza.buyUses (lineage → Payroll)', () => B.plaza.write.buyUses([trainedId, 1n, aicToWei('3'), NO_PERMIT]));
+await measure('Plaza.buyUses (lineage → Payroll)', () =>
+  B.plaza.write.buyUses([trainedId, 1n, aicToWei('3'), NO_PERMIT]),
+);
 const usePermit = await R.signPermit(c.Plaza, aicToWei('3'));
 await R.token.write.approve([c.Plaza, 0n]);
 await measure('Plaza.buyUses (with permit)', () => R.plaza.write.buyUses([datasetId, 1n, aicToWei('3'), usePermit]));
@@ -91,7 +130,9 @@ await measure('Payroll.withdraw', () => M.payroll.write.withdraw());
 // ---- providers
 for (const P of [P1, P2]) {
   const stakePermit = await P.signPermit(c.ComputeMarket, aicToWei('2000'));
-  await measure('ComputeMarket.registerProvider (permit)', () => P.market.write.registerProvider([HardwareClass.WorkstationGpu, aicToWei('2000'), stakePermit]));
+  await measure('ComputeMarket.registerProvider (permit)', () =>
+    P.market.write.registerProvider([HardwareClass.WorkstationGpu, aicToWei('2000'), stakePermit]),
+  );
 }
 await P2.token.write.approve([c.ComputeMarket, maxUint256]);
 await measure('ComputeMarket.addStake', () => P2.market.write.addStake([aicToWei('10'), NO_PERMIT]));
@@ -123,18 +164,28 @@ const toArgs = (r: JobRequestInput) => ({
 async function lifecycle(tag: string): Promise<number> {
   const jobId = (await R.market.read.jobCount()) + 1n;
   const steps = [
-    await measure(`ComputeMarket.createAndFundJob${tag}`, () => R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT])),
+    await measure(`ComputeMarket.createAndFundJob${tag}`, () =>
+      R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]),
+    ),
   ];
   await testClient.mine({ blocks: 1 });
-  steps.push(await measure(`ComputeMarket.assignJob${tag}`, () => allocator.market.write.assignJob([jobId, p1, aicToWei('80')])));
+  steps.push(
+    await measure(`ComputeMarket.assignJob${tag}`, () => allocator.market.write.assignJob([jobId, p1, aicToWei('80')])),
+  );
   steps.push(
     await measure(`ComputeMarket.commitResult${tag}`, () =>
-      P1.market.write.commitResult([jobId, keccak256(toHex('root')), 'bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku']),
+      P1.market.write.commitResult([
+        jobId,
+        keccak256(toHex('root')),
+        'bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+      ]),
     ),
   );
   await testClient.mine({ blocks: 2 });
   const verifier = await R.market.read.designatedVerifier([jobId]);
-  steps.push(await measure(`ComputeMarket.submitVerdict${tag}`, () => as(verifier).market.write.submitVerdict([jobId, true])));
+  steps.push(
+    await measure(`ComputeMarket.submitVerdict${tag}`, () => as(verifier).market.write.submitVerdict([jobId, true])),
+  );
   await testClient.increaseTime({ seconds: 61 });
   steps.push(await measure(`ComputeMarket.settleJob${tag}`, () => R.market.write.settleJob([jobId])));
   return steps.reduce((a, b) => a + b, 0);
@@ -157,7 +208,7 @@ await measure('ComputeMarket.expireJob (requester cancel)', async () => {
   await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
   return R.market.write.expireJob([id]);
 });
-await measure('ComputeMarket.refundJob', async () => R.market.write.refundJob([(await R.market.read.jobCount())]));
+await measure('ComputeMarket.refundJob', async () => R.market.write.refundJob([await R.market.read.jobCount()]));
 const jobB = (await R.market.read.jobCount()) + 1n;
 await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
 await testClient.mine({ blocks: 1 });
@@ -165,8 +216,12 @@ await allocator.market.write.assignJob([jobB, p1, aicToWei('80')]);
 await P1.market.write.commitResult([jobB, keccak256(toHex('bad')), 'bafy']);
 await testClient.mine({ blocks: 2 });
 const verifierB = await R.market.read.designatedVerifier([jobB]);
-await measure('ComputeMarket.submitVerdict (invalid → dispute)', () => as(verifierB).market.write.submitVerdict([jobB, false]));
-await measure('ComputeMarket.resolveDispute (slash)', () => as(dev.roles.arbiter).market.write.resolveDispute([jobB, true, verifierB]));
+await measure('ComputeMarket.submitVerdict (invalid → dispute)', () =>
+  as(verifierB).market.write.submitVerdict([jobB, false]),
+);
+await measure('ComputeMarket.resolveDispute (slash)', () =>
+  as(dev.roles.arbiter).market.write.resolveDispute([jobB, true, verifierB]),
+);
 
 // ---- rewards
 const rater = as(dev.roles.rater);
@@ -185,7 +240,8 @@ await measure('RewardsPool.fundEmission', async () => {
 
 await chain.close();
 const width = Math.max(...Object.keys(gas).map((k) => k.length));
-for (const [name, used] of Object.entries(gas)) console.log(`${name.padEnd(width)}  ${used.toLocaleString('en-US').padStart(9)} gas`);
+for (const [name, used] of Object.entries(gas))
+  console.log(`${name.padEnd(width)}  ${used.toLocaleString('en-US').padStart(9)} gas`);
 const baseline = gas['AICToken.transfer (baseline)'] ?? 1;
 console.log(
   JSON.stringify({

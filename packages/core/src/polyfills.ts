@@ -13,4 +13,5 @@ if (typeof promiseCtor.withResolvers !== 'function') {
     return { promise, resolve, reject };
   };
 }
+
 export {};
