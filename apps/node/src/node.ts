@@ -11,9 +11,11 @@ import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import type { NetworkFactory, NodeNetwork } from './network-port.ts';
 import { type ItemBook, loadItemBook } from './services/item-book.ts';
+import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
-import { readJsonFile, writeFileAtomic } from './state/atomic-file.ts';
-import { identityFileSchema, jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
+import { startRepublishing } from './services/republisher.ts';
+import { checkIdentityFile } from './state/identity-file.ts';
+import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
 import { NODE_VERSION } from './version.ts';
 
 export interface AicNodeInit {
@@ -182,81 +184,6 @@ async function startNode(
     'node started',
   );
   return { network, api, apiUrl, books, timers };
-}
-
-/** The data dir belongs to one identity: refuse to mix another key's state with it. */
-async function checkIdentityFile(path: string, network: NodeNetwork, now: () => number): Promise<void> {
-  const existing = await readJsonFile(path, identityFileSchema);
-  if (existing === undefined) {
-    const file = { address: network.address, peerId: network.peerId, createdAt: new Date(now()).toISOString() };
-    await writeFileAtomic(path, JSON.stringify(file, null, 2));
-    return;
-  }
-  if (existing.address.toLowerCase() !== network.address.toLowerCase()) {
-    throw new AicError('NODE_IDENTITY_MISMATCH', 'this data directory belongs to another account', {
-      details: { dataDirAddress: existing.address, keyAddress: network.address },
-    });
-  }
-}
-
-function wireNetworkEvents(
-  network: NodeNetwork,
-  books: Running['books'],
-  c: { metrics: NodeMetrics; log: Logger },
-): void {
-  const persistFailed = (err: unknown) => c.log.error({ err }, 'could not persist received item');
-  network.onOffer((offer) => {
-    c.metrics.offersReceivedTotal.inc();
-    c.log.debug({ offerId: offer.offerId, provider: offer.provider }, 'offer received');
-    books.offers.addReceived(offer).catch(persistFailed);
-  });
-  network.onJobAnnouncement((job) => {
-    c.metrics.jobAnnouncementsReceivedTotal.inc();
-    c.log.debug({ jobId: job.jobId, requester: job.requester }, 'job announcement received');
-    books.jobs.addReceived(job).catch(persistFailed);
-  });
-  const countPeers = () => c.metrics.peersConnected.set(network.getPeers().filter((p) => p.connected).length);
-  network.onPeerDisconnected((peerId) => {
-    countPeers();
-    c.log.info({ peerId }, 'peer disconnected');
-  });
-  network.onPeerConnected((peer) => {
-    countPeers();
-    c.log.info({ peerId: peer.peerId }, 'peer connected');
-    books.peers.remember({ peerId: peer.peerId, multiaddrs: peer.multiaddrs }).catch(persistFailed);
-  });
-}
-
-function redialKnownPeers(network: NodeNetwork, peers: PeerBook, log: Logger): void {
-  for (const peer of peers.known()) {
-    for (const addr of peer.multiaddrs) {
-      const full = addr.includes('/p2p/') ? addr : `${addr}/p2p/${peer.peerId}`;
-      network.dial(full).catch((err: unknown) => log.debug({ err, peerId: peer.peerId }, 'known peer not reachable'));
-    }
-  }
-}
-
-/** Own offers are gossiped again with their remaining TTL, so peers that joined since also learn them. */
-function startRepublishing(
-  network: NodeNetwork,
-  offers: ItemBook<Offer>,
-  intervalMs: number,
-  c: { now: () => number; log: Logger },
-): NodeJS.Timeout {
-  const republish = async () => {
-    for (const offer of offers.ownUnexpired()) {
-      const ttlSeconds = Math.floor((offer.expiresAtMs - c.now()) / 1000);
-      if (ttlSeconds < 1) continue;
-      const { provider: _p, issuedAtMs: _i, expiresAtMs: _e, ...body } = offer;
-      await network.publishOffer({ ...body, ttlSeconds });
-    }
-  };
-  const timer = setInterval(() => {
-    republish().catch((err: unknown) => c.log.debug({ err }, 'republish failed'));
-  }, intervalMs);
-  timer.unref();
-  void republish().catch((err: unknown) => c.log.debug({ err }, 'republish failed'));
-  return timer;
 }
 
 function defaultLedger(init: AicNodeInit): NodeLedger | undefined {
