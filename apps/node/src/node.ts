@@ -14,6 +14,7 @@ import { type ItemBook, loadItemBook } from './services/item-book.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
 import { startRepublishing } from './services/republisher.ts';
+import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
 import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
 import { NODE_VERSION } from './version.ts';
@@ -136,6 +137,8 @@ async function startNode(
 ): Promise<Running> {
   const stateDir = join(init.dataDir, 'node');
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const stale = await removeStaleTempFiles(stateDir);
+  if (stale > 0) c.log.warn({ files: stale }, 'removed temp files of writes interrupted by a crash');
   const stateComponents = { logger: moduleLogger(c.logger, 'state'), metrics: c.metrics, now: c.now };
   const books = {
     offers: await loadItemBook(

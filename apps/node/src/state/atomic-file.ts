@@ -1,5 +1,5 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { AicError } from '@aic/core';
 import type { z } from 'zod';
 
@@ -23,6 +23,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw new AicError('STATE_WRITE_FAILED', `cannot replace ${path}`, { cause });
   }
   await syncDirectory(dirname(path));
+}
+
+/**
+ * Deletes temp files a crash left behind in `dir` (a write killed before its rename). Call before the first write;
+ * one process owns a data directory, so none of them can belong to a live write.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<number> {
+  const stale = (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
+  await Promise.all(stale.map((name) => unlink(join(dir, name)).catch(() => undefined)));
+  return stale.length;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

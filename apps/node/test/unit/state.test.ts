@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRootLogger } from '../../src/logger.ts';
 import { createNodeMetrics } from '../../src/metrics.ts';
-import { readJsonFile, writeFileAtomic } from '../../src/state/atomic-file.ts';
+import { readJsonFile, removeStaleTempFiles, writeFileAtomic } from '../../src/state/atomic-file.ts';
 import { type ItemPolicy, rememberPeer, unexpired, upsertBounded } from '../../src/state/node-state.ts';
 import { loadPersistedValue } from '../../src/state/persisted-value.ts';
 
@@ -31,6 +31,13 @@ describe('state files', () => {
     await writeFileAtomic(path, '{"n":2}');
     expect(await readFile(path, 'utf8')).toBe('{"n":2}');
     expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('removes temp files left by a write that crashed before its rename', async () => {
+    await writeFileAtomic(join(dir, 'offers.json'), '{}');
+    await writeFile(join(dir, 'offers.json.123.456.tmp'), '{"half');
+    expect(await removeStaleTempFiles(dir)).toBe(1);
+    expect(await readdir(dir)).toEqual(['offers.json']);
   });
 
   it('reads undefined for a missing file and rejects a corrupt or mis-shaped one', async () => {
