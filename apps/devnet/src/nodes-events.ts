@@ -19,6 +19,8 @@ export type DevnetNodeEvent =
   | { type: 'starting'; index: number; role: DevnetRole }
   | { type: 'ready'; node: DevnetNodeInfo }
   | { type: 'connected'; nodes: DevnetNodeInfo[] }
+  /** A node's AIC balance as it reads it from the chain (GET /v1/balance). */
+  | { type: 'balance'; index: number; role: DevnetRole; aic: string }
   /** An operator-level (info/warn/error) log line of one node: peers joining, offers published, … */
   | {
       type: 'activity';
@@ -64,6 +66,8 @@ export function formatDevnetEvent(event: DevnetNodeEvent): string {
       return `node ${event.node.index} (${event.node.role}) ready: api ${event.node.apiUrl} address ${event.node.address} peer ${event.node.peerId}`;
     case 'connected':
       return `${event.nodes.length} nodes connected over libp2p`;
+    case 'balance':
+      return `node ${event.index} (${event.role}) holds ${event.aic} AIC on chain`;
     case 'activity': {
       const detail = summarizeFields(event.fields);
       return `node ${event.index} (${event.role}) ${event.level === 'info' ? '' : `${event.level}: `}${event.message}${detail}`;

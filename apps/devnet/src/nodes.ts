@@ -86,6 +86,7 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
     const nodes = [first.info, ...rest.map((r) => r.info)];
     await waitConnected(nodes, options.connectTimeoutMs ?? 60_000);
     emit({ type: 'connected', nodes });
+    if (options.rpcUrl !== undefined && options.deploymentFile !== undefined) await reportBalances(nodes, emit);
     if (options.demoActivity !== false) await startDemoActivity(nodes);
     return { nodes, stop };
   } catch (error) {
@@ -140,6 +141,14 @@ async function ensureKeystore(dataDir: string, privateKey: Uint8Array | undefine
   if ((await listKeystores(dir)).length > 0) return;
   const keystore = await encryptKeystore(privateKey ?? randomBytes(32), DEVNET_PASSWORD, { scryptN: DEVNET_SCRYPT_N });
   await saveKeystore(dir, keystore);
+}
+
+/** Each node reads its own balance through its API (and so through the typed ledger client). */
+async function reportBalances(nodes: DevnetNodeInfo[], emit: (event: DevnetNodeEvent) => void): Promise<void> {
+  for (const node of nodes) {
+    const { aic } = await createApiClient(node.apiUrl).balance();
+    emit({ type: 'balance', index: node.index, role: node.role, aic });
+  }
 }
 
 /** Polls each node's API until node 0 sees every other node and every other node sees at least one peer. */
