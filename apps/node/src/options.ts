@@ -18,7 +18,8 @@ export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {
 // The API has no authentication, so it listens on loopback unless the operator says otherwise.
 export const DEFAULT_API_HOST = '127.0.0.1';
 export const DEFAULT_API_PORT = 7700;
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/7600'];
+// TCP for nodes, WebSockets for browsers (the web client).
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/7600', '/ip4/0.0.0.0/tcp/7601/ws'];
 
 /** Everything `aic node start` (or `node apps/node/src/main.ts`) can be told. */
 export interface RunNodeOptions {
