@@ -5,6 +5,15 @@
 export { ALLOWED_ACTIVATIONS, ALLOWED_INITIALIZERS, ALLOWED_LAYERS } from './graph/allow-list.ts';
 export { buildModel, deriveSeed } from './graph/build-model.ts';
 export { type CheckedGraph, type CheckedLayer, checkTopology } from './graph/check-topology.ts';
+export {
+  createModelService,
+  type ModelCall,
+  type ModelCallResult,
+  type ModelService,
+  type ModelServiceComponents,
+  type ModelServiceInit,
+} from './inference/model-service.ts';
+export { checkCallInputs, MAX_SAMPLES_PER_CALL, predict } from './inference/predict.ts';
 export { DEFAULT_MODEL_LIMITS, type ModelLimits } from './limits.ts';
 export { type HyperparameterValue, resolveHyperparameters } from './manifest/hyperparameters.ts';
 export {
