@@ -97,11 +97,22 @@ class AicNetworkAdapter implements NodeNetwork {
   }
 }
 
+// Fields are copied one by one, not spread: a field the wire gains later must not leak into API responses, whose
+// schemas are strict (it would turn GET /v1/offers into a 500).
 function offerFromEvent(detail: OfferEventDetail): Offer {
-  const { payload } = detail;
+  const { payload: p } = detail;
   return {
-    ...payload,
-    priceWeiPerHour: payload.priceWeiPerHour.toString(),
+    offerId: p.offerId,
+    capacity: { gpus: p.capacity.gpus, concurrentJobs: p.capacity.concurrentJobs },
+    hardware: {
+      gpus: p.hardware.gpus.map((g) => ({ model: g.model, memoryBytes: g.memoryBytes })),
+      cpuCores: p.hardware.cpuCores,
+      memoryBytes: p.hardware.memoryBytes,
+      backends: p.hardware.backends,
+    },
+    cachedDatasetIds: p.cachedDatasetIds,
+    ttlSeconds: p.ttlSeconds,
+    priceWeiPerHour: p.priceWeiPerHour.toString(),
     provider: detail.sender,
     issuedAtMs: detail.timestampMs,
     expiresAtMs: detail.expiresAtMs,
@@ -109,10 +120,19 @@ function offerFromEvent(detail: OfferEventDetail): Offer {
 }
 
 function jobFromEvent(detail: JobAnnouncementEventDetail): JobAnnouncement {
-  const { payload } = detail;
+  const { payload: p } = detail;
   return {
-    ...payload,
-    maxPriceWeiPerHour: payload.maxPriceWeiPerHour.toString(),
+    jobId: p.jobId,
+    task: p.task,
+    modelId: p.modelId,
+    datasetIds: p.datasetIds,
+    requirements: {
+      minGpus: p.requirements.minGpus,
+      minGpuMemoryBytes: p.requirements.minGpuMemoryBytes,
+      backend: p.requirements.backend,
+    },
+    deadlineMs: p.deadlineMs,
+    maxPriceWeiPerHour: p.maxPriceWeiPerHour.toString(),
     requester: detail.sender,
     issuedAtMs: detail.timestampMs,
   };

@@ -5,6 +5,9 @@ import type { ApiErrorBody } from './schemas.ts';
 /** HTTP status for an error code: by suffix, so new codes get a sensible status without editing this. */
 export function httpStatusOfCode(code: string): number {
   if (code.endsWith('_INVALID') || code === 'API_INVALID_REQUEST') return 400;
+  // The network refused to sign/send what the caller asked for (its wire schema or size bound).
+  if (code.endsWith('_MALFORMED') || code.endsWith('_TOO_LARGE')) return 400;
+  if (code === 'NETWORK_PUBLISH_FAILED' || code === 'NETWORK_NOT_STARTED') return 503;
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_CONFLICT')) return 409;
   if (code.endsWith('_UNAVAILABLE')) return 503;
