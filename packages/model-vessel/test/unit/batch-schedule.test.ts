@@ -6,6 +6,11 @@ const run = (schedule: BatchSchedule, steps: number, batch: number) =>
   Array.from({ length: steps }, () => Array.from(schedule.next(batch)));
 
 describe('seeded batch order', () => {
+  it('implements xoshiro128** (known answers for state 1, 2, 3, 4)', () => {
+    const prng = new Prng([1, 2, 3, 4]);
+    expect([prng.nextU32(), prng.nextU32(), prng.nextU32(), prng.nextU32()]).toEqual([11520, 0, 5927040, 70819200]);
+  });
+
   it('draws permutations that are a pure function of the seed', () => {
     const a = new Prng(prngStateFromSeed(7)).permutation(50);
     const b = new Prng(prngStateFromSeed(7)).permutation(50);
