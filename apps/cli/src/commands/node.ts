@@ -6,7 +6,6 @@ import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 import { resolvePassword } from '../password.ts';
-import { withProgress } from '../progress.ts';
 
 /** `aic node start | status`. */
 export function registerNodeCommands(program: Command, io: CliIo): void {
@@ -52,26 +51,25 @@ async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void>
   const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
   // Loaded on demand: libp2p and fastify take a while to import, and only this command needs them.
   const { runNode } = await import('@aic/node');
-  const running = await withProgress(ctx.io, 'starting node', () =>
-    runNode(
-      {
-        dataDir: ctx.global.dataDir,
-        account: opts.account,
-        keystore: opts.keystore,
-        password,
-        listen: opts.listen ?? DEFAULT_LISTEN,
-        bootstrap: opts.bootstrap ?? [],
-        apiHost: opts.apiHost,
-        apiPort: opts.apiPort,
-        role: opts.role,
-        rpcUrl: opts.rpcUrl,
-        deploymentFile: opts.deployment,
-        logLevel: opts.logLevel,
-        republishIntervalMs: opts.republishIntervalMs,
-        coordinatesIntervalMs: opts.coordinatesIntervalMs,
-      },
-      { destination: ctx.io.stdout },
-    ),
+  // No spinner here: the node's own log lines on stdout are the progress, and a spinner would garble them.
+  const running = await runNode(
+    {
+      dataDir: ctx.global.dataDir,
+      account: opts.account,
+      keystore: opts.keystore,
+      password,
+      listen: opts.listen ?? DEFAULT_LISTEN,
+      bootstrap: opts.bootstrap ?? [],
+      apiHost: opts.apiHost,
+      apiPort: opts.apiPort,
+      role: opts.role,
+      rpcUrl: opts.rpcUrl,
+      deploymentFile: opts.deployment,
+      logLevel: opts.logLevel,
+      republishIntervalMs: opts.republishIntervalMs,
+      coordinatesIntervalMs: opts.coordinatesIntervalMs,
+    },
+    { destination: ctx.io.stdout },
   );
   await running.stopped;
 }
