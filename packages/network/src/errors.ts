@@ -17,6 +17,7 @@ export type NetworkErrorCode =
   | 'NETWORK_REMOTE_ERROR'
   | 'NETWORK_PEER_BANNED'
   | 'NETWORK_TOO_MANY_STREAMS'
+  | 'NETWORK_RATE_LIMITED'
   | 'NETWORK_PUBLISH_FAILED';
 
 /** An error raised by the network layer; `code` is one of {@link NetworkErrorCode}. */

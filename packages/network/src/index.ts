@@ -23,7 +23,7 @@ export {
   peerIdFromPrivateKey,
   type RawPrivateKey,
 } from './identity.ts';
-export { STREAM_LIMITS, WIRE_LIMITS } from './limits.ts';
+export { RATE_LIMITS, STREAM_LIMITS, WIRE_LIMITS } from './limits.ts';
 export { type NetworkLogger, silentLogger } from './logger.ts';
 export {
   AicNetwork,

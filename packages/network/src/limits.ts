@@ -35,3 +35,14 @@ export const STREAM_LIMITS = {
   /** Outbound streams per connection and protocol. */
   libp2pMaxOutboundStreamsPerProtocol: 64,
 } as const;
+
+export const RATE_LIMITS = {
+  /** Inbound requests one peer may start per second (sustained) across all AIC protocols… */
+  requestsPerSecondPerPeer: 20,
+  /** …and in a burst. Over it, the stream is reset and the peer loses points ('rate-limited'). */
+  requestBurstPerPeer: 50,
+  /** Gossip messages accepted per second from one neighbour (it relays others' messages too, so generous)… */
+  gossipPerSecondPerPeer: 200,
+  /** …and in a burst. Over it, messages are ignored (not forwarded, no penalty). */
+  gossipBurstPerPeer: 400,
+} as const;

@@ -117,6 +117,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   readonly #stopController = new AbortController();
   readonly #externalSignal: AbortSignal | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
+  #stopping: Promise<void> | undefined;
 
   /** @internal use {@link createAicNetwork} */
   constructor(
@@ -180,18 +181,31 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     await this.#peerExchange?.start();
     this.#bootstrap.start();
     this.#externalSignal?.addEventListener('abort', this.#onExternalAbort, { once: true });
+    if (this.#externalSignal?.aborted) {
+      await this.stop();
+      return;
+    }
     this.#log.info(
       { peerId: this.peerId.toString(), address: this.address, addrs: this.multiaddrs() },
       'network started',
     );
   }
 
-  /** Stops everything; afterwards nothing of this network keeps the process alive. Idempotent. */
-  async stop(): Promise<void> {
-    if (this.#state !== 'started') {
+  /**
+   * Stops everything; afterwards nothing of this network keeps the process alive. Idempotent: a second call (or the
+   * AbortSignal firing) returns the same in-flight stop.
+   */
+  stop(): Promise<void> {
+    if (this.#stopping !== undefined) return this.#stopping;
+    if (this.#state === 'new') {
       this.#state = 'stopped';
-      return;
+      return Promise.resolve();
     }
+    this.#stopping = this.#stopEverything();
+    return this.#stopping;
+  }
+
+  async #stopEverything(): Promise<void> {
     this.#state = 'stopped';
     this.#externalSignal?.removeEventListener('abort', this.#onExternalAbort);
     this.#stopController.abort();
@@ -226,21 +240,21 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   }
 
   /** Publishes a provider offer on the offers topic; resolves to the number of peers it was sent to. */
-  publishOffer(offer: ProviderOffer): Promise<number> {
+  async publishOffer(offer: ProviderOffer): Promise<number> {
     this.#assertStarted();
-    return this.#gossip.publish(providerOfferSpec, offer);
+    return await this.#gossip.publish(providerOfferSpec, offer);
   }
 
   /** Publishes a job announcement; resolves to the number of peers it was sent to. */
-  publishJobAnnouncement(announcement: JobAnnouncement): Promise<number> {
+  async publishJobAnnouncement(announcement: JobAnnouncement): Promise<number> {
     this.#assertStarted();
-    return this.#gossip.publish(jobAnnouncementSpec, announcement);
+    return await this.#gossip.publish(jobAnnouncementSpec, announcement);
   }
 
   /** Publishes a result notice; resolves to the number of peers it was sent to. */
-  publishResultNotice(notice: ResultNotice): Promise<number> {
+  async publishResultNotice(notice: ResultNotice): Promise<number> {
     this.#assertStarted();
-    return this.#gossip.publish(resultNoticeSpec, notice);
+    return await this.#gossip.publish(resultNoticeSpec, notice);
   }
 
   /**
@@ -260,15 +274,14 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    * Sends a typed request and resolves to the peer's typed response.
    * @example const answer = await net.request(peerId, jobTicketProtocol, { jobId, ticket, signature })
    */
-  request<Req, Res>(
+  async request<Req, Res>(
     peer: PeerId | string | Multiaddr,
     protocol: ProtocolDefinition<Req, Res>,
     request: Req,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<Res> {
     this.#assertStarted();
-    const target = toDialTarget(peer);
-    return this.#rpc.request(target, protocol, request, options);
+    return await this.#rpc.request(toDialTarget(peer), protocol, request, options);
   }
 
   /** Connected peers with their Ethereum addresses. */

@@ -3,8 +3,10 @@ import type { GossipSub, Message } from '@libp2p/gossipsub';
 import { TopicValidatorResult } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
 import { NetworkError } from '../errors.ts';
+import { RATE_LIMITS } from '../limits.ts';
 import type { NetworkLogger } from '../logger.ts';
 import { type Offence, offenceOfErrorCode } from '../scoring/offences.ts';
+import { TokenBuckets } from '../scoring/token-bucket.ts';
 import type { MessageSpec, VerifiedMessage } from '../wire/message-spec.ts';
 import type { WireCodec } from '../wire/wire-codec.ts';
 
@@ -32,6 +34,7 @@ export class GossipRouter {
   // Validator → delivery hand-off: gossipsub passes the same Message object to both.
   readonly #verified = new WeakMap<Message, VerifiedMessage<unknown>>();
   readonly #routes = new Map<string, TopicRoute<unknown>>();
+  readonly #rate = new TokenBuckets(RATE_LIMITS.gossipPerSecondPerPeer, RATE_LIMITS.gossipBurstPerPeer);
   readonly #onMessage = (event: CustomEvent<{ propagationSource: PeerId; msg: Message }>) =>
     this.#deliver(event.detail);
 
@@ -69,6 +72,7 @@ export class GossipRouter {
   }
 
   #validate<T>(spec: MessageSpec<T>, peer: PeerId, msg: Message): TopicValidatorResult {
+    if (!this.#rate.take(peer.toString(), Date.now())) return TopicValidatorResult.Ignore;
     try {
       this.#verified.set(msg, this.#c.codec.open(spec, msg.data));
       return TopicValidatorResult.Accept;

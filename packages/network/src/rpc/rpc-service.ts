@@ -4,9 +4,10 @@ import { lpStream } from '@libp2p/utils';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { NetworkError } from '../errors.ts';
 import { addressFromPeerId } from '../identity.ts';
-import { STREAM_LIMITS } from '../limits.ts';
+import { RATE_LIMITS, STREAM_LIMITS } from '../limits.ts';
 import type { NetworkLogger } from '../logger.ts';
 import { type Offence, offenceOfErrorCode } from '../scoring/offences.ts';
+import { TokenBuckets } from '../scoring/token-bucket.ts';
 import type { MessageSpec } from '../wire/message-spec.ts';
 import type { WireCodec } from '../wire/wire-codec.ts';
 import type { ProtocolDefinition, RpcResult } from './protocol.ts';
@@ -43,6 +44,7 @@ export class RpcService {
   readonly #c: RpcServiceComponents;
   readonly #inbound = new Map<string, number>();
   readonly #maxPerPeer: number;
+  readonly #rate = new TokenBuckets(RATE_LIMITS.requestsPerSecondPerPeer, RATE_LIMITS.requestBurstPerPeer);
 
   constructor(components: RpcServiceComponents) {
     this.#c = components;
@@ -136,6 +138,11 @@ export class RpcService {
     if (active >= this.#maxPerPeer) {
       this.#c.reportOffence(key, 'stream-abuse', 'NETWORK_TOO_MANY_STREAMS');
       stream.abort(new NetworkError('NETWORK_TOO_MANY_STREAMS', 'too many concurrent streams'));
+      return;
+    }
+    if (!this.#rate.take(key, Date.now())) {
+      this.#c.reportOffence(key, 'rate-limited', 'NETWORK_RATE_LIMITED');
+      stream.abort(new NetworkError('NETWORK_RATE_LIMITED', 'too many requests'));
       return;
     }
     this.#inbound.set(key, active + 1);

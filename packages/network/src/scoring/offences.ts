@@ -9,6 +9,7 @@ export type Offence =
   | 'stale'
   | 'sender-mismatch'
   | 'stream-abuse'
+  | 'rate-limited'
   | 'protocol-violation';
 
 /**
@@ -25,6 +26,7 @@ export const OFFENCE_PENALTY: Readonly<Record<Offence, number>> = {
   stale: 2,
   'sender-mismatch': 20,
   'stream-abuse': 5,
+  'rate-limited': 2,
   'protocol-violation': 10,
 };
 
@@ -45,6 +47,8 @@ export function offenceOfErrorCode(code: NetworkErrorCode | string): Offence | u
       return 'sender-mismatch';
     case 'NETWORK_TOO_MANY_STREAMS':
       return 'stream-abuse';
+    case 'NETWORK_RATE_LIMITED':
+      return 'rate-limited';
     default:
       return undefined;
   }
