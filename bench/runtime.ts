@@ -44,7 +44,8 @@ async function bare(data: TensorDataset, seed: number): Promise<number> {
   const start = performance.now();
   const { graph, manifest } = validateManifest(mnistTemplate.manifest);
   const model = buildModel(graph, seed);
-  compileModel(model, manifest.architecture.loss, tf.train.adam(0.001));
+  const optimizer = tf.train.adam(0.001);
+  compileModel(model, manifest.architecture.loss, optimizer);
   const x = tf.tensor(data.features, [data.count, 784]);
   const y = tf.tensor(data.labels, [data.count, 1]);
   await model.fit(x, y, { batchSize: BATCH, epochs: EPOCHS, shuffle: true, verbose: 0 });
@@ -52,6 +53,7 @@ async function bare(data: TensorDataset, seed: number): Promise<number> {
   const ms = performance.now() - start;
   tf.dispose([x, y]);
   model.dispose();
+  optimizer.dispose();
   return ms;
 }
 

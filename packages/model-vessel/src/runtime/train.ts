@@ -123,6 +123,9 @@ async function openSession(job: ResolvedJob, data: TensorDataset, resume: Checkp
 
 async function finish(s: Session, finalLoss: number): Promise<TrainResult> {
   const weights = await readModelWeights(s.model);
+  // the job's optimizer state is not part of the result: free it, and give the model an optimizer it owns
+  s.optimizer.dispose();
+  compileModel(s.model, s.job.model.manifest.architecture.loss);
   const file = weightsToSafetensors(weights, { job: s.job.jobDigest });
   return {
     job: s.job,
@@ -164,12 +167,15 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
       batches.update(indices);
       s.step++;
       const atCommit = s.step % job.commitEverySteps === 0 || s.step === job.totalSteps;
+      // the train function keeps its loss and metric tensors out of tidy: they are disposed here
       const outs = tf.tidy(() => {
         const picked = tf.tensor1d(indices, 'int32');
-        const result = trainStep([tf.gather(x, picked), tf.gather(y, picked)]);
-        return atCommit ? result : [];
+        return trainStep([tf.gather(x, picked), tf.gather(y, picked)]);
       });
-      if (!atCommit) continue;
+      if (!atCommit) {
+        tf.dispose(outs);
+        continue;
+      }
       const [loss, accuracy] = await Promise.all(outs.map(async (t) => (await t.data())[0] as number));
       tf.dispose(outs);
       finalLoss = loss ?? Number.NaN;
@@ -188,6 +194,7 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
     return await finish(s, finalLoss);
   } catch (error) {
     s.model.dispose();
+    s.optimizer.dispose();
     throw error;
   } finally {
     x.dispose();

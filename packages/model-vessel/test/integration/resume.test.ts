@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type Checkpoint,
@@ -85,5 +86,16 @@ describe('resuming from a checkpoint', () => {
       code: 'RUNTIME_CHECKPOINT_MISMATCH',
     });
     for (const r of [full, partial, resumed]) r.model.dispose();
+  });
+
+  it('leaves no tensors behind once the result model is disposed', async () => {
+    const { train } = await irisTemplate.loadData();
+    const spec = { manifest: irisTemplate.manifest, backend: 'cpu' as const, seed: 2, hyperparameters: { epochs: 3 } };
+    (await trainJob(spec, train)).model.dispose(); // first run: backend and kernel setup
+    const before = tf.memory().numTensors;
+    const checkpoints: Checkpoint[] = [];
+    (await trainJob(spec, train, { onCheckpoint: (c) => void checkpoints.push(c) })).model.dispose();
+    (await trainJob(spec, train, { resumeFrom: checkpoints[1] as Checkpoint })).model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
