@@ -164,6 +164,21 @@ async function startNode(
   await checkIdentityFile(join(stateDir, 'identity.json'), network, c.now);
   wireNetworkEvents(network, books, c);
   await network.start();
+  try {
+    return await startServing(init, c, network, books);
+  } catch (error) {
+    // E.g. the API port is taken: without this the running libp2p node would keep the process alive.
+    await network.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startServing(
+  init: AicNodeInit,
+  c: AicNodeComponents & { metrics: NodeMetrics; now: () => number; log: Logger },
+  network: NodeNetwork,
+  books: Running['books'],
+): Promise<Running> {
   redialKnownPeers(network, books.peers, c.log);
   const handlers = createApiHandlers({
     network,
@@ -180,7 +195,18 @@ async function startNode(
     { host: init.apiHost, port: init.apiPort, version: NODE_VERSION },
     { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },
   );
-  const apiUrl = await api.start();
+  const apiUrl = await api.start().catch(async (cause: unknown) => {
+    await api.stop().catch(() => undefined);
+    const reason = (cause as { code?: unknown }).code ?? 'error';
+    throw new AicError(
+      'NODE_API_LISTEN_FAILED',
+      `cannot listen on ${init.apiHost}:${init.apiPort} (${String(reason)})`,
+      {
+        cause,
+        details: { reason: cause instanceof Error ? cause.message : String(cause) },
+      },
+    );
+  });
   const timers = [startRepublishing(network, books.offers, init.republishIntervalMs ?? 30_000, c)];
   c.log.info(
     { peerId: network.peerId, address: network.address, apiUrl, multiaddrs: network.multiaddrs() },

@@ -55,13 +55,17 @@ export async function runNode(
     controller.abort();
   };
   // `on`, not `once`: a repeated signal during shutdown must not fall through to the default (kill) handler.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  await node.start(controller.signal);
-  const stopped = node.stopped.finally(() => {
+  const removeSignalHandlers = () => {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await node.start(controller.signal).catch((error: unknown) => {
+    removeSignalHandlers();
+    throw error;
   });
+  const stopped = node.stopped.finally(removeSignalHandlers);
   log.info(
     {
       apiUrl: node.apiUrl,

@@ -173,6 +173,19 @@ describe('node HTTP API (in-memory network)', () => {
     expect(isAicError(error, 'NODE_IDENTITY_MISMATCH')).toBe(true);
   });
 
+  it('fails cleanly when its API port is taken, leaving nothing running', async () => {
+    const a = await startNode(1);
+    const port = Number(new URL(a.node.apiUrl).port);
+    const second = createAicNode(
+      { dataDir: join(dir, 'n2'), listen: [], bootstrap: [], apiHost: '127.0.0.1', apiPort: port },
+      { privateKey: keyOf(2), logger, createNetwork: hub.factory },
+    );
+    const error = await second.start().catch((e: unknown) => e);
+    expect(isAicError(error, 'NODE_API_LISTEN_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('EADDRINUSE');
+    expect([...hub.members.keys()]).toEqual([a.node.peerId]); // the second network was stopped again
+  });
+
   it('stops when its abort signal fires', async () => {
     const node = createAicNode(
       { dataDir: join(dir, 'sig'), listen: [], bootstrap: [], apiHost: '127.0.0.1', apiPort: 0 },
