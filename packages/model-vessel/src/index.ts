@@ -35,5 +35,11 @@ export { type JobSpec, jobSpecSchema, type ResolvedJob, resolveJob, type Trainin
 export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
 export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
 export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
+export {
+  commitmentOfCheckpoint,
+  commitmentProof,
+  type SegmentVerdict,
+  verifySegment,
+} from './runtime/verify-segment.ts';
 export { cidOfBytes, weightsFromSafetensors, weightsToSafetensors } from './runtime/weights-file.ts';
 export * from './templates/index.ts';

@@ -20,6 +20,8 @@ export interface Checkpoint {
   readonly rng: BatchScheduleState;
   /** c_0 … c_i so far (the last one is this checkpoint's). */
   readonly commitments: readonly Commitment[];
+  /** H(batch indices) of the segment that ended here: with the state below it recomputes c_i from this file alone. */
+  readonly segmentBatchesDigest: `0x${string}`;
   readonly weights: readonly StateArray[];
   readonly optimizer: readonly StateArray[];
 }
@@ -37,6 +39,7 @@ const metaSchema = z.strictObject({
     cursor: z.number().int().nonnegative(),
   }),
   commitments: z.array(z.strictObject({ step: z.number().int().nonnegative(), hash: hex32 })).max(1_000_000),
+  segmentBatchesDigest: hex32,
   weightNames: z.array(z.string().max(200)).max(10_000),
   optimizerNames: z.array(z.string().max(200)).max(20_000),
 });
@@ -59,6 +62,7 @@ export function checkpointToFiles(checkpoint: Checkpoint): { json: string; tenso
     step: checkpoint.step,
     rng: { ...checkpoint.rng, epochStartPrng: [...checkpoint.rng.epochStartPrng] },
     commitments: [...checkpoint.commitments],
+    segmentBatchesDigest: checkpoint.segmentBatchesDigest,
     weightNames: checkpoint.weights.map((a) => a.name),
     optimizerNames: checkpoint.optimizer.map((a) => a.name),
   };
@@ -94,6 +98,7 @@ export function checkpointFromFiles(json: string, tensorBytes: Uint8Array): Chec
     step: meta.step,
     rng: meta.rng,
     commitments: meta.commitments.map((c) => ({ step: c.step, hash: c.hash as `0x${string}` })),
+    segmentBatchesDigest: meta.segmentBatchesDigest as `0x${string}`,
     weights: arraysFrom(tensors, 'w', meta.weightNames),
     optimizer: arraysFrom(tensors, 'o', meta.optimizerNames),
   };

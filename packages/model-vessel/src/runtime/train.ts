@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from '../graph/build-model.ts';
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from '../limits.ts';
 import { useBackend } from './backend.ts';
-import { BatchSchedule } from './batch-schedule.ts';
+import { BatchSchedule, type BatchScheduleState } from './batch-schedule.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { type Commitment, commitmentHash, commitmentRoot, createDigest, sha256Bytes } from './commitment.ts';
@@ -70,6 +70,10 @@ function trainFunctionOf(model: tfl.LayersModel): TrainFunction {
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString('hex')}` as `0x${string}`;
 
+/** H(rng state): SHA-256 of the canonical JSON of the batch schedule state. */
+export const rngDigest = (rng: BatchScheduleState): Uint8Array =>
+  sha256Bytes(new TextEncoder().encode(canonicalJson(rng)));
+
 interface Session {
   readonly job: ResolvedJob;
   readonly model: tfl.LayersModel;
@@ -86,13 +90,23 @@ async function commit(s: Session, batches: Uint8Array, onCheckpoint: TrainOption
   const digests = {
     weights: hashStateArrays(weights),
     optimizer: hashStateArrays(optimizer),
-    rng: sha256Bytes(new TextEncoder().encode(canonicalJson(rng))),
+    rng: rngDigest(rng),
     batches,
   };
   s.commitments.push({ step: s.step, hash: commitmentHash(s.step, digests) });
   if (onCheckpoint) {
     const { jobDigest, backend } = s.job;
-    await onCheckpoint({ jobDigest, backend, step: s.step, rng, commitments: [...s.commitments], weights, optimizer });
+    const commitments = [...s.commitments];
+    await onCheckpoint({
+      jobDigest,
+      backend,
+      step: s.step,
+      rng,
+      commitments,
+      segmentBatchesDigest: hex(batches),
+      weights,
+      optimizer,
+    });
   }
 }
 

@@ -17,6 +17,7 @@ const checkpoint: Checkpoint = {
   step: 20,
   rng: { epochStartPrng: [1, 2, 3, 4], epoch: 1, cursor: 8 },
   commitments: [{ step: 0, hash: `0x${'11'.repeat(32)}` }],
+  segmentBatchesDigest: `0x${'22'.repeat(32)}`,
   weights: [{ name: 'dense/kernel', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }],
   optimizer: [
     { name: 'iter', shape: [], data: new Int32Array([20]) },
