@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AicError } from '@aic/core';
+import { AicError, isAicError } from '@aic/core';
 import type { Logger } from 'pino';
 import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
@@ -163,11 +163,16 @@ async function startNode(
   );
   await checkIdentityFile(join(stateDir, 'identity.json'), network, c.now);
   wireNetworkEvents(network, books, c);
-  await network.start();
   try {
+    await network.start().catch((cause: unknown) => {
+      if (isAicError(cause)) throw cause;
+      throw new AicError('NODE_P2P_LISTEN_FAILED', `cannot listen on ${init.listen.join(', ')} (port taken?)`, {
+        cause,
+      });
+    });
     return await startServing(init, c, network, books);
   } catch (error) {
-    // E.g. the API port is taken: without this the running libp2p node would keep the process alive.
+    // E.g. a port is taken: without this a half-started libp2p node would keep the process alive.
     await network.stop().catch(() => undefined);
     throw error;
   }
