@@ -29,9 +29,11 @@ import {
   aicTokenAbi,
   assetRegistryAbi,
   computeMarketAbi,
+  dataRequestsAbi,
   payrollAbi,
   plazaAbi,
   rewardsPoolAbi,
+  storageMarketAbi,
 } from './artifacts/index.ts';
 import type { AicDeployment } from './deployment.ts';
 import { toLedgerError } from './errors.ts';
@@ -58,6 +60,8 @@ export function createLedgerBase(init: LedgerClientInit) {
     market: getContract({ address: c.ComputeMarket, abi: computeMarketAbi, client }),
     rewards: getContract({ address: c.RewardsPool, abi: rewardsPoolAbi, client }),
     payroll: getContract({ address: c.Payroll, abi: payrollAbi, client }),
+    storage: getContract({ address: c.StorageMarket, abi: storageMarketAbi, client }),
+    dataRequests: getContract({ address: c.DataRequests, abi: dataRequestsAbi, client }),
   };
 
   /** Sends a write (already started by `send`), waits for it and fails with an AicError if it reverted. */

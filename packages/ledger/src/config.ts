@@ -37,6 +37,14 @@ export const marketParamsSchema = z.object({
   emissionPerEpochAic: aicAmount,
   /** Minimum provider stake per hardware class (index = class), in AIC. */
   minStakeByClassAic: z.array(aicAmount).max(256),
+  /** Storage Vessel: length of a paid storage epoch, blocks a provider has to answer a challenge, challenger's cut. */
+  storageEpochSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+  storageResponseWindowBlocks: z.number().int().min(1).max(250),
+  storageChallengerShareBps: bps,
 });
 export type MarketParams = z.output<typeof marketParamsSchema>;
 
@@ -77,6 +85,9 @@ export const PRESETS = {
     epochDurationSec: 3_600,
     emissionPerEpochAic: '1000000',
     minStakeByClassAic: ['100', '1000', '2000', '5000', '10000'],
+    storageEpochSec: 3_600,
+    storageResponseWindowBlocks: 20,
+    storageChallengerShareBps: 2_000,
   },
   standard: {
     protocolFeeBps: 250,
@@ -87,5 +98,8 @@ export const PRESETS = {
     epochDurationSec: 86_400,
     emissionPerEpochAic: '1000000',
     minStakeByClassAic: ['1000', '10000', '25000', '50000', '100000'],
+    storageEpochSec: 86_400,
+    storageResponseWindowBlocks: 100,
+    storageChallengerShareBps: 2_000,
   },
 } as const satisfies Record<string, z.input<typeof marketParamsSchema>>;

@@ -91,6 +91,15 @@ export async function deployAic(
     },
   ]);
 
+  const storage = await deploy('StorageMarket', [
+    token,
+    config.admin,
+    p.storageEpochSec,
+    p.storageResponseWindowBlocks,
+    p.storageChallengerShareBps,
+  ]);
+  const dataRequests = await deploy('DataRequests', [token, registry]);
+
   const send = async (address: Address, abi: Abi, functionName: string, args: readonly unknown[]): Promise<void> => {
     const hash = await walletClient.writeContract({
       address,
@@ -136,6 +145,8 @@ export async function deployAic(
       Payroll: payroll,
       Plaza: plaza,
       ComputeMarket: market,
+      StorageMarket: storage,
+      DataRequests: dataRequests,
     },
   };
 }

@@ -19,6 +19,8 @@ export const deploymentSchema = z.object({
     Payroll: address,
     Plaza: address,
     ComputeMarket: address,
+    StorageMarket: address,
+    DataRequests: address,
   }),
 });
 

@@ -2,11 +2,22 @@
 import * as AICToken from './generated/AICToken.ts';
 import * as AssetRegistry from './generated/AssetRegistry.ts';
 import * as ComputeMarket from './generated/ComputeMarket.ts';
+import * as DataRequests from './generated/DataRequests.ts';
 import * as Payroll from './generated/Payroll.ts';
 import * as Plaza from './generated/Plaza.ts';
 import * as RewardsPool from './generated/RewardsPool.ts';
+import * as StorageMarket from './generated/StorageMarket.ts';
 
-export const artifacts = { AICToken, AssetRegistry, ComputeMarket, Payroll, Plaza, RewardsPool } as const;
+export const artifacts = {
+  AICToken,
+  AssetRegistry,
+  ComputeMarket,
+  DataRequests,
+  Payroll,
+  Plaza,
+  RewardsPool,
+  StorageMarket,
+} as const;
 
 export type ContractName = keyof typeof artifacts;
 
@@ -16,3 +27,5 @@ export const computeMarketAbi = ComputeMarket.abi;
 export const payrollAbi = Payroll.abi;
 export const plazaAbi = Plaza.abi;
 export const rewardsPoolAbi = RewardsPool.abi;
+export const storageMarketAbi = StorageMarket.abi;
+export const dataRequestsAbi = DataRequests.abi;
