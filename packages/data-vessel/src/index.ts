@@ -1,0 +1,4 @@
+export * from './commitments/index.ts';
+export * from './digitize/index.ts';
+export * from './limits.ts';
+export * from './manifest/index.ts';

@@ -1,0 +1,10 @@
+export {
+  type DatasetManifest,
+  datasetManifestSchema,
+  type Normalization,
+  type Preprocessing,
+  type ShardEntry,
+  SOURCE_KINDS,
+  type SourceKind,
+} from './schema.ts';
+export { type ManifestIssue, parseDatasetManifest } from './validate.ts';
