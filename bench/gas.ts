@@ -191,7 +191,11 @@ async function lifecycle(tag: string): Promise<number> {
   return steps.reduce((a, b) => a + b, 0);
 }
 const first = await lifecycle(' (first job)');
-const steady = await lifecycle('');
+// Later jobs reuse warm credit slots, but which verifier is drawn varies; take the median of several.
+const steadyRuns: number[] = [];
+for (let i = 0; i < 6; i++) steadyRuns.push(await lifecycle(''));
+steadyRuns.sort((a, b) => a - b);
+const steady = Math.round((steadyRuns[2]! + steadyRuns[3]!) / 2);
 
 // ---- other market paths
 const jobA = (await R.market.read.jobCount()) + 1n;
@@ -238,6 +242,34 @@ await measure('RewardsPool.fundEmission', async () => {
   return R.rewards.write.fundEmission([aicToWei('1'), NO_PERMIT]);
 });
 
+// ---- Storage Vessel deals and data requests
+const { bytesToHex0x, merkleProof, merkleRootHex } = await import('@aic/core/merkle');
+const { encodePacked } = await import('viem');
+const segments = Array.from({ length: 16 }, (_, i) => new Uint8Array(1024).fill(i + 1));
+const leaves = segments.map((seg, i) => keccak256(encodePacked(['uint32', 'bytes'], [i, bytesToHex0x(seg)])));
+for (const who of [R, P2]) await who.token.write.approve([c.StorageMarket, maxUint256]);
+await measure('StorageMarket.proposeDeal', () =>
+  R.storage.write.proposeDeal([merkleRootHex(leaves), 16_384n, 16, 30, aicToWei('1'), aicToWei('20'), NO_PERMIT]),
+);
+const dealId = await R.storage.read.dealCount();
+await measure('StorageMarket.acceptDeal', () => P2.storage.write.acceptDeal([dealId, NO_PERMIT]));
+await testClient.increaseTime({ seconds: 3_700 });
+await measure('StorageMarket.challenge', () => B.storage.write.challenge([dealId]));
+await testClient.mine({ blocks: 2 });
+const segment = await R.storage.read.challengedSegment([dealId]);
+await measure('StorageMarket.answerChallenge (1 KiB segment)', () =>
+  P2.storage.write.answerChallenge([dealId, segment, bytesToHex0x(segments[segment]!), merkleProof(leaves, segment)]),
+);
+await testClient.increaseTime({ seconds: 3_700 });
+await measure('StorageMarket.payStorage', () => P2.storage.write.payStorage([dealId]));
+await R.token.write.approve([c.DataRequests, maxUint256]);
+const later = Number((await publicClient.getBlock()).timestamp) + 86_400;
+await measure('DataRequests.postRequest', () =>
+  R.dataRequests.write.postRequest([keccak256(toHex('spec')), 100n, aicToWei('50'), later, NO_PERMIT]),
+);
+await measure('DataRequests.offerDataset', () => B.dataRequests.write.offerDataset([1n, datasetId]));
+await measure('DataRequests.acceptDataset', () => R.dataRequests.write.acceptDataset([1n, datasetId]));
+
 await chain.close();
 const width = Math.max(...Object.keys(gas).map((k) => k.length));
 for (const [name, used] of Object.entries(gas))
@@ -248,6 +280,7 @@ console.log(
     bench: 'gas',
     gasPerJobLifecycle: steady,
     gasPerJobLifecycleFirstJob: first,
+    gasPerJobLifecycleMax: steadyRuns[steadyRuns.length - 1],
     lifecycleInTransfers: Number((steady / baseline).toFixed(2)),
     baselineTransferGas: baseline,
     goalGas: 350_000,
