@@ -1,14 +1,17 @@
 /**
- * Gossip delivery latency: 30 AIC network peers on loopback in one process, each bootstrapping to a few earlier
- * peers (peer exchange fills in the rest). Publishers take turns sending provider offers; every other peer records
- * the time from publish to its `offer` event (signature, replay and schema checks included).
- * Baseline in the same run: the RTT of a libp2p ping between two of the peers (the floor one hop could reach).
- * Caveat: all peers share one event loop, so the ~1.6 ms signature recovery runs 29× per offer on the same core.
+ * Gossip delivery latency: 30 AIC network peers on loopback, spread over worker threads (each its own event loop,
+ * as separate nodes would be), each bootstrapping to a few earlier peers (peer exchange fills in the rest).
+ * Publishers take turns sending provider offers; every other peer records the time from publish to its `offer`
+ * event (signature, replay and schema checks included), on the shared wall clock (timeOrigin + now).
+ * Baselines in the same run: a libp2p ping RTT between two neighbours (the floor of one hop) and the CPU time to
+ * open one offer (paid by each of the 29 receivers; on a machine with fewer cores than workers they queue).
  *
- *   npm run bench -- gossip [--peers 30] [--offers 150] [--interval-ms N (default adaptive)]
+ *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
  * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...}
  */
 import '@aic/core/polyfills';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   type AicNetwork,
   createAicNetwork,
@@ -20,12 +23,16 @@ import {
 } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
-const peerCount = Number(args.get('--peers') ?? 30);
-const offerCount = Number(args.get('--offers') ?? 150);
-// Default: adaptive, so that the 29 checks of each offer use at most half of this process's CPU (see below).
-const fixedIntervalMs = args.has('--interval-ms') ? Number(args.get('--interval-ms')) : undefined;
+type Command =
+  | { cmd: 'start'; count: number; bootstrap: string[] }
+  | { cmd: 'meshed' }
+  | { cmd: 'settle' }
+  | { cmd: 'ping' }
+  | { cmd: 'publish'; peer: number; offerId: string }
+  | { cmd: 'report' }
+  | { cmd: 'stop' };
+
+const now = () => performance.timeOrigin + performance.now();
 
 function offer(offerId: string): ProviderOffer {
   return {
@@ -43,49 +50,7 @@ function offer(offerId: string): ProviderOffer {
   };
 }
 
-/** Mean CPU ms to open (decode, check signature/replay/schema) one offer. */
-function measureOpenMs(): number {
-  const sender = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
-  const receiver = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
-  const sealed = Array.from({ length: 50 }, (_, i) => sender.seal(providerOfferSpec, offer(`verify-${i}`)));
-  const start = performance.now();
-  for (const bytes of sealed) receiver.open(providerOfferSpec, bytes);
-  return (performance.now() - start) / sealed.length;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
-
-async function startMesh(): Promise<AicNetwork[]> {
-  const nets: AicNetwork[] = [];
-  for (let i = 0; i < peerCount; i++) {
-    const earlier = [...nets].sort(() => Math.random() - 0.5).slice(0, 3);
-    const net = await createAicNetwork({
-      privateKey: generatePrivateKey(),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: earlier.map((n) => n.multiaddrs()[0] ?? ''),
-      targetPeers: 8,
-      coordinatesIntervalMs: 60_000,
-    });
-    await net.start();
-    nets.push(net);
-  }
-  const meshed = await until(() => nets.every((n) => n.meshPeers(GOSSIP_TOPICS.offers).length >= 2), 30_000);
-  if (!meshed) console.error('warning: not every peer has a mesh of 2+ after 30 s');
-  return nets;
-}
-
-/** Waits (≤ 30 s) until the event loop lags < 20 ms for 2 s in a row: 30 nodes' handshakes take a while to settle. */
+/** Waits (≤ 30 s) until this event loop lags < 20 ms for 2 s in a row: handshakes take a while to settle. */
 async function settle(): Promise<void> {
   const deadline = Date.now() + 30_000;
   let quietSince = Date.now();
@@ -98,57 +63,181 @@ async function settle(): Promise<void> {
   }
 }
 
-const nets = await startMesh();
-await settle();
-const degrees = nets.map((n) => n.getPeers().length);
-console.error(`${peerCount} peers up; connections per peer min ${Math.min(...degrees)} max ${Math.max(...degrees)}`);
-
-// Baselines in the same run: one libp2p ping round trip between neighbours (the floor of one hop), and the CPU
-// time one node spends opening (checking) an offer, which this process pays 29 times per offer.
-const [first] = nets;
-const neighbour = first?.libp2p.getPeers()[0];
-const pingBaselineMs =
-  neighbour === undefined ? Number.NaN : ((await first?.libp2p.services.ping.ping(neighbour)) ?? Number.NaN);
-const verifyMs = measureOpenMs();
-// Every offer is checked by the 29 other peers on this one event loop; publishing faster than that CPU allows
-// would measure queueing in this process, not gossip latency.
-const intervalMs = fixedIntervalMs ?? Math.max(100, Math.ceil(2 * (peerCount - 1) * verifyMs));
-console.error(`opening one offer costs ${verifyMs.toFixed(2)} ms of CPU; publishing every ${intervalMs} ms`);
-
-const sentAt = new Map<string, number>();
-
-const latencies: number[] = [];
-for (const net of nets) {
-  net.addEventListener('offer', (e) => {
-    const t0 = sentAt.get(e.detail.payload.offerId);
-    if (t0 !== undefined) latencies.push(performance.now() - t0);
+/** A worker: runs some peers and answers the main thread's commands. */
+async function runWorker(): Promise<void> {
+  const nets: AicNetwork[] = [];
+  const sent: Array<[string, number]> = [];
+  const delivered: Array<[string, number]> = [];
+  const handle = async (command: Command): Promise<unknown> => {
+    switch (command.cmd) {
+      case 'start': {
+        for (let i = 0; i < command.count; i++) {
+          const known = [...command.bootstrap, ...nets.map((n) => n.multiaddrs()[0] ?? '')];
+          const net = await createAicNetwork({
+            privateKey: generatePrivateKey(),
+            listen: ['/ip4/127.0.0.1/tcp/0'],
+            bootstrap: known.sort(() => Math.random() - 0.5).slice(0, 3),
+            coordinatesIntervalMs: 60_000,
+          });
+          net.addEventListener('offer', (e) => delivered.push([e.detail.payload.offerId, now()]));
+          await net.start();
+          nets.push(net);
+        }
+        return nets.map((n) => n.multiaddrs()[0] ?? '');
+      }
+      case 'meshed':
+        return nets.every((n) => n.meshPeers(GOSSIP_TOPICS.offers).length >= 2);
+      case 'settle':
+        return settle();
+      case 'ping': {
+        const [first] = nets;
+        const neighbour = first?.libp2p.getPeers()[0];
+        return neighbour === undefined ? Number.NaN : first?.libp2p.services.ping.ping(neighbour);
+      }
+      case 'publish': {
+        sent.push([command.offerId, now()]);
+        return nets[command.peer]?.publishOffer(offer(command.offerId));
+      }
+      case 'report':
+        return { sent, delivered };
+      case 'stop':
+        await Promise.all(nets.map((n) => n.stop()));
+        return undefined;
+    }
+  };
+  parentPort?.on('message', (command: Command) => {
+    void handle(command).then((result) => parentPort?.postMessage({ ok: true, result }));
   });
 }
-for (let i = 0; i < offerCount; i++) {
-  const publisher = nets[i % nets.length];
-  const id = `bench-${i}`;
-  sentAt.set(id, performance.now());
-  await publisher?.publishOffer(offer(id));
-  await new Promise((r) => setTimeout(r, intervalMs));
+
+/** The main thread's handle on one worker: one command at a time, answered in order. */
+class PeerWorker {
+  readonly #worker: Worker;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(script: string) {
+    const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(script)});`;
+    this.#worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), {
+      workerData: { peer: true },
+    });
+  }
+
+  send<T>(command: Command): Promise<T> {
+    const next = this.#queue.then(
+      () =>
+        new Promise<T>((resolve, reject) => {
+          this.#worker.once('message', (m: { result: T }) => resolve(m.result));
+          this.#worker.once('error', reject);
+          this.#worker.postMessage(command);
+        }),
+    );
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  terminate(): Promise<number> {
+    return this.#worker.terminate();
+  }
 }
-const expected = offerCount * (peerCount - 1);
-await until(() => latencies.length >= expected, 10_000);
-await Promise.all(nets.map((n) => n.stop()));
 
-latencies.sort((a, b) => a - b);
+/** Mean CPU ms to open (decode, check signature/replay/schema) one offer from a known sender. */
+function measureOpenMs(): number {
+  const sender = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
+  const receiver = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
+  const sealed = Array.from({ length: 50 }, (_, i) => sender.seal(providerOfferSpec, offer(`verify-${i}`)));
+  const start = performance.now();
+  for (const bytes of sealed) receiver.open(providerOfferSpec, bytes);
+  return (performance.now() - start) / sealed.length;
+}
 
-const round = (x: number) => Math.round(x * 100) / 100;
-console.log(
-  JSON.stringify({
-    bench: 'gossip',
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-    maxMs: round(latencies.at(-1) ?? Number.NaN),
-    peers: peerCount,
-    offers: offerCount,
-    deliveredRatio: round(latencies.length / expected),
-    pingRttMs: round(pingBaselineMs),
-    openOfferCpuMs: round(verifyMs),
-    publishIntervalMs: intervalMs,
-  }),
-);
+async function allMeshed(workers: PeerWorker[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const all = await Promise.all(workers.map((w) => w.send<boolean>({ cmd: 'meshed' })));
+    if (all.every(Boolean)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function runMain(): Promise<void> {
+  const args = new Map<string, string>();
+  for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
+  const peerCount = Number(args.get('--peers') ?? 30);
+  // One event loop per worker; by default as many workers as spare cores (up to 5), since on a small machine more
+  // workers only add contention (on 2 cores: one worker holds all peers, i.e. "one process").
+  const workerCount = Math.min(
+    peerCount,
+    Number(args.get('--workers') ?? Math.max(1, Math.min(5, availableParallelism() - 1))),
+  );
+  const offerCount = Number(args.get('--offers') ?? 150);
+
+  const workers = Array.from({ length: workerCount }, () => new PeerWorker(import.meta.url));
+  const perWorker = workers.map((_, w) => Math.floor(peerCount / workerCount) + (w < peerCount % workerCount ? 1 : 0));
+  const addrs: string[] = [];
+  for (const [w, worker] of workers.entries()) {
+    addrs.push(...(await worker.send<string[]>({ cmd: 'start', count: perWorker[w] ?? 0, bootstrap: addrs })));
+  }
+  if (!(await allMeshed(workers, 30_000))) console.error('warning: not every peer has a mesh of 2+ after 30 s');
+  await Promise.all(workers.map((w) => w.send({ cmd: 'settle' })));
+
+  const pingRttMs = await workers[0]!.send<number>({ cmd: 'ping' });
+  const openMs = measureOpenMs();
+  // Every offer is opened by the other peers on this machine's cores; publishing faster than they can check would
+  // measure queueing on this machine, not gossip latency.
+  const cores = Math.min(workerCount, availableParallelism());
+  const intervalMs = args.has('--interval-ms')
+    ? Number(args.get('--interval-ms'))
+    : Math.max(50, Math.ceil((2 * (peerCount - 1) * openMs) / cores));
+  console.error(
+    `${peerCount} peers in ${workerCount} workers; opening an offer costs ${openMs.toFixed(2)} ms; one offer every ${intervalMs} ms`,
+  );
+
+  for (let i = 0; i < offerCount; i++) {
+    const peer = i % peerCount;
+    let w = 0;
+    let index = peer;
+    while (index >= (perWorker[w] ?? 0)) index -= perWorker[w++] ?? 0;
+    await workers[w]?.send({ cmd: 'publish', peer: index, offerId: `bench-${i}` });
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const expected = offerCount * (peerCount - 1);
+  let reports: Array<{ sent: Array<[string, number]>; delivered: Array<[string, number]> }> = [];
+  const deadline = Date.now() + 10_000;
+  do {
+    reports = await Promise.all(workers.map((w) => w.send<(typeof reports)[number]>({ cmd: 'report' })));
+  } while (reports.reduce((n, r) => n + r.delivered.length, 0) < expected && Date.now() < deadline);
+  await Promise.all(workers.map((w) => w.send({ cmd: 'stop' })));
+  await Promise.all(workers.map((w) => w.terminate()));
+
+  const sentAt = new Map(reports.flatMap((r) => r.sent));
+  const latencies = reports
+    .flatMap((r) => r.delivered)
+    .map(([id, at]) => at - (sentAt.get(id) ?? Number.NaN))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  console.log(
+    JSON.stringify({
+      bench: 'gossip',
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(latencies.at(-1) ?? Number.NaN),
+      peers: peerCount,
+      workers: workerCount,
+      cores: availableParallelism(),
+      offers: offerCount,
+      deliveredRatio: round(latencies.length / expected),
+      publishIntervalMs: intervalMs,
+      pingRttMs: round(pingRttMs),
+      openOfferCpuMs: round(openMs),
+    }),
+  );
+}
+
+if (isMainThread || workerData?.peer !== true) await runMain();
+else await runWorker();
