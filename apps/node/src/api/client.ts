@@ -1,12 +1,25 @@
 import { AicError } from '@aic/core';
+import type { z } from 'zod';
 import { errorBodyToAicError } from './errors.ts';
-import { apiRoutes, type RouteDef, type RouteName, type RouteRequest, type RouteResponse } from './routes.ts';
+import {
+  type ApiRoutes,
+  apiRoutes,
+  type RouteDef,
+  type RouteName,
+  type RouteRequest,
+  type RouteResponse,
+} from './routes.ts';
 import { apiErrorSchema } from './schemas.ts';
 
+/** The call signature of one route: a body is required where the route has one; a query is always optional. */
+type ClientCall<N extends RouteName> = ApiRoutes[N] extends { body: z.ZodType }
+  ? (request: { body: RouteRequest<N>['body'] }) => Promise<RouteResponse<N>>
+  : ApiRoutes[N] extends { query: z.ZodType }
+    ? (request?: { query?: RouteRequest<N>['query'] }) => Promise<RouteResponse<N>>
+    : () => Promise<RouteResponse<N>>;
+
 /** The node API as typed functions, one per route; built from the same route table as the server. */
-export type ApiClient = {
-  [N in RouteName]: (request?: Partial<RouteRequest<N>>) => Promise<RouteResponse<N>>;
-} & { readonly baseUrl: string };
+export type ApiClient = { [N in RouteName]: ClientCall<N> } & { readonly baseUrl: string };
 
 export interface ApiClientOptions {
   timeoutMs?: number;
