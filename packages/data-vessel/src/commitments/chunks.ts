@@ -1,49 +1,50 @@
 import { AicError } from '@aic/core';
-import {
-  type Bytes32Input,
-  bytesToHex0x,
-  merkleLeaf,
-  merkleProof,
-  merkleRoot,
-  verifyMerkleProof,
-} from '@aic/core/merkle';
+import { type Bytes32Input, bytesToHex0x, merkleProof, merkleRoot, verifyMerkleProof } from '@aic/core/merkle';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
-import { concatBytes, uint256Word } from './encode.ts';
+import { concatBytes, uint32Bytes } from './encode.ts';
 
 export type Hex = `0x${string}`;
 
-/** Number of chunks a shard of `byteLength` bytes is cut into (at least one, even for an empty shard). */
-export function chunkCount(byteLength: number): number {
-  return Math.max(1, Math.ceil(byteLength / CHUNK_SIZE_BYTES));
+/**
+ * Number of chunks a shard of `byteLength` bytes is cut into (at least one, even for an empty shard).
+ * Every function here takes the chunk size as a last parameter (default CHUNK_SIZE_BYTES), so the same code commits
+ * a stored blob in the StorageMarket's smaller segments.
+ */
+export function chunkCount(byteLength: number, chunkSizeBytes = CHUNK_SIZE_BYTES): number {
+  return Math.max(1, Math.ceil(byteLength / chunkSizeBytes));
 }
 
 /** Chunk `index` of `shard` (a view, not a copy). Throws DATA_CHUNK_OUT_OF_RANGE. */
-export function chunkAt(shard: Uint8Array, index: number): Uint8Array {
-  if (!Number.isInteger(index) || index < 0 || index >= chunkCount(shard.length)) {
+export function chunkAt(shard: Uint8Array, index: number, chunkSizeBytes = CHUNK_SIZE_BYTES): Uint8Array {
+  const count = chunkCount(shard.length, chunkSizeBytes);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new AicError('DATA_CHUNK_OUT_OF_RANGE', `chunk ${index} is outside the shard`, {
-      details: { index, chunkCount: chunkCount(shard.length) },
+      details: { index, chunkCount: count },
     });
   }
-  return shard.subarray(index * CHUNK_SIZE_BYTES, Math.min(shard.length, (index + 1) * CHUNK_SIZE_BYTES));
+  return shard.subarray(index * chunkSizeBytes, Math.min(shard.length, (index + 1) * chunkSizeBytes));
 }
 
 /**
- * The Merkle leaf of a chunk: keccak256(keccak256(uint256(index) ‖ chunk)). The index is inside the leaf because
- * the tree's commutative pair hash does not fix positions; without it a chunk could be proven at another index.
- * Solidity: `keccak256(bytes.concat(keccak256(abi.encodePacked(index, chunk))))`.
+ * The Merkle leaf of a chunk: keccak256(abi.encodePacked(uint32 index, bytes chunk)), exactly the StorageMarket
+ * contract's segment leaf, so a root computed here is one the contract checks proofs against. The index is inside
+ * the leaf because the commutative pair hash does not fix positions; without it a chunk could be proven elsewhere.
  */
 export function chunkLeaf(index: number, chunk: Uint8Array): Uint8Array {
-  return merkleLeaf(concatBytes(uint256Word(index), chunk));
+  return keccak_256(concatBytes(uint32Bytes(index), chunk));
 }
 
 /** The chunk leaves of a whole shard, in order. */
-export function shardChunkLeaves(shard: Uint8Array): Uint8Array[] {
-  return Array.from({ length: chunkCount(shard.length) }, (_, i) => chunkLeaf(i, chunkAt(shard, i)));
+export function shardChunkLeaves(shard: Uint8Array, chunkSizeBytes = CHUNK_SIZE_BYTES): Uint8Array[] {
+  return Array.from({ length: chunkCount(shard.length, chunkSizeBytes) }, (_, i) =>
+    chunkLeaf(i, chunkAt(shard, i, chunkSizeBytes)),
+  );
 }
 
 /** The shard root: the Merkle root over its chunk leaves, as 0x hex. */
-export function shardRoot(shard: Uint8Array): Hex {
-  return bytesToHex0x(merkleRoot(shardChunkLeaves(shard)));
+export function shardRoot(shard: Uint8Array, chunkSizeBytes = CHUNK_SIZE_BYTES): Hex {
+  return bytesToHex0x(merkleRoot(shardChunkLeaves(shard, chunkSizeBytes)));
 }
 
 /** The proof that chunk `index` belongs to the shard (siblings bottom first, `bytes32[]` for OZ MerkleProof). */
@@ -63,8 +64,9 @@ export function verifyChunk(
   index: number,
   proof: readonly Bytes32Input[],
   root: Bytes32Input,
+  chunkSizeBytes = CHUNK_SIZE_BYTES,
 ): boolean {
-  if (!Number.isSafeInteger(index) || index < 0 || chunk.length > CHUNK_SIZE_BYTES) return false;
+  if (!Number.isInteger(index) || index < 0 || index > 0xffffffff || chunk.length > chunkSizeBytes) return false;
   try {
     return verifyMerkleProof(chunkLeaf(index, chunk), proof, root);
   } catch {

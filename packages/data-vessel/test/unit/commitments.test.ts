@@ -1,8 +1,10 @@
+import { bytesToHex, encodePacked, keccak256 } from 'viem';
 import { describe, expect, it } from 'vitest';
 import {
   CHUNK_SIZE_BYTES,
   chunkAt,
   chunkCount,
+  chunkLeaf,
   chunkProof,
   datasetRoot,
   shardChunkLeaves,
@@ -35,6 +37,20 @@ describe('chunk and dataset commitments', () => {
 
   it('verifies every chunk against the shard root', () => {
     for (let i = 0; i < 3; i++) expect(verifyChunk(chunkAt(shard, i), i, chunkProof(leaves, i), root)).toBe(true);
+  });
+
+  it('forms leaves exactly as the StorageMarket contract does', () => {
+    const chunk = chunkAt(shard, 2);
+    const solidity = keccak256(encodePacked(['uint32', 'bytes'], [2, bytesToHex(chunk)]));
+    expect(bytesToHex(chunkLeaf(2, chunk))).toBe(solidity);
+  });
+
+  it('commits in any segment size (4 KiB segments for storage deals)', () => {
+    const segmentLeaves = shardChunkLeaves(shard, 4096);
+    expect(segmentLeaves).toHaveLength(Math.ceil(shard.length / 4096));
+    const segmentRoot = shardRoot(shard, 4096);
+    expect(verifyChunk(chunkAt(shard, 130, 4096), 130, chunkProof(segmentLeaves, 130), segmentRoot, 4096)).toBe(true);
+    expect(segmentRoot).not.toBe(root);
   });
 
   it('detects a tampered chunk', () => {
