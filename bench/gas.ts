@@ -10,6 +10,7 @@ import {
   createLedgerClient,
   HardwareClass,
   type JobRequestInput,
+  jobRequestToArgs,
   type LedgerClient,
   NO_PERMIT,
 } from '@aic/ledger';
@@ -150,16 +151,7 @@ const request = (): JobRequestInput => ({
   deadline: Number(block.timestamp) + 86_400,
   specHash: keccak256(toHex('spec')),
 });
-const toArgs = (r: JobRequestInput) => ({
-  datasetId: r.datasetId,
-  modelId: r.modelId,
-  providerBudget: r.providerBudgetWei,
-  verifierFee: r.verifierFeeWei,
-  minHwClass: r.minHwClass,
-  checkpointCount: r.checkpointCount,
-  deadline: r.deadline,
-  specHash: r.specHash,
-});
+const toArgs = jobRequestToArgs;
 
 async function lifecycle(tag: string): Promise<number> {
   const jobId = (await R.market.read.jobCount()) + 1n;

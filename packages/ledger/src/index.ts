@@ -4,7 +4,7 @@
  */
 
 export type { MintAssetInput } from './actions/assets.ts';
-export type { JobRequestInput } from './actions/jobs.ts';
+export { type JobRequestInput, jobRequestToArgs } from './actions/jobs.ts';
 export type { PermitArgs } from './actions/permit.ts';
 export * from './artifacts/index.ts';
 export {

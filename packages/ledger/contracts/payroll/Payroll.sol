@@ -2,8 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {PermitPayments} from "../shared/PermitPayments.sol";
+import {PullPayments} from "../shared/PullPayments.sol";
 import {AssetRegistry} from "../assets/AssetRegistry.sol";
 import {LineageLink} from "../assets/AssetTypes.sol";
 
@@ -16,24 +17,18 @@ import {LineageLink} from "../assets/AssetTypes.sol";
  * Bounds: recursion stops at MAX_DEPTH levels, and at most MAX_PAYEES assets are visited per payment; a share that
  * would exceed either bound stays with the asset that could not pass it on, so nothing is ever lost or stuck.
  */
-contract Payroll is PermitPayments, ReentrancyGuard {
+contract Payroll is PullPayments, ReentrancyGuardTransient {
     /// @notice Deepest lineage level that still receives a share (the paid asset is level 0).
     uint256 public constant MAX_DEPTH = 4;
     /// @notice Most assets credited by one payment.
     uint256 public constant MAX_PAYEES = 32;
 
     AssetRegistry private immutable _registry;
-    mapping(address beneficiary => uint256) private _owed;
-    uint256 private _totalOwed;
 
     /// @notice Emitted when income for an asset was received.
     event IncomePaid(uint256 indexed assetId, address indexed payer, uint256 amount);
     /// @notice Emitted for each owner credited by a payment.
     event IncomeCredited(uint256 indexed assetId, address indexed beneficiary, uint256 amount);
-    /// @notice Emitted when a beneficiary withdrew.
-    event Withdrawn(address indexed beneficiary, uint256 amount);
-
-    error NothingToWithdraw(address beneficiary);
 
     constructor(IERC20 aic_, AssetRegistry registry_) PermitPayments(aic_) {
         _registry = registry_;
@@ -45,26 +40,6 @@ contract Payroll is PermitPayments, ReentrancyGuard {
         _pull(msg.sender, amount, permit);
         emit IncomePaid(assetId, msg.sender, amount);
         _split(assetId, amount, 0, MAX_PAYEES);
-    }
-
-    /// @notice Withdraws everything owed to the caller.
-    function withdraw() external nonReentrant returns (uint256 amount) {
-        amount = _owed[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _owed[msg.sender] = 0;
-        _totalOwed -= amount;
-        emit Withdrawn(msg.sender, amount);
-        _push(msg.sender, amount);
-    }
-
-    /// @notice AIC owed to `beneficiary`.
-    function owed(address beneficiary) external view returns (uint256) {
-        return _owed[beneficiary];
-    }
-
-    /// @notice AIC owed to everyone; always equals this contract's AIC balance.
-    function totalOwed() external view returns (uint256) {
-        return _totalOwed;
     }
 
     /// @notice The registry whose lineage is followed.
@@ -86,14 +61,13 @@ contract Payroll is PermitPayments, ReentrancyGuard {
                 budget = _split(parents[i].parentId, share, depth + 1, budget);
             }
         }
-        _credit(assetId, _registry.ownerOf(assetId), amount - passedOn);
+        _creditIncome(assetId, _registry.ownerOf(assetId), amount - passedOn);
         return budget;
     }
 
-    function _credit(uint256 assetId, address beneficiary, uint256 amount) private {
+    function _creditIncome(uint256 assetId, address beneficiary, uint256 amount) private {
         if (amount == 0) return;
-        _owed[beneficiary] += amount;
-        _totalOwed += amount;
+        _credit(beneficiary, amount);
         emit IncomeCredited(assetId, beneficiary, amount);
     }
 }

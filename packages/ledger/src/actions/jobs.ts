@@ -17,7 +17,8 @@ export interface JobRequestInput {
   specHash: Hex;
 }
 
-function toRequest(input: JobRequestInput) {
+/** The ABI argument of ComputeMarket.createJob / createAndFundJob / quote for a request. */
+export function jobRequestToArgs(input: JobRequestInput) {
   return {
     datasetId: input.datasetId,
     modelId: input.modelId,
@@ -32,7 +33,9 @@ function toRequest(input: JobRequestInput) {
 
 export function createJobActions(base: LedgerBase, signPermit: PermitSigner) {
   async function quoteJob(input: JobRequestInput) {
-    const [totalWei, protocolFeeWei, datasetFeeWei, modelFeeWei] = await base.market.read.quote([toRequest(input)]);
+    const [totalWei, protocolFeeWei, datasetFeeWei, modelFeeWei] = await base.market.read.quote([
+      jobRequestToArgs(input),
+    ]);
     return { totalWei, protocolFeeWei, datasetFeeWei, modelFeeWei, verifierFeeWei: input.verifierFeeWei };
   }
 
@@ -45,7 +48,7 @@ export function createJobActions(base: LedgerBase, signPermit: PermitSigner) {
       const quote = await quoteJob(input);
       const permit = await signPermit(base.market.address, quote.totalWei);
       const receipt = await base.confirm('ComputeMarket.createAndFundJob', () =>
-        base.market.write.createAndFundJob([toRequest(input), permit]),
+        base.market.write.createAndFundJob([jobRequestToArgs(input), permit]),
       );
       const [created] = eventsOf(receipt, base.market.address, computeMarketAbi, 'JobCreated');
       if (!created) throw toLedgerError(new Error('no JobCreated event'), 'ComputeMarket.createAndFundJob');

@@ -4,6 +4,7 @@ import { type Address, keccak256, toHex } from 'viem';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dataRequestsAbi } from '../../src/artifacts/index.ts';
 import { AssetKind, NO_PERMIT } from '../../src/types.ts';
+import { contractCaller } from '../helpers/caller.ts';
 import { type Fixture, loadFixture } from '../helpers/fixture.ts';
 import { deadlineIn } from '../helpers/market.ts';
 import { expectRevert } from '../helpers/revert.ts';
@@ -33,20 +34,10 @@ describe('DataRequests', () => {
     await r.confirm('approve', () => r.token.write.approve([r.dataRequests.address, reward]));
   });
 
-  const call = (who: Address, functionName: string, args: readonly unknown[]) =>
-    f.publicClient.simulateContract({
-      address: f.deployment.contracts.DataRequests,
-      abi: dataRequestsAbi,
-      functionName: functionName as never,
-      args: args as never,
-      account: who,
-    });
-  const send = async (who: Address, functionName: string, args: readonly unknown[]) => {
-    const { request } = await call(who, functionName, args);
-    return f.publicClient.waitForTransactionReceipt({
-      hash: await f.as(who).walletClient!.writeContract(request as never),
-    });
-  };
+  const call = (who: Address, fn: string, args: readonly unknown[]) =>
+    contractCaller(f, f.deployment.contracts.DataRequests, dataRequestsAbi).call(who, fn, args);
+  const send = (who: Address, fn: string, args: readonly unknown[]) =>
+    contractCaller(f, f.deployment.contracts.DataRequests, dataRequestsAbi).send(who, fn, args);
 
   async function post(): Promise<bigint> {
     await send(requester, 'postRequest', [spec, 150n, reward, await deadlineIn(f, 3_600), NO_PERMIT]);

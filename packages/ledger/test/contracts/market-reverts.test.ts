@@ -2,9 +2,11 @@
 import { aicToWei } from '@aic/core';
 import { type Address, keccak256, toHex } from 'viem';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { jobRequestToArgs } from '../../src/actions/jobs.ts';
 import { computeMarketAbi } from '../../src/artifacts/index.ts';
 import { roleId } from '../../src/deploy.ts';
 import { AssetKind, HardwareClass, NO_PERMIT } from '../../src/types.ts';
+import { contractCaller } from '../helpers/caller.ts';
 import { type Fixture, loadFixture } from '../helpers/fixture.ts';
 import {
   afterChallengeWindow,
@@ -33,27 +35,9 @@ describe('ComputeMarket revert paths', () => {
     [p1, p2] = w.providers as [Address, Address];
   });
 
-  const call = (who: Address, functionName: string, args: readonly unknown[]) =>
-    f.publicClient.simulateContract({
-      address: f.deployment.contracts.ComputeMarket,
-      abi: computeMarketAbi,
-      functionName: functionName as never,
-      args: args as never,
-      account: who,
-    });
-  const req = async (over = {}) => {
-    const r = await jobRequest(f, w, over);
-    return {
-      datasetId: r.datasetId,
-      modelId: r.modelId,
-      providerBudget: r.providerBudgetWei,
-      verifierFee: r.verifierFeeWei,
-      minHwClass: r.minHwClass,
-      checkpointCount: r.checkpointCount,
-      deadline: r.deadline,
-      specHash: r.specHash,
-    };
-  };
+  const call = (who: Address, fn: string, args: readonly unknown[]) =>
+    contractCaller(f, f.deployment.contracts.ComputeMarket, computeMarketAbi).call(who, fn, args);
+  const req = async (over = {}) => jobRequestToArgs(await jobRequest(f, w, over));
 
   describe('job creation', () => {
     it('refuses a request with zero checkpoints, a past deadline or a zero budget', async () => {

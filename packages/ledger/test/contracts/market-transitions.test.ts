@@ -5,8 +5,10 @@
  */
 import { type Address, keccak256, toHex } from 'viem';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jobRequestToArgs } from '../../src/actions/jobs.ts';
 import { computeMarketAbi } from '../../src/artifacts/index.ts';
 import { JobState, type JobStateName, NO_PERMIT } from '../../src/types.ts';
+import { contractCaller } from '../helpers/caller.ts';
 import { type Fixture, loadFixture } from '../helpers/fixture.ts';
 import {
   afterChallengeWindow,
@@ -68,7 +70,7 @@ describe('ComputeMarket state machine', () => {
     const { jobId: created } = await f
       .as(w.requester)
       .confirm('createJob', async () => {
-        return f.as(w.requester).market.write.createJob([toRequest(await jobRequest(f, w))]);
+        return f.as(w.requester).market.write.createJob([jobRequestToArgs(await jobRequest(f, w))]);
       })
       .then(async () => ({ jobId: await f.as(w.requester).market.read.jobCount() }));
     jobs.set('Created', created);
@@ -128,14 +130,8 @@ describe('ComputeMarket state machine', () => {
   });
 
   /** Simulates `functionName` as `who` (eth_call): nothing changes on chain. */
-  const call = (who: Address, functionName: string, args: readonly unknown[]): Promise<unknown> =>
-    f.publicClient.simulateContract({
-      address: f.deployment.contracts.ComputeMarket,
-      abi: computeMarketAbi,
-      functionName: functionName as never,
-      args: args as never,
-      account: who,
-    });
+  const call = (who: Address, fn: string, args: readonly unknown[]): Promise<unknown> =>
+    contractCaller(f, f.deployment.contracts.ComputeMarket, computeMarketAbi).call(who, fn, args);
 
   const simulate = (action: Action, jobId: bigint): Promise<unknown> => {
     const ver = f.roles.verifiers[0]!;
@@ -186,16 +182,3 @@ describe('ComputeMarket state machine', () => {
     }
   });
 });
-
-function toRequest(input: Awaited<ReturnType<typeof jobRequest>>) {
-  return {
-    datasetId: input.datasetId,
-    modelId: input.modelId,
-    providerBudget: input.providerBudgetWei,
-    verifierFee: input.verifierFeeWei,
-    minHwClass: input.minHwClass,
-    checkpointCount: input.checkpointCount,
-    deadline: input.deadline,
-    specHash: input.specHash,
-  };
-}

@@ -167,7 +167,7 @@ describe('Payroll', () => {
       const payroll = f.as(carol).payroll;
       const watch = await watchBalances(f, [carol, payroll.address]);
       const receipt = await mined(f.publicClient, payroll.write.withdraw());
-      expectEvent(receipt, payroll, 'Withdrawn', { beneficiary: carol, amount: 205_001n });
+      expectEvent(receipt, payroll, 'Withdrawn', { account: carol, amount: 205_001n });
       expect(await watch.delta()).toEqual([205_001n, -205_001n]);
       expect(await payroll.read.owed([carol])).toBe(0n);
       expect(await payroll.read.totalOwed()).toBe(999_999n + 10_000n - 205_001n);

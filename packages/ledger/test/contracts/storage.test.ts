@@ -5,6 +5,7 @@ import { type Address, encodePacked, type Hex, keccak256 } from 'viem';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { storageMarketAbi } from '../../src/artifacts/index.ts';
 import { NO_PERMIT } from '../../src/types.ts';
+import { contractCaller } from '../helpers/caller.ts';
 import { type Fixture, loadFixture } from '../helpers/fixture.ts';
 import { expectRevert } from '../helpers/revert.ts';
 
@@ -40,19 +41,10 @@ describe('StorageMarket', () => {
     }
   });
 
-  const call = (who: Address, functionName: string, args: readonly unknown[]) =>
-    f.publicClient.simulateContract({
-      address: f.deployment.contracts.StorageMarket,
-      abi: storageMarketAbi,
-      functionName: functionName as never,
-      args: args as never,
-      account: who,
-    });
-  const send = async (who: Address, functionName: string, args: readonly unknown[]) => {
-    const { request } = await call(who, functionName, args);
-    const hash = await f.as(who).walletClient!.writeContract(request as never);
-    return f.publicClient.waitForTransactionReceipt({ hash });
-  };
+  const call = (who: Address, fn: string, args: readonly unknown[]) =>
+    contractCaller(f, f.deployment.contracts.StorageMarket, storageMarketAbi).call(who, fn, args);
+  const send = (who: Address, fn: string, args: readonly unknown[]) =>
+    contractCaller(f, f.deployment.contracts.StorageMarket, storageMarketAbi).send(who, fn, args);
   const credits = (who: Address) => f.as(who).storage.read.owed([who]);
 
   async function activeDeal(epochs = 10): Promise<bigint> {
