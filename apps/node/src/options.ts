@@ -37,6 +37,8 @@ export interface RunNodeOptions {
   rpcUrl?: string | undefined;
   deploymentFile?: string | undefined;
   logLevel: LogLevel;
+  /** `json` lines (default) or `pretty` one-line text for a person at a terminal. */
+  logFormat?: 'json' | 'pretty' | undefined;
   republishIntervalMs?: number | undefined;
   coordinatesIntervalMs?: number | undefined;
 }

@@ -1,4 +1,5 @@
 import { findKeystore, keystoreDir, unlockKeystore } from './identity/keystore-files.ts';
+import { createPrettyLogStream } from './log-pretty.ts';
 import { createRootLogger, type Logger, moduleLogger } from './logger.ts';
 import { createAicNetworkAdapter } from './network-adapter.ts';
 import type { NetworkFactory } from './network-port.ts';
@@ -22,9 +23,10 @@ export async function runNode(
   options: RunNodeOptions,
   deps: { signal?: AbortSignal; destination?: NodeJS.WritableStream; createNetwork?: NetworkFactory } = {},
 ): Promise<RunningNode> {
+  const out = deps.destination ?? process.stdout;
   const logger = createRootLogger({
     level: options.logLevel,
-    ...(deps.destination === undefined ? {} : { destination: deps.destination }),
+    destination: options.logFormat === 'pretty' ? createPrettyLogStream(out) : out,
   });
   const log = moduleLogger(logger, 'run');
   const keystorePath = options.keystore ?? (await findKeystore(keystoreDir(options.dataDir), options.account)).path;

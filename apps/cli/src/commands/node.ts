@@ -25,6 +25,12 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .option('--rpc-url <url>', 'chain JSON-RPC URL')
     .option('--deployment <file>', 'contract deployment file')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'JSON lines, or pretty text (default: pretty on a terminal)').choices([
+        'json',
+        'pretty',
+      ]),
+    )
     .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
     .option('--coordinates-interval-ms <ms>', 'how often peer RTTs are sampled (Vivaldi)', parseUint)
     .action(action(io, startNode));
@@ -43,6 +49,7 @@ interface StartOptions {
   rpcUrl?: string;
   deployment?: string;
   logLevel: LogLevel;
+  logFormat?: 'json' | 'pretty';
   republishIntervalMs?: number;
   coordinatesIntervalMs?: number;
 }
@@ -66,6 +73,7 @@ async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void>
       rpcUrl: opts.rpcUrl,
       deploymentFile: opts.deployment,
       logLevel: opts.logLevel,
+      logFormat: opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json'),
       republishIntervalMs: opts.republishIntervalMs,
       coordinatesIntervalMs: opts.coordinatesIntervalMs,
     },
