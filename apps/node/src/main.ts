@@ -20,6 +20,7 @@ const USAGE = `usage: node --import tsx apps/node/src/main.ts [options]
   --rpc-url <url>             chain JSON-RPC URL
   --deployment <file>         contract deployment file
   --log-level <level>         ${LOG_LEVELS.join(' | ')} (default info)
+  --log-format <format>       json (default) | pretty
   --republish-interval-ms <n> how often own offers are gossiped again (default 30000)
   --coordinates-interval-ms <n> how often peer RTTs are sampled for Vivaldi coordinates (default 10000)`;
 
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
       'rpc-url': { type: 'string' },
       deployment: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       'republish-interval-ms': { type: 'string' },
       'coordinates-interval-ms': { type: 'string' },
       help: { type: 'boolean' },
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<void> {
     rpcUrl: values['rpc-url'],
     deploymentFile: values.deployment,
     logLevel: parseLogLevel(values['log-level']),
+    logFormat: parseLogFormat(values['log-format']),
     republishIntervalMs: parseMs(values['republish-interval-ms'], '--republish-interval-ms'),
     coordinatesIntervalMs: parseMs(values['coordinates-interval-ms'], '--coordinates-interval-ms'),
   };
@@ -85,6 +88,11 @@ function parseMs(text: string | undefined, flag: string): number | undefined {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 100) throw new AicError('CLI_INVALID_ARGUMENT', `${flag} must be an integer ≥ 100`);
   return ms;
+}
+
+function parseLogFormat(text: string | undefined): 'json' | 'pretty' {
+  if (text === undefined || text === 'json' || text === 'pretty') return text ?? 'json';
+  throw new AicError('CLI_INVALID_ARGUMENT', '--log-format must be json or pretty');
 }
 
 function parseLogLevel(text: string | undefined): LogLevel {
