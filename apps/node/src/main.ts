@@ -4,7 +4,6 @@ import { AicError, isAicError } from '@aic/core';
 import { passwordFromSources } from './identity/password.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, DEFAULT_LISTEN, defaultDataDir, type RunNodeOptions } from './options.ts';
-import { runNode } from './run.ts';
 
 // The bare node process (devnet and tests spawn it; people use `aic node start`, which takes the same flags).
 const USAGE = `usage: node --import tsx apps/node/src/main.ts [options]
@@ -70,6 +69,8 @@ async function main(argv: string[]): Promise<void> {
     republishIntervalMs: parseMs(values['republish-interval-ms'], '--republish-interval-ms'),
     coordinatesIntervalMs: parseMs(values['coordinates-interval-ms'], '--coordinates-interval-ms'),
   };
+  // Loaded after argument parsing, so --help and usage errors answer without importing libp2p.
+  const { runNode } = await import('./run.ts');
   const running = await runNode(options);
   await running.stopped;
 }
