@@ -1,4 +1,5 @@
 export * from './commitments/index.ts';
 export * from './digitize/index.ts';
+export * from './importers/index.ts';
 export * from './limits.ts';
 export * from './manifest/index.ts';

@@ -5,4 +5,5 @@ export {
   type ImportedDataset,
   type PublishOptions,
 } from './build-dataset.ts';
+export { readShard, type ShardTensors } from './read-shard.ts';
 export { seededPermutation } from './shuffle.ts';

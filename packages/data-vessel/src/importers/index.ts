@@ -1,0 +1,2 @@
+export { parseCsv } from './csv-parse.ts';
+export { type CsvImportOptions, importCsv } from './tabular.ts';
