@@ -3,6 +3,8 @@
  * signed CBOR wire messages validated by zod, gossip topics, typed request/response protocols, peer scoring and
  * Vivaldi network coordinates. See packages/network/README.md for limits, topics and protocol ids.
  */
+
+export { type AicNetworkComponents, type AicNetworkInit, YAMUX_DEFAULTS } from './config.ts';
 export {
   DEFAULT_VIVALDI_CONFIG,
   estimateRttMs as estimateCoordinateRttMs,
@@ -23,17 +25,10 @@ export {
   peerIdFromPrivateKey,
   type RawPrivateKey,
 } from './identity.ts';
+export type { AicLibp2pServices } from './libp2p-node.ts';
 export { RATE_LIMITS, STREAM_LIMITS, WIRE_LIMITS } from './limits.ts';
 export { type NetworkLogger, silentLogger } from './logger.ts';
-export {
-  AicNetwork,
-  type AicNetworkComponents,
-  type AicNetworkInit,
-  createAicNetwork,
-  type NetworkPeer,
-  type PeerScore,
-  YAMUX_DEFAULTS,
-} from './network.ts';
+export { AicNetwork, createAicNetwork, type NetworkPeer, type PeerScore } from './network.ts';
 export {
   defineProtocol,
   type ProtocolDefinition,

@@ -1,16 +1,9 @@
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
-import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
-import { type Identify, identify } from '@libp2p/identify';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { type Ping, ping } from '@libp2p/ping';
-import { tcp } from '@libp2p/tcp';
-import { webSockets } from '@libp2p/websockets';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
-import { createLibp2p } from 'libp2p';
 import { TypedEventEmitter } from 'main-event';
 import type { Address } from 'viem';
+import type { AicNetworkComponents, AicNetworkInit } from './config.ts';
 import { CoordinateService } from './coordinates/coordinate-service.ts';
 import type { VivaldiCoordinate } from './coordinates/vivaldi.ts';
 import { BootstrapDialer } from './discovery/bootstrap-dialer.ts';
@@ -18,60 +11,19 @@ import { PeerExchange } from './discovery/peer-exchange.ts';
 import { NetworkError } from './errors.ts';
 import type { AicNetworkEvents, PeerEventDetail } from './events.ts';
 import { GossipRouter } from './gossip/gossip-router.ts';
-import { AIC_GOSSIP_SCORE_THRESHOLDS, aicGossipScoreParams } from './gossip/score-params.ts';
-import { GOSSIP_TOPICS, type GossipTopic } from './gossip/topics.ts';
-import { addressFromPeerId, libp2pPrivateKeyFromRaw, type RawPrivateKey } from './identity.ts';
-import { WIRE_LIMITS } from './limits.ts';
+import type { GossipTopic } from './gossip/topics.ts';
+import { addressFromPeerId } from './identity.ts';
+import { type AicLibp2pServices, createAicLibp2p } from './libp2p-node.ts';
 import { type NetworkLogger, silentLogger } from './logger.ts';
 import type { ProtocolDefinition } from './rpc/protocol.ts';
 import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
 import type { Offence } from './scoring/offences.ts';
-import { type AppPeerScore, PeerScoreBook, type PeerScoreBookInit } from './scoring/peer-score-book.ts';
+import { type AppPeerScore, PeerScoreBook } from './scoring/peer-score-book.ts';
 import { handleJobAnnouncement, type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
 import { handleProviderOffer, type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
 import { handleResultNotice, type ResultNotice, resultNoticeSpec } from './wire/messages/result-notice.ts';
-import type { ReplayGuardInit } from './wire/replay-guard.ts';
 import { createWireSigner } from './wire/signature.ts';
 import { WireCodec } from './wire/wire-codec.ts';
-
-/** Options of {@link createAicNetwork}. */
-export interface AicNetworkInit {
-  /** The member's raw secp256k1 key: its PeerId and its Ethereum address. Never logged. */
-  privateKey: RawPrivateKey;
-  /** Listen multiaddrs. Default: TCP and WebSockets on 127.0.0.1, port 0. */
-  listen?: string[];
-  /** Multiaddrs (ending in /p2p/<peerId>) dialled on start and redialled when lost. */
-  bootstrap?: string[];
-  /** Aborting it stops the network. */
-  signal?: AbortSignal;
-  /** App-level peer scoring (ban threshold, ban duration, recovery). */
-  scoring?: PeerScoreBookInit;
-  /** Replay window and cache size. */
-  replay?: ReplayGuardInit;
-  /** Vivaldi sampling period. Default 10 s. */
-  coordinatesIntervalMs?: number;
-  /** Peer exchange tops connections up to this many. Default 8; 0 disables it. */
-  targetPeers?: number;
-  /** Concurrent inbound request streams per peer. */
-  maxInboundStreamsPerPeer?: number;
-  /** Gossipsub heartbeat. Default 1000 ms (gossipsub's). */
-  gossipHeartbeatMs?: number;
-  /** Yamux tuning for bulk streams (see bench/transfer.ts); defaults in YAMUX_DEFAULTS. */
-  streamMuxer?: Partial<typeof YAMUX_DEFAULTS>;
-}
-
-/** Yamux settings: windows and frame size chosen with bench/transfer.ts. */
-export const YAMUX_DEFAULTS = {
-  initialStreamWindowBytes: 256 * 1024,
-  maxStreamWindowBytes: 16 * 1024 * 1024,
-  maxMessageBytes: 64 * 1024,
-};
-
-/** Dependencies of {@link createAicNetwork}. */
-export interface AicNetworkComponents {
-  /** A pino-compatible logger; a child per module is derived from it. */
-  logger?: NetworkLogger;
-}
 
 /** A connected peer. */
 export interface NetworkPeer {
@@ -90,12 +42,6 @@ export interface PeerScore extends AppPeerScore {
   connected: boolean;
 }
 
-type Services = {
-  pubsub: GossipSub;
-  ping: Ping;
-  identify: Identify;
-};
-
 /**
  * The AIC peer-to-peer node: libp2p (TCP + WebSockets, Noise, Yamux, Identify, Ping, Gossipsub), the signed CBOR
  * wire, the gossip topics, typed request/response protocols, peer scoring and Vivaldi coordinates, under one
@@ -105,7 +51,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   readonly peerId: PeerId;
   /** The Ethereum address of the same key. */
   readonly address: Address;
-  readonly #libp2p: Libp2p<Services>;
+  readonly #libp2p: Libp2p<AicLibp2pServices>;
   readonly #log: NetworkLogger;
   readonly #scores: PeerScoreBook;
   readonly #codec: WireCodec;
@@ -121,7 +67,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
 
   /** @internal use {@link createAicNetwork} */
   constructor(
-    libp2p: Libp2p<Services>,
+    libp2p: Libp2p<AicLibp2pServices>,
     parts: { codec: WireCodec; scores: PeerScoreBook; init: AicNetworkInit; logger: NetworkLogger },
   ) {
     super();
@@ -222,7 +168,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    * The underlying libp2p node, for what this package does not wrap (e.g. Helia, bulk streams). Prefer the typed
    * methods: streams opened here bypass the wire checks and the per-peer stream bound.
    */
-  get libp2p(): Libp2p<Services> {
+  get libp2p(): Libp2p<AicLibp2pServices> {
     return this.#libp2p;
   }
 
@@ -408,55 +354,13 @@ export async function createAicNetwork(
   init: AicNetworkInit,
   components: AicNetworkComponents = {},
 ): Promise<AicNetwork> {
-  const logger = components.logger ?? silentLogger;
-  const privateKey = libp2pPrivateKeyFromRaw(init.privateKey);
   const codec = new WireCodec({
     signer: createWireSigner(init.privateKey),
     ...(init.replay ? { replay: init.replay } : {}),
   });
   const scores = new PeerScoreBook(init.scoring);
-  const isBanned = (peer: PeerId) => scores.isBanned(peer.toString(), Date.now());
-  const topics = Object.values(GOSSIP_TOPICS);
-  const libp2p = await createLibp2p({
-    privateKey,
-    start: false,
-    addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] },
-    transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamuxWithDefaults(init.streamMuxer)],
-    connectionGater: {
-      denyDialPeer: isBanned,
-      denyInboundEncryptedConnection: isBanned,
-      denyOutboundEncryptedConnection: isBanned,
-    },
-    services: {
-      identify: identify(),
-      // libp2p's connection monitor pings too; leave room for the Vivaldi sampler's ping beside it.
-      ping: ping({ maxOutboundStreams: 4 }),
-      pubsub: gossipsub({
-        globalSignaturePolicy: StrictNoSign,
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        allowedTopics: topics,
-        maxInboundDataLength: WIRE_LIMITS.gossipRpcBytes,
-        scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
-        scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
-        ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
-      }),
-    },
-  });
-  return new AicNetwork(libp2p, { codec, scores, init, logger });
-}
-
-function yamuxWithDefaults(overrides: Partial<typeof YAMUX_DEFAULTS> = {}) {
-  const config = { ...YAMUX_DEFAULTS, ...overrides };
-  return yamux({
-    maxMessageSize: config.maxMessageBytes,
-    streamOptions: {
-      initialStreamWindowSize: config.initialStreamWindowBytes,
-      maxStreamWindowSize: config.maxStreamWindowBytes,
-    },
-  });
+  const libp2p = await createAicLibp2p(init, scores);
+  return new AicNetwork(libp2p, { codec, scores, init, logger: components.logger ?? silentLogger });
 }
 
 function toDialTarget(target: string | Multiaddr | PeerId): PeerId | Multiaddr {

@@ -1,0 +1,71 @@
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { createLibp2p } from 'libp2p';
+import { type AicNetworkInit, YAMUX_DEFAULTS } from './config.ts';
+import { AIC_GOSSIP_SCORE_THRESHOLDS, aicGossipScoreParams } from './gossip/score-params.ts';
+import { GOSSIP_TOPICS } from './gossip/topics.ts';
+import { libp2pPrivateKeyFromRaw } from './identity.ts';
+import { WIRE_LIMITS } from './limits.ts';
+import type { PeerScoreBook } from './scoring/peer-score-book.ts';
+
+/** The libp2p services an AIC node runs. */
+export type AicLibp2pServices = {
+  pubsub: GossipSub;
+  ping: Ping;
+  identify: Identify;
+};
+
+/**
+ * The libp2p node of an AIC network (not started): TCP + WebSockets, Noise, Yamux, Identify, Ping, Gossipsub with
+ * AIC's topics and scores, and a connection gater that refuses banned peers.
+ */
+export async function createAicLibp2p(init: AicNetworkInit, scores: PeerScoreBook): Promise<Libp2p<AicLibp2pServices>> {
+  const privateKey = libp2pPrivateKeyFromRaw(init.privateKey);
+  const isBanned = (peer: PeerId) => scores.isBanned(peer.toString(), Date.now());
+  const topics = Object.values(GOSSIP_TOPICS);
+  return createLibp2p({
+    privateKey,
+    start: false,
+    addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamuxWithDefaults(init.streamMuxer)],
+    connectionGater: {
+      denyDialPeer: isBanned,
+      denyInboundEncryptedConnection: isBanned,
+      denyOutboundEncryptedConnection: isBanned,
+    },
+    services: {
+      identify: identify(),
+      // libp2p's connection monitor pings too; leave room for the Vivaldi sampler's ping beside it.
+      ping: ping({ maxOutboundStreams: 4 }),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        allowedTopics: topics,
+        maxInboundDataLength: WIRE_LIMITS.gossipRpcBytes,
+        scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
+        scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
+        ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
+      }),
+    },
+  });
+}
+
+function yamuxWithDefaults(overrides: Partial<typeof YAMUX_DEFAULTS> = {}) {
+  const config = { ...YAMUX_DEFAULTS, ...overrides };
+  return yamux({
+    maxMessageSize: config.maxMessageBytes,
+    streamOptions: {
+      initialStreamWindowSize: config.initialStreamWindowBytes,
+      maxStreamWindowSize: config.maxStreamWindowBytes,
+    },
+  });
+}
