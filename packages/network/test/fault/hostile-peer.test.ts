@@ -9,11 +9,14 @@ describe('a hostile peer against an AIC node', () => {
   let victim: AicNetwork;
   let hostile: HostilePeer;
   const penalties: PenaltyEventDetail[] = [];
+  const seenByHonest = new Set<string>();
 
   beforeAll(async () => {
     nets = await startPeers(3, { gossipHeartbeatMs: 200 });
     victim = nets[0]!;
     victim.addEventListener('peer:penalized', (e) => penalties.push(e.detail));
+    for (const honest of nets.slice(1))
+      honest.addEventListener('offer', (e) => seenByHonest.add(e.detail.payload.offerId));
     hostile = await HostilePeer.create();
     await hostile.dial(victim.multiaddrs()[0]!);
     await waitUntil(
@@ -50,6 +53,9 @@ describe('a hostile peer against an AIC node', () => {
     const replayed = penalised('NETWORK_REPLAYED_MESSAGE');
     await hostile.publishRaw(hostile.signedOffer({ seq: 777, offerId: 'replayed' }));
     await replayed;
+    // The valid offer travels on through the victim; none of the rejected ones ever reach the honest peers.
+    await waitUntil(() => seenByHonest.has('original'), 'the valid hostile offer to be relayed');
+    expect([...seenByHonest].filter((id) => id !== 'original' && !id.startsWith('honest'))).toEqual([]);
 
     const score = () => victim.peerScores().find((s) => s.peerId === hostileId());
     expect(score()?.score).toBeLessThan(-40);
