@@ -1,2 +1,5 @@
 export { parseCsv } from './csv-parse.ts';
+export { type ImageImportOptions, importImages } from './image.ts';
+export { decodeImage, MAX_IMAGE_MEGAPIXELS, type RgbaImage, resizeToUnitFloats } from './image-decode.ts';
+export type { LabelledFile } from './labelled-file.ts';
 export { type CsvImportOptions, importCsv } from './tabular.ts';
