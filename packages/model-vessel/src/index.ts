@@ -32,6 +32,14 @@ export { listCheckpoints, loadCheckpoint, saveCheckpoint } from './runtime/check
 export { type Commitment, commitmentHash, commitmentRoot, type StepDigests } from './runtime/commitment.ts';
 export { checkDataset, datasetDigest, datasetFromSafetensors, type TensorDataset } from './runtime/dataset.ts';
 export { type JobSpec, jobSpecSchema, type ResolvedJob, resolveJob, type TrainingSettings } from './runtime/job.ts';
+export {
+  hashStateArrays,
+  readModelWeights,
+  readOptimizerState,
+  type StateArray,
+  writeModelWeights,
+  writeOptimizerState,
+} from './runtime/model-state.ts';
 export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
 export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
 export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
