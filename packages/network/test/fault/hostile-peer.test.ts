@@ -1,5 +1,12 @@
+import { generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AicNetwork, coordinatesProtocol, GOSSIP_TOPICS, type PenaltyEventDetail } from '../../src/index.ts';
+import {
+  type AicNetwork,
+  coordinatesProtocol,
+  createWireSigner,
+  GOSSIP_TOPICS,
+  type PenaltyEventDetail,
+} from '../../src/index.ts';
 import { sampleOffer } from '../helpers/fixtures.ts';
 import { HostilePeer } from '../helpers/hostile-peer.ts';
 import { nextEvent, startPeers, stopAll, waitUntil } from '../helpers/peers.ts';
@@ -62,6 +69,30 @@ describe('a hostile peer against an AIC node', () => {
     // Gossipsub recomputes its (cached) score at its next heartbeat.
     await waitUntil(() => (score()?.gossipScore ?? 0) < 0, 'gossipsub score of the hostile peer to fall');
     expect(victim.isBanned(hostileId())).toBe(false);
+  });
+
+  it('answers a valid request once, and rejects oversized, forged and replayed requests on streams', async () => {
+    const addr = victim.multiaddrs()[0]!;
+    const type = coordinatesProtocol.request.type;
+    const valid = hostile.signedRequest(type);
+    expect(await hostile.sendRequest(addr, coordinatesProtocol.id, valid)).toBeInstanceOf(Uint8Array);
+
+    const replayed = penalised('NETWORK_REPLAYED_MESSAGE');
+    expect(await hostile.sendRequest(addr, coordinatesProtocol.id, valid)).toBeUndefined();
+    await replayed;
+
+    const oversized = penalised('NETWORK_MESSAGE_TOO_LARGE');
+    const big = new Uint8Array(coordinatesProtocol.request.maxBytes + 100);
+    expect(await hostile.sendRequest(addr, coordinatesProtocol.id, big)).toBeUndefined();
+    await oversized;
+
+    // Correctly signed, but by a key that is not the one at the other end of the stream.
+    const mismatch = penalised('NETWORK_SENDER_MISMATCH');
+    const stranger = createWireSigner(generatePrivateKey());
+    expect(
+      await hostile.sendRequest(addr, coordinatesProtocol.id, hostile.signedRequest(type, { signer: stranger })),
+    ).toBeUndefined();
+    await mismatch;
   });
 
   it('resets streams beyond the per-peer bound, then bans and disconnects the abuser', async () => {

@@ -4,6 +4,7 @@ import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 import type { Libp2p, Stream } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
+import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { generatePrivateKey } from 'viem/accounts';
@@ -101,6 +102,31 @@ export class HostilePeer {
       },
       Number.MAX_SAFE_INTEGER,
     );
+  }
+
+  /** A request envelope of `type` with an empty body, signed by `signer` (default: this peer). */
+  signedRequest(type: string, options: { seq?: number; signer?: WireSigner } = {}): Uint8Array {
+    return sealEnvelope(
+      options.signer ?? this.signer,
+      { type, seq: options.seq ?? this.#seq++, timestampMs: Date.now(), body: {} },
+      Number.MAX_SAFE_INTEGER,
+    );
+  }
+
+  /**
+   * Sends raw bytes as one length-prefixed request on a new stream and resolves to the response bytes, or to
+   * undefined when the server resets the stream instead of answering.
+   */
+  async sendRequest(peerAddr: string, protocol: string, bytes: Uint8Array): Promise<Uint8Array | undefined> {
+    const connection = await this.libp2p.dial(multiaddr(peerAddr));
+    const stream = await connection.newStream(protocol, { signal: AbortSignal.timeout(5_000) });
+    const lp = lpStream(stream);
+    try {
+      await lp.write(bytes, { signal: AbortSignal.timeout(5_000) });
+      return (await lp.read({ signal: AbortSignal.timeout(5_000) })).subarray();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Opens `count` streams on `protocol` to `peerAddr`, writes half a length prefix on each, and holds them open. */
