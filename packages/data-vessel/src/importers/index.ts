@@ -3,3 +3,13 @@ export { type ImageImportOptions, importImages } from './image.ts';
 export { decodeImage, MAX_IMAGE_MEGAPIXELS, type RgbaImage, resizeToUnitFloats } from './image-decode.ts';
 export type { LabelledFile } from './labelled-file.ts';
 export { type CsvImportOptions, importCsv } from './tabular.ts';
+export { importTextJsonl, type TextImportOptions } from './text.ts';
+export {
+  buildVocabulary,
+  encodeText,
+  PAD_ID,
+  RESERVED_TOKENS,
+  SEPARATOR_ID,
+  tokenizeText,
+  UNKNOWN_ID,
+} from './tokenizer.ts';
