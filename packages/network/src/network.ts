@@ -188,7 +188,11 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   /** Publishes a provider offer on the offers topic; resolves to the number of peers it was sent to. */
   async publishOffer(offer: ProviderOffer): Promise<number> {
     this.#assertStarted();
-    return await this.#gossip.publish(providerOfferSpec, offer);
+    const coordinate = offer.coordinate ?? this.#coordinates.coordinate;
+    return await this.#gossip.publish(providerOfferSpec, {
+      ...offer,
+      coordinate: { ...coordinate, vec: [...coordinate.vec] },
+    });
   }
 
   /** Publishes a job announcement; resolves to the number of peers it was sent to. */
@@ -250,9 +254,16 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     return pubsub.getMeshPeers(topic);
   }
 
-  /** Estimated RTT to a peer from Vivaldi coordinates, in ms; undefined until it has been sampled. */
-  estimateRttMs(peer: PeerId | string): number | undefined {
-    return this.#coordinates.estimateRttMs(peer.toString());
+  /**
+   * Estimated RTT in ms from Vivaldi coordinates to a peer (PeerId, or its string) or to any node by Ethereum
+   * address (coordinates arrive in providers' offers); undefined until a coordinate is known.
+   */
+  estimateRttMs(node: PeerId | string): number | undefined {
+    const key = node.toString();
+    const direct = this.#coordinates.estimateRttMs(key);
+    if (direct !== undefined || key.startsWith('0x')) return direct;
+    const address = typeof node === 'string' ? addressOfPeerIdString(node) : safeAddress(node);
+    return address === undefined ? undefined : this.#coordinates.estimateRttMs(address);
   }
 
   /** This node's Vivaldi coordinate. */
@@ -292,7 +303,10 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     const now = () => Date.now();
     this.#gossip.route({
       spec: providerOfferSpec,
-      deliver: (m, relayedBy) => this.#emit('offer', handleProviderOffer(m, relayedBy, now())),
+      deliver: (m, relayedBy) => {
+        if (m.payload.coordinate !== undefined) this.#coordinates.rememberAdvertised(m.sender, m.payload.coordinate);
+        this.#emit('offer', handleProviderOffer(m, relayedBy, now()));
+      },
     });
     this.#gossip.route({
       spec: jobAnnouncementSpec,
@@ -371,6 +385,14 @@ function toDialTarget(target: string | Multiaddr | PeerId): PeerId | Multiaddr {
 function safeAddress(peer: PeerId): Address | undefined {
   try {
     return addressFromPeerId(peer);
+  } catch {
+    return undefined;
+  }
+}
+
+function addressOfPeerIdString(peerId: string): Address | undefined {
+  try {
+    return safeAddress(peerIdFromString(peerId));
   } catch {
     return undefined;
   }

@@ -28,6 +28,7 @@ export class CoordinateService {
   readonly #intervalMs: number;
   readonly #perRound: number;
   readonly #peerCoordinates = new Map<string, VivaldiCoordinate>();
+  readonly #advertised = new Map<string, VivaldiCoordinate>();
   #local: VivaldiCoordinate = originCoordinate();
   #timer: ReturnType<typeof setInterval> | undefined;
   #round: Promise<void> | undefined;
@@ -55,10 +56,23 @@ export class CoordinateService {
     return this.#local;
   }
 
-  /** Estimated RTT to `peer` in ms, or undefined before its coordinate is known. */
-  estimateRttMs(peer: string): number | undefined {
-    const remote = this.#peerCoordinates.get(peer);
+  /** Estimated RTT in ms to a node (PeerId string or Ethereum address), or undefined before its coordinate is known. */
+  estimateRttMs(node: string): number | undefined {
+    const remote = this.coordinateOf(node);
     return remote === undefined ? undefined : estimateRttMs(this.#local, remote);
+  }
+
+  /** The last coordinate known for a node (PeerId string or Ethereum address). */
+  coordinateOf(node: string): VivaldiCoordinate | undefined {
+    return this.#peerCoordinates.get(node) ?? this.#advertised.get(node.toLowerCase());
+  }
+
+  /** Records a coordinate a node advertised about itself (e.g. in a signed offer); bounded, oldest dropped first. */
+  rememberAdvertised(address: string, coordinate: VivaldiCoordinate): void {
+    const key = address.toLowerCase();
+    this.#advertised.delete(key);
+    if (this.#advertised.size >= 10_000) this.#advertised.delete(this.#advertised.keys().next().value ?? '');
+    this.#advertised.set(key, coordinate);
   }
 
   /** Runs one sampling round now (also run by the timer); concurrent calls share the round. */

@@ -33,10 +33,12 @@ describe('four AIC network peers on 127.0.0.1', () => {
     await publisher!.publishOffer(offer);
     const received = await Promise.all(arrivals);
     for (const detail of received) {
-      expect(detail.payload).toEqual(offer);
+      expect(detail.payload).toEqual({ ...offer, coordinate: publisher!.coordinate() });
       expect(detail.sender).toBe(publisher!.address);
       expect(detail.expiresAtMs).toBe(detail.timestampMs + offer.ttlSeconds * 1000);
     }
+    // The offer carried the provider's coordinate: every receiver can now estimate its RTT to it by address.
+    for (const net of others) expect(net.estimateRttMs(publisher!.address)).toBeGreaterThanOrEqual(0);
   });
 
   it('carries a job announcement end to end', async () => {

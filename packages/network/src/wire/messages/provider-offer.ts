@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vivaldiCoordinateSchema } from '../../coordinates/coordinate-schema.ts';
 import { WIRE_LIMITS } from '../../limits.ts';
 import type { MessageSpec, VerifiedMessage } from '../message-spec.ts';
 import { assetId, safeUint, shortText, weiAmount } from './fields.ts';
@@ -26,6 +27,8 @@ const offerWireSchema = z.strictObject({
   priceWeiPerHour: weiAmount,
   cachedDatasetIds: z.array(assetId).max(256),
   ttlSeconds: z.number().int().min(1).max(86_400),
+  /** The provider's Vivaldi coordinate, so any node can estimate its RTT to this provider (filled in on publish). */
+  coordinate: vivaldiCoordinateSchema.optional(),
 });
 
 /** A provider offer as code sees it (price as bigint). The provider is the envelope's sender. */
@@ -35,7 +38,12 @@ export const providerOfferSpec: MessageSpec<ProviderOffer> = {
   type: 'aic/offer/1',
   maxBytes: WIRE_LIMITS.offerBytes,
   schema: offerWireSchema,
-  toWire: (offer) => ({ ...offer, priceWeiPerHour: offer.priceWeiPerHour.toString() }),
+  toWire: ({ coordinate, ...offer }) => ({
+    ...offer,
+    priceWeiPerHour: offer.priceWeiPerHour.toString(),
+    // CBOR has no `undefined`: an absent coordinate is left out.
+    ...(coordinate === undefined ? {} : { coordinate }),
+  }),
 };
 
 /** What a listener of `offer` receives. */
