@@ -66,7 +66,8 @@ class AicNetworkAdapter implements NodeNetwork {
   onPeerConnected(listener: (peer: NetworkPeer) => void): void {
     this.net.addEventListener('peer:connect', (e) => {
       const live = this.net.getPeers().find((p) => p.peerId === e.detail.peerId);
-      listener({ peerId: e.detail.peerId, multiaddrs: live?.remoteAddrs ?? [], connected: true });
+      const { peerId, address } = e.detail;
+      listener({ peerId, address, multiaddrs: live?.remoteAddrs ?? [], connected: true });
     });
   }
 
@@ -75,7 +76,9 @@ class AicNetworkAdapter implements NodeNetwork {
   }
 
   getPeers(): NetworkPeer[] {
-    return this.net.getPeers().map((p) => ({ peerId: p.peerId, multiaddrs: p.remoteAddrs, connected: true }));
+    return this.net
+      .getPeers()
+      .map((p) => ({ peerId: p.peerId, address: p.address, multiaddrs: p.remoteAddrs, connected: true }));
   }
 
   estimateRttMs(peerId: string): number | undefined {

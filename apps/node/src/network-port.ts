@@ -3,6 +3,8 @@ import type { JobAnnouncement, JobAnnouncementInput, Offer, OfferInput } from '.
 /** A peer as the network layer knows it. */
 export interface NetworkPeer {
   peerId: string;
+  /** Its Ethereum address (same key as the PeerId), when known. */
+  address?: string | undefined;
   multiaddrs: string[];
   connected: boolean;
 }

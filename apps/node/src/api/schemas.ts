@@ -37,6 +37,7 @@ export type NodeBalance = z.infer<typeof balanceSchema>;
 
 export const peerSchema = z.object({
   peerId: z.string(),
+  address: addressSchema.nullable().describe('the Ethereum address of the same key'),
   multiaddrs: z.array(z.string()),
   connected: z.boolean(),
   rttMs: z.number().nonnegative().nullable().describe('estimated round-trip time (Vivaldi), null if unknown'),

@@ -36,7 +36,13 @@ export function wireNetworkEvents(
   network.onPeerConnected((peer) => {
     countPeers();
     c.log.info({ peerId: peer.peerId }, 'peer connected');
-    books.peers.remember({ peerId: peer.peerId, multiaddrs: peer.multiaddrs }).catch(persistFailed);
+    books.peers
+      .remember({
+        peerId: peer.peerId,
+        multiaddrs: peer.multiaddrs,
+        ...(peer.address === undefined ? {} : { address: peer.address }),
+      })
+      .catch(persistFailed);
   });
 }
 

@@ -33,8 +33,10 @@ export async function loadPeerBook(
         .map((peerId) => {
           const now = live.get(peerId);
           const remembered = file.get().peers.find((p) => p.peerId === peerId);
+          const address = now?.address ?? remembered?.address;
           return {
             peerId,
+            address: address ?? null,
             multiaddrs: now?.multiaddrs.length ? now.multiaddrs : (remembered?.multiaddrs ?? []),
             connected: now?.connected ?? false,
             rttMs: network.estimateRttMs(peerId) ?? null,

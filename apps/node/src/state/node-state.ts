@@ -12,6 +12,7 @@ export type IdentityFile = z.infer<typeof identityFileSchema>;
 
 export const knownPeerSchema = z.object({
   peerId: z.string(),
+  address: z.string().optional(),
   multiaddrs: z.array(z.string()),
   lastSeenMs: z.number().int(),
 });

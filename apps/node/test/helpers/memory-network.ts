@@ -67,7 +67,12 @@ class MemoryNetwork implements NodeNetwork {
   }
   onPeerDisconnected() {}
   getPeers(): NetworkPeer[] {
-    return this.others().map((o) => ({ peerId: o.peerId, multiaddrs: o.multiaddrs(), connected: true }));
+    return this.others().map((o) => ({
+      peerId: o.peerId,
+      address: o.address,
+      multiaddrs: o.multiaddrs(),
+      connected: true,
+    }));
   }
   estimateRttMs = (peerId: string) => (this.members.has(peerId) ? 1 : undefined);
   peerScore = () => 0;

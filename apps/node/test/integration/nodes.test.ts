@@ -76,6 +76,7 @@ describe('four node processes on 127.0.0.1', () => {
       expect(peer.rttMs).toBeGreaterThanOrEqual(0);
       expect(peer.rttMs).toBeLessThan(1000); // loopback
       expect(Number.isFinite(peer.score)).toBe(true);
+      expect(peer.address).toBe(addresses[nodes.findIndex((n) => n.ready.peerId === peer.peerId)]);
     }
   });
 

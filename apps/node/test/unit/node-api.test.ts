@@ -47,6 +47,7 @@ describe('node HTTP API (in-memory network)', () => {
     const { peers } = await a.api.peers();
     expect(peers.map((p) => p.peerId)).toEqual([b.node.peerId]);
     expect(peers[0]?.rttMs).toBe(1);
+    expect(peers[0]?.address).toBe(b.node.address);
   });
 
   it('publishes an offer that peers list as received', async () => {
