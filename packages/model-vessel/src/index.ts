@@ -25,6 +25,7 @@ export {
   modelManifestSchema,
 } from './manifest/schema.ts';
 export { type ManifestIssue, type ValidatedModel, validateManifest } from './manifest/validate.ts';
+export { manifestWithResult, type TrainingOutcome } from './manifest/with-result.ts';
 export { isDeterministicBackend, RUNTIME_BACKENDS, type RuntimeBackend, useBackend } from './runtime/backend.ts';
 export { BatchSchedule, type BatchScheduleState, stepsFor } from './runtime/batch-schedule.ts';
 export { type Checkpoint, checkpointFromFiles, checkpointToFiles } from './runtime/checkpoint.ts';

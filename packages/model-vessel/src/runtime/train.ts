@@ -36,6 +36,8 @@ export interface TrainOptions {
   readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Continue a job from one of its checkpoints. */
   readonly resumeFrom?: Checkpoint;
+  /** Emit progress every this many steps as well (default: at commitments only); each read-back costs a sync. */
+  readonly progressEverySteps?: number;
   /** Stop after this step (a commitment step), e.g. to simulate preemption. */
   readonly stopAfterStep?: number;
   readonly limits?: ModelLimits;
@@ -186,24 +188,22 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
         const picked = tf.tensor1d(indices, 'int32');
         return trainStep([tf.gather(x, picked), tf.gather(y, picked)]);
       });
-      if (!atCommit) {
+      const every = options.progressEverySteps ?? Number.POSITIVE_INFINITY;
+      const atProgress = options.onProgress !== undefined && s.step % every === 0;
+      if (!atCommit && !atProgress) {
         tf.dispose(outs);
         continue;
       }
-      const [loss, accuracy] = await Promise.all(outs.map(async (t) => (await t.data())[0] as number));
+      const [loss = Number.NaN, accuracy] = await Promise.all(outs.map(async (t) => (await t.data())[0] as number));
       tf.dispose(outs);
-      finalLoss = loss ?? Number.NaN;
-      await commit(s, batches.digest(), options.onCheckpoint);
-      batches = createDigest();
-      const epoch = s.schedule.state.epoch;
-      options.onProgress?.({
-        step: s.step,
-        totalSteps: job.totalSteps,
-        epoch,
-        loss: finalLoss,
-        ...(accuracy === undefined ? {} : { accuracy }),
-      });
-      if (options.stopAfterStep !== undefined && s.step >= options.stopAfterStep) break;
+      finalLoss = loss;
+      if (atCommit) {
+        await commit(s, batches.digest(), options.onCheckpoint);
+        batches = createDigest();
+      }
+      const progress = { step: s.step, totalSteps: job.totalSteps, epoch: s.schedule.state.epoch, loss };
+      options.onProgress?.(accuracy === undefined ? progress : { ...progress, accuracy });
+      if (atCommit && options.stopAfterStep !== undefined && s.step >= options.stopAfterStep) break;
     }
     return await finish(s, finalLoss);
   } catch (error) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createModelService, irisTemplate, loadTrainedModel, trainJob } from '../../src/index.ts';
+import {
+  createModelService,
+  evaluate,
+  irisTemplate,
+  loadTrainedModel,
+  manifestWithResult,
+  trainJob,
+  validateManifest,
+} from '../../src/index.ts';
 
 const PAYER = '0x00000000000000000000000000000000000000aa';
 const STRANGER = '0x00000000000000000000000000000000000000bb';
@@ -7,13 +15,25 @@ const STRANGER = '0x00000000000000000000000000000000000000bb';
 describe('model service (paid inference, ledger stubbed)', () => {
   it('answers a caller holding a usage right and refuses one without, running nothing', async () => {
     const { train, test } = await irisTemplate.loadData();
-    const trained = await trainJob({ manifest: irisTemplate.manifest, ...irisTemplate.job }, train);
+    const steps: number[] = [];
+    const trained = await trainJob({ manifest: irisTemplate.manifest, ...irisTemplate.job }, train, {
+      progressEverySteps: 10,
+      onProgress: (p) => steps.push(p.step),
+    });
+    expect(steps.slice(0, 5)).toEqual([10, 20, 30, 40, 50]);
+    const { accuracy = 0 } = await evaluate(trained.model, test);
     trained.model.dispose();
+    // the published manifest records the weights CID and the measured accuracy
+    const published = manifestWithResult(irisTemplate.manifest, {
+      weightsCid: trained.resultCid,
+      metrics: [{ name: 'accuracy', split: 'test', value: accuracy }],
+    });
+    expect(validateManifest(published).manifest.weights?.cid).toBe(trained.resultCid);
     // the owner's node serves the published weights file, rebuilt through the security boundary
-    const model = await loadTrainedModel(irisTemplate.manifest, trained.weights, 'cpu');
+    const model = await loadTrainedModel(published, trained.weights, 'cpu');
     const asked: string[] = [];
     const service = createModelService(
-      { manifest: irisTemplate.manifest, model, tokenId: 7n },
+      { manifest: published, model, tokenId: 7n },
       {
         hasAccess: async (tokenId, account) => {
           asked.push(`${tokenId}:${account}`);
