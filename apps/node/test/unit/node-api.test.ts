@@ -107,6 +107,10 @@ describe('node HTTP API (in-memory network)', () => {
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { code: string }).code).toBe('API_BODY_TOO_LARGE');
 
+    const badQuery = await fetch(`${node.apiUrl}/v1/offers?source=everything`);
+    expect(badQuery.status).toBe(400);
+    expect(((await badQuery.json()) as { message: string }).message).toContain('source');
+
     const missing = await fetch(`${node.apiUrl}/v1/nothing-here`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { code: string }).code).toBe('API_ROUTE_NOT_FOUND');
