@@ -1,5 +1,6 @@
 export * from './commitments/index.ts';
 export * from './digitize/index.ts';
+export * from './files/index.ts';
 export * from './importers/index.ts';
 export * from './limits.ts';
 export * from './manifest/index.ts';

@@ -1,3 +1,14 @@
+export {
+  fftInPlace,
+  frameCount,
+  type LogMelConfig,
+  logMelInto,
+  type MonoAudio,
+  melFilterbank,
+  parseWav,
+  resampleLinear,
+} from './audio/index.ts';
+export { type AudioImportOptions, importWav } from './audio.ts';
 export { parseCsv } from './csv-parse.ts';
 export { type ImageImportOptions, importImages } from './image.ts';
 export { decodeImage, MAX_IMAGE_MEGAPIXELS, type RgbaImage, resizeToUnitFloats } from './image-decode.ts';
