@@ -101,8 +101,10 @@ export function inferLayer(className: string, shape: number[], a: Args): LayerCo
     case 'Activation':
       return same;
     case 'BatchNormalization': {
+      // moving mean and variance always; beta and gamma unless center / scale are off
       const channels = shape[shape.length - 1] as number;
-      return { ...same, parameters: 4 * channels, flops: 4 * product(shape) };
+      const slots = 2 + (a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1);
+      return { ...same, parameters: slots * channels, flops: 4 * product(shape) };
     }
     case 'Embedding': {
       requireRank(shape, 1, className);

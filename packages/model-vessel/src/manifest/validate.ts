@@ -69,7 +69,13 @@ export function validateManifest(input: unknown, limits: ModelLimits = DEFAULT_M
     if (valueDepth(value, limits.maxJsonDepth) > limits.maxJsonDepth) {
       throw new AicError('MODEL_JSON_TOO_DEEP', `manifest nests more than ${limits.maxJsonDepth} levels`);
     }
-    parseBoundedJson(JSON.stringify(value) ?? 'null', limits.maxManifestBytes, limits.maxJsonDepth);
+    let text: string;
+    try {
+      text = JSON.stringify(value) ?? 'null';
+    } catch (cause) {
+      throw new AicError('MODEL_JSON_INVALID', 'manifest is not JSON-serializable', { cause });
+    }
+    parseBoundedJson(text, limits.maxManifestBytes, limits.maxJsonDepth);
   }
   const parsed = modelManifestSchema.safeParse(value);
   if (!parsed.success) {

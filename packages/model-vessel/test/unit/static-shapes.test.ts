@@ -16,7 +16,7 @@ const cases: { name: string; input: number[]; layers: Layer[] }[] = [
         class_name: 'Conv2D',
         config: { filters: 4, kernel_size: [5, 3], strides: 2, padding: 'same', use_bias: false },
       },
-      { class_name: 'BatchNormalization', config: {} },
+      { class_name: 'BatchNormalization', config: { center: false } },
       { class_name: 'AveragePooling2D', config: { pool_size: 2, strides: 1 } },
       { class_name: 'Flatten', config: {} },
       { class_name: 'Dropout', config: { rate: 0.2 } },
