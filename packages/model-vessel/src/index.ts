@@ -5,6 +5,7 @@
 export { ALLOWED_ACTIVATIONS, ALLOWED_INITIALIZERS, ALLOWED_LAYERS } from './graph/allow-list.ts';
 export { buildModel, deriveSeed } from './graph/build-model.ts';
 export { type CheckedGraph, type CheckedLayer, checkTopology } from './graph/check-topology.ts';
+export { callModel, createModelCallHandler, serveModels } from './inference/model-call.ts';
 export {
   createModelService,
   type ModelCall,
