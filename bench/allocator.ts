@@ -1,0 +1,108 @@
+/**
+ * `npm run bench -- allocator`: the Resource Allocator in a synthetic market of 10,000 providers (one core).
+ * - jobsPerS: online placements (seeded near-best choice, slots consumed) per second;
+ *   baseline in the same run: a full scan of every offer per job.
+ * - costVsOptimal: batch placement's total cost / the exact optimum (Hungarian) on a contended subsample.
+ * Last line: {"bench":"allocator","jobsPerS":..,"costVsOptimal":..} (goals: ≥ 20,000 jobs/s; ≤ 1.02).
+ */
+import {
+  costOf,
+  createOfferBook,
+  DEFAULT_COST_MODEL,
+  hungarian,
+  isFeasible,
+  type JobDemand,
+  type Offer,
+  placeBatch,
+  placeJob,
+  releaseSlot,
+  syntheticJobs,
+  syntheticOffers,
+} from '@aic/allocator';
+
+const PROVIDERS = 10_000;
+const offers = syntheticOffers(PROVIDERS, 2026n);
+const jobs = syntheticJobs(30_000, 1124n);
+const model = DEFAULT_COST_MODEL;
+
+function timeIt<T>(fn: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = fn();
+  return { value, ms: performance.now() - start };
+}
+
+// Baseline: evaluate every offer for every job.
+const sample = jobs.slice(0, 500);
+const baseline = timeIt(() => {
+  let placed = 0;
+  for (const job of sample) {
+    let best = Number.POSITIVE_INFINITY;
+    for (const o of offers) if (isFeasible(o, job)) best = Math.min(best, costOf(o, job, model));
+    if (Number.isFinite(best)) placed++;
+  }
+  return placed;
+});
+const baselineJobsPerS = sample.length / (baseline.ms / 1_000);
+
+// Online placement, consuming slots, warm-up first (JIT).
+createOfferBook(offers, model);
+{
+  const warm = createOfferBook(offers, model);
+  for (const job of jobs.slice(0, 2_000)) placeJob(warm, job, 7n);
+}
+// A market in steady state: jobs finish, so every 5,000 placements the oldest 5,000 free their slots again.
+const book = createOfferBook(offers, model);
+const byId = new Map(offers.map((o) => [o.id, o]));
+const online = timeIt(() => {
+  let placed = 0;
+  const running: string[] = [];
+  for (const job of jobs) {
+    const p = placeJob(book, job, 0x5eedn);
+    if (p) {
+      placed++;
+      running.push(p.offerId);
+    }
+    if (running.length >= 5_000) for (const id of running.splice(0)) releaseSlot(book, byId.get(id)!);
+  }
+  return placed;
+});
+const jobsPerS = jobs.length / (online.ms / 1_000);
+console.log(
+  `online: ${online.value} of ${jobs.length} jobs placed in ${online.ms.toFixed(0)} ms (${jobsPerS.toFixed(0)} jobs/s)`,
+);
+console.log(`baseline full scan: ${baselineJobsPerS.toFixed(0)} jobs/s`);
+
+// Quality against the exact optimum on a contended subsample: 300 jobs compete for 600 single-slot offers, and only
+// jobs that all fit at once are kept (the optimum must place every job for the ratio to mean anything).
+const subOffers: Offer[] = offers.slice(0, 600).map((o) => ({ ...o, slots: 1 }));
+const subJobs: JobDemand[] = jobs
+  .filter((j) => j.minHwClass <= 2 && subOffers.some((o) => isFeasible(o, j)))
+  .slice(0, 300);
+const exact = timeIt(() =>
+  hungarian(
+    subJobs.map((j) => subOffers.map((o) => (isFeasible(o, j) ? costOf(o, j, model) : Number.POSITIVE_INFINITY))),
+  ),
+);
+const batch = timeIt(() => placeBatch(createOfferBook(subOffers, model), subJobs, 0x5eedn));
+const batchCost = batch.value.reduce((s, p) => s + p.cost, 0);
+const greedyBook = createOfferBook(subOffers, model);
+const greedy = subJobs.map((j) => placeJob(greedyBook, j, 0x5eedn));
+const greedyCost = greedy.reduce((s, p) => s + (p?.cost ?? 0), 0);
+const allPlaced = batch.value.length === subJobs.length && exact.value.total < 1e17;
+const costVsOptimal = allPlaced ? batchCost / exact.value.total : Number.NaN;
+console.log(
+  `subsample ${subJobs.length} jobs × ${subOffers.length} offers: optimum ${exact.value.total.toFixed(2)} AIC (${exact.ms.toFixed(0)} ms), ` +
+    `batch ${batchCost.toFixed(2)} (${batch.value.length} placed, ${batch.ms.toFixed(0)} ms), online greedy ${greedyCost.toFixed(2)} (${greedy.filter(Boolean).length} placed)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'allocator',
+    jobsPerS: Math.round(jobsPerS),
+    costVsOptimal: Number(costVsOptimal.toFixed(4)),
+    baselineFullScanJobsPerS: Math.round(baselineJobsPerS),
+    speedupVsFullScan: Number((jobsPerS / baselineJobsPerS).toFixed(1)),
+    onlineGreedyCostVsOptimal: greedy.every(Boolean) ? Number((greedyCost / exact.value.total).toFixed(4)) : null,
+    batchMs: Math.round(batch.ms),
+    providers: PROVIDERS,
+  }),
+);
