@@ -1,4 +1,5 @@
 export * from './commitments/index.ts';
+export * from './crypto/index.ts';
 export * from './digitize/index.ts';
 export * from './files/index.ts';
 export * from './importers/index.ts';
