@@ -40,7 +40,9 @@ export function createOfferBook(offers: readonly Offer[], model: CostModel = DEF
   for (const offer of offers) {
     if (slotsLeft.has(offer.id)) throw new RangeError(`duplicate offer id ${offer.id}`);
     slotsLeft.set(offer.id, offer.slots);
-    (byClass[offer.hwClass] ??= []).push(offer);
+    const list = byClass[offer.hwClass] ?? [];
+    byClass[offer.hwClass] = list;
+    list.push(offer);
   }
   const unit = (o: Offer) => computeCost(o, UNIT_JOB, model);
   for (const list of byClass) list?.sort((a, b) => unit(a) - unit(b) || compareIds(a.id, b.id));
