@@ -7,6 +7,8 @@ import { predict } from './predict.ts';
 export interface ModelServiceComponents {
   /** Plaza.hasAccess(tokenId, account): owner, renter, uses left, or an open time window. */
   hasAccess(tokenId: bigint, account: `0x${string}`): Promise<boolean>;
+  /** Records one paid use after a successful call (Plaza.consumeUses by the serving owner); optional. */
+  recordUse?(tokenId: bigint, account: `0x${string}`): Promise<void>;
 }
 
 export interface ModelServiceInit {
@@ -49,6 +51,8 @@ export function createModelService(init: ModelServiceInit, components: ModelServ
         });
       }
       const outputs = await predict(init.model, init.manifest, call.inputs, call.count);
+      // the use is recorded before the answer leaves, so a failed record means no free answer
+      await components.recordUse?.(init.tokenId, call.caller);
       const outputShape = [call.count, ...(output?.shape ?? [])];
       return output?.labels ? { outputs, outputShape, labels: output.labels } : { outputs, outputShape };
     },
