@@ -5,3 +5,4 @@ export * from './files/index.ts';
 export * from './importers/index.ts';
 export * from './limits.ts';
 export * from './manifest/index.ts';
+export * from './preview/index.ts';
