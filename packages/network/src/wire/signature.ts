@@ -65,22 +65,31 @@ export function recoverSigner(digest: Uint8Array, signature: Uint8Array): Addres
 
 type CurvePoint = InstanceType<typeof secp256k1.ProjectivePoint>;
 
+/** Window of the per-key multiplication tables: ~43 KiB per key, verification ~2.5× faster than recovery. */
+const KEY_TABLE_WINDOW = 4;
+
 /**
  * Checks that a 65-byte signature over `digest` was made by `claimed`, exactly as `recoverSigner(...) === claimed`
- * would, but twice as fast for senders seen before: their public key is cached (bounded, oldest dropped first) and
- * the signature is verified against it, including the recovery bit, so both paths accept the same bytes.
+ * would, but ~2.5× faster for recently active senders: their public key is kept (least recently used dropped first)
+ * with a precomputed multiplication table, and the signature is verified against it, recovery bit included, so both
+ * paths accept the same bytes.
  */
 export class SignatureVerifier {
   readonly #keys = new Map<string, CurvePoint>();
   readonly #maxKeys: number;
 
-  constructor(maxKeys = 4096) {
+  /** `maxKeys` bounds memory: ~43 KiB each (default 512 ≈ 22 MiB). */
+  constructor(maxKeys = 512) {
     this.#maxKeys = maxKeys;
   }
 
   verify(digest: Uint8Array, signature: Uint8Array, claimed: Address): boolean {
     const cached = this.#keys.get(claimed);
-    if (cached !== undefined) return verifyWithKey(cached, digest, signature);
+    if (cached !== undefined) {
+      this.#keys.delete(claimed);
+      this.#keys.set(claimed, cached);
+      return verifyWithKey(cached, digest, signature);
+    }
     if (signature.length !== 65) return false;
     try {
       const sig = secp256k1.Signature.fromCompact(signature.subarray(0, 64)).addRecoveryBit(signature[64] ?? 0);
@@ -88,6 +97,7 @@ export class SignatureVerifier {
       const key = sig.recoverPublicKey(digest);
       if (addressFromPublicKey(key.toRawBytes(false)) !== claimed) return false;
       if (this.#keys.size >= this.#maxKeys) this.#keys.delete(this.#keys.keys().next().value ?? '');
+      secp256k1.utils.precompute(KEY_TABLE_WINDOW, key);
       this.#keys.set(claimed, key);
       return true;
     } catch {
@@ -106,9 +116,12 @@ function verifyWithKey(key: CurvePoint, digest: Uint8Array, signature: Uint8Arra
     const n = secp256k1.CURVE.n;
     const h = bytesToBigint(digest) % n;
     const sInv = invert(sig.s, n);
-    const r = secp256k1.ProjectivePoint.BASE.multiplyAndAddUnsafe(key, (h * sInv) % n, (sig.r * sInv) % n)?.toAffine();
+    // multiply() (not multiplyUnsafe) is the path that uses the key's precomputed table.
+    const sum = secp256k1.ProjectivePoint.BASE.multiply((h * sInv) % n).add(key.multiply((sig.r * sInv) % n));
+    if (sum.equals(secp256k1.ProjectivePoint.ZERO)) return false;
+    const r = sum.toAffine();
     // x ≥ n would need recovery id 2/3, which we never accept; so R.x must equal r exactly.
-    return r !== undefined && r.x === sig.r && Number(r.y & 1n) === v;
+    return r.x === sig.r && Number(r.y & 1n) === v;
   } catch {
     return false;
   }
