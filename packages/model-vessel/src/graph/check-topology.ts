@@ -67,7 +67,8 @@ function checkLayerConfig(className: string, raw: unknown, path: string): Record
   const allowed = ALLOWED_LAYERS[className] ?? {};
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const kind = allowed[key];
+    // own keys only: "__proto__" or "constructor" must not resolve through the prototype chain
+    const kind = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
     if (kind === undefined)
       refuse('MODEL_ARCHITECTURE_INVALID', `${path}.${key}`, `${className} does not accept ${key}`);
     try {

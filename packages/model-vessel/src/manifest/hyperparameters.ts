@@ -35,7 +35,7 @@ export function resolveHyperparameters(
   for (const [name, property] of Object.entries(schema.properties)) resolved[name] = property.default;
   const issues: { path: string; reason: string }[] = [];
   for (const [name, value] of Object.entries(overrides)) {
-    const property = schema.properties[name];
+    const property = Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined;
     const problem =
       property === undefined ? 'is not a declared hyperparameter' : hyperparameterProblem(property, value);
     if (problem !== undefined) issues.push({ path: `hyperparameters.${name}`, reason: problem });

@@ -66,6 +66,24 @@ describe('validateManifest refuses hostile manifests with a typed error and a pa
     }
   });
 
+  it('refuses prototype keys in layer configs and hyperparameters', () => {
+    const polluted = JSON.parse('{"units": 8, "__proto__": {"activation": "relu"}}') as Record<string, unknown>;
+    expect(() => validateManifest(withLayers([{ class_name: 'Dense', config: polluted }, output]))).toThrow(
+      code('MODEL_ARCHITECTURE_INVALID'),
+    );
+    const data = {
+      features: new Float32Array(4),
+      featureShape: [4],
+      labels: new Float32Array(1),
+      labelShape: [1],
+      count: 1,
+    };
+    const overrides = JSON.parse('{"__proto__": 1, "constructor": 2}') as Record<string, number>;
+    expect(() => resolveJob({ manifest: base, backend: 'cpu', seed: 1, hyperparameters: overrides }, data)).toThrow(
+      code('MODEL_HYPERPARAMETER_INVALID'),
+    );
+  });
+
   it('names the path of the bad value', () => {
     try {
       validateManifest(withLayers([dense(8, { activation: 'evil' }), output]));
