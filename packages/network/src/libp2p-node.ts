@@ -51,6 +51,8 @@ export async function createAicLibp2p(init: AicNetworkInit, scores: PeerScoreBoo
         emitSelf: false,
         allowedTopics: topics,
         maxInboundDataLength: WIRE_LIMITS.gossipRpcBytes,
+        // IDONTWANT only pays for large messages; for a ~1 KiB offer the control frame costs what the duplicate does.
+        idontwantMinDataSize: 4 * 1024,
         scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
         scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
         ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
