@@ -64,6 +64,7 @@ function readMetadata(value: unknown): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string') fail('INVALID_METADATA', `__metadata__.${key} must be a string`, { key });
+    if (key === '__proto__') fail('INVALID_METADATA', '__metadata__ may not use the key __proto__');
     metadata[key] = v;
   }
   return metadata;

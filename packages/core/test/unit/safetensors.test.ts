@@ -141,6 +141,10 @@ describe('safetensors reader refuses hostile files with typed errors', () => {
 
   it('refuses non-string metadata and too many tensors', () => {
     expect(() => readSafetensors(rawFile({ __metadata__: { n: 1 }, a: ok }, 4))).toThrow(code('INVALID_METADATA'));
+    const proto = JSON.parse(
+      '{"__metadata__": {"__proto__": "x"}, "a": {"dtype": "U8", "shape": [4], "data_offsets": [0, 4]}}',
+    );
+    expect(() => readSafetensors(rawFile(proto, 4))).toThrow(code('INVALID_METADATA'));
     const many = { a: ok, b: { dtype: 'U8', shape: [0], data_offsets: [4, 4] } };
     expect(() => readSafetensors(rawFile(many, 4), { maxTensors: 1 })).toThrow(code('TOO_MANY_TENSORS'));
   });
