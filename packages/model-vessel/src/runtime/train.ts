@@ -178,7 +178,9 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
     if (!options.resumeFrom) await commit(s, sha256Bytes(new Uint8Array(0)), options.onCheckpoint);
     let batches = createDigest();
     while (s.step < job.totalSteps) {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) {
+        throw new AicError('RUNTIME_ABORTED', `training stopped at step ${s.step}`, { cause: options.signal.reason });
+      }
       const indices = s.schedule.next(job.settings.batchSize);
       batches.update(indices);
       s.step++;

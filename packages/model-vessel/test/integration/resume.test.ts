@@ -88,6 +88,17 @@ describe('resuming from a checkpoint', () => {
     for (const r of [full, partial, resumed]) r.model.dispose();
   });
 
+  it('stops with RUNTIME_ABORTED when its signal is aborted', async () => {
+    const { train } = await irisTemplate.loadData();
+    const controller = new AbortController();
+    const spec = { manifest: irisTemplate.manifest, backend: 'cpu' as const, seed: 2, commitEverySteps: 5 };
+    const run = trainJob(spec, train, {
+      signal: controller.signal,
+      onCheckpoint: (c) => void (c.step === 10 && controller.abort()),
+    });
+    await expect(run).rejects.toMatchObject({ code: 'RUNTIME_ABORTED' });
+  });
+
   it('leaves no tensors behind once the result model is disposed', async () => {
     const { train } = await irisTemplate.loadData();
     const spec = { manifest: irisTemplate.manifest, backend: 'cpu' as const, seed: 2, hyperparameters: { epochs: 3 } };
