@@ -43,6 +43,7 @@ export {
   writeOptimizerState,
 } from './runtime/model-state.ts';
 export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
+export { type WeightsDistance, weightsDistance } from './runtime/tolerance.ts';
 export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
 export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
 export {

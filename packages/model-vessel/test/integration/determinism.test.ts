@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { irisTemplate, trainJob, weightsDistance, weightsFromSafetensors } from '../../src/index.ts';
 
 const script = fileURLToPath(new URL('./fixtures/train-once.ts', import.meta.url));
 
@@ -39,5 +40,17 @@ describe('deterministic training', () => {
     }
     // commitments are only comparable within one backend: the two backends round differently
     expect(first.cpu?.weightsHash).not.toBe(first.wasm?.weightsHash);
+  });
+
+  it('cpu and wasm differ in bits but agree within a tolerance (what tolerant mode compares)', async () => {
+    const { train } = await irisTemplate.loadData();
+    const spec = { manifest: irisTemplate.manifest, seed: 4, hyperparameters: { epochs: 5 } };
+    const cpu = await trainJob({ ...spec, backend: 'cpu' }, train);
+    const wasm = await trainJob({ ...spec, backend: 'wasm' }, train);
+    const distance = weightsDistance(weightsFromSafetensors(cpu.weights), weightsFromSafetensors(wasm.weights));
+    expect(cpu.weightsHash).not.toBe(wasm.weightsHash);
+    expect(distance.relativeL2).toBeGreaterThan(0);
+    expect(distance.relativeL2).toBeLessThan(1e-3);
+    for (const r of [cpu, wasm]) r.model.dispose();
   });
 });
