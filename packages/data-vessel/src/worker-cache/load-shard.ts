@@ -1,9 +1,14 @@
 import { AicError } from '@aic/core';
 import { chunkCount, type Hex, verifyChunk } from '../commitments/index.ts';
+import { CHUNK_SIZE_BYTES } from '../limits.ts';
 import type { ShardCache } from './shard-cache.ts';
 
-/** One holder of a shard: answers a chunk index with the plaintext chunk and its proof to the shard root. */
-export type ChunkSource = (root: Hex, chunkIndex: number) => Promise<{ bytes: Uint8Array; proof: readonly Hex[] }>;
+/**
+ * One holder of a shard: answers a chunk index with the plaintext chunk and, where it has one, its proof to the
+ * shard root. Without a proof the chunk is checked with the whole shard's root once all chunks are in (a sealed
+ * chunk was already authenticated by AES-GCM when `sealedChunkSource` opened it).
+ */
+export type ChunkSource = (root: Hex, chunkIndex: number) => Promise<{ bytes: Uint8Array; proof?: readonly Hex[] }>;
 
 /** How a shard was obtained. */
 export interface LoadedShard {
@@ -15,34 +20,43 @@ export interface LoadedShard {
   readonly rejectedChunks: number;
 }
 
+interface ShardRef {
+  readonly root: Hex;
+  readonly byteLength: number;
+}
+
 async function fetchVerifiedChunk(
-  root: Hex,
+  shard: ShardRef,
   index: number,
   sources: readonly ChunkSource[],
   tally: { bytes: number; rejected: number },
-) {
+): Promise<Uint8Array> {
+  const expectedLength = Math.min(CHUNK_SIZE_BYTES, shard.byteLength - index * CHUNK_SIZE_BYTES);
   for (const source of sources) {
-    const answer = await source(root, index).catch(() => undefined);
+    // A holder that fails (network error, failed GCM authentication) is a miss: ask the next one.
+    const answer = await source(shard.root, index).catch(() => undefined);
     if (!answer) continue;
     tally.bytes += answer.bytes.length;
-    if (verifyChunk(answer.bytes, index, answer.proof, root)) return answer.bytes;
+    const proofOk = answer.proof === undefined || verifyChunk(answer.bytes, index, answer.proof, shard.root);
+    if (proofOk && answer.bytes.length === expectedLength) return answer.bytes;
     tally.rejected++;
   }
   throw new AicError('DATA_CHUNK_UNAVAILABLE', `no holder returned a valid chunk ${index}`, {
-    details: { root, index },
+    details: { root: shard.root, index },
   });
 }
 
 /**
  * A shard by root: from the cache when present (nothing moves), else chunk by chunk from the holders in order, each
  * chunk checked against the root; a bad or missing chunk is fetched again from the next holder. The verified shard
- * is then cached. Throws DATA_CHUNK_UNAVAILABLE when no holder has a valid chunk.
+ * is then cached. Throws DATA_CHUNK_UNAVAILABLE when no holder has a valid chunk, DATA_SHARD_ROOT_MISMATCH when the
+ * assembled shard does not match its root.
  *
  * @example
  * const { bytes } = await loadShard({ root: entry.root, byteLength: entry.byteLength }, cache, holders);
  */
 export async function loadShard(
-  shard: { readonly root: Hex; readonly byteLength: number },
+  shard: ShardRef,
   cache: ShardCache,
   sources: readonly ChunkSource[],
 ): Promise<LoadedShard> {
@@ -50,17 +64,9 @@ export async function loadShard(
   if (cached) return { bytes: cached, fromCache: true, bytesFetched: 0, rejectedChunks: 0 };
   const tally = { bytes: 0, rejected: 0 };
   const bytes = new Uint8Array(shard.byteLength);
-  let offset = 0;
   for (let index = 0; index < chunkCount(shard.byteLength); index++) {
-    const chunk = await fetchVerifiedChunk(shard.root, index, sources, tally);
-    if (offset + chunk.length > bytes.length) {
-      throw new AicError('DATA_CHUNK_UNAVAILABLE', 'chunks run past the committed shard length', {
-        details: { index },
-      });
-    }
-    bytes.set(chunk, offset);
-    offset += chunk.length;
+    bytes.set(await fetchVerifiedChunk(shard, index, sources, tally), index * CHUNK_SIZE_BYTES);
   }
-  await cache.put(shard.root, bytes);
+  await cache.put(shard.root, bytes); // checks the whole shard against its root (DATA_SHARD_ROOT_MISMATCH)
   return { bytes, fromCache: false, bytesFetched: tally.bytes, rejectedChunks: tally.rejected };
 }

@@ -72,6 +72,19 @@ describe('worker shard cache', () => {
     expect(empty.has(fresh.root)).toBe(false);
   });
 
+  it('checks proofless chunks with the whole shard root', async () => {
+    const shard = shardOf(CHUNK_SIZE_BYTES + 5, 10);
+    const cache = await createShardCache({ dir, maxBytes: 10 * CHUNK_SIZE_BYTES });
+    const { source } = holder(shard.bytes, [1]);
+    const proofless: ChunkSource = async (root, index) => ({ bytes: (await source(root, index)).bytes });
+    await expect(loadShard(shard, cache, [proofless])).rejects.toMatchObject({ code: 'DATA_SHARD_ROOT_MISMATCH' });
+    expect(cache.has(shard.root)).toBe(false);
+    const honest = holder(shard.bytes).source;
+    const fine: ChunkSource = async (root, index) => ({ bytes: (await honest(root, index)).bytes });
+    expect((await loadShard(shard, cache, [fine])).fromCache).toBe(false);
+    expect(cache.has(shard.root)).toBe(true);
+  });
+
   it('evicts the least recently used shard when full', async () => {
     const [a, b, c] = [shardOf(1000, 4), shardOf(1000, 5), shardOf(1000, 6)];
     const cache = await createShardCache({ dir, maxBytes: 2500 });
