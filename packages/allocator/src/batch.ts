@@ -5,10 +5,11 @@
  * them on offer slots. Jobs left out while they still had unlisted feasible offers get longer lists (K × 4), and the
  * assignment runs again.
  */
+
+import { seededUniforms } from '@aic/core';
 import { assignSparse, type SparseEdge } from './assignment.ts';
 import { priceOf } from './cost.ts';
 import { cheapestCandidates, type OfferBook, takeSlot } from './offer-book.ts';
-import { seededUniforms } from './seed.ts';
 import type { JobDemand, Offer, Placement } from './types.ts';
 
 export interface BatchOptions {

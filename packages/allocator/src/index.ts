@@ -5,6 +5,8 @@
  * the block after the escrow), batch placement and co-located groups. No I/O, no clock: decisions are reproducible by
  * anyone from the same public inputs.
  */
+
+export { foldSeed, seededUniforms } from '@aic/core';
 export { assignSparse, type SparseEdge } from './assignment.ts';
 export { type BatchOptions, placeBatch } from './batch.ts';
 export { computeCost, computeHours, costOf, isFeasible, priceOf, rttMs, transferHours } from './cost.ts';
@@ -20,6 +22,5 @@ export {
   takeSlot,
 } from './offer-book.ts';
 export { choosePlacement, placeJob } from './place.ts';
-export { foldSeed, seededUniforms } from './seed.ts';
 export { syntheticJobs, syntheticOffers } from './synthetic-market.ts';
 export * from './types.ts';

@@ -3,9 +3,9 @@
  * near-best offers, so neither the requester nor a provider can steer who gets the job, and anyone can recompute it.
  */
 
+import { seededUniforms } from '@aic/core';
 import { priceOf } from './cost.ts';
 import { cheapestCandidates, type OfferBook, takeSlot } from './offer-book.ts';
-import { seededUniforms } from './seed.ts';
 import type { JobDemand, Placement } from './types.ts';
 
 /** Places `job` and consumes the chosen offer's slot; undefined when no offer is feasible. */

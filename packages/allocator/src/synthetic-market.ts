@@ -2,7 +2,7 @@
  * A reproducible synthetic market for benchmarks, simulations and tests: providers spread over a few network
  * "regions" (Vivaldi coordinates), hardware classes with realistic throughput and price spreads, partial caches.
  */
-import { seededUniforms } from './seed.ts';
+import { seededUniforms } from '@aic/core';
 import type { Coordinate, JobDemand, Offer } from './types.ts';
 
 const CLASSES = [

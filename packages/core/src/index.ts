@@ -1,2 +1,3 @@
 export * from './errors/index.ts';
+export * from './random.ts';
 export * from './units.ts';

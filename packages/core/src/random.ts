@@ -1,6 +1,7 @@
 /**
- * Deterministic randomness from a chain seed (the hash of the block after the escrow): neither the requester nor a
- * provider can choose it, and anyone can recompute every draw. SplitMix64 over BigInt, seeded per (seed, label).
+ * Deterministic randomness from a chain seed (e.g. the hash of the block after an escrow or a commitment): nobody can
+ * choose it and anyone can recompute every draw. SplitMix64 over BigInt, seeded per (seed, label). Used by the
+ * Resource Allocator (who gets a job) and Verification (which segments are re-run).
  */
 const MASK = (1n << 64n) - 1n;
 
