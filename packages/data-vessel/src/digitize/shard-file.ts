@@ -1,11 +1,6 @@
 import { writeSafetensors } from '@aic/core/safetensors';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
-import { create as createDigest } from 'multiformats/hashes/digest';
 import type { ShardLayout } from '../commitments/index.ts';
-
-const SHA2_256 = 0x12;
+import { rawCid } from './cid.ts';
 
 /** Row-major values of one tensor column for a run of rows. */
 export interface ColumnSlice {
@@ -46,6 +41,6 @@ export function writeShardFile(rows: number, features: ColumnSlice, labels: Colu
     { features: tensorOf(features, rows), labels: tensorOf(labels, rows) },
     { format: 'aic-dataset/1' },
   );
-  const cid = CID.create(1, raw.code, createDigest(SHA2_256, sha256(bytes))).toString();
+  const cid = rawCid(bytes);
   return { bytes, cid, layout: layoutOf(bytes, rows, features, labels) };
 }

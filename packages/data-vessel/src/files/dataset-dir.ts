@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { shardRoot } from '../commitments/index.ts';
 import type { ImportedDataset } from '../digitize/index.ts';
-import { parseDatasetManifest } from '../manifest/index.ts';
+import { manifestFileBytes, parseDatasetManifest } from '../manifest/index.ts';
 
 const MANIFEST_FILE = 'manifest.json';
 const shardFile = (i: number) => `shard-${String(i).padStart(5, '0')}.safetensors`;
@@ -12,7 +12,8 @@ const shardFile = (i: number) => `shard-${String(i).padStart(5, '0')}.safetensor
 export async function writeDatasetDir(dir: string, dataset: ImportedDataset): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const [i, bytes] of dataset.shards.entries()) await writeFile(join(dir, shardFile(i)), bytes);
-  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(dataset.manifest, null, 2)}\n`);
+  // The exact bytes whose CID datasetPublication computes, so the file on disk is the content-addressed one.
+  await writeFile(join(dir, MANIFEST_FILE), manifestFileBytes(dataset.manifest));
 }
 
 /**

@@ -1,3 +1,4 @@
+export { type DatasetPublication, datasetPublication, manifestFileBytes } from './publication.ts';
 export {
   type DatasetManifest,
   datasetManifestSchema,

@@ -1,8 +1,16 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_EXTENSIONS, importImages, readClassFolder, readDatasetDir, writeDatasetDir } from '../../src/index.ts';
+import {
+  datasetPublication,
+  IMAGE_EXTENSIONS,
+  importImages,
+  rawCid,
+  readClassFolder,
+  readDatasetDir,
+  writeDatasetDir,
+} from '../../src/index.ts';
 import { pngOf } from '../helpers/images.ts';
 import { tinyDataset } from '../helpers/tiny-dataset.ts';
 
@@ -54,6 +62,13 @@ describe('file adapters', () => {
     const dataset = tinyDataset();
     await writeDatasetDir(join(dir, 'out'), dataset);
     const back = await readDatasetDir(join(dir, 'out'));
+    const publication = datasetPublication(dataset.manifest);
+    expect(rawCid(await readFile(join(dir, 'out', 'manifest.json')))).toBe(publication.manifestCid);
+    expect(publication.manifestCid).toMatch(/^bafkrei[a-z2-7]+$/);
+    expect(publication.contentRoot).toBe(dataset.manifest.datasetRoot);
+    expect(publication.pricePerUseWei).toBe(5n);
+    const pricey = { ...dataset.manifest, pricePerUseWei: (1n << 96n).toString() };
+    expect(() => datasetPublication(pricey)).toThrow(expect.objectContaining({ code: 'DATA_PRICE_TOO_LARGE' }));
     expect(back.manifest).toEqual(dataset.manifest);
     expect(back.shards.map((s) => Buffer.from(s).toString('hex'))).toEqual(
       dataset.shards.map((s) => Buffer.from(s).toString('hex')),
