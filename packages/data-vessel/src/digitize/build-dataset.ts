@@ -1,7 +1,13 @@
 import { AicError } from '@aic/core';
 import { datasetRoot, type ShardCommitment, shardRoot } from '../commitments/index.ts';
 import { CHUNK_SIZE_BYTES, TARGET_SHARD_BYTES } from '../limits.ts';
-import type { DatasetManifest, Normalization, Preprocessing, SourceKind } from '../manifest/index.ts';
+import {
+  type DatasetManifest,
+  type Normalization,
+  type Preprocessing,
+  parseDatasetManifest,
+  type SourceKind,
+} from '../manifest/index.ts';
 import { writeShardFile } from './shard-file.ts';
 import { seededPermutation } from './shuffle.ts';
 
@@ -52,6 +58,27 @@ function permuteRows<T extends Float32Array | Int32Array>(values: T, width: numb
   return out;
 }
 
+function checkOptions(options: PublishOptions): void {
+  const { testFraction = 0.2, shuffleSeed = 1, rowsPerShard = 1 } = options;
+  const ok =
+    testFraction >= 0 &&
+    testFraction <= 1 &&
+    Number.isSafeInteger(shuffleSeed) &&
+    shuffleSeed >= 0 &&
+    Number.isSafeInteger(rowsPerShard) &&
+    rowsPerShard >= 1 &&
+    options.pricePerUseWei >= 0n;
+  if (!ok) {
+    throw new AicError(
+      'DATA_IMPORT_OPTIONS_INVALID',
+      'testFraction ∈ [0, 1], integer shuffleSeed ≥ 0 and rowsPerShard ≥ 1, price ≥ 0',
+      {
+        details: { testFraction, shuffleSeed, rowsPerShard },
+      },
+    );
+  }
+}
+
 function checkRows(rows: DigitizedRows): void {
   if (rows.rows < 1) throw new AicError('DATA_IMPORT_EMPTY', 'the source has no rows');
   const fw = perRow(rows.featureShape);
@@ -71,6 +98,7 @@ function checkRows(rows: DigitizedRows): void {
  * const { manifest, shards } = buildDataset(rows, description, { license: 'CC-BY-4.0', pricePerUseWei: 10n ** 18n });
  */
 export function buildDataset(rows: DigitizedRows, about: DatasetDescription, options: PublishOptions): ImportedDataset {
+  checkOptions(options);
   checkRows(rows);
   const fw = perRow(rows.featureShape);
   const lw = perRow(rows.labelShape);
@@ -121,5 +149,6 @@ export function buildDataset(rows: DigitizedRows, about: DatasetDescription, opt
     license: options.license,
     pricePerUseWei: options.pricePerUseWei.toString(),
   };
-  return { manifest, shards };
+  // Validate what we wrote, so an importer never hands out a manifest others would reject (bad name, empty class…).
+  return { manifest: parseDatasetManifest(manifest), shards };
 }

@@ -1,6 +1,6 @@
 import { isAicError } from '@aic/core';
 import { describe, expect, it } from 'vitest';
-import { type DatasetManifest, type ManifestIssue, parseDatasetManifest } from '../../src/index.ts';
+import { type DatasetManifest, importCsv, type ManifestIssue, parseDatasetManifest } from '../../src/index.ts';
 import { tinyDataset } from '../helpers/tiny-dataset.ts';
 
 function issuesOf(input: unknown): ManifestIssue[] {
@@ -70,6 +70,22 @@ describe('dataset manifest', () => {
       'normalization.mean',
       'normalization.std',
     ]);
+  });
+
+  it('never lets the builder hand out an invalid manifest or accept bad options', () => {
+    const csv = 'x,y\n1,a\n2,b\n';
+    const publish = { license: 'x', pricePerUseWei: 0n };
+    expect(() => importCsv(csv, { name: 'Upper Case', labelColumn: 'y', ...publish })).toThrow(
+      expect.objectContaining({
+        code: 'DATA_MANIFEST_INVALID',
+        details: { issues: [expect.objectContaining({ path: 'name' })] },
+      }),
+    );
+    for (const bad of [{ testFraction: 1.5 }, { rowsPerShard: 0 }, { shuffleSeed: -1 }, { pricePerUseWei: -1n }]) {
+      expect(() => importCsv(csv, { name: 'ok', labelColumn: 'y', ...publish, ...bad })).toThrow(
+        expect.objectContaining({ code: 'DATA_IMPORT_OPTIONS_INVALID' }),
+      );
+    }
   });
 
   it('gives typed errors for bad JSON and oversized text, never a crash', () => {
