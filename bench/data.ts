@@ -8,7 +8,14 @@
  * Last line: {"bench":"data","importRowsPerS":..,"fetchRatioVsRaw":null,...}.
  */
 import '@aic/core/polyfills';
-import { decodeImage, encryptShard, generateDatasetKey, importImages, shardRoot } from '@aic/data-vessel';
+import {
+  decodeImage,
+  encryptShard,
+  generateDatasetKey,
+  importImages,
+  KECCAK_IMPLEMENTATION,
+  shardRoot,
+} from '@aic/data-vessel';
 import { mnistPngs } from '../packages/data-vessel/test/helpers/images.ts';
 
 const perDigit = Number(process.argv[2] ?? 1000);
@@ -63,6 +70,7 @@ console.log(
     importVsDecodeOnly: round(decode.s / imported.s, 3),
     commitMBPerS: round(totalBytes / MB / commit.s),
     encryptMBPerS: round(totalBytes / MB / encrypt.s),
+    keccak: KECCAK_IMPLEMENTATION,
     rows,
     fetchRatioVsRaw: null,
   }),

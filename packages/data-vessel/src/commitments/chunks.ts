@@ -1,8 +1,8 @@
 import { AicError } from '@aic/core';
 import { type Bytes32Input, bytesToHex0x, merkleProof, merkleRoot, verifyMerkleProof } from '@aic/core/merkle';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
 import { concatBytes, uint32Bytes } from './encode.ts';
+import { keccak256Bulk } from './keccak.ts';
 
 export type Hex = `0x${string}`;
 
@@ -32,7 +32,7 @@ export function chunkAt(shard: Uint8Array, index: number, chunkSizeBytes = CHUNK
  * the leaf because the commutative pair hash does not fix positions; without it a chunk could be proven elsewhere.
  */
 export function chunkLeaf(index: number, chunk: Uint8Array): Uint8Array {
-  return keccak_256(concatBytes(uint32Bytes(index), chunk));
+  return keccak256Bulk(concatBytes(uint32Bytes(index), chunk));
 }
 
 /** The chunk leaves of a whole shard, in order. */
