@@ -6,4 +6,5 @@ export * from './importers/index.ts';
 export * from './limits.ts';
 export * from './manifest/index.ts';
 export * from './preview/index.ts';
+export * from './requests/index.ts';
 export * from './worker-cache/index.ts';
