@@ -1,0 +1,13 @@
+export { consensusQualityBps, type RatingVote, stakeWeightedMedian } from './consensus.ts';
+export { createLinkage, type Linkage, type MoneyEdge, stronglyConnectedComponents } from './linkage.ts';
+export { assertValidParams, defaultRatingParams, isRating } from './params.ts';
+export { type EpochRewards, maxDustWei, rewardsForEpoch } from './rewards.ts';
+export {
+  computeEpochScores,
+  type EpochRating,
+  minTotalScore,
+  type ResourceScore,
+  rateEpoch,
+  type SlashRecord,
+} from './score.ts';
+export type * from './types.ts';

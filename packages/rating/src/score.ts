@@ -1,0 +1,148 @@
+/**
+ * The Contribution Rating System's score: per resource, per epoch, an integer anyone can recompute from the events.
+ *
+ *   base        = (eligibleUsage · usageWeight + min(workUnits · unitValue, eligibleUsage) · workWeight) / 10,000
+ *   score       = base · quality · reliability / 10^8 / scoreUnitWei      (0 when fraud was proven)
+ *
+ * so a score never exceeds eligibleUsage / scoreUnitWei. The epoch total is then raised to the floor that caps the
+ * reward per wei of usage at `maxRewardBpsOfUsage` (the gap goes to `sinkAddress`); with the cap below the fee,
+ * every wei of usage, even from an undetected Sybil, earns less in rewards than it paid in fees.
+ */
+import { AicError, BPS_DENOMINATOR } from '@aic/core';
+import { consensusQualityBps } from './consensus.ts';
+import { orderedEvents } from './events.ts';
+import { buildLedgerView } from './ledger-view.ts';
+import { assertValidParams, UINT128_MAX } from './params.ts';
+import { type ResourceTally, tallyEpoch, votesOf } from './tally.ts';
+import type { Address, RatingEvent, RatingParams, ResourceKind } from './types.ts';
+
+export interface ResourceScore {
+  resource: string;
+  kind: ResourceKind;
+  owner: Address;
+  eligibleUsageWei: bigint;
+  excludedUsageWei: bigint;
+  workCreditWei: bigint;
+  qualityBps: bigint;
+  reliabilityBps: bigint;
+  fraud: boolean;
+  score: bigint;
+}
+
+export interface SlashRecord {
+  epoch: number;
+  resource: string;
+  owner: Address;
+  slashedWei: bigint;
+}
+
+export interface EpochRating {
+  epoch: number;
+  resources: ResourceScore[];
+  /** Score per contributor (sorted by address), including the sink when the reward cap binds. */
+  scores: Map<Address, bigint>;
+  totalScore: bigint;
+  sinkScore: bigint;
+  slashes: SlashRecord[];
+}
+
+/** Rates one epoch: every resource's components and score, per-contributor scores, slash records. */
+export function rateEpoch(events: readonly RatingEvent[], params: RatingParams): EpochRating {
+  assertValidParams(params);
+  const ordered = orderedEvents(events, params.epoch);
+  const view = buildLedgerView(
+    ordered,
+    params.epoch,
+    params.hubAddresses.map((a) => a.toLowerCase()),
+  );
+  const tallies = tallyEpoch(ordered, params.epoch, view);
+  const resources: ResourceScore[] = [];
+  const slashes: SlashRecord[] = [];
+  for (const [resource, tally] of tallies) {
+    const info = view.resources.get(resource)!;
+    resources.push(scoreResource(resource, info.kind, info.owner, tally, view.stakes, params));
+    if (tally.fraud) slashes.push({ epoch: params.epoch, resource, owner: info.owner, slashedWei: tally.slashedWei });
+  }
+  const { scores, totalScore, sinkScore } = contributorScores(resources, params);
+  return { epoch: params.epoch, resources, scores, totalScore, sinkScore, slashes };
+}
+
+/**
+ * The scores to post to RewardsPool for `params.epoch`: contributor → score (uint128), sorted by address.
+ * @example const scores = computeEpochScores(events, defaultRatingParams(7)); // Map { '0xab…' => 1234n, … }
+ */
+export function computeEpochScores(events: readonly RatingEvent[], params: RatingParams): Map<Address, bigint> {
+  return rateEpoch(events, params).scores;
+}
+
+function scoreResource(
+  resource: string,
+  kind: ResourceKind,
+  owner: Address,
+  tally: ResourceTally,
+  stakes: ReadonlyMap<Address, bigint>,
+  params: RatingParams,
+): ResourceScore {
+  const usage = tally.eligibleUsageWei;
+  const workValue = tally.workUnits * params.unitValueWei[kind];
+  const workCreditWei = smaller(workValue, usage);
+  const base = (usage * params.usageWeightBps + workCreditWei * params.workWeightBps) / BPS_DENOMINATOR;
+  const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating);
+  const qualityBps = params.qualityFloorBps + ((BPS_DENOMINATOR - params.qualityFloorBps) * ratingBps) / 10_000n;
+  const reliabilityBps = reliabilityOf(tally);
+  const score = tally.fraud
+    ? 0n
+    : (base * qualityBps * reliabilityBps) / (BPS_DENOMINATOR * BPS_DENOMINATOR) / params.scoreUnitWei;
+  return {
+    resource,
+    kind,
+    owner,
+    eligibleUsageWei: usage,
+    excludedUsageWei: tally.excludedUsageWei,
+    workCreditWei,
+    qualityBps,
+    reliabilityBps,
+    fraud: tally.fraud,
+    score,
+  };
+}
+
+/** Math.min for bigints. */
+function smaller(a: bigint, b: bigint): bigint {
+  if (a < b) return a;
+  return b;
+}
+
+/** Completed share of ended jobs in bps; 10,000 with no jobs (honest faults lower only this factor). */
+function reliabilityOf(tally: ResourceTally): bigint {
+  const ended = tally.completedJobs + tally.failedJobs;
+  if (ended === 0) return BPS_DENOMINATOR;
+  return (BigInt(tally.completedJobs) * BPS_DENOMINATOR) / BigInt(ended);
+}
+
+/** The least total score at which the epoch's emission pays at most `maxRewardBpsOfUsage` per wei of usage. */
+export function minTotalScore(params: RatingParams): bigint {
+  const denominator = params.maxRewardBpsOfUsage * params.scoreUnitWei;
+  return (params.emissionWei * BPS_DENOMINATOR + denominator - 1n) / denominator;
+}
+
+function contributorScores(resources: readonly ResourceScore[], params: RatingParams) {
+  const byOwner = new Map<Address, bigint>();
+  let contributed = 0n;
+  for (const r of resources) {
+    if (r.score === 0n) continue;
+    byOwner.set(r.owner, (byOwner.get(r.owner) ?? 0n) + r.score);
+    contributed += r.score;
+  }
+  const sink = params.sinkAddress.toLowerCase();
+  const floor = minTotalScore(params);
+  const sinkScore = contributed > 0n && contributed < floor ? floor - contributed : 0n;
+  if (sinkScore > 0n) byOwner.set(sink, (byOwner.get(sink) ?? 0n) + sinkScore);
+  const scores = new Map([...byOwner.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const [contributor, score] of scores) {
+    if (score > UINT128_MAX) {
+      throw new AicError('RATING_SCORE_OVERFLOW', 'score does not fit in uint128', { details: { contributor } });
+    }
+  }
+  return { scores, totalScore: contributed + sinkScore, sinkScore };
+}
