@@ -11,9 +11,9 @@ export const MAX_SAMPLES = 10_000;
 /** P(at least one faked segment among `samples` uniform draws) when a fraction `cheatFraction` is faked. */
 export function detectionProbability(cheatFraction: number, samples: number): number {
   checkFraction('cheatFraction', cheatFraction);
-  let escape = 1;
-  for (let i = 0; i < samples; i++) escape *= 1 - cheatFraction;
-  return 1 - escape;
+  let undetected = 1;
+  for (let i = 0; i < samples; i++) undetected *= 1 - cheatFraction;
+  return 1 - undetected;
 }
 
 /** The prior that a provider with `verifiedJobs` of verified history cheats: 1 for a newcomer, falling as h0/(h0+h). */
@@ -30,10 +30,10 @@ export function samplesForConfidence(confidence: number, cheatFraction: number, 
   checkFraction('cheatFraction', cheatFraction);
   if (cheatFraction === 0) throw new AicError('VERIFY_INVALID_QUOTE', 'a cheat fraction of 0 cannot be detected');
   const tolerated = (1 - confidence) / cheaterPrior(verifiedJobs);
-  let escape = 1;
+  let undetected = 1;
   for (let s = 1; s <= MAX_SAMPLES; s++) {
-    escape *= 1 - cheatFraction;
-    if (escape <= tolerated) return s;
+    undetected *= 1 - cheatFraction;
+    if (undetected <= tolerated) return s;
   }
   throw new AicError('VERIFY_INVALID_QUOTE', 'confidence unreachable within MAX_SAMPLES', {
     details: { confidence, cheatFraction, maxSamples: MAX_SAMPLES },
