@@ -1,3 +1,4 @@
+export { type DatasetPreviewJson, previewFromJson, previewToJson } from './codec.ts';
 export { createPreview } from './create.ts';
 export {
   chunksCovering,

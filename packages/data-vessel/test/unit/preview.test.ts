@@ -7,7 +7,9 @@ import {
   createPreview,
   type DatasetPreview,
   type ImportedDataset,
+  previewFromJson,
   previewRowValues,
+  previewToJson,
   readShard,
   shardChunkLeaves,
   verifyPreview,
@@ -120,6 +122,20 @@ describe('verifiable random preview', () => {
     expect(() => verifyPreview(junk, manifest.datasetRoot, blockHash, 6)).toThrow(
       rejected('the shard table is malformed'),
     );
+  });
+
+  it('travels as JSON and is bounded at the boundary', () => {
+    const json = JSON.parse(JSON.stringify(previewToJson(honest)));
+    const back = previewFromJson(json);
+    expect(verifyPreview(back, manifest.datasetRoot, blockHash, 6)).toHaveLength(6);
+    const malformed = expect.objectContaining({ code: 'DATA_PREVIEW_INVALID' });
+    expect(() => previewFromJson({ ...json, rows: [{ ...json.rows[0], chunks: [] }] })).toThrow(malformed);
+    expect(() => previewFromJson({ ...json, blockHash: '0x12' })).toThrow(malformed);
+    const huge = 'A'.repeat(400_000);
+    expect(() =>
+      previewFromJson({ ...json, rows: [{ ...json.rows[0], chunks: [{ index: 0, bytes: huge, proof: [] }] }] }),
+    ).toThrow(malformed);
+    expect(() => previewFromJson('nope')).toThrow(malformed);
   });
 
   it('shows every row of a dataset smaller than k', () => {
