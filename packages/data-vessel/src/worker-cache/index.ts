@@ -1,3 +1,3 @@
-export { type ChunkSource, type LoadedShard, loadShard } from './load-shard.ts';
+export { type ChunkSource, DEFAULT_FETCH_CONCURRENCY, type LoadedShard, loadShard } from './load-shard.ts';
 export { type SealedChunkSource, sealedChunkSource } from './sealed-source.ts';
 export { createShardCache, type ShardCache, type ShardCacheInit } from './shard-cache.ts';

@@ -46,11 +46,14 @@ async function fetchVerifiedChunk(
   });
 }
 
+/** Chunks requested at once per shard unless told otherwise (holders answer in parallel; order does not matter). */
+export const DEFAULT_FETCH_CONCURRENCY = 4;
+
 /**
  * A shard by root: from the cache when present (nothing moves), else chunk by chunk from the holders in order, each
- * chunk checked against the root; a bad or missing chunk is fetched again from the next holder. The verified shard
- * is then cached. Throws DATA_CHUNK_UNAVAILABLE when no holder has a valid chunk, DATA_SHARD_ROOT_MISMATCH when the
- * assembled shard does not match its root.
+ * chunk checked against the root; a bad or missing chunk is fetched again from the next holder. Up to
+ * `concurrency` chunks are in flight at once. The verified shard is then cached. Throws DATA_CHUNK_UNAVAILABLE when
+ * no holder has a valid chunk, DATA_SHARD_ROOT_MISMATCH when the assembled shard does not match its root.
  *
  * @example
  * const { bytes } = await loadShard({ root: entry.root, byteLength: entry.byteLength }, cache, holders);
@@ -59,14 +62,26 @@ export async function loadShard(
   shard: ShardRef,
   cache: ShardCache,
   sources: readonly ChunkSource[],
+  concurrency = DEFAULT_FETCH_CONCURRENCY,
 ): Promise<LoadedShard> {
   const cached = await cache.get(shard.root);
   if (cached) return { bytes: cached, fromCache: true, bytesFetched: 0, rejectedChunks: 0 };
   const tally = { bytes: 0, rejected: 0 };
   const bytes = new Uint8Array(shard.byteLength);
-  for (let index = 0; index < chunkCount(shard.byteLength); index++) {
-    bytes.set(await fetchVerifiedChunk(shard, index, sources, tally), index * CHUNK_SIZE_BYTES);
-  }
+  const total = chunkCount(shard.byteLength);
+  let next = 0;
+  let failed = false; // once one chunk is unavailable the others stop asking: the shard cannot complete
+  const worker = async () => {
+    for (let index = next++; index < total && !failed; index = next++) {
+      try {
+        bytes.set(await fetchVerifiedChunk(shard, index, sources, tally), index * CHUNK_SIZE_BYTES);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
   await cache.put(shard.root, bytes); // checks the whole shard against its root (DATA_SHARD_ROOT_MISMATCH)
   return { bytes, fromCache: false, bytesFetched: tally.bytes, rejectedChunks: tally.rejected };
 }

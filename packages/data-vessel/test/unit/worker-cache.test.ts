@@ -72,6 +72,24 @@ describe('worker shard cache', () => {
     expect(empty.has(fresh.root)).toBe(false);
   });
 
+  it('keeps at most `concurrency` chunk requests in flight', async () => {
+    const shard = shardOf(6 * CHUNK_SIZE_BYTES + 1, 11);
+    const cache = await createShardCache({ dir, maxBytes: 10 * CHUNK_SIZE_BYTES });
+    const { source } = holder(shard.bytes);
+    let inFlight = 0;
+    let peak = 0;
+    const tracked: ChunkSource = async (root, index) => {
+      peak = Math.max(peak, ++inFlight);
+      await Promise.resolve(); // let the other workers start before answering
+      const answer = await source(root, index);
+      inFlight--;
+      return answer;
+    };
+    const loaded = await loadShard(shard, cache, [tracked], 3);
+    expect(peak).toBe(3);
+    expect(shardRoot(loaded.bytes)).toBe(shard.root);
+  });
+
   it('checks proofless chunks with the whole shard root', async () => {
     const shard = shardOf(CHUNK_SIZE_BYTES + 5, 10);
     const cache = await createShardCache({ dir, maxBytes: 10 * CHUNK_SIZE_BYTES });
