@@ -30,18 +30,21 @@ export function stakeWeightedMedian(votes: ReadonlyArray<Pick<RatingVote, 'ratin
 }
 
 /**
- * Quality of a resource in bps (rating 100 = 10,000): fee-weighted mean of ratings clipped to the stake-weighted
- * median (or to `neutralRating` when no staked rater rated it); `neutralRating` when nobody who paid rated it.
+ * Quality of a resource in bps (rating 100 = 10,000): the mean rating over its eligible paid usage, where each rater's
+ * rating, clipped to the stake-weighted median (or to `neutralRating` when no staked rater rated it), covers the fee
+ * that rater paid, and usage nobody rated counts at `neutralRating`. Linear in the fees: a payer's rating moves the
+ * mean only over what that payer paid.
  */
-export function consensusQualityBps(votes: readonly RatingVote[], neutralRating: number): bigint {
+export function consensusQualityBps(votes: readonly RatingVote[], neutralRating: number, usageWei: bigint): bigint {
+  if (usageWei <= 0n) return BigInt(neutralRating) * 100n;
   const clip = stakeWeightedMedian(votes) ?? neutralRating;
   let weighted = 0n;
-  let fees = 0n;
+  let rated = 0n;
   for (const vote of votes) {
     if (vote.feePaidWei <= 0n) continue;
     weighted += vote.feePaidWei * BigInt(Math.min(vote.rating, clip));
-    fees += vote.feePaidWei;
+    rated += vote.feePaidWei;
   }
-  if (fees === 0n) return BigInt(neutralRating) * 100n;
-  return (weighted * 100n) / fees;
+  const unrated = usageWei > rated ? usageWei - rated : 0n;
+  return ((weighted + unrated * BigInt(neutralRating)) * 100n) / (rated + unrated);
 }

@@ -15,7 +15,7 @@ export function defaultRatingParams(epoch: number, overrides: Partial<RatingPara
     usageWeightBps: 5_000n,
     workWeightBps: 5_000n,
     qualityFloorBps: 2_000n,
-    neutralRating: 50,
+    neutralRating: 100,
     scoreUnitWei: 10n ** 9n,
     emissionWei: 1_000_000n * AIC,
     maxRewardBpsOfUsage: 200n,

@@ -87,7 +87,7 @@ function scoreResource(
   const workValue = tally.workUnits * params.unitValueWei[kind];
   const workCreditWei = smaller(workValue, usage);
   const base = (usage * params.usageWeightBps + workCreditWei * params.workWeightBps) / BPS_DENOMINATOR;
-  const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating);
+  const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating, usage);
   const qualityBps = params.qualityFloorBps + ((BPS_DENOMINATOR - params.qualityFloorBps) * ratingBps) / 10_000n;
   const reliabilityBps = reliabilityOf(tally);
   const score = tally.fraud

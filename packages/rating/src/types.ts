@@ -102,7 +102,10 @@ export interface RatingParams {
   workWeightBps: bigint;
   /** Quality multiplier range: a resource rated 0 keeps this share of its base value. */
   qualityFloorBps: bigint;
-  /** Rating assumed when no staked rater rated a resource (also the clip in that case). */
+  /**
+   * Rating of paid usage nobody rated, and the clip when no staked rater rated. 100 (the default) makes ratings a
+   * penalty only: Sybil praise cannot lift a score above what unrated usage earns.
+   */
   neutralRating: number;
   /** One score unit is this much value (keeps the epoch total far below 1e18, so the dust bound stays ≤ n wei). */
   scoreUnitWei: bigint;
