@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
 import { registerBalanceCommand } from './commands/balance.ts';
 import { registerJobCommands } from './commands/jobs.ts';
+import { registerModelCommands } from './commands/model.ts';
 import { registerNodeCommands } from './commands/node.ts';
 import { registerOfferCommands } from './commands/offers.ts';
 import { registerPeerCommands } from './commands/peers.ts';
@@ -12,7 +13,7 @@ import { errorJson, errorLine } from './output.ts';
 /** Builds the `aic` command tree. */
 export function createProgram(io: CliIo): Command {
   const program = new Command('aic')
-    .description('AIC (AI Crypto): accounts, your node, peers, offers and jobs')
+    .description('AIC (AI Crypto): accounts, your node, peers, offers, jobs and models')
     .version('0.1.0')
     .option('--json', 'machine-readable JSON output')
     .option('--data-dir <dir>', 'data directory: keystores and node state (default $AIC_DATA_DIR or ~/.aic)')
@@ -31,6 +32,7 @@ export function createProgram(io: CliIo): Command {
   registerOfferCommands(program, io);
   registerJobCommands(program, io);
   registerBalanceCommand(program, io);
+  registerModelCommands(program, io);
   return program;
 }
 
