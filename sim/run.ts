@@ -1,6 +1,6 @@
 /**
- * `npm run sim -- <name> [args]` runs sim/<name>.ts in a fresh process (like bench/run.ts).
- * Every simulation prints, as its last line, one JSON object {"sim":"<name>", ...}.
+ * `npm run sim -- <name> [args]` runs sim/<name>.ts in a fresh process (economic simulations; each prints, as its
+ * last line, one JSON object {"sim":"<name>", ...}).
  */
 import '@aic/core/polyfills';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ const available = readdirSync(here)
   .sort();
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !existsSync(join(here, `${name}.ts`))) {
-  console.error(`usage: npm run sim -- <name>   (one of: ${available.join(', ')})`);
+  console.error(`usage: npm run sim -- <name>   (one of: ${available.join(', ') || 'none yet'})`);
   process.exit(2);
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`), ...rest], {
