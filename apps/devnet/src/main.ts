@@ -7,6 +7,7 @@ import '@aic/core/polyfills';
 import { isAicError } from '@aic/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
+import { runDemoJob } from './demo-job.ts';
 import { devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
 
 const positiveInt = (min: number, max: number) => (value: string) => {
@@ -22,6 +23,7 @@ const program = new Command('devnet')
   .option('--port <port>', 'JSON-RPC port of the chain (0 = any free port)', positiveInt(0, 65_535), 8545)
   .option('--data-dir <dir>', 'where the deployment file and node state live', '.devnet')
   .option('--block-interval-ms <ms>', 'mine a block at least this often', positiveInt(100, 60_000), 1000)
+  .option('--no-demo-job', 'skip the demo training job (escrow → allocation → training → verification → settlement)')
   .option('--exit-when-ready', 'stop once everything is up (for scripts and tests)', false)
   .parse();
 
@@ -30,6 +32,7 @@ const opts = program.opts<{
   port: number;
   dataDir: string;
   blockIntervalMs: number;
+  demoJob: boolean;
   exitWhenReady: boolean;
 }>();
 const log = (line: string) => console.log(`[devnet] ${line}`);
@@ -71,16 +74,19 @@ async function main(): Promise<void> {
     await stopNodes();
     await chain.close();
   };
-  if (opts.exitWhenReady) {
-    await shutdown();
-    return;
-  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping`);
       void shutdown().then(() => process.exit(0));
     });
   }
+  if (opts.demoJob) {
+    // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
+    await runDemoJob({ chain, dev, log, signal: controller.signal }).catch((error: unknown) => {
+      if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
+    });
+  }
+  if (opts.exitWhenReady) await shutdown();
 }
 
 main().catch((error: unknown) => {

@@ -60,9 +60,10 @@ describe('npm start (devnet)', () => {
     }
     expect(output).toContain('4 nodes connected over libp2p');
     const token = /AICToken\s+(0x[0-9a-fA-F]{40})/.exec(output)![1]!;
-    const requester = /requester\s+(0x[0-9a-fA-F]{40})/.exec(output)![1]!;
+    // The data owner's balance: the demo job credits its fees (pull payments) without moving its AIC balance.
+    const dataOwner = /data owner\s+(0x[0-9a-fA-F]{40})/.exec(output)![1]!;
     // balanceOf(address) = 0x70a08231 + the address left-padded to 32 bytes
-    const data = `0x70a08231${requester.slice(2).toLowerCase().padStart(64, '0')}`;
+    const data = `0x70a08231${dataOwner.slice(2).toLowerCase().padStart(64, '0')}`;
     const balance = BigInt(await rpc(rpcUrl, 'eth_call', [{ to: token, data }, 'latest']));
     expect(balance).toBe(1_000_000n * 10n ** 18n);
     const supply = BigInt(await rpc(rpcUrl, 'eth_call', [{ to: token, data: '0x18160ddd' }, 'latest']));

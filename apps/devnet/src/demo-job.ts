@@ -1,0 +1,234 @@
+/**
+ * The devnet's demo job: one training job through the whole Proof-of-Value loop with real components — the AIC
+ * contracts on the embedded EVM, the Resource Allocator choosing the provider from the chain's seed, the
+ * deterministic Model Vessel runtime training the Iris template with checkpoint commitments, a verifier drawn by the
+ * chain re-running sampled segments, settlement paying every party, and the trained model minted as a TrainedAI NFT
+ * with lineage. The parties act with the devnet's dev accounts from this process; the networked GPU Vessel agent that
+ * will do the provider's part on its own node is a later issue.
+ */
+
+import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
+import { aicToWei, weiToAic } from '@aic/core';
+import { AssetKind, createLedgerClient, HardwareClass, type JobRequestInput, type LedgerClient } from '@aic/ledger';
+import type { DevDeployment, EmbeddedChain } from '@aic/ledger/devchain';
+import { type Checkpoint, datasetDigest, irisTemplate, trainJob, verifySegment } from '@aic/model-vessel';
+import { quoteVerification, sampleSegments } from '@aic/verification';
+import {
+  type Address,
+  bytesToHex,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  custom,
+  keccak256,
+  toHex,
+} from 'viem';
+import { hardhat } from 'viem/chains';
+
+export interface DemoJobOptions {
+  chain: EmbeddedChain;
+  dev: DevDeployment;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+const CONFIDENCE = 0.99;
+const CHEAT_FRACTION = 0.1;
+
+export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): Promise<void> {
+  const transport = custom(chain.provider, { retryCount: 0 });
+  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
+  const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport });
+  const as = (account: Address): LedgerClient =>
+    createLedgerClient({
+      publicClient,
+      walletClient: createWalletClient({ chain: hardhat, transport, account }),
+      deployment: dev.deployment,
+    });
+  const [requester, provider1, provider2, dataOwner] = dev.roles.users as [Address, Address, Address, Address];
+  const step = (line: string) => {
+    if (signal.aborted) throw signal.reason;
+    log(`demo job: ${line}`);
+  };
+  const aic = (wei: bigint) => `${Number(weiToAic(wei)).toLocaleString('en-US', { maximumFractionDigits: 4 })} AIC`;
+  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
+
+  // 1. The data owner publishes the Iris dataset and the MLP model as NFTs with per-use prices.
+  const { train } = await irisTemplate.loadData();
+  const owner = as(dataOwner);
+  const { tokenId: datasetId } = await owner.mintAsset({
+    kind: AssetKind.Dataset,
+    manifestCid: 'iris-tensors',
+    contentRoot: bytesToHex(datasetDigest(train)),
+    pricePerUseWei: aicToWei('2'),
+  });
+  const { tokenId: modelId } = await owner.mintAsset({
+    kind: AssetKind.Model,
+    manifestCid: 'iris-mlp',
+    contentRoot: keccak256(toHex(JSON.stringify(irisTemplate.manifest))),
+    pricePerUseWei: aicToWei('1'),
+  });
+  step(`dataset #${datasetId} (Iris, 2 AIC per use) and model #${modelId} (MLP, 1 AIC per use) published`);
+
+  // 2. Two GPU Vessels stake (this machine has no GPU: class Cpu).
+  for (const p of [provider1, provider2]) {
+    const ledger = as(p);
+    if ((await ledger.market.read.providerOf([p])).registered) continue;
+    const stake = aicToWei('500');
+    const permit = await ledger.signPermit(ledger.market.address, stake);
+    await ledger.confirm('registerProvider', () =>
+      ledger.market.write.registerProvider([HardwareClass.Cpu, stake, permit]),
+    );
+  }
+  step('2 providers staked 500 AIC each (hardware class CPU)');
+
+  // 3. The requester sees the verification quote, then escrows the job in one transaction (permit, no approve).
+  const epochs = 60;
+  const commitEverySteps = 8;
+  const segments = Math.ceil((epochs * Math.ceil(train.count / 16)) / commitEverySteps);
+  const quote = quoteVerification({ segments, confidence: CONFIDENCE, cheatFraction: CHEAT_FRACTION });
+  step(
+    `quote: ${segments} segments, verifiers re-run ${quote.samples} (P(detect a 10 % cheat) = ${quote.pDetect.toFixed(4)}, overhead ${(quote.overhead * 100).toFixed(1)} %)`,
+  );
+  const block = await publicClient.getBlock();
+  const spec = {
+    manifest: irisTemplate.manifest,
+    backend: 'cpu' as const,
+    seed: 7,
+    commitEverySteps,
+    hyperparameters: { epochs },
+  };
+  const request: JobRequestInput = {
+    datasetId: Number(datasetId),
+    modelId: Number(modelId),
+    providerBudgetWei: aicToWei('50'),
+    verifierFeeWei: aicToWei('3'),
+    minHwClass: HardwareClass.Cpu,
+    checkpointCount: segments,
+    deadline: Number(block.timestamp) + 3_600,
+    specHash: keccak256(toHex(JSON.stringify(spec))),
+  };
+  const before = await Promise.all([requester, provider1, provider2, dataOwner, dev.roles.treasury].map(earned));
+  const { jobId, escrowWei } = await as(requester).createAndFundJob(request);
+  step(`job #${jobId} escrowed ${aic(escrowWei)} (budget 50, dataset 2, model 1, verifier 3, protocol fee 2.5 %)`);
+
+  // 4. The allocator places it with the seed from the block after the escrow: neither side chose.
+  const seed = await waitFor(() => as(requester).market.read.assignmentSeed([jobId]), signal);
+  const offers: Offer[] = [provider1, provider2].map((p, i) => ({
+    id: `offer-${p}`,
+    provider: p,
+    hwClass: HardwareClass.Cpu,
+    memoryGiB: 16,
+    tflops: 0.3,
+    pricePerHour: 40 + i,
+    stake: 500,
+    reputation: 0.5,
+    coordinate: { vec: [0, 0, 0], height: 1 },
+    bandwidthMBps: 100,
+    cachedDatasets: [],
+    slots: 1,
+  }));
+  const placement = choosePlacement(
+    createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
+    {
+      id: `job-${jobId}`,
+      minHwClass: HardwareClass.Cpu,
+      minMemoryGiB: 1,
+      workTflop: 1,
+      maxPricePerHour: 100,
+      minStake: 100,
+      datasetMB: 0,
+      dataSources: [],
+    },
+    seed,
+  )!;
+  const chosen = placement.provider as Address;
+  const allocator = as(dev.roles.allocator);
+  await allocator.confirm('assignJob', () => allocator.market.write.assignJob([jobId, chosen, aicToWei('40')]));
+  step(`allocator assigned it to ${chosen} at 40 AIC (seed ${toHex(seed).slice(0, 12)}…)`);
+
+  // 5. The provider trains in the deterministic runtime, committing every 8 steps, and commits the Merkle root.
+  const checkpoints: Checkpoint[] = [];
+  let lastShown = -1;
+  const result = await trainJob(spec, train, {
+    signal,
+    onCheckpoint: (c) => void checkpoints.push(c),
+    onProgress: (p) => {
+      const tenth = Math.floor((10 * p.step) / p.totalSteps);
+      if (tenth === lastShown) return;
+      lastShown = tenth;
+      log(
+        `demo job: training step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}${p.accuracy === undefined ? '' : ` accuracy ${p.accuracy.toFixed(3)}`}`,
+      );
+    },
+  });
+  result.model.dispose();
+  const providerLedger = as(chosen);
+  await providerLedger.confirm('startJob', () => providerLedger.market.write.startJob([jobId]));
+  await providerLedger.confirm('commitResult', () =>
+    providerLedger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),
+  );
+  step(
+    `provider committed ${result.commitments.length - 1} segments, root ${result.commitmentRoot.slice(0, 14)}…, weights ${result.resultCid}`,
+  );
+
+  // 6. The verifier drawn from the block after the commitment re-runs the sampled segments exactly.
+  const verifier = await waitFor(() => as(requester).market.read.designatedVerifier([jobId]), signal);
+  const picked = sampleSegments(
+    seed,
+    `job-${jobId}`,
+    result.commitments.length - 1,
+    Math.min(quote.samples, result.commitments.length - 1),
+  );
+  let matches = 0;
+  for (const i of picked) {
+    if (signal.aborted) throw signal.reason;
+    if ((await verifySegment(spec, train, checkpoints[i]!, result.commitments[i + 1]!)).match) matches++;
+  }
+  const valid = matches === picked.length;
+  const verifierLedger = as(verifier);
+  await verifierLedger.confirm('submitVerdict', () => verifierLedger.market.write.submitVerdict([jobId, valid]));
+  step(
+    `verifier ${verifier} re-ran ${picked.length} segments: ${matches} exact matches → ${valid ? 'valid' : 'DISPUTED'}`,
+  );
+  if (!valid) return;
+
+  // 7. After the challenge window (fast-forwarded on the devnet), settlement pays everyone.
+  await testClient.increaseTime({ seconds: 61 });
+  await as(requester).confirm('settleJob', () => as(requester).market.write.settleJob([jobId]));
+  const after = await Promise.all([requester, provider1, provider2, dataOwner, dev.roles.treasury].map(earned));
+  const names = ['requester', 'provider 1', 'provider 2', 'data owner', 'treasury'];
+  step(
+    `settled after the 60 s challenge window (fast-forwarded): ${names.map((n, i) => `${n} ${signed(after[i]! - before[i]!)}`).join(', ')}`,
+  );
+
+  // 8. The trained model becomes a TrainedAI asset whose income flows upstream to the dataset and the model.
+  const { tokenId: trainedId } = await as(requester).mintAsset({
+    kind: AssetKind.TrainedAI,
+    manifestCid: result.resultCid,
+    contentRoot: result.commitmentRoot,
+    pricePerUseWei: aicToWei('0.5'),
+    lineage: [
+      { parentId: datasetId, shareBps: 3_000 },
+      { parentId: modelId, shareBps: 2_000 },
+    ],
+  });
+  step(`TrainedAI #${trainedId} minted with lineage (dataset 30 %, model 20 % of its future income). Done.`);
+
+  function signed(wei: bigint): string {
+    return `${wei >= 0n ? '+' : '−'}${aic(wei >= 0n ? wei : -wei)}`;
+  }
+}
+
+/** Retries a read that waits for the next block (seeds), bounded; blocks come at least every second on the devnet. */
+async function waitFor<T>(read: () => Promise<T>, signal: AbortSignal, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (signal.aborted || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
