@@ -1,5 +1,4 @@
 import type { Hex } from '../commitments/index.ts';
-import type { DatasetManifest } from '../manifest/index.ts';
 import type { SealedChunkStore } from './chunk-server.ts';
 
 /**
@@ -10,7 +9,7 @@ import type { SealedChunkStore } from './chunk-server.ts';
  * const store = sealedChunkStore(manifest, shards.map((s, i) => encryptShard(key, manifest.datasetRoot, i, s)));
  */
 export function sealedChunkStore(
-  manifest: Pick<DatasetManifest, 'shards'>,
+  manifest: { readonly shards: readonly { readonly root: string }[] },
   sealedShards: readonly (readonly Uint8Array[])[],
 ): SealedChunkStore {
   const byRoot = new Map<Hex, readonly Uint8Array[]>();
