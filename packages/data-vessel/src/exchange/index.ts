@@ -11,6 +11,7 @@ export {
   encodeChunkResponse,
   MAX_CHUNK_RESPONSE_BYTES,
 } from './chunk-wire.ts';
+export { type FetchDatasetInit, type FetchedDataset, fetchDataset } from './fetch-dataset.ts';
 export {
   createKeyReleaseHandler,
   type DatasetKeyRequest,

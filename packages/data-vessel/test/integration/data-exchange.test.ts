@@ -16,13 +16,12 @@ import {
   datasetPublication,
   decryptShard,
   encryptShard,
+  fetchDataset,
   fetchSealedChunk,
   generateDatasetKey,
   type Hex,
   importCsv,
-  loadShard,
   readShard,
-  remoteChunkSources,
   requestDatasetKey,
   sealedChunkStore,
   serveDataset,
@@ -150,21 +149,16 @@ describe('dataset exchange between real nodes, key released against a paid right
     cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
     const cache = await createShardCache({ dir: cacheDir, maxBytes: 1 << 20 });
     const meter = createTransferMeter();
-    const loadAll = () =>
-      Promise.all(
-        manifest.shards.map((entry, shardIndex) =>
-          loadShard(
-            { root: entry.root as Hex, byteLength: entry.byteLength },
-            cache,
-            remoteChunkSources(workerNode, [mirrorAt, ownerAt], { key: releasedKey, datasetRoot, shardIndex, meter }),
-          ),
-        ),
-      );
+    // The worker trusts only the chain: the manifest (public, by CID) must commit to the NFT's content root.
+    const committedRoot = (await worker.ledger.registry.read.assetOf([tokenId])).contentRoot;
+    const manifestText = new TextDecoder().decode(publication.manifestBytes);
+    const fetchInit = { manifest: manifestText, committedRoot, key: releasedKey, cache, meter };
+    const loadAll = () => fetchDataset(workerNode, { ...fetchInit, holders: [mirrorAt, ownerAt] });
     const first = await loadAll();
-    first.forEach((loaded, i) => {
-      expect(loaded.fromCache).toBe(false);
-      expect(Buffer.from(loaded.bytes).equals(Buffer.from(shards[i] as Uint8Array))).toBe(true);
-      const tensors = readShard(loaded.bytes);
+    expect(first.fromCache).toBe(false);
+    first.shards.forEach((bytes, i) => {
+      expect(Buffer.from(bytes).equals(Buffer.from(shards[i] as Uint8Array))).toBe(true);
+      const tensors = readShard(bytes);
       const original = readShard(shards[i] as Uint8Array);
       expect(tensors.features).toEqual(original.features);
       expect(tensors.labels).toEqual(original.labels);
@@ -172,11 +166,15 @@ describe('dataset exchange between real nodes, key released against a paid right
     // every shard is one chunk: one tampered answer from the mirror (rejected), then the owner's good one
     expect(meter).toMatchObject({ chunks: 2 * shards.length, rejected: shards.length });
     expect(decryptShard(releasedKey, datasetRoot, 2, sealed[2] as Uint8Array[])).toEqual(shards[2]);
+    const otherRoot = `0x${'22'.repeat(32)}` as Hex;
+    await expect(
+      fetchDataset(workerNode, { ...fetchInit, committedRoot: otherRoot, holders: [ownerAt] }),
+    ).rejects.toMatchObject({ code: 'DATA_ROOT_MISMATCH' });
 
     // DoD 4: the same dataset again through the worker's cache moves 0 bytes.
     const bytesBefore = meter.bytes;
     const second = await loadAll();
-    expect(second.every((s) => s.fromCache && s.bytesFetched === 0)).toBe(true);
+    expect(second).toMatchObject({ fromCache: true, bytesFetched: 0 });
     expect(meter.bytes - bytesBefore).toBe(0);
 
     // The NFT is sold: the next usage fee lands at the new ownerOf(), none at the seller.
