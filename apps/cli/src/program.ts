@@ -7,6 +7,7 @@ import { registerModelCommands } from './commands/model.ts';
 import { registerNodeCommands } from './commands/node.ts';
 import { registerOfferCommands } from './commands/offers.ts';
 import { registerPeerCommands } from './commands/peers.ts';
+import { registerRewardsCommands } from './commands/rewards.ts';
 import type { CliIo } from './io.ts';
 import { errorJson, errorLine } from './output.ts';
 
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo): Command {
   registerJobCommands(program, io);
   registerBalanceCommand(program, io);
   registerModelCommands(program, io);
+  registerRewardsCommands(program, io);
   return program;
 }
 

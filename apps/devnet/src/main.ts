@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
 import { runDemoJob } from './demo-job.ts';
 import { devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
+import { postEpochScores } from './post-scores.ts';
 
 const positiveInt = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -82,9 +83,11 @@ async function main(): Promise<void> {
   }
   if (opts.demoJob) {
     // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
-    await runDemoJob({ chain, dev, log, signal: controller.signal }).catch((error: unknown) => {
-      if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
-    });
+    await runDemoJob({ chain, dev, log, signal: controller.signal })
+      .then(() => postEpochScores({ chain, dev, log }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
+      });
   }
   if (opts.exitWhenReady) await shutdown();
 }

@@ -15,13 +15,40 @@ export function createLedgerReader(init: { rpcUrl: string; deploymentFile: strin
     const publicClient = createPublicClient({ transport: http(init.rpcUrl, { retryCount: 0, timeout: 10_000 }) });
     return createLedgerClient({ publicClient, deployment });
   };
+  const ledgerClient = () => {
+    client ??= connect().catch((error: unknown) => {
+      client = undefined; // try again on the next request (the file may appear later)
+      throw error;
+    });
+    return client;
+  };
+  const rpcFailure = (cause: unknown) =>
+    isAicError(cause)
+      ? cause
+      : new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${init.rpcUrl} did not answer`, { cause });
   return {
+    async rewards(address) {
+      const ledger = await ledgerClient();
+      try {
+        const [currentEpoch, account, claimableWei, schedule] = await Promise.all([
+          ledger.rewards.read.currentEpoch(),
+          ledger.rewards.read.accountOf([address]),
+          ledger.rewards.read.claimable([address]),
+          ledger.rewards.read.schedule(),
+        ]);
+        return {
+          currentEpoch: Number(currentEpoch),
+          score: account.score,
+          scoreEpoch: Number(account.epoch),
+          claimableWei,
+          emissionPerEpochWei: schedule[2],
+        };
+      } catch (cause) {
+        throw rpcFailure(cause);
+      }
+    },
     async balances(address) {
-      client ??= connect().catch((error: unknown) => {
-        client = undefined; // try again on the next request (the file may appear later)
-        throw error;
-      });
-      const ledger = await client;
+      const ledger = await ledgerClient();
       try {
         const [aicWei, nativeWei] = await Promise.all([
           ledger.balanceOf(address),

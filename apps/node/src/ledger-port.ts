@@ -6,7 +6,19 @@ export interface Balances {
   nativeWei: bigint;
 }
 
+/** An account's Proof-of-Value standing in the RewardsPool. */
+export interface RewardStanding {
+  currentEpoch: number;
+  /** Score not yet converted to AIC, and the epoch it was earned in. */
+  score: bigint;
+  scoreEpoch: number;
+  /** AIC claimable now from finalized epochs. */
+  claimableWei: bigint;
+  emissionPerEpochWei: bigint;
+}
+
 /** What the node reads from the ledger (grows as later issues add jobs, assets, …). */
 export interface NodeLedger {
   balances(address: `0x${string}`): Promise<Balances>;
+  rewards(address: `0x${string}`): Promise<RewardStanding>;
 }

@@ -24,6 +24,7 @@ import {
 } from 'viem';
 import { createAssetActions } from './actions/assets.ts';
 import { createJobActions } from './actions/jobs.ts';
+import { createLogActions } from './actions/logs.ts';
 import { createPermitSigner } from './actions/permit.ts';
 import {
   aicTokenAbi,
@@ -102,7 +103,13 @@ export type LedgerBase = ReturnType<typeof createLedgerBase>;
 export function createLedgerClient(init: LedgerClientInit) {
   const base = createLedgerBase(init);
   const signPermit = createPermitSigner(base);
-  return { ...base, signPermit, ...createAssetActions(base, signPermit), ...createJobActions(base, signPermit) };
+  return {
+    ...base,
+    signPermit,
+    ...createAssetActions(base, signPermit),
+    ...createJobActions(base, signPermit),
+    ...createLogActions(base),
+  };
 }
 
 export type LedgerClient = ReturnType<typeof createLedgerClient>;

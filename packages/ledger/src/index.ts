@@ -5,6 +5,7 @@
 
 export type { MintAssetInput } from './actions/assets.ts';
 export { type JobRequestInput, jobRequestToArgs } from './actions/jobs.ts';
+export type { LedgerContractName, LedgerLog } from './actions/logs.ts';
 export type { PermitArgs } from './actions/permit.ts';
 export * from './artifacts/index.ts';
 export {

@@ -1,3 +1,4 @@
+export { type ChainLog, type EpochSchedule, ratingEventsFromLogs } from './chain/from-logs.ts';
 export { consensusQualityBps, type RatingVote, stakeWeightedMedian } from './consensus.ts';
 export { createLinkage, type Linkage, type MoneyEdge, stronglyConnectedComponents } from './linkage.ts';
 export { assertValidParams, defaultRatingParams, isRating } from './params.ts';

@@ -50,6 +50,21 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
         nativeWei: nativeWei.toString(),
       };
     },
+    rewards: async () => {
+      if (c.ledger === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      const r = await c.ledger.rewards(c.network.address);
+      return {
+        address: c.network.address,
+        currentEpoch: r.currentEpoch,
+        score: r.score.toString(),
+        scoreEpoch: r.scoreEpoch,
+        claimableWei: r.claimableWei.toString(),
+        claimable: weiToAic(r.claimableWei),
+        emissionPerEpochWei: r.emissionPerEpochWei.toString(),
+      };
+    },
     peers: async () => ({ peers: c.peers.describe(c.network) }),
     listOffers: async ({ query }) => ({ offers: c.offers.list(query.source) }),
     publishOffer: async ({ body }) => {

@@ -9,6 +9,7 @@ import {
   offerListSchema,
   offerSchema,
   peersSchema,
+  rewardsSchema,
   statusSchema,
 } from './schemas.ts';
 
@@ -38,6 +39,14 @@ export const apiRoutes = {
     summary: "This node's AIC and gas balances on the configured chain (503 when no chain is configured)",
     successStatus: 200,
     response: balanceSchema,
+  },
+  rewards: {
+    method: 'GET',
+    path: '/v1/rewards',
+    summary:
+      "This node's Proof-of-Value score and claimable rewards in the RewardsPool (503 when no chain is configured)",
+    successStatus: 200,
+    response: rewardsSchema,
   },
   peers: {
     method: 'GET',

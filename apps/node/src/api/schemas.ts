@@ -35,6 +35,17 @@ export const balanceSchema = z.object({
 });
 export type NodeBalance = z.infer<typeof balanceSchema>;
 
+export const rewardsSchema = z.object({
+  address: addressSchema,
+  currentEpoch: z.number().int(),
+  score: z.string().describe('Proof-of-Value score not yet converted to AIC (decimal integer)'),
+  scoreEpoch: z.number().int().describe('the epoch that score was earned in'),
+  claimableWei: weiStringSchema,
+  claimable: z.string().describe('the same amount in AIC, decimal'),
+  emissionPerEpochWei: weiStringSchema,
+});
+export type NodeRewards = z.infer<typeof rewardsSchema>;
+
 export const peerSchema = z.object({
   peerId: z.string(),
   address: addressSchema.nullable().describe('the Ethereum address of the same key'),

@@ -121,8 +121,24 @@ describe('node HTTP API (in-memory network)', () => {
   it('reports balances from the ledger, and 503 without a chain', async () => {
     const ledger: NodeLedger = {
       balances: async () => ({ chainId: 31337, aicWei: 1_500_000_000_000_000_000n, nativeWei: 7n }),
+      rewards: async () => ({
+        currentEpoch: 3,
+        score: 42n,
+        scoreEpoch: 3,
+        claimableWei: 2_000_000_000_000_000_000n,
+        emissionPerEpochWei: 10n,
+      }),
     };
     const withChain = await startNode(1, join(dir, 'n1'), ledger);
+    expect(await withChain.api.rewards()).toEqual({
+      address: withChain.node.address,
+      currentEpoch: 3,
+      score: '42',
+      scoreEpoch: 3,
+      claimableWei: '2000000000000000000',
+      claimable: '2',
+      emissionPerEpochWei: '10',
+    });
     expect(await withChain.api.balance()).toEqual({
       address: withChain.node.address,
       chainId: 31337,
@@ -144,7 +160,15 @@ describe('node HTTP API (in-memory network)', () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/balance', '/v1/jobs/announce', '/v1/jobs/announcements', '/v1/offers', '/v1/peers', '/v1/status'].sort(),
+      [
+        '/v1/balance',
+        '/v1/jobs/announce',
+        '/v1/jobs/announcements',
+        '/v1/offers',
+        '/v1/peers',
+        '/v1/rewards',
+        '/v1/status',
+      ].sort(),
     );
     expect(doc.paths['/v1/offers']?.post?.requestBody).toBeDefined();
     expect(doc.paths['/v1/offers']?.post?.operationId).toBe('publishOffer');

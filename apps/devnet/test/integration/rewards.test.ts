@@ -1,0 +1,83 @@
+/**
+ * Proof of Value on the devnet: after `npm start`'s demo job the rater posts the epoch's scores; `aic rewards status`
+ * on the data owner's node shows its new score, and anyone recomputing the scores from the chain's events gets
+ * exactly the posted ones.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createLedgerClient, parseDeployment } from '@aic/ledger';
+import { createPublicClient, getAddress, http } from 'viem';
+import { afterAll, describe, expect, it } from 'vitest';
+import { computeScoresFromChain } from '../../src/post-scores.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const TREASURY = getAddress('0x976EA74026E726554dB657fA54763abd0C3a0aa9'); // dev account 6
+
+function aic(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'apps/cli/src/main.ts'), ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('Proof-of-Value rewards on the devnet', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('posts scores after the demo job that aic rewards status shows and that the chain events reproduce', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aic-pov-'));
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'apps/devnet/src/main.ts', '--port', '0', '--data-dir', dataDir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines: string[] = [];
+    const posted = new Promise<void>((resolve, reject) => {
+      createInterface({ input: child!.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (/rewards: epoch 0 score \d+ for data owner/.test(line)) resolve();
+        if (/demo job failed/.test(line)) reject(new Error(lines.join('\n')));
+      });
+      child!.on('exit', (code) => reject(new Error(`devnet exited (${code}):\n${lines.join('\n')}`)));
+    });
+    await posted;
+    const output = lines.join('\n');
+    const rpcUrl = /ready in .* RPC (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    const dataOwnerApi = /node 3 \(data-owner\) ready: api (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+
+    const status = await aic(['--api', dataOwnerApi, '--json', 'rewards', 'status']);
+    expect(status.code, status.stderr).toBe(0);
+    const standing = JSON.parse(status.stdout) as { score: string; scoreEpoch: number; address: string };
+    expect(BigInt(standing.score)).toBeGreaterThan(0n);
+    expect(standing.scoreEpoch).toBe(0);
+
+    // Recompute from the chain's events (up to the block before the posting) and compare with what was posted.
+    const deployment = parseDeployment(JSON.parse(await readFile(join(dataDir, 'deployment.json'), 'utf8')));
+    const ledger = createLedgerClient({ publicClient: createPublicClient({ transport: http(rpcUrl) }), deployment });
+    const recorded = await ledger.publicClient.getContractEvents({
+      address: deployment.contracts.RewardsPool,
+      abi: ledger.rewards.abi,
+      eventName: 'ScoreRecorded',
+      fromBlock: 0n,
+    });
+    expect(recorded.length).toBeGreaterThan(0);
+    const postBlock = recorded[0]!.blockNumber;
+    const recomputed = await computeScoresFromChain(ledger, TREASURY, postBlock - 1n);
+    const postedScores = new Map(recorded.map((e) => [e.args.contributor!.toLowerCase(), e.args.score!]));
+    const nonZero = new Map([...recomputed.scores].filter(([, s]) => s > 0n));
+    expect(postedScores).toEqual(nonZero);
+    expect(postedScores.get(standing.address.toLowerCase())).toBe(BigInt(standing.score));
+  });
+});
