@@ -1,19 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { AicError, isAicError } from '@aic/core';
-import { createLedgerClient, parseDeployment } from '@aic/ledger';
-import { createPublicClient, http } from 'viem';
+import { createLedgerClient, eventsOf, parseDeployment, rewardsPoolAbi } from '@aic/ledger';
+import { createPublicClient, createWalletClient, defineChain, http, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import type { NodeLedger } from './ledger-port.ts';
 
 /**
- * A read-only ledger for the node through the typed @aic/ledger client over JSON-RPC. The deployment file is read
- * on first use, so a node starts (and serves everything else) even before the chain is up.
+ * The node's ledger through the typed @aic/ledger client over JSON-RPC: reads, and (with the node's key) the few
+ * writes the node makes for its own account. The deployment file is read on first use, so a node starts (and serves
+ * everything else) even before the chain is up.
  */
-export function createLedgerReader(init: { rpcUrl: string; deploymentFile: string }): NodeLedger {
+export function createLedgerReader(init: {
+  rpcUrl: string;
+  deploymentFile: string;
+  privateKey?: Uint8Array;
+}): NodeLedger {
   let client: Promise<ReturnType<typeof createLedgerClient>> | undefined;
   const connect = async () => {
     const deployment = parseDeployment(await readDeploymentJson(init.deploymentFile));
-    const publicClient = createPublicClient({ transport: http(init.rpcUrl, { retryCount: 0, timeout: 10_000 }) });
-    return createLedgerClient({ publicClient, deployment });
+    const transport = http(init.rpcUrl, { retryCount: 0, timeout: 10_000 });
+    const chain = defineChain({
+      id: deployment.chainId,
+      name: `chain-${deployment.chainId}`,
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [init.rpcUrl] } },
+    });
+    const publicClient = createPublicClient({ chain, transport });
+    const walletClient = init.privateKey
+      ? createWalletClient({ chain, transport, account: privateKeyToAccount(toHex(init.privateKey)) })
+      : undefined;
+    return createLedgerClient({ publicClient, deployment, ...(walletClient ? { walletClient } : {}) });
   };
   const ledgerClient = () => {
     client ??= connect().catch((error: unknown) => {
@@ -27,6 +43,13 @@ export function createLedgerReader(init: { rpcUrl: string; deploymentFile: strin
       ? cause
       : new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${init.rpcUrl} did not answer`, { cause });
   return {
+    async claimRewards() {
+      const ledger = await ledgerClient();
+      if (!ledger.walletClient) throw new AicError('LEDGER_NO_SIGNER', 'this node has no key for chain writes');
+      const receipt = await ledger.confirm('RewardsPool.claim', () => ledger.rewards.write.claim());
+      const [claimed] = eventsOf(receipt, ledger.rewards.address, rewardsPoolAbi, 'RewardClaimed');
+      return { amountWei: claimed?.args.amount ?? 0n, transactionHash: receipt.transactionHash };
+    },
     async rewards(address) {
       const ledger = await ledgerClient();
       try {

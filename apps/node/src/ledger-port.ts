@@ -21,4 +21,6 @@ export interface RewardStanding {
 export interface NodeLedger {
   balances(address: `0x${string}`): Promise<Balances>;
   rewards(address: `0x${string}`): Promise<RewardStanding>;
+  /** Claims the node account's rewards (signed with the node's key); resolves with the amount paid. */
+  claimRewards(): Promise<{ amountWei: bigint; transactionHash: `0x${string}` }>;
 }

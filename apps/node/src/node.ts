@@ -194,7 +194,7 @@ async function startServing(
     now: c.now,
     version: NODE_VERSION,
     role: init.role,
-    ledger: c.ledger ?? defaultLedger(init),
+    ledger: c.ledger ?? defaultLedger(init, c.privateKey),
   });
   const api = await createApiServer(
     { host: init.apiHost, port: init.apiPort, version: NODE_VERSION },
@@ -220,7 +220,7 @@ async function startServing(
   return { network, api, apiUrl, books, timers };
 }
 
-function defaultLedger(init: AicNodeInit): NodeLedger | undefined {
+function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {
   if (init.rpcUrl === undefined || init.deploymentFile === undefined) return undefined;
-  return createLedgerReader({ rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile });
+  return createLedgerReader({ rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey });
 }

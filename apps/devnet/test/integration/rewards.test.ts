@@ -79,5 +79,21 @@ describe('Proof-of-Value rewards on the devnet', () => {
     const nonZero = new Map([...recomputed.scores].filter(([, s]) => s > 0n));
     expect(postedScores).toEqual(nonZero);
     expect(postedScores.get(standing.address.toLowerCase())).toBe(BigInt(standing.score));
+
+    // Nothing is claimable until the epoch closes; then `aic rewards claim` pays the node account.
+    const early = await aic(['--api', dataOwnerApi, 'rewards', 'claim']);
+    expect(early.code).toBe(1);
+    expect(early.stderr.trim()).toMatch(/^REWARDS_CONFLICT: nothing to claim yet/);
+    await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_increaseTime', params: [3_600] }),
+    });
+    const before = await ledger.balanceOf(getAddress(standing.address));
+    const claimed = await aic(['--api', dataOwnerApi, '--json', 'rewards', 'claim']);
+    expect(claimed.code, claimed.stderr).toBe(0);
+    const paid = BigInt((JSON.parse(claimed.stdout) as { claimedWei: string }).claimedWei);
+    expect(paid).toBeGreaterThan(0n);
+    expect((await ledger.balanceOf(getAddress(standing.address))) - before).toBe(paid);
   });
 });

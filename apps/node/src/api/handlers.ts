@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AicError, weiToAic } from '@aic/core';
+import { AicError, isAicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
 import type { NodeLedger } from '../ledger-port.ts';
 import type { NodeMetrics } from '../metrics.ts';
@@ -63,6 +63,24 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
         claimableWei: r.claimableWei.toString(),
         claimable: weiToAic(r.claimableWei),
         emissionPerEpochWei: r.emissionPerEpochWei.toString(),
+      };
+    },
+    claimRewards: async () => {
+      if (c.ledger === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      const claimed = await c.ledger.claimRewards().catch((error: unknown) => {
+        if (isAicError(error) && error.details.errorName === 'NothingToClaim') {
+          throw new AicError('REWARDS_CONFLICT', 'nothing to claim yet: scores become AIC when their epoch closes');
+        }
+        throw error;
+      });
+      c.logger.info({ amountWei: claimed.amountWei.toString() }, 'rewards claimed');
+      return {
+        address: c.network.address,
+        claimedWei: claimed.amountWei.toString(),
+        claimed: weiToAic(claimed.amountWei),
+        transactionHash: claimed.transactionHash,
       };
     },
     peers: async () => ({ peers: c.peers.describe(c.network) }),

@@ -9,6 +9,7 @@ import {
   offerListSchema,
   offerSchema,
   peersSchema,
+  rewardsClaimSchema,
   rewardsSchema,
   statusSchema,
 } from './schemas.ts';
@@ -47,6 +48,13 @@ export const apiRoutes = {
       "This node's Proof-of-Value score and claimable rewards in the RewardsPool (503 when no chain is configured)",
     successStatus: 200,
     response: rewardsSchema,
+  },
+  claimRewards: {
+    method: 'POST',
+    path: '/v1/rewards/claim',
+    summary: "Claim this node account's rewards from finalized epochs (the node signs; 409 when nothing is claimable)",
+    successStatus: 200,
+    response: rewardsClaimSchema,
   },
   peers: {
     method: 'GET',

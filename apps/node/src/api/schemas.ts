@@ -46,6 +46,13 @@ export const rewardsSchema = z.object({
 });
 export type NodeRewards = z.infer<typeof rewardsSchema>;
 
+export const rewardsClaimSchema = z.object({
+  address: addressSchema,
+  claimedWei: weiStringSchema,
+  claimed: z.string().describe('the same amount in AIC, decimal'),
+  transactionHash: z.string(),
+});
+
 export const peerSchema = z.object({
   peerId: z.string(),
   address: addressSchema.nullable().describe('the Ethereum address of the same key'),

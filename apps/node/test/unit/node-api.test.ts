@@ -121,6 +121,7 @@ describe('node HTTP API (in-memory network)', () => {
   it('reports balances from the ledger, and 503 without a chain', async () => {
     const ledger: NodeLedger = {
       balances: async () => ({ chainId: 31337, aicWei: 1_500_000_000_000_000_000n, nativeWei: 7n }),
+      claimRewards: async () => ({ amountWei: 5n, transactionHash: `0x${'ab'.repeat(32)}` as const }),
       rewards: async () => ({
         currentEpoch: 3,
         score: 42n,
@@ -167,6 +168,7 @@ describe('node HTTP API (in-memory network)', () => {
         '/v1/offers',
         '/v1/peers',
         '/v1/rewards',
+        '/v1/rewards/claim',
         '/v1/status',
       ].sort(),
     );
