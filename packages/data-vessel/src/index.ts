@@ -8,4 +8,5 @@ export * from './limits.ts';
 export * from './manifest/index.ts';
 export * from './preview/index.ts';
 export * from './requests/index.ts';
+export * from './storage/index.ts';
 export * from './worker-cache/index.ts';

@@ -1,0 +1,15 @@
+export {
+  type BlobHolder,
+  createStorageClient,
+  type DealAcceptor,
+  type StorageClient,
+} from './client.ts';
+export { DealState, type DealTerms, proposeStorageDeal, readDeal, type StorageDeal } from './market.ts';
+export {
+  type ChallengeOutcome,
+  createStorageProvider,
+  type StorageProvider,
+  type StorageProviderOptions,
+} from './provider.ts';
+export { openSegmentStore, type SegmentStore } from './segment-store.ts';
+export { type BlobCommitment, commitBlob, STORAGE_SEGMENT_BYTES, segmentAnswer, splitSegments } from './segments.ts';

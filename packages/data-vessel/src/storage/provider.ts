@@ -1,0 +1,103 @@
+/**
+ * A storage provider: keeps replicas in its segment store, accepts deals whose root matches the blob it was handed
+ * (posting collateral), and answers open challenges on its deals with the segment and its Merkle proof.
+ */
+import { AicError } from '@aic/core';
+import type { LedgerClient } from '@aic/ledger';
+import type { Address } from 'viem';
+import type { Hex } from '../commitments/index.ts';
+import { DealState, readDeal } from './market.ts';
+import { openSegmentStore, type SegmentStore } from './segment-store.ts';
+import { commitBlob, segmentAnswer } from './segments.ts';
+
+/** What one `answerOpenChallenges` pass did for each of the provider's deals with an open challenge. */
+export interface ChallengeOutcome {
+  dealId: bigint;
+  /** answered: proven on chain; pending: the seed block is not mined yet; missing: the replica is gone. */
+  result: 'answered' | 'pending' | 'missing';
+  segmentIndex?: number;
+}
+
+export interface StorageProvider {
+  address: Address;
+  store: SegmentStore;
+  /** Deals this provider accepted and still serves. */
+  deals(): bigint[];
+  /** Stores `blob`, checks its root against the proposed deal, then accepts it on chain. */
+  acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void>;
+  /** Checks every deal of this provider for an open challenge and answers those it can. */
+  answerOpenChallenges(): Promise<ChallengeOutcome[]>;
+  /** The blob of a deal this provider holds (a replica other providers can be repaired from). */
+  readBlob(segmentRoot: Hex): Promise<Uint8Array>;
+}
+
+export interface StorageProviderOptions {
+  /** Folder of the replica store (`<dir>/<segmentRoot>/<index>`). */
+  dir: string;
+  /** The provider's ledger client (its account posts collateral and answers challenges). */
+  ledger: LedgerClient;
+}
+
+/** Creates a provider over its own store and account. Challenges are polled, not pushed: call answerOpenChallenges. */
+export function createStorageProvider({ dir, ledger }: StorageProviderOptions): StorageProvider {
+  const store = openSegmentStore(dir);
+  const accepted = new Map<bigint, { root: Hex; segmentCount: number }>();
+
+  async function acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void> {
+    const deal = await readDeal(ledger, dealId);
+    if (deal.state !== DealState.Proposed) {
+      throw new AicError('STORAGE_DEAL_NOT_OPEN', `deal ${dealId} is not open for acceptance`, {
+        details: { dealId: dealId.toString(), state: deal.state },
+      });
+    }
+    const commitment = commitBlob(blob);
+    if (commitment.segmentRoot !== deal.segmentRoot.toLowerCase() || commitment.sizeBytes !== deal.sizeBytes) {
+      // Never post collateral for data that would fail its first challenge.
+      throw new AicError('STORAGE_ROOT_MISMATCH', `the blob handed over is not the one deal ${dealId} commits to`);
+    }
+    await store.put(blob);
+    const permit = await ledger.signPermit(ledger.storage.address, deal.collateralRequired);
+    await ledger.confirm('StorageMarket.acceptDeal', () => ledger.storage.write.acceptDeal([dealId, permit]));
+    accepted.set(dealId, { root: commitment.segmentRoot, segmentCount: commitment.segmentCount });
+  }
+
+  async function answerOne(dealId: bigint, root: Hex, segmentCount: number): Promise<ChallengeOutcome | undefined> {
+    const deal = await readDeal(ledger, dealId);
+    if (deal.state !== DealState.Active) {
+      accepted.delete(dealId); // completed or failed: nothing left to prove
+      return undefined;
+    }
+    if (deal.challengeBlock === 0) return undefined;
+    // No cached block number: a challenge becomes answerable the moment its seed block is mined.
+    const block = await ledger.publicClient.getBlockNumber({ cacheTime: 0 });
+    if (block <= BigInt(deal.challengeBlock) + 1n) return { dealId, result: 'pending' };
+    const index = await ledger.storage.read.challengedSegment([dealId]);
+    if (!(await store.has(root, segmentCount))) return { dealId, result: 'missing', segmentIndex: index };
+    const { segment, proof } = segmentAnswer(await store.read(root, segmentCount), index);
+    await ledger.confirm('StorageMarket.answerChallenge', () =>
+      ledger.storage.write.answerChallenge([dealId, index, segment, proof]),
+    );
+    return { dealId, result: 'answered', segmentIndex: index };
+  }
+
+  return {
+    address: ledger.account(),
+    store,
+    deals: () => [...accepted.keys()],
+    acceptDeal,
+    async answerOpenChallenges() {
+      const outcomes: ChallengeOutcome[] = [];
+      for (const [dealId, { root, segmentCount }] of accepted) {
+        const outcome = await answerOne(dealId, root, segmentCount);
+        if (outcome) outcomes.push(outcome);
+      }
+      return outcomes;
+    },
+    async readBlob(segmentRoot) {
+      for (const { root, segmentCount } of accepted.values()) {
+        if (root === segmentRoot) return store.read(root, segmentCount);
+      }
+      throw new AicError('STORAGE_REPLICA_MISSING', `no replica of ${segmentRoot} is held here`);
+    },
+  };
+}

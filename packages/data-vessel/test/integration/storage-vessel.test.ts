@@ -1,0 +1,142 @@
+/**
+ * Storage Vessel (issue 5, DoD 3) on the real StorageMarket contract (embedded EVM): a blob stored on two providers
+ * with their own on-disk stores; an honest provider answers a challenge with a real Merkle proof; a provider that
+ * deleted its replica misses its challenge and is slashed on chain; the blob is repaired onto a third provider from
+ * the surviving replica, byte for byte.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aicToWei } from '@aic/core';
+import { createLedgerClient, type LedgerClient } from '@aic/ledger';
+import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
+import { hardhat } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  commitBlob,
+  createStorageClient,
+  createStorageProvider,
+  DealState,
+  type DealTerms,
+  proposeStorageDeal,
+  type StorageProvider,
+} from '../../src/index.ts';
+
+const terms: DealTerms = { epochs: 10, pricePerEpochWei: aicToWei('2'), collateralWei: aicToWei('50') };
+// Four full segments and a short one, with content that differs in every segment.
+const blob = Uint8Array.from({ length: 4 * 4096 + 123 }, (_, i) => (i * 31 + (i >> 12) * 7 + 3) % 251);
+
+describe('Storage Vessel: deals, challenges, slashing and repair', () => {
+  let chain: EmbeddedChain;
+  let ledgerAs: (account: Address) => LedgerClient;
+  let users: Address[];
+  let shareBps: number;
+  let epochSec: number;
+  let windowBlocks: number;
+  const dirs: string[] = [];
+
+  const mine = (blocks: number) =>
+    chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
+  const providerAt = async (account: Address): Promise<StorageProvider> => {
+    const dir = await mkdtemp(join(tmpdir(), 'aic-storage-'));
+    dirs.push(dir);
+    return createStorageProvider({ dir, ledger: ledgerAs(account) });
+  };
+
+  beforeAll(async () => {
+    chain = await startEmbeddedChain();
+    const dev = await deployDevnet(chain.provider, chain.accounts);
+    const transport = custom(chain.provider, { retryCount: 0 });
+    const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
+    ledgerAs = (account) =>
+      createLedgerClient({
+        publicClient,
+        walletClient: createWalletClient({ chain: hardhat, transport, account }),
+        deployment: dev.deployment,
+      });
+    users = dev.roles.users;
+    shareBps = dev.config.params.storageChallengerShareBps;
+    epochSec = dev.config.params.storageEpochSec;
+    windowBlocks = dev.config.params.storageResponseWindowBlocks;
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await chain?.close();
+  });
+
+  it('slashes a provider that lost its replica and repairs the blob from the surviving one', async () => {
+    const [clientAddr, aAddr, bAddr, cAddr, challengerAddr] = users as [Address, Address, Address, Address, Address];
+    const owner = ledgerAs(clientAddr);
+    const client = createStorageClient({ ledger: owner });
+    const challenger = createStorageClient({ ledger: ledgerAs(challengerAddr) });
+    const [honest, forgetful, spare] = await Promise.all([providerAt(aAddr), providerAt(bAddr), providerAt(cAddr)]);
+    const { segmentRoot, segmentCount } = commitBlob(blob);
+    const forgetfulBefore = await owner.balanceOf(bAddr);
+
+    // stored on two providers; each checked the root before posting collateral
+    const [dealA, dealB] = (await client.placeBlob(blob, [honest, forgetful], terms)) as [bigint, bigint];
+    expect((await owner.storage.read.dealOf([dealA])).provider).toBe(aAddr);
+    expect((await owner.storage.read.dealOf([dealB])).state).toBe(DealState.Active);
+    expect(await owner.balanceOf(bAddr)).toBe(forgetfulBefore - terms.collateralWei);
+
+    // a provider refuses a deal whose root is not the blob it was handed
+    const wrongDeal = await proposeStorageDeal(owner, commitBlob(blob.subarray(1)), terms);
+    await expect(spare.acceptDeal(wrongDeal, blob)).rejects.toMatchObject({ code: 'STORAGE_ROOT_MISMATCH' });
+
+    // one epoch is stored, then the honest provider answers its challenge with the segment and its proof
+    await chain.provider.request({ method: 'evm_increaseTime', params: [epochSec + 5] } as never);
+    await mine(1);
+    await challenger.challenge(dealA);
+    expect(await honest.answerOpenChallenges()).toEqual([{ dealId: dealA, result: 'pending' }]);
+    await mine(2);
+    const [answered] = await honest.answerOpenChallenges();
+    expect(answered).toMatchObject({ dealId: dealA, result: 'answered' });
+    expect(answered?.segmentIndex).toBeLessThan(segmentCount);
+    expect((await owner.storage.read.dealOf([dealA])).challengeBlock).toBe(0);
+
+    // the other provider deleted its replica: it cannot answer and is slashed once the window closes
+    await forgetful.store.remove(segmentRoot);
+    await challenger.challenge(dealB);
+    await mine(2);
+    expect(await forgetful.answerOpenChallenges()).toMatchObject([{ dealId: dealB, result: 'missing' }]);
+    await expect(challenger.slashMissedChallenge(dealB)).rejects.toMatchObject({
+      details: { errorName: 'ResponseWindowOpen' },
+    });
+    await mine(windowBlocks);
+    const clientCreditBefore = await owner.storage.read.owed([clientAddr]);
+    await challenger.slashMissedChallenge(dealB);
+    const failed = await owner.storage.read.dealOf([dealB]);
+    expect(failed).toMatchObject({ state: DealState.Failed, collateral: 0n, escrow: 0n });
+    const toChallenger = (terms.collateralWei * BigInt(shareBps)) / 10_000n;
+    expect(await owner.storage.read.owed([challengerAddr])).toBe(toChallenger);
+    // the client gets the rest of the collateral plus the nine unearned epochs back; the provider keeps one epoch
+    expect((await owner.storage.read.owed([clientAddr])) - clientCreditBefore).toBe(
+      terms.collateralWei - toChallenger + 9n * terms.pricePerEpochWei,
+    );
+    expect(await owner.storage.read.owed([bAddr])).toBe(terms.pricePerEpochWei);
+    expect(await owner.balanceOf(bAddr)).toBe(forgetfulBefore - terms.collateralWei);
+
+    // a corrupt replica is refused; the real one is repaired onto the spare provider with nothing lost
+    const corrupt = Uint8Array.from(blob);
+    corrupt[5000] = (corrupt[5000] ?? 0) ^ 1;
+    await expect(client.repair(dealB, { readBlob: async () => corrupt }, spare)).rejects.toMatchObject({
+      code: 'STORAGE_REPLICA_CORRUPT',
+    });
+    await expect(client.repair(dealA, honest, spare)).rejects.toMatchObject({ code: 'STORAGE_DEAL_NOT_FAILED' });
+    const repaired = await client.repair(dealB, honest, spare);
+    const deal = await owner.storage.read.dealOf([repaired]);
+    expect(deal).toMatchObject({ state: DealState.Active, provider: cAddr, segmentRoot, epochs: terms.epochs });
+    expect(await spare.readBlob(segmentRoot)).toEqual(blob);
+    expect(await honest.readBlob(segmentRoot)).toEqual(blob);
+
+    // the repaired replica survives a challenge of its own
+    await challenger.challenge(repaired);
+    await mine(2);
+    expect(await spare.answerOpenChallenges()).toMatchObject([{ dealId: repaired, result: 'answered' }]);
+    // the slashed provider drops the failed deal on its next pass
+    expect(await forgetful.answerOpenChallenges()).toEqual([]);
+    expect(forgetful.deals()).toEqual([]);
+  }, 40_000);
+});
