@@ -10,7 +10,7 @@ import { type BlobCommitment, commitBlob } from './segments.ts';
 
 /** Anything that can hand over a stored blob by its segment root (a provider's replica, a peer). Untrusted. */
 export interface BlobHolder {
-  readBlob(segmentRoot: Hex): Promise<Uint8Array>;
+  readBlob(segmentRoot: Hex, segmentCount: number): Promise<Uint8Array>;
 }
 
 /** A provider as the client sees it: it accepts a proposed deal when handed the blob. */
@@ -62,7 +62,7 @@ export function createStorageClient({ ledger }: { ledger: LedgerClient }): Stora
           details: { dealId: dealId.toString(), state: failed.state },
         });
       }
-      const blob = await blobFrom.readBlob(failed.segmentRoot);
+      const blob = await blobFrom.readBlob(failed.segmentRoot, failed.segmentCount);
       const commitment = commitBlob(blob);
       if (commitment.segmentRoot !== failed.segmentRoot.toLowerCase() || commitment.sizeBytes !== failed.sizeBytes) {
         throw new AicError('STORAGE_REPLICA_CORRUPT', `the replica fetched for deal ${dealId} does not match its root`);

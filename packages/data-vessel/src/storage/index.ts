@@ -11,5 +11,6 @@ export {
   type StorageProvider,
   type StorageProviderOptions,
 } from './provider.ts';
+export { remoteBlobHolder, serveSegments } from './remote-holder.ts';
 export { openSegmentStore, type SegmentStore } from './segment-store.ts';
 export { type BlobCommitment, commitBlob, STORAGE_SEGMENT_BYTES, segmentAnswer, splitSegments } from './segments.ts';

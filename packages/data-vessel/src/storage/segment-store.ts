@@ -13,6 +13,8 @@ export interface SegmentStore {
   put(blob: Uint8Array): Promise<Hex>;
   /** Whether every segment of the blob committed by `root` is present. */
   has(root: Hex, segmentCount: number): Promise<boolean>;
+  /** One segment, or undefined when it is not stored (what the network server answers from). */
+  get(root: Hex, index: number): Promise<Uint8Array | undefined>;
   /** Reassembles the blob; throws STORAGE_REPLICA_MISSING when a segment is gone. */
   read(root: Hex, segmentCount: number): Promise<Uint8Array>;
   /** Drops the replica (a provider losing or deleting data). */
@@ -42,6 +44,10 @@ export function openSegmentStore(dir: string): SegmentStore {
       const segments = splitSegments(blob);
       await Promise.all(segments.map((s, i) => writeFile(join(folder(root), String(i)), s)));
       return root;
+    },
+    async get(root, index) {
+      if (!ROOT_PATTERN.test(root) || !Number.isInteger(index) || index < 0) return undefined;
+      return readSegment(root, index).catch(() => undefined);
     },
     async has(root, segmentCount) {
       const names = new Set(await readdir(folder(root)).catch(() => [] as string[]));

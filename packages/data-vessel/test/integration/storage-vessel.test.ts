@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
 import { createLedgerClient, type LedgerClient } from '@aic/ledger';
 import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type AicNetwork, createAicNetwork } from '@aic/network';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
 import { hardhat } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +22,9 @@ import {
   DealState,
   type DealTerms,
   proposeStorageDeal,
+  remoteBlobHolder,
   type StorageProvider,
+  serveSegments,
 } from '../../src/index.ts';
 
 const terms: DealTerms = { epochs: 10, pricePerEpochWei: aicToWei('2'), collateralWei: aicToWei('50') };
@@ -35,6 +39,7 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
   let epochSec: number;
   let windowBlocks: number;
   const dirs: string[] = [];
+  const nodes: AicNetwork[] = [];
 
   const mine = (blocks: number) =>
     chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
@@ -42,6 +47,13 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     const dir = await mkdtemp(join(tmpdir(), 'aic-storage-'));
     dirs.push(dir);
     return createStorageProvider({ dir, ledger: ledgerAs(account) });
+  };
+  const startNode = async (): Promise<AicNetwork> => {
+    const privateKey = secp256k1.utils.randomSecretKey();
+    const net = await createAicNetwork({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], targetPeers: 0 });
+    await net.start();
+    nodes.push(net);
+    return net;
   };
 
   beforeAll(async () => {
@@ -62,6 +74,7 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
   }, 30_000);
 
   afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
     await chain?.close();
   });
@@ -125,7 +138,16 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
       code: 'STORAGE_REPLICA_CORRUPT',
     });
     await expect(client.repair(dealA, honest, spare)).rejects.toMatchObject({ code: 'STORAGE_DEAL_NOT_FAILED' });
-    const repaired = await client.repair(dealB, honest, spare);
+    // the surviving replica travels over libp2p (127.0.0.1) from the honest provider's node to the client's node
+    const [honestNode, forgetfulNode, clientNode] = await Promise.all([startNode(), startNode(), startNode()]);
+    await serveSegments(honestNode, honest.store);
+    await serveSegments(forgetfulNode, forgetful.store);
+    const [honestAt, forgetfulAt] = [honestNode, forgetfulNode].map((n) => n.libp2p.getMultiaddrs()[0]);
+    if (!honestAt || !forgetfulAt) throw new Error('the providers are not listening');
+    await expect(client.repair(dealB, remoteBlobHolder(clientNode, forgetfulAt), spare)).rejects.toMatchObject({
+      code: 'DATA_CHUNK_NOT_FOUND',
+    });
+    const repaired = await client.repair(dealB, remoteBlobHolder(clientNode, honestAt), spare);
     const deal = await owner.storage.read.dealOf([repaired]);
     expect(deal).toMatchObject({ state: DealState.Active, provider: cAddr, segmentRoot, epochs: terms.epochs });
     expect(await spare.readBlob(segmentRoot)).toEqual(blob);
