@@ -2,6 +2,7 @@ import { isAicError } from '@aic/core';
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
 import { registerBalanceCommand } from './commands/balance.ts';
+import { registerDataCommands } from './commands/data.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerModelCommands } from './commands/model.ts';
 import { registerNodeCommands } from './commands/node.ts';
@@ -35,6 +36,7 @@ export function createProgram(io: CliIo): Command {
   registerBalanceCommand(program, io);
   registerModelCommands(program, io);
   registerRewardsCommands(program, io);
+  registerDataCommands(program, io);
   return program;
 }
 
