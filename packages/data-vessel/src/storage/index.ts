@@ -4,6 +4,7 @@ export {
   type DealAcceptor,
   type StorageClient,
 } from './client.ts';
+export { type DealBook, openDealBook, type ServedDeal } from './deal-book.ts';
 export { DealState, type DealTerms, proposeStorageDeal, readDeal, type StorageDeal } from './market.ts';
 export {
   type ChallengeOutcome,

@@ -6,6 +6,7 @@ import { AicError } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import type { Address } from 'viem';
 import type { Hex } from '../commitments/index.ts';
+import { openDealBook, type ServedDeal } from './deal-book.ts';
 import { DealState, readDeal } from './market.ts';
 import { openSegmentStore, type SegmentStore } from './segment-store.ts';
 import { commitBlob, segmentAnswer } from './segments.ts';
@@ -21,27 +22,36 @@ export interface ChallengeOutcome {
 export interface StorageProvider {
   address: Address;
   store: SegmentStore;
-  /** Deals this provider accepted and still serves. */
-  deals(): bigint[];
+  /** Deals this provider accepted and still serves (kept in `<dir>/deals.json` across restarts). */
+  deals(): Promise<bigint[]>;
   /** Stores `blob`, checks its root against the proposed deal, then accepts it on chain. */
   acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void>;
   /** Checks every deal of this provider for an open challenge and answers those it can. */
   answerOpenChallenges(): Promise<ChallengeOutcome[]>;
+  /**
+   * Runs answerOpenChallenges every `intervalMs` until the returned stop() (a pass never overlaps the next).
+   * Failures of a pass go to `onError` and the watch goes on.
+   */
+  watchChallenges(options: {
+    intervalMs: number;
+    onOutcome?: (outcome: ChallengeOutcome) => void;
+    onError?: (error: unknown) => void;
+  }): { stop(): void };
   /** The blob of a deal this provider holds (a replica other providers can be repaired from). */
   readBlob(segmentRoot: Hex): Promise<Uint8Array>;
 }
 
 export interface StorageProviderOptions {
-  /** Folder of the replica store (`<dir>/<segmentRoot>/<index>`). */
+  /** Folder of the replica store (`<dir>/<segmentRoot>/<index>`) and of the deal book. */
   dir: string;
   /** The provider's ledger client (its account posts collateral and answers challenges). */
   ledger: LedgerClient;
 }
 
-/** Creates a provider over its own store and account. Challenges are polled, not pushed: call answerOpenChallenges. */
+/** Creates a provider over its own store and account. Challenges are polled, not pushed. */
 export function createStorageProvider({ dir, ledger }: StorageProviderOptions): StorageProvider {
   const store = openSegmentStore(dir);
-  const accepted = new Map<bigint, { root: Hex; segmentCount: number }>();
+  const book = openDealBook(dir);
 
   async function acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void> {
     const deal = await readDeal(ledger, dealId);
@@ -58,13 +68,13 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     await store.put(blob);
     const permit = await ledger.signPermit(ledger.storage.address, deal.collateralRequired);
     await ledger.confirm('StorageMarket.acceptDeal', () => ledger.storage.write.acceptDeal([dealId, permit]));
-    accepted.set(dealId, { root: commitment.segmentRoot, segmentCount: commitment.segmentCount });
+    await book.add(dealId, { root: commitment.segmentRoot, segmentCount: commitment.segmentCount });
   }
 
-  async function answerOne(dealId: bigint, root: Hex, segmentCount: number): Promise<ChallengeOutcome | undefined> {
+  async function answerOne(dealId: bigint, { root, segmentCount }: ServedDeal): Promise<ChallengeOutcome | undefined> {
     const deal = await readDeal(ledger, dealId);
     if (deal.state !== DealState.Active) {
-      accepted.delete(dealId); // completed or failed: nothing left to prove
+      await book.drop(dealId); // completed or failed: nothing left to prove
       return undefined;
     }
     if (deal.challengeBlock === 0) return undefined;
@@ -80,21 +90,42 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     return { dealId, result: 'answered', segmentIndex: index };
   }
 
+  async function answerOpenChallenges(): Promise<ChallengeOutcome[]> {
+    const outcomes: ChallengeOutcome[] = [];
+    for (const [dealId, served] of await book.entries()) {
+      const outcome = await answerOne(dealId, served);
+      if (outcome) outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
   return {
     address: ledger.account(),
     store,
-    deals: () => [...accepted.keys()],
+    deals: async () => (await book.entries()).map(([id]) => id),
     acceptDeal,
-    async answerOpenChallenges() {
-      const outcomes: ChallengeOutcome[] = [];
-      for (const [dealId, { root, segmentCount }] of accepted) {
-        const outcome = await answerOne(dealId, root, segmentCount);
-        if (outcome) outcomes.push(outcome);
-      }
-      return outcomes;
+    answerOpenChallenges,
+    watchChallenges({ intervalMs, onOutcome, onError }) {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      const pass = async () => {
+        try {
+          for (const outcome of await answerOpenChallenges()) onOutcome?.(outcome);
+        } catch (error) {
+          onError?.(error);
+        }
+        if (!stopped) timer = setTimeout(pass, intervalMs);
+      };
+      timer = setTimeout(pass, 0);
+      return {
+        stop() {
+          stopped = true;
+          clearTimeout(timer);
+        },
+      };
     },
     async readBlob(segmentRoot) {
-      for (const { root, segmentCount } of accepted.values()) {
+      for (const [, { root, segmentCount }] of await book.entries()) {
         if (root === segmentRoot) return store.read(root, segmentCount);
       }
       throw new AicError('STORAGE_REPLICA_MISSING', `no replica of ${segmentRoot} is held here`);

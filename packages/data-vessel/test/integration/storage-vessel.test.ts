@@ -16,6 +16,7 @@ import { type Address, createPublicClient, createWalletClient, custom, type Publ
 import { hardhat } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ChallengeOutcome,
   commitBlob,
   createStorageClient,
   createStorageProvider,
@@ -43,10 +44,10 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
 
   const mine = (blocks: number) =>
     chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
-  const providerAt = async (account: Address): Promise<StorageProvider> => {
+  const providerAt = async (account: Address): Promise<{ provider: StorageProvider; dir: string }> => {
     const dir = await mkdtemp(join(tmpdir(), 'aic-storage-'));
     dirs.push(dir);
-    return createStorageProvider({ dir, ledger: ledgerAs(account) });
+    return { provider: createStorageProvider({ dir, ledger: ledgerAs(account) }), dir };
   };
   const startNode = async (): Promise<AicNetwork> => {
     const privateKey = secp256k1.utils.randomSecretKey();
@@ -84,7 +85,11 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     const owner = ledgerAs(clientAddr);
     const client = createStorageClient({ ledger: owner });
     const challenger = createStorageClient({ ledger: ledgerAs(challengerAddr) });
-    const [honest, forgetful, spare] = await Promise.all([providerAt(aAddr), providerAt(bAddr), providerAt(cAddr)]);
+    const [{ provider: honest }, { provider: forgetful }, { provider: spare, dir: spareDir }] = await Promise.all([
+      providerAt(aAddr),
+      providerAt(bAddr),
+      providerAt(cAddr),
+    ]);
     const { segmentRoot, segmentCount } = commitBlob(blob);
     const forgetfulBefore = await owner.balanceOf(bAddr);
 
@@ -153,12 +158,33 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     expect(await spare.readBlob(segmentRoot)).toEqual(blob);
     expect(await honest.readBlob(segmentRoot)).toEqual(blob);
 
-    // the repaired replica survives a challenge of its own
+    // the repaired replica survives a challenge of its own, answered by the spare provider restarted over its dir
+    // (its deal book is on disk) and watching on its own
+    const restarted = createStorageProvider({ dir: spareDir, ledger: ledgerAs(cAddr) });
+    expect(await restarted.deals()).toEqual([repaired]);
     await challenger.challenge(repaired);
+    const answeredByWatch = new Promise<ChallengeOutcome>((resolve, reject) => {
+      const bound = setTimeout(() => reject(new Error('the watching provider did not answer within 10 s')), 10_000);
+      const watch = restarted.watchChallenges({
+        intervalMs: 20,
+        onOutcome: (outcome) => {
+          if (outcome.result !== 'answered') return;
+          clearTimeout(bound);
+          watch.stop();
+          resolve(outcome);
+        },
+        onError: (error) => {
+          clearTimeout(bound);
+          watch.stop();
+          reject(error);
+        },
+      });
+    });
     await mine(2);
-    expect(await spare.answerOpenChallenges()).toMatchObject([{ dealId: repaired, result: 'answered' }]);
+    expect(await answeredByWatch).toMatchObject({ dealId: repaired, result: 'answered' });
+    expect((await owner.storage.read.dealOf([repaired])).challengeBlock).toBe(0);
     // the slashed provider drops the failed deal on its next pass
     expect(await forgetful.answerOpenChallenges()).toEqual([]);
-    expect(forgetful.deals()).toEqual([]);
+    expect(await forgetful.deals()).toEqual([]);
   }, 40_000);
 });
