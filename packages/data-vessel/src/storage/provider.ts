@@ -14,9 +14,13 @@ import { commitBlob, segmentAnswer } from './segments.ts';
 /** What one `answerOpenChallenges` pass did for each of the provider's deals with an open challenge. */
 export interface ChallengeOutcome {
   dealId: bigint;
-  /** answered: proven on chain; pending: the seed block is not mined yet; missing: the replica is gone. */
-  result: 'answered' | 'pending' | 'missing';
+  /**
+   * answered: proven on chain; pending: the seed block is not mined yet; missing: the replica is gone; failed: the
+   * chain call failed (e.g. the response window closed), see `error`.
+   */
+  result: 'answered' | 'pending' | 'missing' | 'failed';
   segmentIndex?: number;
+  error?: unknown;
 }
 
 export interface StorageProvider {
@@ -66,8 +70,15 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
       throw new AicError('STORAGE_ROOT_MISMATCH', `the blob handed over is not the one deal ${dealId} commits to`);
     }
     await store.put(blob);
-    const permit = await ledger.signPermit(ledger.storage.address, deal.collateralRequired);
-    await ledger.confirm('StorageMarket.acceptDeal', () => ledger.storage.write.acceptDeal([dealId, permit]));
+    try {
+      const permit = await ledger.signPermit(ledger.storage.address, deal.collateralRequired);
+      await ledger.confirm('StorageMarket.acceptDeal', () => ledger.storage.write.acceptDeal([dealId, permit]));
+    } catch (error) {
+      // Lost the deal (another provider accepted first, no funds): keep no replica that no deal pays for.
+      const served = await book.entries();
+      if (!served.some(([, d]) => d.root === commitment.segmentRoot)) await store.remove(commitment.segmentRoot);
+      throw error;
+    }
     await book.add(dealId, { root: commitment.segmentRoot, segmentCount: commitment.segmentCount });
   }
 
@@ -93,8 +104,12 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
   async function answerOpenChallenges(): Promise<ChallengeOutcome[]> {
     const outcomes: ChallengeOutcome[] = [];
     for (const [dealId, served] of await book.entries()) {
-      const outcome = await answerOne(dealId, served);
-      if (outcome) outcomes.push(outcome);
+      try {
+        const outcome = await answerOne(dealId, served);
+        if (outcome) outcomes.push(outcome);
+      } catch (error) {
+        outcomes.push({ dealId, result: 'failed', error }); // one deal's failure must not starve the others
+      }
     }
     return outcomes;
   }

@@ -102,6 +102,14 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     // a provider refuses a deal whose root is not the blob it was handed
     const wrongDeal = await proposeStorageDeal(owner, commitBlob(blob.subarray(1)), terms);
     await expect(spare.acceptDeal(wrongDeal, blob)).rejects.toMatchObject({ code: 'STORAGE_ROOT_MISMATCH' });
+    // a deal it cannot afford fails on chain, and the provider keeps no unpaid replica
+    const unaffordable = await proposeStorageDeal(owner, commitBlob(blob), {
+      ...terms,
+      collateralWei: (await owner.balanceOf(cAddr)) + 1n,
+    });
+    await expect(spare.acceptDeal(unaffordable, blob)).rejects.toMatchObject({ code: 'LEDGER_REVERTED' });
+    expect(await spare.store.has(segmentRoot, segmentCount)).toBe(false);
+    expect(await spare.deals()).toEqual([]);
 
     // one epoch is stored, then the honest provider answers its challenge with the segment and its proof
     await chain.provider.request({ method: 'evm_increaseTime', params: [epochSec + 5] } as never);
@@ -123,6 +131,15 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
       details: { errorName: 'ResponseWindowOpen' },
     });
     await mine(windowBlocks);
+    // finding the data again is too late: the window closed, the answer fails on chain
+    await forgetful.store.put(blob);
+    const [late] = await forgetful.answerOpenChallenges();
+    expect(late).toMatchObject({
+      dealId: dealB,
+      result: 'failed',
+      error: { details: { errorName: 'ResponseWindowClosed' } },
+    });
+    await forgetful.store.remove(segmentRoot);
     const clientCreditBefore = await owner.storage.read.owed([clientAddr]);
     await challenger.slashMissedChallenge(dealB);
     const failed = await owner.storage.read.dealOf([dealB]);
