@@ -8,6 +8,7 @@
  *   `serveDataset`) and fetched by another with `fetchDataset` (GCM per chunk, Merkle root per shard, written to the
  *   worker's on-disk cache), against a raw copy of the same sealed bytes from a file over one TCP socket (node:net,
  *   127.0.0.1) into a file, in the same run: fetch throughput / raw throughput (goal ≥ 0.5). Best of 3 each.
+ *   Diagnostic: oneLibp2pStreamMBPerS, the same chunks down one long-lived libp2p stream (the transport's ceiling).
  * Last line: {"bench":"data","importRowsPerS":..,"fetchRatioVsRaw":..,...}.
  */
 import '@aic/core/polyfills';
@@ -35,6 +36,7 @@ import {
   shardRoot,
 } from '@aic/data-vessel';
 import { type AicNetwork, createAicNetwork } from '@aic/network';
+import { lpStream } from '@libp2p/utils';
 import { mnistPngs } from '../packages/data-vessel/test/helpers/images.ts';
 
 const perDigit = Number(process.argv[2] ?? 1000);
@@ -123,17 +125,45 @@ async function timeRawCopy(source: string, round: number): Promise<number> {
   return s;
 }
 
+/**
+ * A diagnostic ceiling, not the figure: the same sealed chunks down ONE long-lived libp2p stream (Noise + yamux, no
+ * per-chunk stream, no decryption or verification), to tell transport cost from per-chunk protocol cost.
+ */
+async function timeOneStream(worker: AicNetwork, holder: AicNetwork): Promise<number> {
+  const chunks = sealed.flat();
+  await holder.libp2p.handle(
+    '/aic-bench/one-stream/1',
+    async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: 1 << 20 });
+      await lp.read();
+      for (const chunk of chunks) await lp.write(chunk);
+      await stream.close();
+    },
+    { force: true },
+  );
+  const holderAt = holder.libp2p.getMultiaddrs()[0];
+  if (!holderAt) throw new Error('the holder is not listening');
+  const start = performance.now();
+  const stream = await (await worker.libp2p.dial(holderAt)).newStream('/aic-bench/one-stream/1');
+  const lp = lpStream(stream, { maxDataLength: 1 << 20 });
+  await lp.write(new Uint8Array(1));
+  for (let i = 0; i < chunks.length; i++) await lp.read();
+  return (performance.now() - start) / 1000;
+}
+
 const rawSource = join(work, 'sealed.bin');
 await writeFile(rawSource, Buffer.concat(sealed.flat()));
 const [holder, worker] = await Promise.all([startNode(), startNode()]);
 await serveDataset(holder, sealedChunkStore(manifest, sealed));
 const fetchTimes: number[] = [];
 const rawTimes: number[] = [];
+const streamTimes: number[] = [];
 try {
   // Alternate the two so load from other processes on this shared machine hits both alike; best of 3 each.
   for (let r = 0; r < 3; r++) {
     rawTimes.push(await timeRawCopy(rawSource, r));
     fetchTimes.push(await timeFetch(worker, holder, manifest, r));
+    streamTimes.push(await timeOneStream(worker, holder));
   }
 } finally {
   await Promise.all([holder.stop(), worker.stop()]);
@@ -141,6 +171,7 @@ try {
 }
 const fetchS = Math.min(...fetchTimes);
 const rawS = Math.min(...rawTimes);
+const streamS = Math.min(...streamTimes);
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 const MB = 1024 * 1024;
@@ -149,6 +180,10 @@ console.log(`import ${round(imported.s, 2)} s, PNG decode alone ${round(decode.s
 console.log(
   `fetch between two nodes ${round(sealedBytes / MB / fetchS)} MB/s (runs ${fetchTimes.map((t) => round(t, 3)).join(', ')} s)` +
     `, raw TCP file copy ${round(sealedBytes / MB / rawS)} MB/s (runs ${rawTimes.map((t) => round(t, 3)).join(', ')} s)`,
+);
+console.log(
+  `diagnostic: the same chunks down one long-lived libp2p stream ${round(sealedBytes / MB / streamS)} MB/s ` +
+    '(the gap to the fetch is the per-chunk stream, decryption, verification and cache write)',
 );
 console.log(
   JSON.stringify({
@@ -162,6 +197,7 @@ console.log(
     rows,
     fetchMBPerS: round(sealedBytes / MB / fetchS),
     rawTcpMBPerS: round(sealedBytes / MB / rawS),
+    oneLibp2pStreamMBPerS: round(sealedBytes / MB / streamS),
     fetchRatioVsRaw: round(rawS / fetchS, 3),
   }),
 );
