@@ -3,13 +3,14 @@
  * (posting collateral), and answers open challenges on its deals with the segment and its Merkle proof.
  */
 import { AicError } from '@aic/core';
+import { bytesToHex0x } from '@aic/core/merkle';
 import type { LedgerClient } from '@aic/ledger';
 import type { Address } from 'viem';
-import type { Hex } from '../commitments/index.ts';
+import { chunkProof, type Hex } from '../commitments/index.ts';
 import { openDealBook, type ServedDeal } from './deal-book.ts';
 import { DealState, readDeal } from './market.ts';
 import { openSegmentStore, type SegmentStore } from './segment-store.ts';
-import { commitBlob, segmentAnswer } from './segments.ts';
+import { commitBlob } from './segments.ts';
 
 /** What one `answerOpenChallenges` pass did for each of the provider's deals with an open challenge. */
 export interface ChallengeOutcome {
@@ -93,10 +94,12 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     const block = await ledger.publicClient.getBlockNumber({ cacheTime: 0 });
     if (block <= BigInt(deal.challengeBlock) + 1n) return { dealId, result: 'pending' };
     const index = await ledger.storage.read.challengedSegment([dealId]);
-    if (!(await store.has(root, segmentCount))) return { dealId, result: 'missing', segmentIndex: index };
-    const { segment, proof } = segmentAnswer(await store.read(root, segmentCount), index);
+    // Only the challenged segment and the leaves are read, not the whole replica.
+    const segment = await store.get(root, index);
+    if (!segment) return { dealId, result: 'missing', segmentIndex: index };
+    const proof = chunkProof(await store.leaves(root, segmentCount), index);
     await ledger.confirm('StorageMarket.answerChallenge', () =>
-      ledger.storage.write.answerChallenge([dealId, index, segment, proof]),
+      ledger.storage.write.answerChallenge([dealId, index, bytesToHex0x(segment), proof]),
     );
     return { dealId, result: 'answered', segmentIndex: index };
   }

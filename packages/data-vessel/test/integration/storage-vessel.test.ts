@@ -4,7 +4,7 @@
  * deleted its replica misses its challenge and is slashed on chain; the blob is repaired onto a third provider from
  * the surviving replica, byte for byte.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
@@ -85,11 +85,8 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     const owner = ledgerAs(clientAddr);
     const client = createStorageClient({ ledger: owner });
     const challenger = createStorageClient({ ledger: ledgerAs(challengerAddr) });
-    const [{ provider: honest }, { provider: forgetful }, { provider: spare, dir: spareDir }] = await Promise.all([
-      providerAt(aAddr),
-      providerAt(bAddr),
-      providerAt(cAddr),
-    ]);
+    const [{ provider: honest, dir: honestDir }, { provider: forgetful }, { provider: spare, dir: spareDir }] =
+      await Promise.all([providerAt(aAddr), providerAt(bAddr), providerAt(cAddr)]);
     const { segmentRoot, segmentCount } = commitBlob(blob);
     const forgetfulBefore = await owner.balanceOf(bAddr);
 
@@ -117,6 +114,8 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     await challenger.challenge(dealA);
     expect(await honest.answerOpenChallenges()).toEqual([{ dealId: dealA, result: 'pending' }]);
     await mine(2);
+    // a damaged leaves file (kept so proofs need no full read) is noticed and rebuilt from the segments
+    await writeFile(join(honestDir, segmentRoot, 'leaves'), new Uint8Array(32 * segmentCount));
     const [answered] = await honest.answerOpenChallenges();
     expect(answered).toMatchObject({ dealId: dealA, result: 'answered' });
     expect(answered?.segmentIndex).toBeLessThan(segmentCount);
