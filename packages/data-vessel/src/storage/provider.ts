@@ -42,6 +42,12 @@ export interface StorageProvider {
     onOutcome?: (outcome: ChallengeOutcome) => void;
     onError?: (error: unknown) => void;
   }): { stop(): void };
+  /**
+   * Collects what its deals earned: completes each deal whose term is over (last epochs + collateral back, the deal
+   * is dropped) and has the others pay the epochs stored so far (skipped while a challenge is open), then withdraws
+   * its credit from the market. Returns the AIC wei withdrawn.
+   */
+  collectPayments(): Promise<bigint>;
   /** The blob of a deal this provider holds (a replica other providers can be repaired from). */
   readBlob(segmentRoot: Hex): Promise<Uint8Array>;
 }
@@ -117,8 +123,28 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     return outcomes;
   }
 
+  async function collectPayments(): Promise<bigint> {
+    const now = (await ledger.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
+    const epochSec = BigInt(await ledger.storage.read.EPOCH_SEC());
+    for (const [dealId] of await book.entries()) {
+      const deal = await readDeal(ledger, dealId);
+      if (deal.state !== DealState.Active) {
+        await book.drop(dealId);
+      } else if (now - BigInt(deal.startedAt) >= epochSec * BigInt(deal.epochs)) {
+        await ledger.confirm('StorageMarket.completeDeal', () => ledger.storage.write.completeDeal([dealId]));
+        await book.drop(dealId);
+      } else if (deal.challengeBlock === 0) {
+        await ledger.confirm('StorageMarket.payStorage', () => ledger.storage.write.payStorage([dealId]));
+      }
+    }
+    const owed = await ledger.storage.read.owed([ledger.account()]);
+    if (owed > 0n) await ledger.confirm('StorageMarket.withdraw', () => ledger.storage.write.withdraw());
+    return owed;
+  }
+
   return {
     address: ledger.account(),
+    collectPayments,
     store,
     deals: async () => (await book.entries()).map(([id]) => id),
     acceptDeal,

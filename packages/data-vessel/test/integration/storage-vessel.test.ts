@@ -199,6 +199,15 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     await mine(2);
     expect(await answeredByWatch).toMatchObject({ dealId: repaired, result: 'answered' });
     expect((await owner.storage.read.dealOf([repaired])).challengeBlock).toBe(0);
+    // at the end of the term the honest provider collects all ten epochs and its collateral, and drops the deal
+    const honestBefore = await owner.balanceOf(aAddr);
+    await chain.provider.request({ method: 'evm_increaseTime', params: [terms.epochs * epochSec] } as never);
+    await mine(1);
+    const collected = await honest.collectPayments();
+    expect(collected).toBe(BigInt(terms.epochs) * terms.pricePerEpochWei + terms.collateralWei);
+    expect(await owner.balanceOf(aAddr)).toBe(honestBefore + collected);
+    expect((await owner.storage.read.dealOf([dealA])).state).toBe(DealState.Completed);
+    expect(await honest.deals()).toEqual([]);
     // the slashed provider drops the failed deal on its next pass
     expect(await forgetful.answerOpenChallenges()).toEqual([]);
     expect(await forgetful.deals()).toEqual([]);
