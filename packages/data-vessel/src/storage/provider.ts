@@ -89,10 +89,16 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     await book.add(dealId, { root: commitment.segmentRoot, segmentCount: commitment.segmentCount });
   }
 
+  /** Stops serving a deal that ended; its replica goes too unless another live deal stores the same blob. */
+  async function release(dealId: bigint, root: Hex): Promise<void> {
+    await book.drop(dealId);
+    if (!(await book.entries()).some(([, d]) => d.root === root)) await store.remove(root);
+  }
+
   async function answerOne(dealId: bigint, { root, segmentCount }: ServedDeal): Promise<ChallengeOutcome | undefined> {
     const deal = await readDeal(ledger, dealId);
     if (deal.state !== DealState.Active) {
-      await book.drop(dealId); // completed or failed: nothing left to prove
+      await release(dealId, root); // completed or failed: nothing left to prove
       return undefined;
     }
     if (deal.challengeBlock === 0) return undefined;
@@ -126,13 +132,13 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
   async function collectPayments(): Promise<bigint> {
     const now = (await ledger.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
     const epochSec = BigInt(await ledger.storage.read.EPOCH_SEC());
-    for (const [dealId] of await book.entries()) {
+    for (const [dealId, { root }] of await book.entries()) {
       const deal = await readDeal(ledger, dealId);
       if (deal.state !== DealState.Active) {
-        await book.drop(dealId);
+        await release(dealId, root);
       } else if (now - BigInt(deal.startedAt) >= epochSec * BigInt(deal.epochs)) {
         await ledger.confirm('StorageMarket.completeDeal', () => ledger.storage.write.completeDeal([dealId]));
-        await book.drop(dealId);
+        await release(dealId, root);
       } else if (deal.challengeBlock === 0) {
         await ledger.confirm('StorageMarket.payStorage', () => ledger.storage.write.payStorage([dealId]));
       }

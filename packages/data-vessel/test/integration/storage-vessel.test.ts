@@ -208,6 +208,7 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     expect(await owner.balanceOf(aAddr)).toBe(honestBefore + collected);
     expect((await owner.storage.read.dealOf([dealA])).state).toBe(DealState.Completed);
     expect(await honest.deals()).toEqual([]);
+    expect(await honest.store.has(segmentRoot, segmentCount)).toBe(false); // no deal pays for it any more
     // the slashed provider drops the failed deal on its next pass
     expect(await forgetful.answerOpenChallenges()).toEqual([]);
     expect(await forgetful.deals()).toEqual([]);
