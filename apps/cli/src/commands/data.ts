@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AicError, isAicError } from '@aic/core';
+import { AicError, isAicError, weiToAic } from '@aic/core';
 import {
   AUDIO_EXTENSIONS,
   createPreview,
@@ -90,6 +90,89 @@ export function registerDataCommands(program: Command, io: CliIo): void {
     .option('--keystore <file>', 'a keystore file elsewhere')
     .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
     .action(action(io, publish));
+  withSigner(
+    data
+      .command('buy')
+      .description('buy uses of a dataset (or any asset) through PLAZA, paying with a signed permit')
+      .argument('<tokenId>', 'the asset NFT id')
+      .option('--uses <n>', 'how many uses', parseUint, 1),
+  ).action(action(io, buy));
+  withSigner(
+    data
+      .command('request')
+      .description('post a data requirement with an escrowed reward (the white paper\'s "initial requester")')
+      .requiredOption('--requirement <file>', 'requirement JSON (schema, minimum rows, …; see the data-vessel README)')
+      .requiredOption('--reward <AIC>', 'reward paid to the owner of the accepted dataset', parseAicToWei)
+      .option('--days <n>', 'how long offers are accepted', parseUint, 7),
+  ).action(action(io, request));
+}
+
+/** The chain and signer options every writing `aic data` command takes. */
+function withSigner(command: Command): Command {
+  return command
+    .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL')
+    .requiredOption('--deployment <file>', 'contract deployment file')
+    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
+    .option('--keystore <file>', 'a keystore file elsewhere')
+    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)');
+}
+
+async function buy(ctx: CommandContext, o: PublishCliOptions & { uses: number }, tokenId: string): Promise<void> {
+  const id = parseTokenId(tokenId);
+  const ledger = await ledgerClientFor(o.rpcUrl, o.deployment, await unlockSigner(ctx, o));
+  const { paidWei } = await ledger.buyUses(id, BigInt(o.uses));
+  const buyer = ledger.account();
+  const result = {
+    tokenId: id.toString(),
+    uses: o.uses,
+    paidWei: paidWei.toString(),
+    buyer,
+    hasAccess: await ledger.hasAccess(id, buyer),
+  };
+  printResult(
+    ctx.io,
+    ctx.global.json,
+    result,
+    (r) => `bought ${r.uses} use(s) of #${r.tokenId} for ${weiToAic(paidWei)} AIC (access: ${r.hasAccess})`,
+  );
+}
+
+async function request(
+  ctx: CommandContext,
+  o: PublishCliOptions & { requirement: string; reward: string; days: number },
+): Promise<void> {
+  const { parseDataRequirement, requirementSpecHash } = await import('@aic/data-vessel');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readText(o.requirement));
+  } catch (cause) {
+    if (isAicError(cause)) throw cause;
+    throw new AicError('DATA_REQUIREMENT_INVALID', `${o.requirement} is not JSON`, { cause });
+  }
+  const requirement = parseDataRequirement(json);
+  const ledger = await ledgerClientFor(o.rpcUrl, o.deployment, await unlockSigner(ctx, o));
+  const reward = BigInt(o.reward);
+  const block = await ledger.publicClient.getBlock();
+  const deadline = Number(block.timestamp) + o.days * 86_400;
+  const specHash = requirementSpecHash(requirement);
+  const permit = await ledger.signPermit(ledger.dataRequests.address, reward);
+  const receipt = await ledger.confirm('DataRequests.postRequest', () =>
+    ledger.dataRequests.write.postRequest([specHash, BigInt(requirement.minRows), reward, deadline, permit]),
+  );
+  const { dataRequestsAbi, eventsOf } = await import('@aic/ledger');
+  const requestId = eventsOf(receipt, ledger.dataRequests.address, dataRequestsAbi, 'DataRequested')[0]?.args.requestId;
+  const result = { requestId: requestId?.toString() ?? null, specHash, rewardWei: reward.toString(), deadline };
+  printResult(
+    ctx.io,
+    ctx.global.json,
+    result,
+    (r) => `data request #${r.requestId} posted: reward ${weiToAic(reward)} AIC escrowed, spec ${r.specHash}`,
+  );
+}
+
+function parseTokenId(value: string): bigint {
+  if (!/^[1-9]\d*$/.test(value)) throw new AicError('CLI_INVALID_ARGUMENT', `not an asset id: ${value}`);
+  return BigInt(value);
 }
 
 function dataKindArgument(): Argument {

@@ -185,6 +185,46 @@ describe('aic data publish', () => {
     expect(asset.pricePerUse).toBe(2_500_000_000_000_000_000n);
     expect(await ledger.registry.read.ownerOf([tokenId])).toBe(publisher.address);
 
+    // A second member buys two uses through PLAZA (permit, no approve) and posts a data request with a reward.
+    const buyer = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 15 });
+    const buyerDir = join(dir, 'buyer');
+    await saveKeystore(
+      keystoreDir(buyerDir),
+      await encryptKeystore(buyer.getHdKey().privateKey as Uint8Array, 'pw', { scryptN: 16 }),
+    );
+    const ownerBefore = await ledger.balanceOf(publisher.address);
+    const bought = await aicJson<{ paidWei: string; hasAccess: boolean }>([
+      ...['--data-dir', buyerDir, 'data', 'buy', published.tokenId, '--uses', '2'],
+      ...[...chainArgs, '--password-file', passwordFile],
+    ]);
+    expect(bought).toMatchObject({ paidWei: '5000000000000000000', hasAccess: true });
+    // 2.5 % protocol fee to the treasury, the rest to ownerOf() at payment time.
+    expect((await ledger.balanceOf(publisher.address)) - ownerBefore).toBe(4_875_000_000_000_000_000n);
+    const requirementFile = join(dir, 'requirement.json');
+    await writeFile(
+      requirementFile,
+      JSON.stringify({ schema: 'aic-data-request/1', minRows: 100, classes: ['setosa'] }),
+    );
+    const requested = await aicJson<{ requestId: string; specHash: string }>([
+      ...['--data-dir', buyerDir, 'data', 'request', '--requirement', requirementFile, '--reward', '10'],
+      ...[...chainArgs, '--password-file', passwordFile],
+    ]);
+    const onChain = await ledger.dataRequests.read.requestOf([BigInt(requested.requestId)]);
+    expect(onChain).toMatchObject({
+      requester: buyer.address,
+      reward: 10_000_000_000_000_000_000n,
+      minRows: 100n,
+      specHash: requested.specHash,
+    });
+    const badRequirement = await runAic(
+      ['--data-dir', buyerDir, 'data', 'request', '--requirement', csv, '--reward', '1', ...chainArgs],
+      {
+        AIC_PASSWORD: 'pw',
+      },
+    );
+    expect(badRequirement.code).toBe(1);
+    expect(badRequirement.stderr.trim()).toMatch(/^DATA_REQUIREMENT_INVALID: /);
+
     const wrongPassword = await runAic(['data', 'publish', out, ...chainArgs, '--keystore', entry.path], {
       AIC_PASSWORD: 'nope',
     });
