@@ -7,38 +7,18 @@ import '@aic/core/polyfills';
 import { aicToWei } from '@aic/core';
 import {
   AssetKind,
-  createLedgerClient,
   HardwareClass,
   type JobRequestInput,
   jobRequestToArgs,
   type LedgerClient,
   NO_PERMIT,
 } from '@aic/ledger';
-import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
-import {
-  type Address,
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  custom,
-  type Hash,
-  keccak256,
-  maxUint256,
-  toHex,
-} from 'viem';
-import { hardhat } from 'viem/chains';
+import { createDevClients, deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type Address, type Hash, keccak256, maxUint256, toHex } from 'viem';
 
 const chain = await startEmbeddedChain();
 const dev = await deployDevnet(chain.provider, chain.accounts);
-const transport = custom(chain.provider, { retryCount: 0 });
-const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 });
-const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport });
-const as = (account: Address): LedgerClient =>
-  createLedgerClient({
-    publicClient,
-    walletClient: createWalletClient({ chain: hardhat, transport, account }),
-    deployment: dev.deployment,
-  });
+const { publicClient, testClient, as } = createDevClients(chain, dev.deployment);
 
 const gas: Record<string, number> = {};
 async function measure(name: string, send: () => Promise<Hash>): Promise<number> {

@@ -9,21 +9,11 @@
 
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
 import { aicToWei, weiToAic } from '@aic/core';
-import { AssetKind, createLedgerClient, HardwareClass, type JobRequestInput, type LedgerClient } from '@aic/ledger';
-import type { DevDeployment, EmbeddedChain } from '@aic/ledger/devchain';
+import { AssetKind, HardwareClass, type JobRequestInput } from '@aic/ledger';
+import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { type Checkpoint, datasetDigest, irisTemplate, trainJob, verifySegment } from '@aic/model-vessel';
 import { quoteVerification, sampleSegments } from '@aic/verification';
-import {
-  type Address,
-  bytesToHex,
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  custom,
-  keccak256,
-  toHex,
-} from 'viem';
-import { hardhat } from 'viem/chains';
+import { type Address, bytesToHex, keccak256, toHex } from 'viem';
 
 export interface DemoJobOptions {
   chain: EmbeddedChain;
@@ -36,15 +26,7 @@ const CONFIDENCE = 0.99;
 const CHEAT_FRACTION = 0.1;
 
 export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): Promise<void> {
-  const transport = custom(chain.provider, { retryCount: 0 });
-  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
-  const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport });
-  const as = (account: Address): LedgerClient =>
-    createLedgerClient({
-      publicClient,
-      walletClient: createWalletClient({ chain: hardhat, transport, account }),
-      deployment: dev.deployment,
-    });
+  const { publicClient, testClient, as } = createDevClients(chain, dev.deployment);
   const [requester, provider1, provider2, dataOwner] = dev.roles.users as [Address, Address, Address, Address];
   const step = (line: string) => {
     if (signal.aborted) throw signal.reason;

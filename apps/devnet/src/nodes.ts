@@ -5,10 +5,12 @@ import { encryptKeystore } from '@aic/core/keystore';
 import { createApiClient } from '@aic/node/api';
 import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
-import { mnemonicToAccount } from 'viem/accounts';
 import { startDemoActivity } from './nodes-activity.ts';
 import { activityFromLog, type DevnetNodeEvent, type DevnetNodeInfo, type DevnetRole, roleOf } from './nodes-events.ts';
 
+/** The raw key of development account `index` (Hardhat's mnemonic), e.g. to give devnet nodes the funded user
+ * accounts: `privateKeys: [12, 13, 14, 15].map(devAccountKey)`. */
+export { devAccountKey } from '@aic/ledger/devchain';
 export {
   type DevnetNodeEvent,
   type DevnetNodeInfo,
@@ -16,19 +18,6 @@ export {
   formatDevnetEvent,
   roleOf,
 } from './nodes-events.ts';
-
-/** Hardhat's well-known development mnemonic, which the embedded chain funds (public: devnet only). */
-const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
-
-/**
- * The raw key of development account `index` (Hardhat's mnemonic), e.g. to give devnet nodes the funded user
- * accounts: `privateKeys: [12, 13, 14, 15].map(devAccountKey)`.
- */
-export function devAccountKey(index: number): Uint8Array {
-  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
-  if (key === null) throw new AicError('DEVNET_KEY_UNAVAILABLE', `no key for dev account ${index}`);
-  return key;
-}
 
 /** Password of the devnet's throwaway keystores (never use devnet keys for anything of value). */
 export const DEVNET_PASSWORD = 'aic-devnet';

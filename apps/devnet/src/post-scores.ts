@@ -3,11 +3,10 @@
  * Contribution Rating System, and posts them to the RewardsPool. Anyone can recompute the same scores from the chain.
  */
 import { weiToAic } from '@aic/core';
-import { createLedgerClient, type LedgerClient } from '@aic/ledger';
-import type { DevDeployment, EmbeddedChain } from '@aic/ledger/devchain';
+import type { LedgerClient } from '@aic/ledger';
+import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { computeEpochScores, defaultRatingParams, ratingEventsFromLogs } from '@aic/rating';
-import { type Address, createPublicClient, createWalletClient, custom } from 'viem';
-import { hardhat } from 'viem/chains';
+import type { Address } from 'viem';
 
 export interface PostedScores {
   epoch: number;
@@ -42,13 +41,7 @@ export async function postEpochScores(input: {
   dev: DevDeployment;
   log: (line: string) => void;
 }): Promise<PostedScores> {
-  const transport = custom(input.chain.provider, { retryCount: 0 });
-  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
-  const rater = createLedgerClient({
-    publicClient,
-    walletClient: createWalletClient({ chain: hardhat, transport, account: input.dev.roles.rater }),
-    deployment: input.dev.deployment,
-  });
+  const rater = createDevClients(input.chain, input.dev.deployment).as(input.dev.roles.rater);
   const posted = await computeScoresFromChain(rater, input.dev.roles.treasury);
   const entries = [...posted.scores].filter(([, score]) => score > 0n);
   if (entries.length === 0) {

@@ -1,2 +1,3 @@
+export { createDevClients, DEV_MNEMONIC, type DevClients, devAccountKey } from './dev-clients.ts';
 export { type DevDeployment, deployDevnet } from './dev-deploy.ts';
 export { type EmbeddedChain, startEmbeddedChain } from './embedded-chain.ts';
