@@ -24,4 +24,7 @@ export const LAYERS: Record<string, number> = {
 };
 
 /** Same-layer imports that are allowed: [importer, imported]. */
-export const SAME_LAYER_EDGES: ReadonlyArray<readonly [string, string]> = [];
+export const SAME_LAYER_EDGES: ReadonlyArray<readonly [string, string]> = [
+  // The GPU Vessel runs jobs in the Model Vessel's deterministic runtime (DESIGN.md §6: one runtime, many devices).
+  ['@aic/gpu-vessel', '@aic/model-vessel'],
+];
