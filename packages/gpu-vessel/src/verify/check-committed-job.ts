@@ -1,0 +1,118 @@
+/**
+ * The verifier's check of a committed job (DESIGN.md §7). The sampled segments come from a seed fixed after the
+ * commitment (the next block's hash), so the provider could not know which segments it had to compute honestly.
+ * For each, checkpoint i is fetched from the provider, must hash to the committed c_i (otherwise the provider handed a
+ * forged or foreign state: its fault), and is re-run to c_{i+1}, compared exactly (deterministic backends).
+ */
+import { AicError, isAicError } from '@aic/core';
+import {
+  type Checkpoint,
+  type Commitment,
+  commitmentOfCheckpoint,
+  commitmentRoot,
+  type JobSpec,
+  type TensorDataset,
+  verifySegment,
+} from '@aic/model-vessel';
+import { sampleSegments } from '@aic/verification';
+import { initialCommitment } from './initial-state.ts';
+
+/** Loads the provider's checkpoint i (the state at commitment c_i). */
+export type CheckpointLoader = (index: number) => Promise<Checkpoint>;
+
+export interface SegmentCheckInput {
+  readonly spec: JobSpec;
+  readonly data: TensorDataset;
+  /** c_0 … c_n as the provider committed them. */
+  readonly commitments: readonly Commitment[];
+  readonly loadCheckpoint: CheckpointLoader;
+  readonly signal?: AbortSignal;
+}
+
+/** Errors that put the fault on the provider's checkpoint rather than on the verifier or the network. */
+const PROVIDER_FAULTS = new Set([
+  'VERIFY_CHECKPOINT_MISMATCH',
+  'RUNTIME_CHECKPOINT_INVALID',
+  'RUNTIME_CHECKPOINT_MISMATCH',
+  'MODEL_WEIGHTS_NOT_FINITE',
+]);
+const isProviderFault = (error: unknown) =>
+  isAicError(error) && (PROVIDER_FAULTS.has(error.code) || error.code.startsWith('SAFETENSORS_'));
+
+/** What re-running segment i gives: the recomputed c_{i+1}, or null when checkpoint i is not the committed state. */
+export async function rerunSegment(input: SegmentCheckInput, index: number): Promise<`0x${string}` | null> {
+  const claimed = input.commitments[index + 1];
+  const own = input.commitments[index];
+  if (!claimed || !own) {
+    throw new AicError('VERIFY_SEGMENT_INVALID', `segment ${index} is not in the job`, {
+      details: { segments: input.commitments.length - 1 },
+    });
+  }
+  try {
+    const checkpoint = await input.loadCheckpoint(index);
+    if (checkpoint.step !== own.step || commitmentOfCheckpoint(checkpoint) !== own.hash) return null;
+    const options = input.signal ? { signal: input.signal } : {};
+    const verdict = await verifySegment(input.spec, input.data, checkpoint, claimed, options);
+    return verdict.recomputed.hash;
+  } catch (error) {
+    if (isProviderFault(error)) return null;
+    throw error;
+  }
+}
+
+/** True when re-running segment i from the provider's checkpoint i reproduces the committed c_{i+1} exactly. */
+export async function checkSegment(input: SegmentCheckInput, index: number): Promise<boolean> {
+  return (await rerunSegment(input, index)) === input.commitments[index + 1]?.hash;
+}
+
+export interface CommittedJobCheck extends SegmentCheckInput {
+  /** The sampling seed (the hash of the block after the commitment). */
+  readonly seed: bigint | Uint8Array;
+  /** The job's sampling key (same on every verifier), e.g. `job-<id>`. */
+  readonly jobKey: string;
+  readonly samples: number;
+  /** When given, the commitments must be the ones under this root (as committed on chain). */
+  readonly commitmentRoot?: `0x${string}`;
+  /** Also recompute c_0 from the spec (cheap: no training step); default true. */
+  readonly checkInitialState?: boolean;
+}
+
+export interface CommittedJobVerdict {
+  readonly valid: boolean;
+  /** c_0 is the job's seeded initial state (true when not checked). */
+  readonly initialStateValid: boolean;
+  /** The segment indices re-run, ascending. */
+  readonly checked: readonly number[];
+  /** Those whose re-run did not reproduce c_{i+1} (or whose checkpoint was not the committed state). */
+  readonly mismatches: readonly number[];
+}
+
+const seedOf = (seed: bigint | Uint8Array): bigint =>
+  typeof seed === 'bigint' ? seed : seed.length === 0 ? 0n : BigInt(`0x${Buffer.from(seed).toString('hex')}`);
+
+/**
+ * Samples `samples` segments from the seed and re-runs each; valid iff all reproduce their commitment and c_0 is
+ * the seeded initial state.
+ * Throws VERIFY_ROOT_MISMATCH when `commitmentRoot` is given and the commitments are not under it.
+ *
+ * @example
+ * const verdict = await checkCommittedJob({ spec, data, commitments, seed: blockHash, jobKey: 'job-7', samples: 44,
+ *   loadCheckpoint: (i) => fetchCheckpoint(provider, jobId, commitments[i].step) });
+ * if (!verdict.valid) openDispute(verdict.mismatches[0]);
+ */
+export async function checkCommittedJob(input: CommittedJobCheck): Promise<CommittedJobVerdict> {
+  if (input.commitmentRoot !== undefined && commitmentRoot(input.commitments) !== input.commitmentRoot) {
+    throw new AicError('VERIFY_ROOT_MISMATCH', 'the commitments are not the ones under the committed root');
+  }
+  const segments = input.commitments.length - 1;
+  if (segments < 1) throw new AicError('VERIFY_SEGMENT_INVALID', 'a job needs at least two commitments');
+  const checked = sampleSegments(seedOf(input.seed), input.jobKey, segments, Math.min(input.samples, segments));
+  const initialStateValid =
+    input.checkInitialState === false ||
+    (await initialCommitment(input.spec, input.data)).hash === input.commitments[0]?.hash;
+  const mismatches: number[] = [];
+  for (const index of checked) {
+    if (!(await checkSegment(input, index))) mismatches.push(index);
+  }
+  return { valid: initialStateValid && mismatches.length === 0, initialStateValid, checked, mismatches };
+}

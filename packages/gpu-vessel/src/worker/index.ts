@@ -1,0 +1,13 @@
+export { errorOfExit, type WorkerExit } from './exit-reason.ts';
+export { fabricateSegment, fakedSegments } from './fake-segments.ts';
+export type { WorkerDataset, WorkerFault } from './protocol.ts';
+export {
+  runTrainingWorker,
+  type TrainingWorkerHandlers,
+  type TrainingWorkerInit,
+  type TrainingWorkerResult,
+  WORKER_MAIN,
+  type WorkerCheckpoint,
+  type WorkerProgress,
+} from './run-training-worker.ts';
+export { commitmentSteps, segmentCount } from './segments.ts';

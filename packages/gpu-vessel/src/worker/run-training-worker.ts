@@ -1,0 +1,239 @@
+/**
+ * The GPU Vessel's sandboxed training run (DESIGN.md §6): the model-vessel runtime executes in a separate Node
+ * process with a V8 heap cap and a wall-clock cap, so a hostile or oversized job can exhaust only its own process.
+ * The parent streams the child's progress and checkpoint announcements, trusts none of its messages without schema
+ * and consistency checks (announced commitments must be the ones in the final list, the root must be their root),
+ * and kills it with SIGKILL on timeout or abort. Checkpoints live in `checkpointDir`, so a worker started again on
+ * the same directory resumes the job and ends with the same commitment root as an uninterrupted run.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AicError } from '@aic/core';
+import { commitmentRoot, type JobSpec } from '@aic/model-vessel';
+import { errorOfExit } from './exit-reason.ts';
+import {
+  type ChildMessage,
+  childMessageSchema,
+  type DoneMessage,
+  type ReadyMessage,
+  type StartMessage,
+  type WorkerDataset,
+  type WorkerFault,
+} from './protocol.ts';
+
+/** The child's entry point. */
+export const WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.ts');
+
+const STDERR_TAIL_CHARS = 8_000;
+const MIN_MEMORY_MIB = 16;
+
+export interface TrainingWorkerInit {
+  readonly spec: JobSpec;
+  readonly dataset: WorkerDataset;
+  /** This job's checkpoint directory (one job per directory: files are named by step). */
+  readonly checkpointDir: string;
+  /** V8 heap cap of the worker (--max-old-space-size). */
+  readonly memoryMiB: number;
+  /** Wall-clock cap; the worker is killed (SIGKILL) when it is reached. */
+  readonly timeoutMs: number;
+  /** Continue from the latest checkpoint of this job in checkpointDir (default true). */
+  readonly resume?: boolean;
+  /** Continue from a checkpoint handed over by another provider (it is copied into checkpointDir). */
+  readonly resumeFromFile?: { readonly json: string; readonly safetensors: string };
+  /** Stop at the first commitment at or after this step (preemption). */
+  readonly stopAfterStep?: number;
+  /** Progress every this many steps as well as at each commitment. */
+  readonly progressEverySteps?: number;
+  /** TEST ONLY: fake this fraction of segments, as a provider skipping work would. */
+  readonly fault?: WorkerFault;
+}
+
+export interface WorkerProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy?: number | undefined;
+}
+
+/** A checkpoint the worker has saved: c_index at `step`, its files in checkpointDir. */
+export interface WorkerCheckpoint {
+  readonly index: number;
+  readonly step: number;
+  readonly hash: `0x${string}`;
+}
+
+export interface TrainingWorkerHandlers {
+  readonly onReady?: (ready: Omit<ReadyMessage, 'type'>) => void;
+  readonly onProgress?: (progress: WorkerProgress) => void;
+  readonly onCheckpoint?: (checkpoint: WorkerCheckpoint) => void;
+  readonly signal?: AbortSignal;
+}
+
+export type TrainingWorkerResult = Omit<DoneMessage, 'type'> & {
+  readonly resumedFrom: ReadyMessage['resumedFrom'];
+  readonly heapLimitBytes: number;
+};
+
+function startMessageOf(init: TrainingWorkerInit): StartMessage {
+  return {
+    type: 'start',
+    spec: init.spec,
+    dataset: init.dataset,
+    checkpointDir: init.checkpointDir,
+    resume: init.resume ?? true,
+    ...(init.resumeFromFile ? { resumeFromFile: { ...init.resumeFromFile } } : {}),
+    ...(init.stopAfterStep === undefined ? {} : { stopAfterStep: init.stopAfterStep }),
+    ...(init.progressEverySteps === undefined ? {} : { progressEverySteps: init.progressEverySteps }),
+    ...(init.fault ? { fault: { ...init.fault } } : {}),
+  };
+}
+
+function checkInit(init: TrainingWorkerInit): void {
+  const { memoryMiB, timeoutMs } = init;
+  if (!Number.isSafeInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB || !(timeoutMs > 0)) {
+    throw new AicError('WORKER_INIT_INVALID', `memoryMiB must be an integer ≥ ${MIN_MEMORY_MIB}, timeoutMs > 0`, {
+      details: { memoryMiB, timeoutMs },
+    });
+  }
+}
+
+function spawnWorker(memoryMiB: number): ChildProcess {
+  return fork(WORKER_MAIN, [], {
+    // tsx resolved from here, so the child works whatever its working directory
+    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${memoryMiB}`],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+}
+
+const protocolError = (reason: string, details: Record<string, unknown> = {}) =>
+  new AicError('WORKER_PROTOCOL_ERROR', `training worker: ${reason}`, { details });
+
+/** Follows one worker's messages and checks that they form a consistent run. */
+class WorkerSession {
+  ready: ReadyMessage | undefined;
+  private readonly announced = new Map<number, WorkerCheckpoint>();
+  private nextIndex = 0;
+
+  constructor(private readonly handlers: TrainingWorkerHandlers) {}
+
+  /** Handles one message; returns the result when the run is done. Throws on anything inconsistent. */
+  accept(raw: unknown): TrainingWorkerResult | undefined {
+    const parsed = childMessageSchema.safeParse(raw);
+    if (!parsed.success) throw protocolError('malformed message', { issues: parsed.error.issues.slice(0, 5) });
+    const message: ChildMessage = parsed.data;
+    if (message.type === 'error') {
+      throw new AicError(message.code, message.message, { details: message.details ?? {} });
+    }
+    if (message.type === 'ready') return void this.onReady(message);
+    if (!this.ready) throw protocolError(`${message.type} before ready`);
+    if (message.type === 'progress') {
+      const { type: _type, ...progress } = message;
+      this.handlers.onProgress?.(progress);
+      return undefined;
+    }
+    if (message.type === 'checkpoint') return void this.onCheckpoint(message);
+    return this.onDone(message, this.ready);
+  }
+
+  private onReady(message: ReadyMessage): void {
+    if (this.ready) throw protocolError('second ready');
+    this.ready = message;
+    this.nextIndex = message.resumedFrom ? message.resumedFrom.index + 1 : 0;
+    const { type: _type, ...ready } = message;
+    this.handlers.onReady?.(ready);
+  }
+
+  private onCheckpoint(message: ChildMessage & { type: 'checkpoint' }): void {
+    if (message.index !== this.nextIndex) {
+      throw protocolError('checkpoint out of order', { expected: this.nextIndex, got: message.index });
+    }
+    this.nextIndex++;
+    const checkpoint = { index: message.index, step: message.step, hash: message.hash };
+    this.announced.set(message.index, checkpoint);
+    this.handlers.onCheckpoint?.(checkpoint);
+  }
+
+  private onDone(message: DoneMessage, ready: ReadyMessage): TrainingWorkerResult {
+    const { commitments } = message;
+    if (commitments.length !== this.nextIndex) {
+      throw protocolError('result does not end at the last announced checkpoint', {
+        commitments: commitments.length,
+        announced: this.nextIndex,
+      });
+    }
+    for (const [index, c] of this.announced) {
+      const listed = commitments[index];
+      if (listed?.hash !== c.hash || listed.step !== c.step) throw protocolError('result contradicts a checkpoint');
+    }
+    if (commitmentRoot(commitments) !== message.commitmentRoot) throw protocolError('commitment root is not theirs');
+    const { type: _type, ...done } = message;
+    return { ...done, resumedFrom: ready.resumedFrom, heapLimitBytes: ready.heapLimitBytes };
+  }
+}
+
+/**
+ * Runs a training job in a separate worker process with a heap cap (`memoryMiB`) and a wall-clock cap (`timeoutMs`),
+ * resuming from the job's latest checkpoint in `checkpointDir` unless `resume: false`.
+ *
+ * Rejects with an AicError: WORKER_TIMEOUT, WORKER_OUT_OF_MEMORY, WORKER_CRASHED (exit code or signal in details),
+ * WORKER_ABORTED, WORKER_PROTOCOL_ERROR, WORKER_INIT_INVALID, or the runtime's own code (e.g. JOB_SPEC_INVALID,
+ * RUNTIME_CHECKPOINT_MISMATCH).
+ *
+ * @example
+ * const result = await runTrainingWorker(
+ *   { spec, dataset: { template: 'iris', split: 'train' }, checkpointDir, memoryMiB: 512, timeoutMs: 600_000 },
+ *   { onProgress: (p) => console.log(p.step, p.loss) },
+ * );
+ * console.log(result.commitmentRoot, result.resultCid, result.weightsPath);
+ */
+export function runTrainingWorker(
+  init: TrainingWorkerInit,
+  handlers: TrainingWorkerHandlers = {},
+): Promise<TrainingWorkerResult> {
+  checkInit(init);
+  const { signal } = handlers;
+  if (signal?.aborted) {
+    return Promise.reject(new AicError('WORKER_ABORTED', 'aborted before start', { cause: signal.reason }));
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawnWorker(init.memoryMiB);
+    const session = new WorkerSession(handlers);
+    let stderrTail = '';
+    let settled = false;
+    const settle = (error: unknown, result?: TrainingWorkerResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (result) resolve(result);
+      else reject(error);
+    };
+    const timer = setTimeout(
+      () => settle(new AicError('WORKER_TIMEOUT', `training worker killed after ${init.timeoutMs} ms`)),
+      init.timeoutMs,
+    );
+    const onAbort = () => settle(new AicError('WORKER_ABORTED', 'training worker killed', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on('message', (raw) => {
+      try {
+        const result = session.accept(raw);
+        if (result) settle(undefined, result);
+      } catch (error) {
+        settle(error); // a protocol error, the child's own error, or a handler's
+      }
+    });
+    child.on('error', (error) => settle(new AicError('WORKER_CRASHED', 'could not run the worker', { cause: error })));
+    // 'close' comes after the IPC channel and stderr are drained: every message and the whole stderr tail are in
+    child.on('close', (exitCode, exitSignal) =>
+      settle(errorOfExit({ exitCode, signal: exitSignal, stderrTail }, init.memoryMiB)),
+    );
+    child.send(startMessageOf(init));
+  });
+}
