@@ -12,15 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { AicError } from '@aic/core';
 import { commitmentRoot, type JobSpec } from '@aic/model-vessel';
 import { errorOfExit } from './exit-reason.ts';
-import {
-  type ChildMessage,
-  childMessageSchema,
-  type DoneMessage,
-  type ReadyMessage,
-  type StartMessage,
-  type WorkerDataset,
-  type WorkerFault,
-} from './protocol.ts';
+import type { DoneMessage, ReadyMessage, StartMessage, WorkerDataset, WorkerFault } from './protocol.ts';
+import { WorkerSession } from './worker-session.ts';
 
 /** The child's entry point. */
 export const WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.ts');
@@ -108,72 +101,6 @@ function spawnWorker(memoryMiB: number): ChildProcess {
   });
 }
 
-const protocolError = (reason: string, details: Record<string, unknown> = {}) =>
-  new AicError('WORKER_PROTOCOL_ERROR', `training worker: ${reason}`, { details });
-
-/** Follows one worker's messages and checks that they form a consistent run. */
-class WorkerSession {
-  ready: ReadyMessage | undefined;
-  private readonly announced = new Map<number, WorkerCheckpoint>();
-  private nextIndex = 0;
-
-  constructor(private readonly handlers: TrainingWorkerHandlers) {}
-
-  /** Handles one message; returns the result when the run is done. Throws on anything inconsistent. */
-  accept(raw: unknown): TrainingWorkerResult | undefined {
-    const parsed = childMessageSchema.safeParse(raw);
-    if (!parsed.success) throw protocolError('malformed message', { issues: parsed.error.issues.slice(0, 5) });
-    const message: ChildMessage = parsed.data;
-    if (message.type === 'error') {
-      throw new AicError(message.code, message.message, { details: message.details ?? {} });
-    }
-    if (message.type === 'ready') return void this.onReady(message);
-    if (!this.ready) throw protocolError(`${message.type} before ready`);
-    if (message.type === 'progress') {
-      const { type: _type, ...progress } = message;
-      this.handlers.onProgress?.(progress);
-      return undefined;
-    }
-    if (message.type === 'checkpoint') return void this.onCheckpoint(message);
-    return this.onDone(message, this.ready);
-  }
-
-  private onReady(message: ReadyMessage): void {
-    if (this.ready) throw protocolError('second ready');
-    this.ready = message;
-    this.nextIndex = message.resumedFrom ? message.resumedFrom.index + 1 : 0;
-    const { type: _type, ...ready } = message;
-    this.handlers.onReady?.(ready);
-  }
-
-  private onCheckpoint(message: ChildMessage & { type: 'checkpoint' }): void {
-    if (message.index !== this.nextIndex) {
-      throw protocolError('checkpoint out of order', { expected: this.nextIndex, got: message.index });
-    }
-    this.nextIndex++;
-    const checkpoint = { index: message.index, step: message.step, hash: message.hash };
-    this.announced.set(message.index, checkpoint);
-    this.handlers.onCheckpoint?.(checkpoint);
-  }
-
-  private onDone(message: DoneMessage, ready: ReadyMessage): TrainingWorkerResult {
-    const { commitments } = message;
-    if (commitments.length !== this.nextIndex) {
-      throw protocolError('result does not end at the last announced checkpoint', {
-        commitments: commitments.length,
-        announced: this.nextIndex,
-      });
-    }
-    for (const [index, c] of this.announced) {
-      const listed = commitments[index];
-      if (listed?.hash !== c.hash || listed.step !== c.step) throw protocolError('result contradicts a checkpoint');
-    }
-    if (commitmentRoot(commitments) !== message.commitmentRoot) throw protocolError('commitment root is not theirs');
-    const { type: _type, ...done } = message;
-    return { ...done, resumedFrom: ready.resumedFrom, heapLimitBytes: ready.heapLimitBytes };
-  }
-}
-
 /**
  * Runs a training job in a separate worker process with a heap cap (`memoryMiB`) and a wall-clock cap (`timeoutMs`),
  * resuming from the job's latest checkpoint in `checkpointDir` unless `resume: false`.
@@ -193,7 +120,11 @@ export function runTrainingWorker(
   init: TrainingWorkerInit,
   handlers: TrainingWorkerHandlers = {},
 ): Promise<TrainingWorkerResult> {
-  checkInit(init);
+  try {
+    checkInit(init);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const { signal } = handlers;
   if (signal?.aborted) {
     return Promise.reject(new AicError('WORKER_ABORTED', 'aborted before start', { cause: signal.reason }));
@@ -202,38 +133,45 @@ export function runTrainingWorker(
     const child = spawnWorker(init.memoryMiB);
     const session = new WorkerSession(handlers);
     let stderrTail = '';
-    let settled = false;
-    const settle = (error: unknown, result?: TrainingWorkerResult) => {
-      if (settled) return;
-      settled = true;
+    let failure: unknown;
+    let result: TrainingWorkerResult | undefined;
+    // settles only once the process is gone, so a resumed worker never races a dying one on the same directory
+    const finish = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       if (result) resolve(result);
-      else reject(error);
+      else
+        reject(
+          failure ?? errorOfExit({ exitCode: child.exitCode, signal: child.signalCode, stderrTail }, init.memoryMiB),
+        );
+    };
+    const stop = (error: unknown) => {
+      if (failure === undefined && result === undefined) failure = error;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
     const timer = setTimeout(
-      () => settle(new AicError('WORKER_TIMEOUT', `training worker killed after ${init.timeoutMs} ms`)),
+      () => stop(new AicError('WORKER_TIMEOUT', `training worker killed after ${init.timeoutMs} ms`)),
       init.timeoutMs,
     );
-    const onAbort = () => settle(new AicError('WORKER_ABORTED', 'training worker killed', { cause: signal?.reason }));
+    const onAbort = () => stop(new AicError('WORKER_ABORTED', 'training worker killed', { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
     });
     child.on('message', (raw) => {
+      if (failure !== undefined || result !== undefined) return;
       try {
-        const result = session.accept(raw);
-        if (result) settle(undefined, result);
+        result = session.accept(raw); // the child exits by itself after its result
       } catch (error) {
-        settle(error); // a protocol error, the child's own error, or a handler's
+        stop(error); // a protocol error, the child's own error, or a handler's
       }
     });
-    child.on('error', (error) => settle(new AicError('WORKER_CRASHED', 'could not run the worker', { cause: error })));
+    child.on('error', (error) => {
+      stop(new AicError('WORKER_CRASHED', 'could not run the training worker', { cause: error }));
+      if (child.pid === undefined) finish(); // never started: no 'close' will come
+    });
     // 'close' comes after the IPC channel and stderr are drained: every message and the whole stderr tail are in
-    child.on('close', (exitCode, exitSignal) =>
-      settle(errorOfExit({ exitCode, signal: exitSignal, stderrTail }, init.memoryMiB)),
-    );
+    child.on('close', finish);
     child.send(startMessageOf(init));
   });
 }
