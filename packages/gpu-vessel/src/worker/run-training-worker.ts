@@ -10,7 +10,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AicError } from '@aic/core';
-import { commitmentRoot, type JobSpec } from '@aic/model-vessel';
+import type { JobSpec } from '@aic/model-vessel';
 import { errorOfExit } from './exit-reason.ts';
 import type { DoneMessage, ReadyMessage, StartMessage, WorkerDataset, WorkerFault } from './protocol.ts';
 import { WorkerSession } from './worker-session.ts';
@@ -166,12 +166,14 @@ export function runTrainingWorker(
         stop(error); // a protocol error, the child's own error, or a handler's
       }
     });
+    // only a failed start is final here; a broken pipe to a dying child is classified by 'close'
     child.on('error', (error) => {
-      stop(new AicError('WORKER_CRASHED', 'could not run the training worker', { cause: error }));
-      if (child.pid === undefined) finish(); // never started: no 'close' will come
+      if (child.pid !== undefined) return;
+      stop(new AicError('WORKER_CRASHED', 'could not start the training worker', { cause: error }));
+      finish(); // never started: no 'close' will come
     });
     // 'close' comes after the IPC channel and stderr are drained: every message and the whole stderr tail are in
     child.on('close', finish);
-    child.send(startMessageOf(init));
+    child.send(startMessageOf(init), () => undefined); // a child already gone is reported by 'close'
   });
 }
