@@ -1,4 +1,4 @@
-import { AicError } from '@aic/core';
+import { AicError, isAicError } from '@aic/core';
 import type { RuntimeBackend } from '@aic/model-vessel';
 import type { AicNetwork, NetworkLogger, RequestHandler } from '@aic/network';
 import type { HardwareChallenge } from './challenge.ts';
@@ -22,6 +22,16 @@ export interface HardwareChallengeHandlerInit {
   rememberMs?: number;
   logger?: NetworkLogger;
   now?: () => number;
+  /** Told when a challenge's work ends: solved, or aborted (deadline passed) after `roundsDone` rounds. */
+  onWork?: (report: WorkReport) => void;
+}
+
+export interface WorkReport {
+  sender: string;
+  outcome: 'solved' | 'aborted';
+  roundsDone: number;
+  rounds: number;
+  ms: number;
 }
 
 const MAX_REMEMBERED = 256;
@@ -54,14 +64,22 @@ export function createHardwareChallengeHandler(
     }
     if (busy) throw new AicError('HARDWARE_CHALLENGE_BUSY', 'another challenge is being worked on');
     busy = true;
+    const { challenge } = request;
+    const started = now();
+    const report = (outcome: WorkReport['outcome'], roundsDone: number) => {
+      const work = { sender, outcome, roundsDone, rounds: challenge.rounds, ms: now() - started };
+      init.logger?.debug({ ...work, n: challenge.n }, 'hw challenge work ended');
+      init.onWork?.(work);
+    };
     try {
-      const { challenge } = request;
       const deadline = AbortSignal.timeout(challenge.deadlineMs + DEADLINE_GRACE_MS);
-      const started = now();
       const hashes = await solveChallenge(challenge, { backend, signal: AbortSignal.any([signal, deadline]) });
       remember(sender, challenge);
-      init.logger?.debug({ rounds: challenge.rounds, n: challenge.n, ms: now() - started }, 'hw challenge solved');
+      report('solved', challenge.rounds);
       return { kind: 'work', hashes: concatHashes(hashes) };
+    } catch (error) {
+      if (isAicError(error, 'HARDWARE_CHALLENGE_ABORTED')) report('aborted', Number(error.details.round ?? 0));
+      throw error;
     } finally {
       busy = false;
     }

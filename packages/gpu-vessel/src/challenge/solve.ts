@@ -8,13 +8,18 @@ import { challengeMatrix, hashProduct, type MatrixSide, productToBytes, roundOpe
 /**
  * The provider's side of a hardware-class challenge: compute every round's product with TensorFlow.js on the
  * provider's backend and hash it. Operand matrices are generated and uploaded once per pool entry (lazily, so an
- * aborted over-claim does not build them all). Work yields to the event loop and checks the signal between rounds;
- * a single round cannot be interrupted, which bounds the overshoot to one round.
+ * aborted over-claim does not build them all). Work yields to the event loop and checks the signal between steps;
+ * a step is a block of rows of one product, so a slow device (tfjs cpu: one 1024² product takes seconds and blocks
+ * the thread) stops soon after its deadline instead of finishing a hopeless round.
  */
 export interface SolveOptions {
   backend?: RuntimeBackend;
   signal?: AbortSignal;
+  /** Rows of a product computed per step. Default: whole products on GPUs (fewer dispatches), ≤ 64 MFLOP on cpu/wasm. */
+  rowsPerStep?: number;
 }
+
+const CPU_FLOPS_PER_STEP = 64e6;
 
 /** Resolves to the SHA-256 of each round's product bytes; rejects HARDWARE_CHALLENGE_ABORTED when `signal` fires. */
 export async function solveChallenge(challenge: HardwareChallenge, options: SolveOptions = {}): Promise<Uint8Array[]> {
@@ -24,8 +29,7 @@ export async function solveChallenge(challenge: HardwareChallenge, options: Solv
     const hashes: Uint8Array[] = [];
     for (let round = 0; round < challenge.rounds; round++) {
       throwIfAborted(options.signal, round);
-      hashes.push(hashProduct(await productBytesOf(operands, challenge, round)));
-      await new Promise((resolve) => setImmediate(resolve));
+      hashes.push(hashProduct(await productBytesOf(operands, challenge, round, stepOptions(challenge, options))));
     }
     return hashes;
   } finally {
@@ -37,7 +41,7 @@ export async function solveChallenge(challenge: HardwareChallenge, options: Solv
 export async function revealRound(
   challenge: HardwareChallenge,
   round: number,
-  options: Pick<SolveOptions, 'backend'> = {},
+  options: Omit<SolveOptions, 'signal'> = {},
 ): Promise<Uint8Array> {
   if (!Number.isInteger(round) || round < 0 || round >= challenge.rounds) {
     throw new AicError('HARDWARE_CHALLENGE_INVALID', 'round out of range', {
@@ -47,7 +51,7 @@ export async function revealRound(
   await activateBackend(options.backend ?? 'cpu');
   const operands = createOperandCache(challenge);
   try {
-    return await productBytesOf(operands, challenge, round);
+    return await productBytesOf(operands, challenge, round, stepOptions(challenge, options));
   } finally {
     operands.dispose();
   }
@@ -78,22 +82,43 @@ function createOperandCache(challenge: HardwareChallenge): OperandCache {
   };
 }
 
+function stepOptions(challenge: HardwareChallenge, options: SolveOptions): StepOptions {
+  const { n } = challenge;
+  const cpuRows = Math.max(1, Math.floor(CPU_FLOPS_PER_STEP / (2 * n * n)));
+  const rows = options.rowsPerStep ?? (options.backend === 'webgpu' ? n : cpuRows);
+  return { rowsPerStep: Math.min(n, Math.max(1, Math.floor(rows))), signal: options.signal };
+}
+
+interface StepOptions {
+  rowsPerStep: number;
+  signal: AbortSignal | undefined;
+}
+
 async function productBytesOf(
   operands: OperandCache,
   challenge: HardwareChallenge,
   round: number,
+  { rowsPerStep, signal }: StepOptions,
 ): Promise<Uint8Array> {
+  const { n } = challenge;
   const { left, right } = roundOperands(challenge.rounds, round);
   // Operands are fetched outside tidy: tidy would dispose the cached tensors created inside it.
   const a = operands.get('left', left);
   const b = operands.get('right', right);
-  // Exact integers in FP32 (see matrices.ts); the cast to int32 on the device makes the bytes canonical.
-  const product = tf.tidy(() => tf.cast(tf.matMul(a, b), 'int32'));
-  try {
-    return productToBytes((await product.data()) as Int32Array);
-  } finally {
-    product.dispose();
+  const out = new Int32Array(n * n);
+  for (let row = 0; row < n; row += rowsPerStep) {
+    const rows = Math.min(rowsPerStep, n - row);
+    // Exact integers in FP32 (see matrices.ts); the cast to int32 on the device makes the bytes canonical.
+    const block = tf.tidy(() => tf.cast(tf.matMul(tf.slice(a, [row, 0], [rows, n]), b), 'int32'));
+    try {
+      out.set((await block.data()) as Int32Array, row * n);
+    } finally {
+      block.dispose();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    throwIfAborted(signal, round);
   }
+  return productToBytes(out);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, round: number): void {
