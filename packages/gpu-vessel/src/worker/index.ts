@@ -6,6 +6,7 @@ export {
   type TrainingWorkerHandlers,
   type TrainingWorkerInit,
   type TrainingWorkerResult,
+  WORKER_ENV_PASSTHROUGH,
   WORKER_MAIN,
   type WorkerCheckpoint,
   type WorkerProgress,

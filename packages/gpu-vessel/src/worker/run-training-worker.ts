@@ -40,6 +40,23 @@ export interface TrainingWorkerInit {
   readonly progressEverySteps?: number;
   /** TEST ONLY: fake this fraction of segments, as a provider skipping work would. */
   readonly fault?: WorkerFault;
+  /** Extra environment for the worker (it otherwise gets only WORKER_ENV_PASSTHROUGH from this process). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The variables a worker inherits: the agent's secrets (AIC_PASSWORD, RPC keys) and NODE_OPTIONS (which could
+ * lift the heap cap) stay out; the Vulkan ones are what the webgpu backend needs on a GPU machine.
+ */
+export const WORKER_ENV_PASSTHROUGH = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'LD_LIBRARY_PATH', 'VK_ICD_FILENAMES'];
+
+function workerEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of WORKER_ENV_PASSTHROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...extra };
 }
 
 export interface WorkerProgress {
@@ -92,10 +109,11 @@ function checkInit(init: TrainingWorkerInit): void {
   }
 }
 
-function spawnWorker(memoryMiB: number): ChildProcess {
+function spawnWorker(init: TrainingWorkerInit): ChildProcess {
   return fork(WORKER_MAIN, [], {
+    env: workerEnv(init.env),
     // tsx resolved from here, so the child works whatever its working directory
-    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${memoryMiB}`],
+    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${init.memoryMiB}`],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
@@ -130,7 +148,7 @@ export function runTrainingWorker(
     return Promise.reject(new AicError('WORKER_ABORTED', 'aborted before start', { cause: signal.reason }));
   }
   return new Promise((resolve, reject) => {
-    const child = spawnWorker(init.memoryMiB);
+    const child = spawnWorker(init);
     const session = new WorkerSession(handlers);
     let stderrTail = '';
     let failure: unknown;
