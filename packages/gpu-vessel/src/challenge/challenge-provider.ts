@@ -42,7 +42,9 @@ export interface ChallengeProviderOptions {
 }
 
 /**
- * Challenges `peer`'s claim to `claimedClass`.
+ * Challenges `peer`'s claim to `claimedClass`. The deadline runs from sending the work, dial included (connect
+ * first). Resolves to an outcome for every provider behaviour; throws HARDWARE_CHALLENGE_INVALID only for a bad
+ * class, seed or sizing (a caller bug).
  * @example const outcome = await challengeProvider(network, providerPeerId, HardwareClass.DatacenterGpu)
  * if (!outcome.passed) penalize(provider, outcome.reason)
  */

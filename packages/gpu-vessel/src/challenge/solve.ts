@@ -11,6 +11,11 @@ import { challengeMatrix, hashProduct, type MatrixSide, productToBytes, roundOpe
  * aborted over-claim does not build them all). Work yields to the event loop and checks the signal between steps;
  * a step is a block of rows of one product, so a slow device (tfjs cpu: one 1024² product takes seconds and blocks
  * the thread) stops soon after its deadline instead of finishing a hopeless round.
+ *
+ * Limitation: operands are generated and products hashed on the main thread (~6 ms and ~2.5 ms per 1024² matrix on
+ * this build box), an O(n²) cost per round next to the device's O(n³). That is negligible for the Cpu class but caps
+ * what this reference solver can prove on a GPU at well under 1 TFLOPS; GPU classes need on-device generation and
+ * parallel (worker-thread or on-device) hashing before an honest GPU can meet its class deadline.
  */
 export interface SolveOptions {
   backend?: RuntimeBackend;
