@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tensorFromArray, writeSafetensors } from '@aic/core/safetensors';
 import { cidOfBytes, irisTemplate, listCheckpoints, trainJob } from '@aic/model-vessel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -87,6 +88,21 @@ describe('the training worker process', () => {
     expect(limitMiB).toBeGreaterThanOrEqual(MEMORY_MIB);
     expect(limitMiB).toBeLessThan(MEMORY_MIB + 128);
     expect(full.heapLimitBytes).toBe(ready?.heapLimitBytes);
+  });
+});
+
+describe('the worker’s data', () => {
+  it('reads a safetensors dataset file (the Data Vessel shard layout) as well as a template', async () => {
+    const dir = await newDir();
+    const { train } = await irisTemplate.loadData();
+    const file = join(dir, 'iris-train.safetensors');
+    const tensors = {
+      features: tensorFromArray(train.features, [train.count, ...train.featureShape]),
+      labels: tensorFromArray(train.labels, [train.count]),
+    };
+    await writeFile(file, writeSafetensors(tensors));
+    const fromFile = await runTrainingWorker(init(join(dir, 'checkpoints'), { dataset: { file } }));
+    expect(fromFile.commitmentRoot).toBe(full.commitmentRoot); // same samples ⇒ same job digest ⇒ same run
   });
 });
 
