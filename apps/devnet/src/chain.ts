@@ -21,11 +21,16 @@ export async function startDevnetChain(options: {
   dataDir: string;
   blockIntervalMs: number;
   log: (line: string) => void;
+  challengeWindowSec?: number;
 }): Promise<DevnetChain> {
   const chain = await startEmbeddedChain();
   const rpcUrl = await chain.serve({ host: '127.0.0.1', port: options.port });
   options.log(`chain: embedded EVM (chain id ${chain.chainId}) serving JSON-RPC at ${rpcUrl}`);
-  const dev = await deployDevnet(chain.provider, chain.accounts, { onStep: (line) => options.log(`ledger: ${line}`) });
+  const dev = await deployDevnet(chain.provider, chain.accounts, {
+    onStep: (line) => options.log(`ledger: ${line}`),
+    // A live devnet settles verified jobs after a short challenge window instead of the preset's 60 s.
+    params: { challengeWindowSec: options.challengeWindowSec ?? 60 },
+  });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.
   await chain.setIntervalMining(options.blockIntervalMs);
   await mkdir(options.dataDir, { recursive: true });

@@ -1,7 +1,7 @@
 import { READY_MESSAGE } from '@aic/node/options';
 
 /** Devnet node roles (DESIGN.md: a requester, GPU providers, a data owner). */
-export type DevnetRole = 'requester' | 'gpu-provider' | 'data-owner';
+export type DevnetRole = 'requester' | 'gpu-provider' | 'data-owner' | 'coordinator' | 'verifier';
 
 /** One running devnet node. */
 export interface DevnetNodeInfo {
@@ -36,6 +36,8 @@ export type DevnetNodeEvent =
 export function roleOf(index: number): DevnetRole {
   if (index === 0) return 'requester';
   if (index === 3) return 'data-owner';
+  if (index === 4) return 'coordinator';
+  if (index === 5 || index === 6) return 'verifier';
   return 'gpu-provider';
 }
 

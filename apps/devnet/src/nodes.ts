@@ -43,6 +43,12 @@ export interface StartDevnetNodesOptions {
   demoActivity?: boolean;
   /** Bound on the wait for all nodes to connect. Default 60 s. */
   connectTimeoutMs?: number;
+  /** Run the job roles: GPU Vessel agents on providers, `--coordinator` and `--verifier` on nodes 4 and 5. */
+  jobRoles?: boolean;
+  /** Extra environment per node (fault injection in tests). */
+  envOf?: (index: number) => Record<string, string>;
+  /** Extra flags per node. */
+  argsOf?: (index: number) => string[];
 }
 
 export interface DevnetNodes {
@@ -96,7 +102,7 @@ async function startOne(
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
   const child = await spawnNodeProcess({
     args: nodeArgs(index, role, dataDir, bootstrap, options),
-    env: { AIC_PASSWORD: DEVNET_PASSWORD },
+    env: { AIC_PASSWORD: DEVNET_PASSWORD, ...options.envOf?.(index) },
     onLog: (line) => {
       const event = activityFromLog(index, role, line);
       if (event !== undefined) emit(event);
@@ -121,8 +127,18 @@ function nodeArgs(
     ...bootstrap.flatMap((b) => ['--bootstrap', b]),
     ...(o.rpcUrl === undefined ? [] : ['--rpc-url', o.rpcUrl]),
     ...(o.deploymentFile === undefined ? [] : ['--deployment', o.deploymentFile]),
+    ...(o.jobRoles === true ? JOB_ROLE_FLAGS[role] : []),
+    ...(o.argsOf?.(index) ?? []),
   ];
 }
+
+const JOB_ROLE_FLAGS: Record<DevnetRole, string[]> = {
+  requester: [],
+  'data-owner': [],
+  'gpu-provider': ['--provider', '--log-level', 'info'],
+  coordinator: ['--coordinator', '--liveness-grace-ms', '3000'],
+  verifier: ['--verifier'],
+};
 
 /** Reuses the node's keystore from an earlier run, or writes one (from the given key or a fresh one). */
 async function ensureKeystore(dataDir: string, privateKey: Uint8Array | undefined): Promise<void> {

@@ -21,7 +21,16 @@ const USAGE = `usage: node --import tsx apps/node/src/main.ts [options]
   --log-level <level>         ${LOG_LEVELS.join(' | ')} (default info)
   --log-format <format>       json (default) | pretty
   --republish-interval-ms <n> how often own offers are gossiped again (default 30000)
-  --coordinates-interval-ms <n> how often peer RTTs are sampled for Vivaldi coordinates (default 10000)`;
+  --coordinates-interval-ms <n> how often peer RTTs are sampled for Vivaldi coordinates (default 10000)
+  --provider                  run the GPU Vessel agent: stake, offer, run assigned jobs in a capped worker
+  --hw-class <0-4>            hardware class claimed on chain (default 0 = CPU; proven by challenge)
+  --stake-aic <n>             stake when registering (default 500)
+  --price-aic-per-hour <n>    offer price (default 40)
+  --worker-memory-mib <n>     heap cap of the training worker (default 2048)
+  --worker-timeout-ms <n>     wall-clock cap of one training run (default 3600000)
+  --verifier                  verify committed jobs this node is drawn for (key needs VERIFIER_ROLE)
+  --coordinator               allocate, preempt and arbitrate (key needs ALLOCATOR_ROLE and ARBITER_ROLE)
+  --liveness-grace-ms <n>     coordinator: preempt a provider unreachable this long (default 3000)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -43,6 +52,15 @@ async function main(argv: string[]): Promise<void> {
       'log-format': { type: 'string' },
       'republish-interval-ms': { type: 'string' },
       'coordinates-interval-ms': { type: 'string' },
+      provider: { type: 'boolean' },
+      'hw-class': { type: 'string' },
+      'stake-aic': { type: 'string' },
+      'price-aic-per-hour': { type: 'string' },
+      'worker-memory-mib': { type: 'string' },
+      'worker-timeout-ms': { type: 'string' },
+      verifier: { type: 'boolean' },
+      coordinator: { type: 'boolean' },
+      'liveness-grace-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -68,11 +86,51 @@ async function main(argv: string[]): Promise<void> {
     logFormat: parseLogFormat(values['log-format']),
     republishIntervalMs: parseMs(values['republish-interval-ms'], '--republish-interval-ms'),
     coordinatesIntervalMs: parseMs(values['coordinates-interval-ms'], '--coordinates-interval-ms'),
+    jobs: jobRoles(values),
   };
   // Loaded after argument parsing, so --help and usage errors answer without importing libp2p.
   const { runNode } = await import('./run.ts');
   const running = await runNode(options);
   await running.stopped;
+}
+
+/** Fault injection for tests (never set in production): a cheating provider, a lazy verifier. */
+const FAULT_ENV = { fakeSegments: 'AIC_FAULT_FAKE_SEGMENTS', lazyVerifier: 'AIC_FAULT_LAZY_VERIFIER' } as const;
+
+function jobRoles(values: Record<string, string | boolean | string[] | undefined>): RunNodeOptions['jobs'] {
+  const text = (name: string) => values[name] as string | undefined;
+  const amount = (name: string, fallback: string) => {
+    const v = text(name) ?? fallback;
+    if (!/^[0-9]{1,12}(\.[0-9]{1,18})?$/.test(v)) throw new AicError('CLI_INVALID_ARGUMENT', `--${name} must be an AIC amount`);
+    return v;
+  };
+  const hwClass = Number(text('hw-class') ?? '0');
+  if (!Number.isInteger(hwClass) || hwClass < 0 || hwClass > 4) {
+    throw new AicError('CLI_INVALID_ARGUMENT', '--hw-class must be 0..4');
+  }
+  const fake = process.env[FAULT_ENV.fakeSegments];
+  const fakeSegmentFraction = fake === undefined ? undefined : Number(fake);
+  if (fakeSegmentFraction !== undefined && !(fakeSegmentFraction > 0 && fakeSegmentFraction <= 1)) {
+    throw new AicError('CLI_INVALID_ARGUMENT', `${FAULT_ENV.fakeSegments} must be in (0, 1]`);
+  }
+  return {
+    ...(values.provider === true
+      ? {
+          provider: {
+            hwClass,
+            stakeAic: amount('stake-aic', '500'),
+            priceAicPerHour: amount('price-aic-per-hour', '40'),
+            memoryMiB: parseMs(text('worker-memory-mib'), '--worker-memory-mib') ?? 2048,
+            timeoutMs: parseMs(text('worker-timeout-ms'), '--worker-timeout-ms') ?? 3_600_000,
+            fakeSegmentFraction,
+          },
+        }
+      : {}),
+    ...(values.verifier === true ? { verifier: { lazy: process.env[FAULT_ENV.lazyVerifier] === '1' } } : {}),
+    ...(values.coordinator === true
+      ? { coordinator: { livenessGraceMs: parseMs(text('liveness-grace-ms'), '--liveness-grace-ms') ?? 3_000 } }
+      : {}),
+  };
 }
 
 function parsePort(text: string | undefined): number {

@@ -37,6 +37,11 @@ class AicNetworkAdapter implements NodeNetwork {
     this.address = net.address;
   }
 
+  /** The @aic/network node itself, for the job services' request/response protocols. */
+  get aic(): AicNetwork {
+    return this.net;
+  }
+
   multiaddrs = () => this.net.multiaddrs();
   start = () => this.net.start();
   stop = () => this.net.stop();

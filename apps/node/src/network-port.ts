@@ -21,6 +21,8 @@ export type JobBody = Omit<JobAnnouncement, 'requester' | 'issuedAtMs'>;
 export interface NodeNetwork {
   readonly peerId: string;
   readonly address: `0x${string}`;
+  /** The underlying @aic/network node (absent in in-memory test networks): job services speak its protocols. */
+  readonly aic?: import('@aic/network').AicNetwork;
   multiaddrs(): string[];
   start(): Promise<void>;
   stop(): Promise<void>;

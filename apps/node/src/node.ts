@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
+import { type JobServices, type JobServicesInit, startJobServices } from './jobs/job-services.ts';
 import { createLedgerReader } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { moduleLogger } from './logger.ts';
@@ -38,6 +39,8 @@ export interface AicNodeInit {
   republishIntervalMs?: number;
   /** How often peers' RTTs are sampled for network coordinates (default: @aic/network's, 10 s). */
   coordinatesIntervalMs?: number;
+  /** Job roles beyond the requester's (which every node with a chain runs): provider, verifier, coordinator. */
+  jobs?: Pick<JobServicesInit, 'provider' | 'verifier' | 'coordinator'>;
 }
 
 export interface AicNodeComponents {
@@ -70,6 +73,7 @@ interface Running {
   apiUrl: string;
   books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
   timers: NodeJS.Timeout[];
+  jobs: JobServices | undefined;
 }
 
 /**
@@ -102,6 +106,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       if (r === undefined) return;
       log.info('stopping');
       for (const timer of r.timers) clearInterval(timer);
+      r.jobs?.stop();
       await r.api.stop();
       await r.network.stop();
       await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush()]);
@@ -185,7 +190,16 @@ async function startServing(
   books: Running['books'],
 ): Promise<Running> {
   redialKnownPeers(network, books.peers, c.log);
+  const jobs =
+    init.rpcUrl !== undefined && init.deploymentFile !== undefined && network.aic !== undefined
+      ? await startJobServices(
+          { ...init.jobs, dataDir: init.dataDir, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey: c.privateKey },
+          network.aic,
+          moduleLogger(c.logger, 'jobs'),
+        )
+      : undefined;
   const handlers = createApiHandlers({
+    jobServices: jobs,
     network,
     ...books,
     metrics: c.metrics,
@@ -217,7 +231,7 @@ async function startServing(
     { peerId: network.peerId, address: network.address, apiUrl, multiaddrs: network.multiaddrs() },
     'node started',
   );
-  return { network, api, apiUrl, books, timers };
+  return { network, api, apiUrl, books, timers, jobs };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

@@ -41,6 +41,8 @@ export interface RunNodeOptions {
   logFormat?: 'json' | 'pretty' | undefined;
   republishIntervalMs?: number | undefined;
   coordinatesIntervalMs?: number | undefined;
+  /** Job roles: GPU Vessel provider, verifier, coordinator (allocator + arbiter). */
+  jobs?: import('./node.ts').AicNodeInit['jobs'];
 }
 
 /** The log message a starting node prints once its API listens; tests and the devnet wait for it. */

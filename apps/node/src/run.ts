@@ -45,6 +45,7 @@ export async function runNode(
         deploymentFile: options.deploymentFile,
         republishIntervalMs: options.republishIntervalMs,
         coordinatesIntervalMs: options.coordinatesIntervalMs,
+        jobs: options.jobs,
       }),
     },
     { privateKey, logger, createNetwork: deps.createNetwork ?? createAicNetworkAdapter },

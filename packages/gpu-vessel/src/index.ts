@@ -1,6 +1,38 @@
 /**
  * @aic/gpu-vessel: the GPU Vessel (DESIGN.md §6–7) — what a compute provider runs: hardware descriptor and
- * detection, self-benchmark, hardware-class challenges, the sandboxed training worker process, and the provider and
- * verifier agents of verified jobs.
+ * detection, self-benchmark, hardware-class challenges, the sandboxed training worker process, the verifier's job
+ * check, and the agents of verified jobs (requester, provider, verifier, coordinator) over libp2p and the chain.
  */
-export {};
+export { type AgentContext, type AgentLogger, peerOfAddress } from './agent/context.ts';
+export {
+  CoordinatorAgent,
+  type CoordinatorInit,
+  type HardwareChallenger,
+  priceWithinEscrow,
+} from './agent/coordinator-agent.ts';
+export type { ProgressLine } from './agent/job-record.ts';
+export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './agent/provider-agent.ts';
+export { type JobOutcome, type JobQuote, type JobSubmission, RequesterAgent } from './agent/requester-agent.ts';
+export { VerifierAgent, type VerifierAgentInit } from './agent/verifier-agent.ts';
+export { workerTrainingRunner } from './agent/worker-runner.ts';
+export { connectLedger } from './chain/connect.ts';
+export { type MarketEvent, type MarketWatcher, watchMarket } from './chain/market-watcher.ts';
+export { createSerialQueue } from './chain/serial.ts';
+export { type ChallengeOutcome, challengeProvider } from './challenge/challenge-provider.ts';
+export { serveHardwareChallenges } from './challenge/serve.ts';
+export { benchmarkTflops, withBenchmark } from './hardware/benchmark.ts';
+export {
+  CLASS_REQUIREMENTS,
+  type HardwareDescriptor,
+  hardwareClassOf,
+  isHardwareClass,
+} from './hardware/descriptor.ts';
+export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
+export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
+export { fetchCheckpoint, packCheckpoint, serveCheckpoints, unpackCheckpoint } from './jobs/checkpoint-transfer.ts';
+export { checkDatasetRoot, datasetRootOf, loadDatasetSource } from './jobs/dataset-source.ts';
+export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
+export { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from './jobs/job-ticket.ts';
+export { jobProgressProtocol, jobTicketFetchProtocol } from './jobs/protocols.ts';
+export * from './verify/index.ts';
+export * from './worker/index.ts';

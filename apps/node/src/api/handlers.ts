@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AicError, isAicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
+import { createJobHandlers } from '../jobs/job-handlers.ts';
+import type { JobServices } from '../jobs/job-services.ts';
 import type { NodeLedger } from '../ledger-port.ts';
 import type { NodeMetrics } from '../metrics.ts';
 import type { NodeNetwork } from '../network-port.ts';
@@ -22,6 +24,8 @@ export interface ApiHandlerComponents {
   role: string | undefined;
   /** Absent when the node was started without --rpc-url and --deployment. */
   ledger: NodeLedger | undefined;
+  /** Absent without a chain: the job endpoints then answer 503. */
+  jobServices?: JobServices | undefined;
 }
 
 /** The API's behaviour, one function per route; input already validated by the server. */
@@ -100,5 +104,6 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       return job;
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
+    ...createJobHandlers(c.jobServices),
   };
 }

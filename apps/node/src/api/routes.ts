@@ -13,6 +13,14 @@ import {
   rewardsSchema,
   statusSchema,
 } from './schemas.ts';
+import {
+  jobIdQuerySchema,
+  jobLogsSchema,
+  jobQuoteSchema,
+  jobStatusSchema,
+  jobSubmitBodySchema,
+  jobSubmittedSchema,
+} from '../jobs/job-schemas.ts';
 
 /** One HTTP endpoint: method, path, schemas. The server registers these; the client calls them. */
 export interface RouteDef {
@@ -93,6 +101,38 @@ export const apiRoutes = {
     summary: 'Job announcements received from peers and made by this node (unexpired)',
     successStatus: 200,
     response: jobAnnouncementListSchema,
+  },
+  quoteJob: {
+    method: 'POST',
+    path: '/v1/jobs/quote',
+    summary: 'What a training job would cost and how it would be verified, before paying',
+    successStatus: 200,
+    body: jobSubmitBodySchema,
+    response: jobQuoteSchema,
+  },
+  submitJob: {
+    method: 'POST',
+    path: '/v1/jobs/submit',
+    summary: 'Escrow a training job on chain (the node signs); the allocator assigns it',
+    successStatus: 201,
+    body: jobSubmitBodySchema,
+    response: jobSubmittedSchema,
+  },
+  jobStatus: {
+    method: 'GET',
+    path: '/v1/jobs/status',
+    summary: "A job's on-chain state, live progress and, once settled, its TrainedAI NFT and result file",
+    successStatus: 200,
+    query: jobIdQuerySchema,
+    response: jobStatusSchema,
+  },
+  jobLogs: {
+    method: 'GET',
+    path: '/v1/jobs/logs',
+    summary: "A job's progress lines as the provider streamed them",
+    successStatus: 200,
+    query: jobIdQuerySchema,
+    response: jobLogsSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

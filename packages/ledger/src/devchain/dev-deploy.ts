@@ -31,7 +31,12 @@ export interface DevDeployment {
 export async function deployDevnet(
   provider: EIP1193Provider,
   accounts: Address[],
-  options: { fundAic?: string; onStep?: (line: string) => void } = {},
+  options: {
+    fundAic?: string;
+    onStep?: (line: string) => void;
+    /** Overrides of the minimal preset, e.g. a short challenge window for a live devnet. */
+    params?: { challengeWindowSec?: number };
+  } = {},
 ): Promise<DevDeployment> {
   const at = (i: number): Address => {
     const a = accounts[i];
@@ -55,10 +60,11 @@ export async function deployDevnet(
     roles: {
       allocators: [roles.allocator],
       verifiers: roles.verifiers,
-      arbiters: [roles.arbiter],
+      // The allocator account also arbitrates: on a devnet one coordinator node plays both protocol roles.
+      arbiters: [roles.arbiter, roles.allocator],
       raters: [roles.rater],
     },
-    params: PRESETS.minimal,
+    params: { ...PRESETS.minimal, ...options.params },
   });
   const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider, { retryCount: 0 }) });
   const walletClient = createWalletClient({

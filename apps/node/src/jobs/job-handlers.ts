@@ -1,0 +1,91 @@
+/** The job endpoints' behaviour over the node's RequesterAgent. */
+import { AicError, aicToWei } from '@aic/core';
+import type { JobQuote, RequesterAgent } from '@aic/gpu-vessel';
+import { TEMPLATES } from '@aic/model-vessel';
+import type { ApiHandlers } from '../api/routes.ts';
+import type { JobServices } from './job-services.ts';
+import { VERIFICATION_POLICY } from './job-services.ts';
+import type { JobSubmitBody } from './job-schemas.ts';
+import type { z } from 'zod';
+import type { jobSubmitBodySchema } from './job-schemas.ts';
+
+type JobHandlers = Pick<ApiHandlers, 'quoteJob' | 'submitJob' | 'jobStatus' | 'jobLogs'>;
+
+function requester(jobs: JobServices | undefined): RequesterAgent {
+  if (!jobs) throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+  return jobs.requester;
+}
+
+function submissionOf(body: z.output<typeof jobSubmitBodySchema>) {
+  const template = TEMPLATES[body.template];
+  if (!template) throw new AicError('API_INVALID_REQUEST', `unknown template ${body.template}`);
+  const hyperparameters = Object.fromEntries(
+    Object.entries({ epochs: body.epochs, batchSize: body.batchSize, learningRate: body.learningRate }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as Record<string, number>;
+  return {
+    spec: {
+      manifest: template.manifest,
+      backend: body.backend,
+      seed: body.seed,
+      commitEverySteps: body.commitEverySteps,
+      hyperparameters,
+    },
+    dataset: `template:${body.template}/train`,
+    datasetId: BigInt(body.datasetId),
+    modelId: BigInt(body.modelId),
+    providerBudgetWei: aicToWei(body.budgetAic),
+    verifierFeeWei: aicToWei(body.verifierFeeAic),
+    minHwClass: body.minHwClass,
+    deadlineSec: body.deadlineSec,
+    confidence: body.confidence,
+    cheatFraction: VERIFICATION_POLICY.cheatFraction,
+  };
+}
+
+const quoteJson = (q: JobQuote) => ({
+  ...q,
+  totalWei: String(q.totalWei),
+  providerWei: String(q.providerWei),
+  protocolFeeWei: String(q.protocolFeeWei),
+  datasetFeeWei: String(q.datasetFeeWei),
+  modelFeeWei: String(q.modelFeeWei),
+  verifierFeeWei: String(q.verifierFeeWei),
+});
+
+export function createJobHandlers(jobs: JobServices | undefined): JobHandlers {
+  return {
+    quoteJob: async ({ body }) => quoteJson(await requester(jobs).quote(submissionOf(body))),
+    submitJob: async ({ body }) => {
+      const { jobId, escrowWei, quote } = await requester(jobs).submit(submissionOf(body));
+      return { jobId: String(jobId), escrowWei: String(escrowWei), quote: quoteJson(quote) };
+    },
+    jobStatus: async ({ query }) => {
+      const s = await requester(jobs).status(BigInt(query.jobId));
+      return {
+        jobId: String(s.jobId),
+        state: s.state,
+        provider: s.provider,
+        verifier: s.verifier,
+        resumeFrom: s.resumeFrom,
+        checkpointCount: s.checkpointCount,
+        commitments: s.commitments,
+        ...(s.step === undefined ? {} : { step: s.step }),
+        ...(s.totalSteps === undefined ? {} : { totalSteps: s.totalSteps }),
+        ...(s.loss === undefined ? {} : { loss: s.loss }),
+        ...(s.accuracy === undefined ? {} : { accuracy: s.accuracy }),
+        ...(s.outcome
+          ? {
+              trainedAssetId: String(s.outcome.trainedAssetId),
+              resultPath: s.outcome.resultPath,
+              resultCid: s.outcome.resultCid,
+            }
+          : {}),
+      };
+    },
+    jobLogs: async ({ query }) => ({ lines: await requester(jobs).logs(BigInt(query.jobId)) }),
+  };
+}
+
+export type { JobSubmitBody };

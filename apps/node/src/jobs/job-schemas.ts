@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { weiStringSchema } from '../api/schemas.ts';
+
+// The job endpoints' shapes (`aic job submit|status|logs|result`), shared by server, OpenAPI and client.
+
+const aicAmount = z.string().regex(/^[0-9]{1,12}(\.[0-9]{1,18})?$/, 'an AIC amount, e.g. 40 or 2.5');
+const idText = z.string().regex(/^[1-9][0-9]{0,18}$/, 'a positive integer id');
+
+export const jobSubmitBodySchema = z.strictObject({
+  template: z.enum(['mnist', 'iris', 'intent']).describe('model template and its training set'),
+  datasetId: idText.describe('Dataset NFT of the training data'),
+  modelId: idText.describe('Model NFT of the base model'),
+  epochs: z.number().int().min(1).max(1_000).optional(),
+  batchSize: z.number().int().min(1).max(4_096).optional(),
+  learningRate: z.number().positive().max(10).optional(),
+  seed: z.number().int().min(0).max(0xffff_ffff).default(1),
+  commitEverySteps: z.number().int().min(1).max(100_000).default(25),
+  backend: z.enum(['cpu', 'wasm']).default('cpu'),
+  budgetAic: aicAmount.describe('fixed price paid to the provider(s), protocol fee on top'),
+  verifierFeeAic: aicAmount.default('1'),
+  confidence: z.number().min(0.5).max(0.999999).default(0.99),
+  minHwClass: z.number().int().min(0).max(4).default(0),
+  deadlineSec: z.number().int().min(60).max(30 * 86_400).default(3_600),
+});
+export type JobSubmitBody = z.input<typeof jobSubmitBodySchema>;
+
+export const jobQuoteSchema = z.object({
+  totalWei: weiStringSchema,
+  providerWei: weiStringSchema,
+  protocolFeeWei: weiStringSchema,
+  datasetFeeWei: weiStringSchema,
+  modelFeeWei: weiStringSchema,
+  verifierFeeWei: weiStringSchema,
+  segments: z.number().int(),
+  totalSteps: z.number().int(),
+  samples: z.number().int().describe('segments the verifier re-runs'),
+  pDetect: z.number().describe('probability a provider faking 10 % of segments is caught'),
+  overhead: z.number().describe('verification compute / job compute'),
+});
+
+export const jobSubmittedSchema = z.object({ jobId: idText, escrowWei: weiStringSchema, quote: jobQuoteSchema });
+
+export const jobIdQuerySchema = z.object({ jobId: idText });
+
+export const jobStatusSchema = z.object({
+  jobId: idText,
+  state: z.string(),
+  provider: z.string(),
+  verifier: z.string(),
+  resumeFrom: z.number().int(),
+  checkpointCount: z.number().int(),
+  step: z.number().int().optional(),
+  totalSteps: z.number().int().optional(),
+  loss: z.number().optional(),
+  accuracy: z.number().optional(),
+  commitments: z.number().int(),
+  trainedAssetId: idText.optional(),
+  resultPath: z.string().optional(),
+  resultCid: z.string().optional(),
+});
+
+export const jobLogsSchema = z.object({
+  lines: z.array(
+    z.object({
+      atMs: z.number(),
+      step: z.number().int(),
+      totalSteps: z.number().int(),
+      loss: z.number().optional(),
+      accuracy: z.number().optional(),
+      provider: z.string(),
+      checkpoint: z.number().int().optional(),
+    }),
+  ),
+});

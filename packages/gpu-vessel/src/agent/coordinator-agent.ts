@@ -1,0 +1,297 @@
+/**
+ * The protocol coordinator of a network (on the devnet: one node holding ALLOCATOR_ROLE and ARBITER_ROLE):
+ * - Resource Allocator: gathers offers from gossip, counts a provider only after it passed its hardware-class
+ *   challenge, and places each escrowed job with the pure allocator and the chain's seed from the block after the
+ *   escrow — neither side chooses its counterpart, and anyone can recompute the choice from public inputs;
+ * - preemption: a provider that stops answering is preempted at the last checkpoint the coordinator re-verified from
+ *   the requester's mirror (pro-rata pay for those), and the job is reassigned from there;
+ * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
+ */
+import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
+import { isAicError } from '@aic/core';
+import { jobStateName, roleId } from '@aic/ledger';
+import type { OfferEventDetail } from '@aic/network';
+import { quoteVerification } from '@aic/verification';
+import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import { loadDatasetSource } from '../jobs/dataset-source.ts';
+import { jobSampleKey } from '../jobs/job-key.ts';
+import { decodeJobTicket } from '../jobs/job-ticket.ts';
+import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
+import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
+import { type AgentContext, peerOfAddress, specHashOf, whenSeedReady } from './context.ts';
+
+/** Proves a provider's claimed hardware class by demanded work (the GPU Vessel's challenge protocol). */
+export type HardwareChallenger = (peerId: string, claimedClass: number) => Promise<{ passed: boolean; reason: string }>;
+
+export interface CoordinatorInit {
+  /** A provider silent (not reachable) this long is preempted. */
+  livenessGraceMs?: number;
+  confidence: number;
+  cheatFraction: number;
+  challenge: HardwareChallenger;
+}
+
+interface KnownOffer {
+  offer: Offer;
+  peerId: string;
+  expiresAtMs: number;
+}
+
+export class CoordinatorAgent {
+  readonly #offers = new Map<string, KnownOffer>();
+  /** Provider address → challenge outcome (a pending promise while it runs). */
+  readonly #challenges = new Map<string, Promise<boolean>>();
+  readonly #gone = new Set<string>();
+  readonly #busy = new Set<bigint>();
+  readonly #silentSince = new Map<bigint, number>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly init: CoordinatorInit,
+  ) {}
+
+  start(): void {
+    this.ctx.net.addEventListener('offer', (e) => void this.#onOffer((e as CustomEvent<OfferEventDetail>).detail));
+    this.ctx.watcher.on((event) => {
+      const { jobId } = event.args as { jobId?: bigint };
+      if (jobId === undefined) return;
+      if (event.eventName === 'JobEscrowed' || event.eventName === 'JobPreempted')
+        this.#once(jobId, () => this.#place(jobId));
+      if (event.eventName === 'JobDisputed') this.#once(jobId, () => this.#arbitrate(jobId));
+    });
+    this.#timer = setInterval(() => void this.#checkLiveness(), 500);
+    this.ctx.signal.addEventListener('abort', () => clearInterval(this.#timer), { once: true });
+  }
+
+  /** Hardware challenge outcome per provider address (for status and tests). */
+  async challengeOutcome(provider: string): Promise<boolean | undefined> {
+    return await this.#challenges.get(provider.toLowerCase());
+  }
+
+  #once(jobId: bigint, task: () => Promise<void>): void {
+    if (this.#busy.has(jobId)) return;
+    this.#busy.add(jobId);
+    void task()
+      .catch((error: unknown) => {
+        if (!this.ctx.signal.aborted) {
+          this.ctx.log.error(
+            { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
+            'coordination failed',
+          );
+        }
+      })
+      .finally(() => this.#busy.delete(jobId));
+  }
+
+  async #onOffer(detail: OfferEventDetail): Promise<void> {
+    const provider = detail.sender.toLowerCase();
+    const info = await this.ctx.ledger.market.read.providerOf([detail.sender]);
+    if (!info.registered) return;
+    const peer = this.ctx.net.getPeers().find((p) => p.address?.toLowerCase() === provider)?.peerId ?? detail.relayedBy;
+    const o = detail.payload;
+    this.#offers.set(provider, {
+      peerId: peer,
+      expiresAtMs: detail.expiresAtMs,
+      offer: {
+        id: `${provider}/${o.offerId}`,
+        provider: detail.sender,
+        hwClass: info.hwClass,
+        memoryGiB: o.hardware.memoryBytes / 2 ** 30,
+        tflops: 0.01,
+        pricePerHour: Number(o.priceWeiPerHour / 10n ** 12n) / 1e6,
+        stake: Number(info.stake / 10n ** 18n),
+        reputation: 0.5,
+        coordinate: { vec: [0, 0, 0], height: 0 },
+        bandwidthMBps: 100,
+        cachedDatasets: o.cachedDatasetIds,
+        slots: o.capacity.concurrentJobs,
+      },
+    });
+    if (!this.#challenges.has(provider)) {
+      const outcome = this.init.challenge(peer, info.hwClass).then(
+        (r) => {
+          this.ctx.log.info(
+            { provider, hwClass: info.hwClass, passed: r.passed, reason: r.reason },
+            'hardware challenge',
+          );
+          return r.passed;
+        },
+        (error: unknown) => {
+          this.ctx.log.warn({ provider, err: String(error) }, 'hardware challenge failed to run');
+          return false;
+        },
+      );
+      this.#challenges.set(provider, outcome);
+    }
+  }
+
+  /** Offers that count: unexpired, challenge passed, provider not gone. */
+  async #eligibleOffers(): Promise<Offer[]> {
+    const now = Date.now();
+    const out: Offer[] = [];
+    for (const [provider, known] of this.#offers) {
+      if (known.expiresAtMs <= now || this.#gone.has(provider)) continue;
+      if ((await this.#challenges.get(provider)) !== true) continue;
+      out.push(known.offer);
+    }
+    return out;
+  }
+
+  async #place(jobId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    const job = await ledger.market.read.jobOf([jobId]);
+    const state = jobStateName(job.state);
+    if (state !== 'Escrowed' && state !== 'Preempted') return;
+    const seed = await whenSeedReady(this.ctx, () => ledger.market.read.assignmentSeed([jobId]));
+    for (let attempt = 0; ; attempt++) {
+      const offers = await this.#eligibleOffers();
+      const placement = choosePlacement(
+        createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
+        {
+          id: `job-${jobId}`,
+          minHwClass: job.minHwClass,
+          minMemoryGiB: 0,
+          workTflop: 1,
+          maxPricePerHour: Number.MAX_SAFE_INTEGER,
+          minStake: 0,
+          datasetMB: 0,
+          dataSources: [],
+          excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
+        },
+        seed,
+      );
+      if (placement) {
+        // Fixed-price jobs: the provider earns the budget the requester was quoted, nothing less or more.
+        const providerPrice = priceWithinEscrow(
+          job.escrow - job.datasetFee - job.modelFee - job.verifierFee,
+          job.protocolFeeBps,
+        );
+        const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
+        await this.ctx.send(() =>
+          ledger.confirm(write, () =>
+            ledger.market.write[write]([jobId, placement.provider as `0x${string}`, providerPrice]),
+          ),
+        );
+        this.#silentSince.delete(jobId);
+        this.ctx.log.info(
+          { jobId: String(jobId), provider: placement.provider, seed: String(seed), among: offers.length },
+          state === 'Escrowed' ? 'job assigned' : 'job reassigned',
+        );
+        return;
+      }
+      if (this.ctx.signal.aborted || attempt > 600) return;
+      await new Promise((resolve) => setTimeout(resolve, 500)); // no eligible offer yet: offers arrive by gossip
+    }
+  }
+
+  async #checkLiveness(): Promise<void> {
+    const { ledger, net } = this.ctx;
+    const count = await ledger.market.read.jobCount().catch(() => 0n);
+    for (let jobId = 1n; jobId <= count; jobId++) {
+      if (this.#busy.has(jobId)) continue;
+      const job = await ledger.market.read.jobOf([jobId]).catch(() => undefined);
+      if (!job) continue;
+      const state = jobStateName(job.state);
+      if (state !== 'Assigned' && state !== 'Running' && state !== 'Reassigned') continue;
+      const connected = net.getPeers().some((p) => p.address?.toLowerCase() === job.provider.toLowerCase());
+      if (connected) {
+        this.#silentSince.delete(jobId);
+        continue;
+      }
+      const since = this.#silentSince.get(jobId) ?? Date.now();
+      this.#silentSince.set(jobId, since);
+      if (Date.now() - since >= (this.init.livenessGraceMs ?? 3_000)) {
+        this.#gone.add(job.provider.toLowerCase());
+        this.#once(jobId, () => this.#preempt(jobId));
+      }
+    }
+  }
+
+  /** Preempts at the newest mirrored checkpoint whose last segment re-runs exactly (pro-rata pay up to there). */
+  async #preempt(jobId: bigint): Promise<void> {
+    const { ledger, net, log } = this.ctx;
+    const job = await ledger.market.read.jobOf([jobId]);
+    const requester = await peerOfAddress(this.ctx, job.requester);
+    const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+    const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
+    const data = await loadDatasetSource(ticket.dataset);
+    const candidates = fetched.mirrored
+      .filter((k) => k > job.resumeFrom && k < job.checkpointCount && fetched.mirrored.includes(k - 1))
+      .sort((a, b) => b - a);
+    let verified: number = job.resumeFrom;
+    const input = {
+      spec: ticket.spec,
+      data,
+      commitments: fetched.commitments,
+      loadCheckpoint: (i: number) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+    };
+    for (const k of candidates.slice(0, 3)) {
+      if (await checkSegment(input, k - 1)) {
+        verified = k;
+        break;
+      }
+    }
+    await this.ctx.send(() => ledger.confirm('preemptJob', () => ledger.market.write.preemptJob([jobId, verified])));
+    log.info({ jobId: String(jobId), provider: job.provider, verifiedCheckpoints: verified }, 'job preempted');
+    await this.#place(jobId);
+  }
+
+  /** Re-runs the segments the designated verifier sampled (same public seed); a mismatch proves the cheat. */
+  async #arbitrate(jobId: bigint): Promise<void> {
+    const { ledger, net, log } = this.ctx;
+    const job = await ledger.market.read.jobOf([jobId]);
+    if (jobStateName(job.state) !== 'Disputed') return;
+    const requester = await peerOfAddress(this.ctx, job.requester);
+    const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+    const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
+    const segments = job.checkpointCount;
+    const seed = await ledger.market.read.assignmentSeed([jobId]);
+    const { samples } = quoteVerification({
+      segments,
+      confidence: this.init.confidence,
+      cheatFraction: this.init.cheatFraction,
+    });
+    let cheated = fetched.commitments.length !== segments + 1;
+    let bad: readonly number[] = [];
+    if (!cheated) {
+      const verdict = await checkCommittedJob({
+        spec: ticket.spec,
+        data: await loadDatasetSource(ticket.dataset),
+        commitments: fetched.commitments,
+        seed,
+        jobKey: jobSampleKey(jobId),
+        samples,
+        loadCheckpoint: (i) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+      });
+      bad = verdict.mismatches;
+      cheated = !verdict.valid;
+    }
+    const rightVerifier = cheated ? job.verifier : await this.#otherVerifier(job.verifier);
+    await this.ctx.send(() =>
+      ledger.confirm('resolveDispute', () => ledger.market.write.resolveDispute([jobId, cheated, rightVerifier])),
+    );
+    log.info({ jobId: String(jobId), providerCheated: cheated, divergentSegments: bad }, 'dispute resolved');
+  }
+
+  /** A verifier other than the one proven wrong (the contract pays the verifier fee to the one named right). */
+  async #otherVerifier(wrong: `0x${string}`): Promise<`0x${string}`> {
+    const market = this.ctx.ledger.market;
+    const role = roleId('VERIFIER_ROLE');
+    const count = await market.read.getRoleMemberCount([role]);
+    for (let i = 0n; i < count; i++) {
+      const member = await market.read.getRoleMember([role, i]);
+      if (member.toLowerCase() !== wrong.toLowerCase()) return member;
+    }
+    return wrong;
+  }
+}
+
+/** The largest provider price p with p + fee(p) ≤ rest (the contract's own obligation check at assignment). */
+export function priceWithinEscrow(rest: bigint, feeBps: number): bigint {
+  const fee = (p: bigint) => (p * BigInt(feeBps)) / 10_000n;
+  let p = (rest * 10_000n) / (10_000n + BigInt(feeBps));
+  while (p + 1n + fee(p + 1n) <= rest) p++;
+  while (p > 0n && p + fee(p) > rest) p--;
+  return p;
+}

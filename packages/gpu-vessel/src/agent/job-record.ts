@@ -1,0 +1,98 @@
+/**
+ * The requester's record of one of its jobs on disk (`<dir>/<jobId>/`): the ticket bytes, the commitments the
+ * provider reported, a progress log (JSON lines) and the mirrored checkpoints. The mirror is what lets a preempted job
+ * resume on another provider and lets verifiers re-run segments when the provider is gone.
+ */
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AicError } from '@aic/core';
+import { type Checkpoint, type Commitment, listCheckpoints, loadCheckpoint, saveCheckpoint } from '@aic/model-vessel';
+
+export interface ProgressLine {
+  atMs: number;
+  step: number;
+  totalSteps: number;
+  loss?: number | undefined;
+  accuracy?: number | undefined;
+  provider: string;
+  checkpoint?: number | undefined;
+}
+
+export class JobRecord {
+  readonly dir: string;
+  ticket!: Uint8Array;
+  commitments: Commitment[] = [];
+  progress: ProgressLine[] = [];
+
+  constructor(
+    root: string,
+    readonly jobId: bigint,
+  ) {
+    this.dir = join(root, String(jobId));
+  }
+
+  get checkpointDir(): string {
+    return join(this.dir, 'checkpoints');
+  }
+
+  static async create(root: string, jobId: bigint, ticket: Uint8Array): Promise<JobRecord> {
+    const record = new JobRecord(root, jobId);
+    record.ticket = ticket;
+    await mkdir(record.checkpointDir, { recursive: true });
+    await writeFile(join(record.dir, 'ticket.json'), ticket);
+    return record;
+  }
+
+  /** Loads a record written by an earlier run; undefined when this node did not submit the job. */
+  static async load(root: string, jobId: bigint): Promise<JobRecord | undefined> {
+    const record = new JobRecord(root, jobId);
+    try {
+      record.ticket = new Uint8Array(await readFile(join(record.dir, 'ticket.json')));
+    } catch {
+      return undefined;
+    }
+    try {
+      record.commitments = JSON.parse(await readFile(join(record.dir, 'commitments.json'), 'utf8')) as Commitment[];
+      const log = await readFile(join(record.dir, 'progress.jsonl'), 'utf8');
+      record.progress = log
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ProgressLine);
+    } catch {
+      // no progress yet
+    }
+    return record;
+  }
+
+  async addProgress(line: ProgressLine, commitment?: { index: number; step: number; hash: `0x${string}` }) {
+    this.progress.push(line);
+    await appendFile(join(this.dir, 'progress.jsonl'), `${JSON.stringify(line)}\n`);
+    if (commitment) {
+      // A resumed job reports from its resume point on: later entries of a preempted run are replaced.
+      this.commitments.length = Math.min(this.commitments.length, commitment.index);
+      this.commitments[commitment.index] = { step: commitment.step, hash: commitment.hash };
+      await writeFile(join(this.dir, 'commitments.json'), JSON.stringify(this.commitments));
+    }
+  }
+
+  async mirror(checkpoint: Checkpoint): Promise<void> {
+    await saveCheckpoint(this.checkpointDir, checkpoint);
+  }
+
+  /** Indices (positions in the commitments) of the mirrored checkpoints whose step matches a reported commitment. */
+  async mirroredIndices(): Promise<number[]> {
+    const steps = new Set(await listCheckpoints(this.checkpointDir));
+    return this.commitments.flatMap((c, i) => (steps.has(c.step) ? [i] : []));
+  }
+
+  async checkpoint(index: number): Promise<Checkpoint | undefined> {
+    const c = this.commitments[index];
+    if (!c) return undefined;
+    try {
+      return await loadCheckpoint(this.checkpointDir, c.step);
+    } catch (error) {
+      if (error instanceof AicError && error.code === 'RUNTIME_CHECKPOINT_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The verifier's side (DESIGN.md §7): when the chain draws this node for a committed job (from the hash of the block
+ * after the commitment, so the provider could not know who would check), it fetches the ticket and the reported
+ * commitments, checks them against the committed Merkle root, re-runs the sampled segments from the mirrored
+ * checkpoints and submits its verdict. An invalid verdict opens a dispute for the arbiter.
+ */
+import { isAicError } from '@aic/core';
+import { jobStateName } from '@aic/ledger';
+import {
+  type Checkpoint,
+  type Commitment,
+  commitmentRoot,
+  type JobSpec,
+  type TensorDataset,
+  verifySegment,
+} from '@aic/model-vessel';
+import { quoteVerification } from '@aic/verification';
+import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import { loadDatasetSource } from '../jobs/dataset-source.ts';
+import { jobSampleKey } from '../jobs/job-key.ts';
+import { decodeJobTicket } from '../jobs/job-ticket.ts';
+import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
+import { checkCommittedJob } from '../verify/check-committed-job.ts';
+import { type AgentContext, committedResultOf, peerOfAddress, specHashOf, whenSeedReady } from './context.ts';
+
+export interface VerifierAgentInit {
+  confidence: number;
+  cheatFraction: number;
+  /** TEST-ONLY fault injection: approve without re-running anything (what canaries catch). */
+  lazy?: boolean;
+}
+
+export class VerifierAgent {
+  readonly #done = new Set<bigint>();
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly init: VerifierAgentInit,
+  ) {}
+
+  start(): void {
+    this.ctx.watcher.on((event) => {
+      if (event.eventName !== 'ResultCommitted') return;
+      const { jobId } = event.args as { jobId: bigint };
+      if (this.#done.has(jobId)) return;
+      this.#done.add(jobId);
+      void this.verify(jobId).catch((error: unknown) => {
+        if (!this.ctx.signal.aborted) {
+          this.ctx.log.error(
+            { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
+            'verification failed',
+          );
+        }
+      });
+    });
+  }
+
+  /** Verifies `jobId` if this node is its designated verifier; resolves to the verdict, or undefined when not ours. */
+  async verify(jobId: bigint): Promise<boolean | undefined> {
+    const { ledger, net, log } = this.ctx;
+    const designated = await whenSeedReady(this.ctx, () => ledger.market.read.designatedVerifier([jobId]));
+    if (designated.toLowerCase() !== ledger.account().toLowerCase()) return undefined;
+    const job = await ledger.market.read.jobOf([jobId]);
+    if (jobStateName(job.state) !== 'Committed') return undefined;
+    let valid = true;
+    let detail: Record<string, unknown> = { lazy: true };
+    if (!this.init.lazy) {
+      const requester = await peerOfAddress(this.ctx, job.requester);
+      const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+      const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
+      const { checkpointRoot } = await committedResultOf(ledger, jobId);
+      const commitments = fetched.commitments;
+      const segments = job.checkpointCount;
+      if (commitments.length !== segments + 1 || commitmentRoot(commitments) !== checkpointRoot) {
+        valid = false;
+        detail = { reason: 'reported commitments do not match the committed root' };
+      } else {
+        const seed = await ledger.market.read.assignmentSeed([jobId]);
+        const { samples, pDetect } = quoteVerification({
+          segments,
+          confidence: this.init.confidence,
+          cheatFraction: this.init.cheatFraction,
+        });
+        const verdict = await checkCommittedJob({
+          spec: ticket.spec,
+          data: await loadDatasetSource(ticket.dataset),
+          commitments,
+          seed,
+          jobKey: jobSampleKey(jobId),
+          samples,
+          commitmentRoot: checkpointRoot,
+          loadCheckpoint: (i) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+          signal: this.ctx.signal,
+        });
+        valid = verdict.valid;
+        detail = { sampled: verdict.checked.length, of: segments, pDetect, mismatches: verdict.mismatches };
+      }
+    }
+    await this.ctx.send(() => ledger.confirm('submitVerdict', () => ledger.market.write.submitVerdict([jobId, valid])));
+    log.info({ jobId: String(jobId), valid, ...detail }, 'verdict submitted');
+    return valid;
+  }
+}
