@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { runNetworkedJob } from '../../src/networked-job.ts';
-import { type JobNetwork, startJobNetwork } from './job-network.ts';
+import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
 
 describe('verified training job across real nodes', () => {
   let net: JobNetwork | undefined;

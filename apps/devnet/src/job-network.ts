@@ -3,8 +3,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DevnetChain, startDevnetChain } from '../../src/chain.ts';
-import { type DevnetNodes, devAccountKey, startDevnetNodes } from '../../src/nodes.ts';
+import { type DevnetChain, startDevnetChain } from './chain.ts';
+import { type DevnetNodes, devAccountKey, startDevnetNodes } from './nodes.ts';
 
 /** Dev accounts of the nodes: requester, 2 providers, data owner (users), allocator+arbiter (7), verifiers (8, 9). */
 export const JOB_NODE_KEYS = [12, 13, 14, 15, 7, 8, 9];
