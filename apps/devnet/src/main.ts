@@ -8,7 +8,9 @@ import { isAicError } from '@aic/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
 import { runDemoJob } from './demo-job.ts';
-import { devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
+import { JOB_NODE_KEYS } from './job-network.ts';
+import { runNetworkedJob } from './networked-job.ts';
+import { type DevnetNodeInfo, devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
 import { postEpochScores } from './post-scores.ts';
 
 const positiveInt = (min: number, max: number) => (value: string) => {
@@ -20,10 +22,16 @@ const positiveInt = (min: number, max: number) => (value: string) => {
 
 const program = new Command('devnet')
   .description('Run a local AIC devnet: embedded chain + contracts + AIC nodes on 127.0.0.1')
-  .option('--nodes <n>', 'number of AIC nodes (0 = chain only)', positiveInt(0, 64), 4)
+  .option(
+    '--nodes <n>',
+    'number of AIC nodes (0 = chain only, the demo job then runs in-process; ≥ 7 runs it across the nodes)',
+    positiveInt(0, 64),
+    JOB_NODE_KEYS.length,
+  )
   .option('--port <port>', 'JSON-RPC port of the chain (0 = any free port)', positiveInt(0, 65_535), 8545)
   .option('--data-dir <dir>', 'where the deployment file and node state live', '.devnet')
-  .option('--block-interval-ms <ms>', 'mine a block at least this often', positiveInt(100, 60_000), 1000)
+  .option('--block-interval-ms <ms>', 'mine a block at least this often', positiveInt(100, 60_000), 500)
+  .option('--epochs <n>', 'epochs of the demo training job', positiveInt(1, 100), 1)
   .option('--no-demo-job', 'skip the demo training job (escrow → allocation → training → verification → settlement)')
   .option('--exit-when-ready', 'stop once everything is up (for scripts and tests)', false)
   .parse();
@@ -35,18 +43,22 @@ const opts = program.opts<{
   blockIntervalMs: number;
   demoJob: boolean;
   exitWhenReady: boolean;
+  epochs: number;
 }>();
 const log = (line: string) => console.log(`[devnet] ${line}`);
 const controller = new AbortController();
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log });
+  // A short challenge window so the demo job settles within seconds of its verdict.
+  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log, challengeWindowSec: 3 });
   const r = dev.roles;
   const accounts = {
     treasury: r.treasury,
     allocator: r.allocator,
-    verifier: r.verifiers[0]!,
+    coordinator: r.allocator,
+    'verifier 1': r.verifiers[0]!,
+    'verifier 2': r.verifiers[1]!,
     requester: r.users[0]!,
     'provider 1': r.users[1]!,
     'provider 2': r.users[2]!,
@@ -54,18 +66,27 @@ async function main(): Promise<void> {
   };
   for (const line of await describeDevnet(rpcUrl, dev.deployment, accounts)) log(line);
   let stopNodes = async () => {};
+  let nodes: DevnetNodeInfo[] = [];
+  const networked = opts.nodes >= JOB_NODE_KEYS.length;
   if (opts.nodes > 0) {
-    // Nodes use the funded dev accounts 12.. (the `users` above), so they can pay and stake on chain.
+    // Nodes 0-3 use the funded dev accounts 12-15 (requester, 2 GPU Vessels, data owner); with ≥ 7 nodes, node 4 is
+    // the coordinator (allocator + arbiter key) and nodes 5-6 the verifiers, and further nodes are more providers.
+    const keys = networked
+      ? [...JOB_NODE_KEYS, ...Array.from({ length: opts.nodes - JOB_NODE_KEYS.length }, (_, i) => 16 + i)]
+      : Array.from({ length: opts.nodes }, (_, i) => 12 + i);
     const devnet = await startDevnetNodes({
       count: opts.nodes,
       rpcUrl,
       deploymentFile,
       dataDir: opts.dataDir,
       signal: controller.signal,
-      privateKeys: Array.from({ length: opts.nodes }, (_, i) => devAccountKey(12 + i)),
+      privateKeys: keys.map(devAccountKey),
+      jobRoles: networked,
+      demoActivity: !networked,
       onEvent: (event) => log(formatDevnetEvent(event)),
     });
     stopNodes = devnet.stop;
+    nodes = devnet.nodes;
   }
   log(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — RPC ${rpcUrl}, deployment ${deploymentFile}. Ctrl-C stops.`,
@@ -83,7 +104,10 @@ async function main(): Promise<void> {
   }
   if (opts.demoJob) {
     // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
-    await runDemoJob({ chain, dev, log, signal: controller.signal })
+    const demo = networked
+      ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs })
+      : runDemoJob({ chain, dev, log, signal: controller.signal });
+    await demo
       .then(() => postEpochScores({ chain, dev, log }))
       .catch((error: unknown) => {
         if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);

@@ -34,7 +34,17 @@ export interface NetworkedJobOptions {
 export interface NetworkedJobReport {
   jobId: bigint;
   state: string;
-  quote: { totalWei: bigint; providerWei: bigint; protocolFeeWei: bigint; datasetFeeWei: bigint; modelFeeWei: bigint; verifierFeeWei: bigint; samples: number; segments: number; pDetect: number };
+  quote: {
+    totalWei: bigint;
+    providerWei: bigint;
+    protocolFeeWei: bigint;
+    datasetFeeWei: bigint;
+    modelFeeWei: bigint;
+    verifierFeeWei: bigint;
+    samples: number;
+    segments: number;
+    pDetect: number;
+  };
   /** AIC balance + pull-payment credits, after − before, per address. */
   deltas: Map<Address, bigint>;
   parties: { requester: Address; dataOwner: Address; treasury: Address; verifiers: Address[]; providers: Address[] };
@@ -75,7 +85,9 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     contentRoot: keccak256(toHex(JSON.stringify(mnistTemplate.manifest))),
     pricePerUseWei: aicToWei('1'),
   });
-  step(`dataset #${datasetId} (MNIST, ${data.count} images, 2 AIC per use) and model #${modelId} (MLP, 1 AIC per use) published`);
+  step(
+    `dataset #${datasetId} (MNIST, ${data.count} images, 2 AIC per use) and model #${modelId} (MLP, 1 AIC per use) published`,
+  );
 
   // 2. The requester's node quotes, then escrows (one permit-signed transaction).
   const api = createApiClient(requesterNode.apiUrl);
@@ -111,7 +123,9 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   const submitted = await api.submitJob({ body });
   const jobId = BigInt(submitted.jobId);
   o.onSubmitted?.(jobId);
-  step(`job #${jobId} escrowed ${aic(BigInt(submitted.escrowWei))} by the requester's node; waiting for the coordinator`);
+  step(
+    `job #${jobId} escrowed ${aic(BigInt(submitted.escrowWei))} by the requester's node; waiting for the coordinator`,
+  );
 
   // 3. Everything else happens in the nodes: follow it through the requester's API.
   let last = '';
@@ -134,9 +148,10 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   const wallMs = Date.now() - started;
   const after = await Promise.all(everyone.map(earned));
   const deltas = new Map<Address, bigint>();
-  everyone.forEach((who, i) => deltas.set(who, (deltas.get(who) ?? 0n) + after[i]! - before[i]!));
+  for (const [i, who] of everyone.entries()) deltas.set(who, (deltas.get(who) ?? 0n) + after[i]! - before[i]!);
   const trainedAssetId = status.trainedAssetId === undefined ? undefined : BigInt(status.trainedAssetId);
-  const lineage = trainedAssetId === undefined ? [] : [...(await as(parties.requester).registry.read.lineageOf([trainedAssetId]))];
+  const lineage =
+    trainedAssetId === undefined ? [] : [...(await as(parties.requester).registry.read.lineageOf([trainedAssetId]))];
   const names: [string, Address][] = [
     ['requester', parties.requester],
     ...parties.providers.map((p, i): [string, Address] => [`provider ${i + 1}`, p]),
@@ -144,7 +159,9 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     ...parties.verifiers.map((v, i): [string, Address] => [`verifier ${i + 1}`, v]),
     ['treasury', parties.treasury],
   ];
-  step(`balances: ${names.map(([n, a]) => `${n} ${signed(deltas.get(a) ?? 0n)}`).join(', ')} (block ${await publicClient.getBlockNumber()})`);
+  step(
+    `balances: ${names.map(([n, a]) => `${n} ${signed(deltas.get(a) ?? 0n)}`).join(', ')} (block ${await publicClient.getBlockNumber()})`,
+  );
   if (trainedAssetId !== undefined) {
     step(
       `TrainedAI #${trainedAssetId} minted, lineage ${lineage.map((l) => `#${l.parentId} ${l.shareBps / 100} %`).join(', ')}; result ${status.resultPath}. Done in ${(wallMs / 1000).toFixed(1)} s.`,
@@ -162,13 +179,23 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   };
 }
 
-function describe(s: { state: string; provider: string; step?: number | undefined; totalSteps?: number | undefined; loss?: number | undefined; accuracy?: number | undefined; verifier: string; resumeFrom: number }): string {
+function describe(s: {
+  state: string;
+  provider: string;
+  step?: number | undefined;
+  totalSteps?: number | undefined;
+  loss?: number | undefined;
+  accuracy?: number | undefined;
+  verifier: string;
+  resumeFrom: number;
+}): string {
   const zero = /^0x0{40}$/;
   const who = zero.test(s.provider) ? '' : ` on provider ${s.provider}`;
   if (s.state === 'Running' && s.totalSteps) {
     return `training${who}: step ${s.step}/${s.totalSteps}${s.loss === undefined ? '' : ` loss ${s.loss.toFixed(4)}`}${s.accuracy === undefined ? '' : ` batch accuracy ${s.accuracy.toFixed(3)}`}`;
   }
-  if (s.state === 'Verifying' || s.state === 'Settled') return `${s.state.toLowerCase()}${zero.test(s.verifier) ? '' : ` (verifier ${s.verifier} passed it)`}`;
+  if (s.state === 'Verifying' || s.state === 'Settled')
+    return `${s.state.toLowerCase()}${zero.test(s.verifier) ? '' : ` (verifier ${s.verifier} passed it)`}`;
   return `${s.state}${who}${s.resumeFrom > 0 ? ` (resumes from checkpoint ${s.resumeFrom})` : ''}`;
 }
 

@@ -101,7 +101,8 @@ function jobRoles(values: Record<string, string | boolean | string[] | undefined
   const text = (name: string) => values[name] as string | undefined;
   const amount = (name: string, fallback: string) => {
     const v = text(name) ?? fallback;
-    if (!/^[0-9]{1,12}(\.[0-9]{1,18})?$/.test(v)) throw new AicError('CLI_INVALID_ARGUMENT', `--${name} must be an AIC amount`);
+    if (!/^[0-9]{1,12}(\.[0-9]{1,18})?$/.test(v))
+      throw new AicError('CLI_INVALID_ARGUMENT', `--${name} must be an AIC amount`);
     return v;
   };
   const hwClass = Number(text('hw-class') ?? '0');

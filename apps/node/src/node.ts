@@ -193,7 +193,13 @@ async function startServing(
   const jobs =
     init.rpcUrl !== undefined && init.deploymentFile !== undefined && network.aic !== undefined
       ? await startJobServices(
-          { ...init.jobs, dataDir: init.dataDir, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey: c.privateKey },
+          {
+            ...init.jobs,
+            dataDir: init.dataDir,
+            rpcUrl: init.rpcUrl,
+            deploymentFile: init.deploymentFile,
+            privateKey: c.privateKey,
+          },
           network.aic,
           moduleLogger(c.logger, 'jobs'),
         )

@@ -4,8 +4,8 @@
  * balance changes by exactly the amounts quoted; the TrainedAI NFT exists with its lineage.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runNetworkedJob } from '../../src/networked-job.ts';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
+import { runNetworkedJob } from '../../src/networked-job.ts';
 
 describe('verified training job across real nodes', () => {
   let net: JobNetwork | undefined;
@@ -34,7 +34,10 @@ describe('verified training job across real nodes', () => {
     expect(deltas.get(parties.dataOwner)).toBe(quote.datasetFeeWei + quote.modelFeeWei);
     expect(deltas.get(parties.treasury)).toBe(quote.protocolFeeWei);
     const verifierGains = parties.verifiers.map((v) => deltas.get(v) ?? 0n);
-    expect(verifierGains.filter((g) => g !== 0n), context).toEqual([quote.verifierFeeWei]);
+    expect(
+      verifierGains.filter((g) => g !== 0n),
+      context,
+    ).toEqual([quote.verifierFeeWei]);
     // Nothing created or lost: the deltas sum to zero.
     expect([...deltas.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
     expect(report.trainedAssetId).toBeDefined();

@@ -51,14 +51,14 @@ describe('npm start (devnet)', () => {
     devnet?.child.kill('SIGKILL');
   });
 
-  it('deploys every contract, prints addresses, connects 4 nodes, and serves balances over plain JSON-RPC', async () => {
+  it('deploys every contract, prints addresses, connects 7 nodes, and serves balances over plain JSON-RPC', async () => {
     devnet = startDevnet(await mkdtemp(join(tmpdir(), 'aic-devnet-')));
     const rpcUrl = await devnet.ready;
     const output = devnet.lines.join('\n');
     for (const name of ['AICToken', 'RewardsPool', 'AssetRegistry', 'Payroll', 'Plaza', 'ComputeMarket']) {
       expect(output).toMatch(new RegExp(`${name}\\s+0x[0-9a-fA-F]{40}`));
     }
-    expect(output).toContain('4 nodes connected over libp2p');
+    expect(output).toContain('7 nodes connected over libp2p');
     const token = /AICToken\s+(0x[0-9a-fA-F]{40})/.exec(output)![1]!;
     // The data owner's balance: the demo job credits its fees (pull payments) without moving its AIC balance.
     const dataOwner = /data owner\s+(0x[0-9a-fA-F]{40})/.exec(output)![1]!;

@@ -54,6 +54,10 @@ describe('Proof-of-Value rewards on the devnet', () => {
     });
     await posted;
     const output = lines.join('\n');
+    // `npm start` showed the verified job across its nodes: assigned by the coordinator, verified, settled, minted.
+    expect(output).toMatch(/node 4 \(coordinator\) job assigned/);
+    expect(output).toMatch(/verdict submitted/);
+    expect(output).toMatch(/job: TrainedAI #3 minted, lineage #1 30 %, #2 20 %/);
     const rpcUrl = /ready in .* RPC (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
     const dataOwnerApi = /node 3 \(data-owner\) ready: api (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
 

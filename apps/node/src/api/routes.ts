@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 import {
+  jobIdQuerySchema,
+  jobLogsSchema,
+  jobQuoteSchema,
+  jobStatusSchema,
+  jobSubmitBodySchema,
+  jobSubmittedSchema,
+} from '../jobs/job-schemas.ts';
+import {
   balanceSchema,
   jobAnnouncementInputSchema,
   jobAnnouncementListSchema,
@@ -13,14 +21,6 @@ import {
   rewardsSchema,
   statusSchema,
 } from './schemas.ts';
-import {
-  jobIdQuerySchema,
-  jobLogsSchema,
-  jobQuoteSchema,
-  jobStatusSchema,
-  jobSubmitBodySchema,
-  jobSubmittedSchema,
-} from '../jobs/job-schemas.ts';
 
 /** One HTTP endpoint: method, path, schemas. The server registers these; the client calls them. */
 export interface RouteDef {

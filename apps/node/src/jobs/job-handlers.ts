@@ -2,17 +2,17 @@
 import { AicError, aicToWei } from '@aic/core';
 import type { JobQuote, RequesterAgent } from '@aic/gpu-vessel';
 import { TEMPLATES } from '@aic/model-vessel';
+import type { z } from 'zod';
 import type { ApiHandlers } from '../api/routes.ts';
+import type { JobSubmitBody, jobSubmitBodySchema } from './job-schemas.ts';
 import type { JobServices } from './job-services.ts';
 import { VERIFICATION_POLICY } from './job-services.ts';
-import type { JobSubmitBody } from './job-schemas.ts';
-import type { z } from 'zod';
-import type { jobSubmitBodySchema } from './job-schemas.ts';
 
 type JobHandlers = Pick<ApiHandlers, 'quoteJob' | 'submitJob' | 'jobStatus' | 'jobLogs'>;
 
 function requester(jobs: JobServices | undefined): RequesterAgent {
-  if (!jobs) throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+  if (!jobs)
+    throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
   return jobs.requester;
 }
 

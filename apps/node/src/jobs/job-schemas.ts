@@ -20,7 +20,12 @@ export const jobSubmitBodySchema = z.strictObject({
   verifierFeeAic: aicAmount.default('1'),
   confidence: z.number().min(0.5).max(0.999999).default(0.99),
   minHwClass: z.number().int().min(0).max(4).default(0),
-  deadlineSec: z.number().int().min(60).max(30 * 86_400).default(3_600),
+  deadlineSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(3_600),
 });
 export type JobSubmitBody = z.input<typeof jobSubmitBodySchema>;
 
