@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
 import { registerBalanceCommand } from './commands/balance.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerJobCommand } from './commands/job.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerModelCommands } from './commands/model.ts';
 import { registerNodeCommands } from './commands/node.ts';
 import { registerOfferCommands } from './commands/offers.ts';
 import { registerPeerCommands } from './commands/peers.ts';
+import { registerProviderCommand } from './commands/provider.ts';
 import { registerRewardsCommands } from './commands/rewards.ts';
 import type { CliIo } from './io.ts';
 import { errorJson, errorLine } from './output.ts';
@@ -37,6 +39,8 @@ export function createProgram(io: CliIo): Command {
   registerModelCommands(program, io);
   registerRewardsCommands(program, io);
   registerDataCommands(program, io);
+  registerJobCommand(program, io);
+  registerProviderCommand(program, io);
   return program;
 }
 
@@ -55,8 +59,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) return commanderExit(error, io, json);
     io.stderr.write(`${errorLine(error)}\n`);
     if (json) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
-    return isAicError(error, 'CLI_INVALID_ARGUMENT') ? 2 : 1;
+    return isUsageError(error) ? 2 : 1;
   }
+}
+
+/** Errors the caller fixes by changing the command line (exit 2), e.g. a payment that needs --yes without a TTY. */
+function isUsageError(error: unknown): boolean {
+  return isAicError(error, 'CLI_INVALID_ARGUMENT') || isAicError(error, 'CLI_CONFIRMATION_REQUIRED');
 }
 
 function commanderExit(error: CommanderError, io: CliIo, json: boolean): number {

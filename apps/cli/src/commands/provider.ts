@@ -1,0 +1,122 @@
+import {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  DEFAULT_LISTEN,
+  LOG_LEVELS,
+  type LogLevel,
+  type RunNodeOptions,
+} from '@aic/node/options';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseUint } from '../args.ts';
+import { action, type CommandContext } from '../context.ts';
+import type { CliIo } from '../io.ts';
+import { resolvePassword } from '../password.ts';
+import { parseAic, parseIntIn } from './job.ts';
+
+// `aic provider start`: the GPU Vessel. A node (same flags as `aic node start`) that also stakes, offers its
+// hardware and runs the jobs the coordinator assigns it in a capped worker; it needs the chain for all of that.
+
+/** `aic provider start`. */
+export function registerProviderCommand(program: Command, io: CliIo): void {
+  const provider = program.command('provider').description('sell compute: run your node as a GPU Vessel');
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  provider
+    .command('start')
+    .description('run a provider node in the foreground: stake, offer, train assigned jobs (Ctrl-C stops it)')
+    .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL (a provider stakes and is paid on chain)')
+    .requiredOption('--deployment <file>', 'contract deployment file')
+    .option('--hw-class <n>', 'hardware class claimed on chain, 0 = CPU … 4 (proven by challenge)', parseIntIn(0, 4), 0)
+    .option('--stake-aic <n>', 'stake when registering, AIC', parseAic, '500')
+    .option('--price-aic-per-hour <n>', 'offer price, AIC per hour', parseAic, '40')
+    .option('--worker-memory-mib <n>', 'heap cap of the training worker, MiB', parseAtLeast(100), 2048)
+    .option('--worker-timeout-ms <n>', 'wall-clock cap of one training run, ms', parseAtLeast(100), 3_600_000)
+    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
+    .option('--keystore <file>', 'a keystore file elsewhere')
+    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
+    .option('--listen <multiaddr>', `libp2p listen address, repeatable (default ${DEFAULT_LISTEN.join(', ')})`, collect)
+    .option('--bootstrap <multiaddr>', 'peer to join through (…/p2p/<peerId>), repeatable', collect)
+    .option('--api-host <host>', 'HTTP API host', DEFAULT_API_HOST)
+    .option('--api-port <port>', 'HTTP API port (0 = any free port)', parseUint, DEFAULT_API_PORT)
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'JSON lines, or pretty text (default: pretty on a terminal)').choices([
+        'json',
+        'pretty',
+      ]),
+    )
+    .action(action(io, startProvider));
+}
+
+export interface ProviderStartOptions {
+  rpcUrl: string;
+  deployment: string;
+  hwClass: number;
+  stakeAic: string;
+  priceAicPerHour: string;
+  workerMemoryMib: number;
+  workerTimeoutMs: number;
+  account?: string;
+  keystore?: string;
+  passwordFile?: string;
+  listen?: string[];
+  bootstrap?: string[];
+  apiHost: string;
+  apiPort: number;
+  logLevel: LogLevel;
+  logFormat?: 'json' | 'pretty';
+}
+
+function parseAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = parseUint(value);
+    if (n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    return n;
+  };
+}
+
+/** The provider role the node runs with, from the flags. */
+export function providerRoleOf(o: ProviderStartOptions): NonNullable<NonNullable<RunNodeOptions['jobs']>['provider']> {
+  return {
+    hwClass: o.hwClass,
+    stakeAic: o.stakeAic,
+    priceAicPerHour: o.priceAicPerHour,
+    memoryMiB: o.workerMemoryMib,
+    timeoutMs: o.workerTimeoutMs,
+  };
+}
+
+/** What the command tells the operator before the node's own logs start. */
+export function describeProviderStart(o: ProviderStartOptions): string {
+  return (
+    `GPU Vessel: starting a provider node on chain ${o.rpcUrl} — hardware class ${o.hwClass} (the node logs what it ` +
+    `detects), stake ${o.stakeAic} AIC, price ${o.priceAicPerHour} AIC/hour, worker ≤ ${o.workerMemoryMib} MiB ` +
+    `and ≤ ${o.workerTimeoutMs} ms per run`
+  );
+}
+
+async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): Promise<void> {
+  const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
+  // stderr: stdout carries the node's log lines (JSON for scripts).
+  ctx.io.stderr.write(`${describeProviderStart(opts)}\n`);
+  const { runNode } = await import('@aic/node');
+  const running = await runNode(
+    {
+      dataDir: ctx.global.dataDir,
+      account: opts.account,
+      keystore: opts.keystore,
+      password,
+      listen: opts.listen ?? DEFAULT_LISTEN,
+      bootstrap: opts.bootstrap ?? [],
+      apiHost: opts.apiHost,
+      apiPort: opts.apiPort,
+      role: 'gpu-provider',
+      rpcUrl: opts.rpcUrl,
+      deploymentFile: opts.deployment,
+      logLevel: opts.logLevel,
+      logFormat: opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json'),
+      jobs: { provider: providerRoleOf(opts) },
+    },
+    { destination: ctx.io.stdout },
+  );
+  await running.stopped;
+}

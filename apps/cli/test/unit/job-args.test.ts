@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { describeQuote, isJobDone, type JobStatus, logLine, statusLine, submitBodyOf } from '../../src/commands/job.ts';
+import { runCli } from '../../src/program.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+
+// Nothing listens here: a command that got past argument checking would fail with API_UNREACHABLE instead.
+const api = ['--api', 'http://127.0.0.1:9'];
+const submit = ['job', 'submit', '--template', 'mnist', '--dataset', '1', '--model', '2'];
+
+async function usageError(argv: string[]): Promise<string> {
+  const { io, err, out } = captureIo();
+  expect(await runCli([...api, ...argv], io)).toBe(2);
+  expect(out()).toBe('');
+  const lines = err().trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^CLI_INVALID_ARGUMENT: \S/);
+  return lines[0] ?? '';
+}
+
+describe('aic job: argument checking', () => {
+  it('refuses a missing --dataset with one usage line', async () => {
+    expect(await usageError(['job', 'submit', '--template', 'mnist', '--model', '2', '--budget', '40'])).toContain(
+      '--dataset',
+    );
+  });
+
+  it.each([['abc'], ['-1'], ['0'], ['1.2.3'], ['1e3']])('refuses --budget %s', async (budget) => {
+    expect(await usageError([...submit, `--budget=${budget}`])).toContain('--budget');
+  });
+
+  it('refuses an unknown template and backend', async () => {
+    expect(
+      await usageError(['job', 'submit', '--template', 'gpt', '--dataset', '1', '--model', '2', '--budget', '1']),
+    ).toContain('gpt');
+    expect(await usageError([...submit, '--budget', '1', '--backend', 'webgpu'])).toContain('webgpu');
+  });
+
+  it.each([
+    ['--confidence', '1.5'],
+    ['--min-hw-class', '5'],
+    ['--epochs', '0'],
+    ['--learning-rate', '-1'],
+  ])('refuses %s %s', async (flag, value) => {
+    expect(await usageError([...submit, '--budget', '1', flag, value])).toContain(flag);
+  });
+
+  it.each([['status'], ['logs'], ['result']])('refuses a bad job id for job %s', async (sub) => {
+    expect(await usageError(['job', sub, 'not-a-job'])).toContain('not-a-job');
+  });
+
+  it('passes valid flags through to the node (then fails to reach it, exit 1)', async () => {
+    const { io, err } = captureIo();
+    expect(await runCli([...api, ...submit, '--budget', '2.5', '--yes'], io)).toBe(1);
+    expect(err()).toMatch(/^API_UNREACHABLE: /);
+  });
+});
+
+describe('aic job: request body and rendering', () => {
+  it('leaves unset flags out so the node defaults apply, and converts minutes to seconds', () => {
+    const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeoutMinutes: 60 };
+    expect(submitBodyOf(base)).toEqual({ template: 'mnist', datasetId: '3', modelId: '4', budgetAic: '40' });
+    expect(submitBodyOf({ ...base, epochs: 1, backend: 'wasm', deadlineMinutes: 2, verifierFee: '3' })).toEqual({
+      template: 'mnist',
+      datasetId: '3',
+      modelId: '4',
+      budgetAic: '40',
+      epochs: 1,
+      backend: 'wasm',
+      deadlineSec: 120,
+      verifierFeeAic: '3',
+    });
+  });
+
+  it('shows every part of the quote in AIC', () => {
+    const text = describeQuote({
+      totalWei: '46500000000000000000',
+      providerWei: '40000000000000000000',
+      protocolFeeWei: '500000000000000000',
+      datasetFeeWei: '2000000000000000000',
+      modelFeeWei: '1000000000000000000',
+      verifierFeeWei: '3000000000000000000',
+      segments: 19,
+      totalSteps: 469,
+      samples: 7,
+      pDetect: 0.9912,
+      overhead: 0.368,
+    });
+    for (const part of [
+      '46.5 AIC',
+      '40 AIC',
+      '0.5 AIC',
+      '2 AIC',
+      '1 AIC',
+      '3 AIC',
+      '19 (469 steps)',
+      '7 segments',
+      '0.9912',
+      '36.8 %',
+    ]) {
+      expect(text).toContain(part);
+    }
+  });
+
+  const running: JobStatus = {
+    jobId: '7',
+    state: 'Running',
+    provider: '0x00000000000000000000000000000000000000aa',
+    verifier: '0x0000000000000000000000000000000000000000',
+    resumeFrom: 0,
+    checkpointCount: 2,
+    step: 50,
+    totalSteps: 200,
+    loss: 0.5,
+    accuracy: 0.75,
+    commitments: 2,
+  };
+
+  it('renders a follow line with progress and leaves out the unassigned verifier', () => {
+    const line = statusLine(running, Date.UTC(2026, 0, 1, 12, 3, 4, 5));
+    expect(line).toBe(
+      '12:03:04.005  #7  Running  step 50/200 (25.0 %)  loss 0.5000  accuracy 0.750  provider 0x00000000000000000000000000000000000000aa  commitments 2',
+    );
+  });
+
+  it('renders a log line with its checkpoint', () => {
+    const line = logLine({ atMs: 0, step: 25, totalSteps: 200, loss: 1.25, provider: '0xab', checkpoint: 1 });
+    expect(line).toBe('00:00:00.000  step 25/200  loss 1.2500  provider 0xab  checkpoint 1');
+  });
+
+  it('is done only once settled with a TrainedAI id, or failed', () => {
+    expect(isJobDone(running)).toBe(false);
+    expect(isJobDone({ ...running, state: 'Settled' })).toBe(false);
+    expect(isJobDone({ ...running, state: 'Settled', trainedAssetId: '9' })).toBe(true);
+    expect(isJobDone({ ...running, state: 'Slashed' })).toBe(true);
+  });
+});

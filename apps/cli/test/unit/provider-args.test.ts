@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { describeProviderStart, providerRoleOf } from '../../src/commands/provider.ts';
+import { runCli } from '../../src/program.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+
+const chain = ['--rpc-url', 'http://127.0.0.1:8545', '--deployment', 'deployment.json'];
+
+async function usageLine(argv: string[]): Promise<string> {
+  const { io, err } = captureIo({ AIC_PASSWORD: 'unused' });
+  expect(await runCli(argv, io)).toBe(2);
+  const lines = err().trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^CLI_INVALID_ARGUMENT: \S/);
+  return lines[0] ?? '';
+}
+
+describe('aic provider start', () => {
+  it('needs the chain: --rpc-url and --deployment', async () => {
+    expect(await usageLine(['provider', 'start', '--deployment', 'd.json'])).toContain('--rpc-url');
+    expect(await usageLine(['provider', 'start', '--rpc-url', 'http://127.0.0.1:8545'])).toContain('--deployment');
+  });
+
+  it.each([
+    ['--hw-class', '5'],
+    ['--stake-aic', 'lots'],
+    ['--price-aic-per-hour', '-1'],
+    ['--worker-memory-mib', '10'],
+    ['--worker-timeout-ms', 'soon'],
+  ])('refuses %s %s', async (flag, value) => {
+    expect(await usageLine(['provider', 'start', ...chain, flag, value])).toContain(flag);
+  });
+
+  it('maps the flags to the node provider role and says what it starts', () => {
+    const opts = {
+      rpcUrl: 'http://127.0.0.1:8545',
+      deployment: 'd.json',
+      hwClass: 2,
+      stakeAic: '600',
+      priceAicPerHour: '12.5',
+      workerMemoryMib: 1024,
+      workerTimeoutMs: 60_000,
+      apiHost: '127.0.0.1',
+      apiPort: 0,
+      logLevel: 'info' as const,
+    };
+    expect(providerRoleOf(opts)).toEqual({
+      hwClass: 2,
+      stakeAic: '600',
+      priceAicPerHour: '12.5',
+      memoryMiB: 1024,
+      timeoutMs: 60_000,
+    });
+    expect(describeProviderStart(opts)).toMatch(/hardware class 2 .*stake 600 AIC, price 12.5 AIC\/hour/);
+  });
+});
