@@ -1,3 +1,4 @@
+import type { HardwareDescriptor } from '@aic/gpu-vessel';
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
@@ -88,16 +89,35 @@ export function providerRoleOf(o: ProviderStartOptions): NonNullable<NonNullable
 /** What the command tells the operator before the node's own logs start. */
 export function describeProviderStart(o: ProviderStartOptions): string {
   return (
-    `GPU Vessel: starting a provider node on chain ${o.rpcUrl} — hardware class ${o.hwClass} (the node logs what it ` +
-    `detects), stake ${o.stakeAic} AIC, price ${o.priceAicPerHour} AIC/hour, worker ≤ ${o.workerMemoryMib} MiB ` +
-    `and ≤ ${o.workerTimeoutMs} ms per run`
+    `GPU Vessel: starting a provider node on chain ${o.rpcUrl} — claims hardware class ${o.hwClass} (the ` +
+    `coordinator's challenge proves it), stake ${o.stakeAic} AIC, price ${o.priceAicPerHour} AIC/hour, worker ` +
+    `≤ ${o.workerMemoryMib} MiB and ≤ ${o.workerTimeoutMs} ms per run`
   );
+}
+
+const GIB = 2 ** 30;
+
+/** The detected hardware in one line, e.g. "1 × NVIDIA H100 80GB HBM3 (79.6 GiB); CPU … (16 cores), 125.8 GiB RAM". */
+export function describeHardware(h: HardwareDescriptor): string {
+  const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
+  const gpus = h.accelerators.filter((a) => a.kind !== 'cpu');
+  const devices =
+    gpus.length === 0 ? 'no GPU found' : gpus.map((a) => `${a.count} × ${a.model} (${gib(a.memoryBytes)})`).join(', ');
+  return `hardware detected: ${devices}; CPU ${h.cpu.model} (${h.cpu.cores} cores), ${gib(h.memoryBytes)} RAM; backends ${h.backends.join(', ')}`;
 }
 
 async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): Promise<void> {
   const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
-  // stderr: stdout carries the node's log lines (JSON for scripts).
-  ctx.io.stderr.write(`${describeProviderStart(opts)}\n`);
+  // Loaded on demand: the GPU Vessel and the node (libp2p, fastify) take a while to import.
+  const { detectHardware } = await import('@aic/gpu-vessel');
+  const hardware = await detectHardware();
+  // With --json, stdout is JSON lines only (these, then the node's logs); else the summary goes to stderr, so the
+  // node's log lines stay alone on stdout.
+  if (ctx.global.json) {
+    ctx.io.stdout.write(`${JSON.stringify({ provider: providerRoleOf(opts), rpcUrl: opts.rpcUrl, hardware })}\n`);
+  } else {
+    ctx.io.stderr.write(`${describeProviderStart(opts)}\n${describeHardware(hardware)}\n`);
+  }
   const { runNode } = await import('@aic/node');
   const running = await runNode(
     {
@@ -113,7 +133,7 @@ async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): P
       rpcUrl: opts.rpcUrl,
       deploymentFile: opts.deployment,
       logLevel: opts.logLevel,
-      logFormat: opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json'),
+      logFormat: ctx.global.json ? 'json' : (opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json')),
       jobs: { provider: providerRoleOf(opts) },
     },
     { destination: ctx.io.stdout },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProviderStart, providerRoleOf } from '../../src/commands/provider.ts';
+import { describeHardware, describeProviderStart, providerRoleOf } from '../../src/commands/provider.ts';
 import { runCli } from '../../src/program.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
@@ -51,5 +51,22 @@ describe('aic provider start', () => {
       timeoutMs: 60_000,
     });
     expect(describeProviderStart(opts)).toMatch(/hardware class 2 .*stake 600 AIC, price 12.5 AIC\/hour/);
+  });
+
+  it('names the detected GPUs, or says there is none', () => {
+    const cpuOnly = {
+      accelerators: [{ kind: 'cpu' as const, model: 'Xeon', memoryBytes: 8 * 2 ** 30, count: 1 }],
+      cpu: { model: 'Xeon', cores: 2 },
+      memoryBytes: 8 * 2 ** 30,
+      backends: ['cpu' as const, 'wasm' as const],
+      measured: {},
+    };
+    expect(describeHardware(cpuOnly)).toBe(
+      'hardware detected: no GPU found; CPU Xeon (2 cores), 8.0 GiB RAM; backends cpu, wasm',
+    );
+    const h100 = { kind: 'nvidia-gpu' as const, model: 'NVIDIA H100', memoryBytes: 80 * 2 ** 30, count: 2 };
+    expect(describeHardware({ ...cpuOnly, accelerators: [h100] })).toMatch(
+      /^hardware detected: 2 × NVIDIA H100 \(80\.0 GiB\); CPU/,
+    );
   });
 });
