@@ -261,7 +261,7 @@ async function submitJob(ctx: CommandContext, opts: SubmitOptions): Promise<void
 }
 
 /** Asks before paying; refuses without a terminal, where nobody could answer. */
-async function confirmPayment(io: CliIo, quote: JobQuote): Promise<void> {
+export async function confirmPayment(io: CliIo, quote: JobQuote): Promise<void> {
   const total = aic(quote.totalWei);
   if (io.stdin.isTTY !== true) {
     throw new AicError(

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeQuote, isJobDone, type JobStatus, logLine, statusLine, submitBodyOf } from '../../src/commands/job.ts';
+import {
+  confirmPayment,
+  describeQuote,
+  isJobDone,
+  type JobQuote,
+  type JobStatus,
+  logLine,
+  statusLine,
+  submitBodyOf,
+} from '../../src/commands/job.ts';
 import { runCli } from '../../src/program.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
@@ -55,6 +64,20 @@ describe('aic job: argument checking', () => {
   });
 });
 
+const quote: JobQuote = {
+  totalWei: '46500000000000000000',
+  providerWei: '40000000000000000000',
+  protocolFeeWei: '500000000000000000',
+  datasetFeeWei: '2000000000000000000',
+  modelFeeWei: '1000000000000000000',
+  verifierFeeWei: '3000000000000000000',
+  segments: 19,
+  totalSteps: 469,
+  samples: 7,
+  pDetect: 0.9912,
+  overhead: 0.368,
+};
+
 describe('aic job: request body and rendering', () => {
   it('leaves unset flags out so the node defaults apply, and converts minutes to seconds', () => {
     const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeoutMinutes: 60 };
@@ -72,19 +95,7 @@ describe('aic job: request body and rendering', () => {
   });
 
   it('shows every part of the quote in AIC', () => {
-    const text = describeQuote({
-      totalWei: '46500000000000000000',
-      providerWei: '40000000000000000000',
-      protocolFeeWei: '500000000000000000',
-      datasetFeeWei: '2000000000000000000',
-      modelFeeWei: '1000000000000000000',
-      verifierFeeWei: '3000000000000000000',
-      segments: 19,
-      totalSteps: 469,
-      samples: 7,
-      pDetect: 0.9912,
-      overhead: 0.368,
-    });
+    const text = describeQuote(quote);
     for (const part of [
       '46.5 AIC',
       '40 AIC',
@@ -132,5 +143,30 @@ describe('aic job: request body and rendering', () => {
     expect(isJobDone({ ...running, state: 'Settled' })).toBe(false);
     expect(isJobDone({ ...running, state: 'Settled', trainedAssetId: '9' })).toBe(true);
     expect(isJobDone({ ...running, state: 'Slashed' })).toBe(true);
+  });
+});
+
+describe('aic job submit: confirmation before paying', () => {
+  const terminal = (answer: string) => {
+    const captured = captureIo({}, answer);
+    Object.assign(captured.io.stdin, { isTTY: true });
+    return captured;
+  };
+
+  it('asks on a terminal and goes on after "y"', async () => {
+    const { io, err } = terminal('y\n');
+    await expect(confirmPayment(io, quote)).resolves.toBeUndefined();
+    expect(err()).toContain('Pay 46.5 AIC and submit the job? [y/N]');
+  });
+
+  it('cancels on any other answer', async () => {
+    await expect(confirmPayment(terminal('\n').io, quote)).rejects.toMatchObject({ code: 'CLI_CANCELLED' });
+  });
+
+  it('refuses without a terminal, naming --yes', async () => {
+    await expect(confirmPayment(captureIo().io, quote)).rejects.toMatchObject({
+      code: 'CLI_CONFIRMATION_REQUIRED',
+      message: expect.stringContaining('--yes'),
+    });
   });
 });
