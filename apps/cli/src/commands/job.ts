@@ -8,7 +8,7 @@ import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 
 // `aic job submit | status | logs | result`: a training job through your node (the requester), from quote to the
-// TrainedAI NFT. Every output is one line: text, or with --json one compact JSON object, so --follow streams parse.
+// TrainedAI NFT. With --json every output is one compact JSON object on its own line, so --follow streams parse.
 
 export type JobQuote = RouteResponse<'quoteJob'>;
 export type JobStatus = RouteResponse<'jobStatus'>;
