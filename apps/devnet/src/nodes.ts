@@ -55,6 +55,8 @@ export interface DevnetNodes {
   nodes: DevnetNodeInfo[];
   /** Stops every node (SIGTERM) and waits for them to exit. */
   stop(): Promise<void>;
+  /** Kills node `index` at once (SIGKILL: no clean shutdown), e.g. a provider dying mid-job; resolves once it exited. */
+  kill(index: number): Promise<void>;
 }
 
 /**
@@ -83,7 +85,12 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
     emit({ type: 'connected', nodes });
     if (options.rpcUrl !== undefined && options.deploymentFile !== undefined) await reportBalances(nodes, emit);
     if (options.demoActivity !== false) await startDemoActivity(nodes);
-    return { nodes, stop };
+    const kill = async (index: number) => {
+      const p = processes[index];
+      p?.child.kill('SIGKILL');
+      await p?.exited;
+    };
+    return { nodes, stop, kill };
   } catch (error) {
     await stop();
     throw error;

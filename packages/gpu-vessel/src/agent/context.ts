@@ -2,7 +2,7 @@
  * What every job role (requester, provider, verifier, coordinator) runs on: the node's libp2p network, a ledger
  * client signing with the node's key, one serial queue for that key's transactions, the market watcher, a logger.
  */
-import { AicError } from '@aic/core';
+import { AicError, isAicError } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import { computeMarketAbi } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
@@ -79,6 +79,29 @@ export async function whenSeedReady<T>(ctx: AgentContext, read: () => Promise<T>
     } catch (error) {
       if (ctx.signal.aborted || Date.now() > until) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** One line for logs: the error's code line plus its cause (network errors wrap the libp2p reason). */
+export function errorLine(error: unknown): string {
+  const line = isAicError(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${line} (${cause.message})` : line;
+}
+
+/**
+ * Retries a network request a few times with a short backoff: a peer busy training, or a stream reset by a restart,
+ * must not leave a job without its verdict or its ticket. Remote errors with a code (refusals) are not retried.
+ */
+export async function withRetries<T>(ctx: AgentContext, what: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await what();
+    } catch (error) {
+      const refused = isAicError(error) && error.code === 'NETWORK_REMOTE_ERROR';
+      if (refused || attempt >= attempts || ctx.signal.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
     }
   }
 }

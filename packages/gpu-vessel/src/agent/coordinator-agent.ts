@@ -9,7 +9,7 @@
  */
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
 import { isAicError } from '@aic/core';
-import { jobStateName, roleId } from '@aic/ledger';
+import { computeMarketAbi, jobStateName, roleId } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
@@ -18,7 +18,7 @@ import { jobSampleKey } from '../jobs/job-key.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
-import { type AgentContext, peerOfAddress, specHashOf, whenSeedReady } from './context.ts';
+import { type AgentContext, errorLine, peerOfAddress, specHashOf, whenSeedReady, withRetries } from './context.ts';
 
 /** Proves a provider's claimed hardware class by demanded work (the GPU Vessel's challenge protocol). */
 export type HardwareChallenger = (peerId: string, claimedClass: number) => Promise<{ passed: boolean; reason: string }>;
@@ -75,10 +75,7 @@ export class CoordinatorAgent {
     void task()
       .catch((error: unknown) => {
         if (!this.ctx.signal.aborted) {
-          this.ctx.log.error(
-            { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
-            'coordination failed',
-          );
+          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'coordination failed');
         }
       })
       .finally(() => this.#busy.delete(jobId));
@@ -163,10 +160,10 @@ export class CoordinatorAgent {
       );
       if (placement) {
         // Fixed-price jobs: the provider earns the budget the requester was quoted, nothing less or more.
-        const providerPrice = priceWithinEscrow(
-          job.escrow - job.datasetFee - job.modelFee - job.verifierFee,
-          job.protocolFeeBps,
-        );
+        const providerPrice =
+          state === 'Escrowed'
+            ? priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps)
+            : await this.#remainingPrice(jobId);
         const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
         await this.ctx.send(() =>
           ledger.confirm(write, () =>
@@ -183,6 +180,16 @@ export class CoordinatorAgent {
       if (this.ctx.signal.aborted || attempt > 600) return;
       await new Promise((resolve) => setTimeout(resolve, 500)); // no eligible offer yet: offers arrive by gossip
     }
+  }
+
+  /** A reassigned job pays its new provider what the first price left after the preempted ones' pro-rata pay. */
+  async #remainingPrice(jobId: bigint): Promise<bigint> {
+    const { publicClient, market } = this.ctx.ledger;
+    const where = { address: market.address, abi: computeMarketAbi, args: { jobId }, fromBlock: 0n } as const;
+    const [assigned] = await publicClient.getContractEvents({ ...where, eventName: 'JobAssigned' });
+    const preempted = await publicClient.getContractEvents({ ...where, eventName: 'JobPreempted' });
+    const paid = preempted.reduce((sum, e) => sum + (e.args.paid ?? 0n), 0n);
+    return (assigned?.args.price ?? 0n) - paid;
   }
 
   async #checkLiveness(): Promise<void> {
@@ -213,7 +220,9 @@ export class CoordinatorAgent {
     const { ledger, net, log } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
     const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+    const fetched = await withRetries(this.ctx, () =>
+      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
+    );
     const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
     const data = await loadDatasetSource(ticket.dataset);
     const candidates = fetched.mirrored
@@ -224,7 +233,8 @@ export class CoordinatorAgent {
       spec: ticket.spec,
       data,
       commitments: fetched.commitments,
-      loadCheckpoint: (i: number) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+      loadCheckpoint: (i: number) =>
+        withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
     };
     for (const k of candidates.slice(0, 3)) {
       if (await checkSegment(input, k - 1)) {
@@ -243,7 +253,9 @@ export class CoordinatorAgent {
     const job = await ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Disputed') return;
     const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+    const fetched = await withRetries(this.ctx, () =>
+      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
+    );
     const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
     const segments = job.checkpointCount;
     const seed = await ledger.market.read.assignmentSeed([jobId]);
@@ -262,7 +274,7 @@ export class CoordinatorAgent {
         seed,
         jobKey: jobSampleKey(jobId),
         samples,
-        loadCheckpoint: (i) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+        loadCheckpoint: (i) => withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
       });
       bad = verdict.mismatches;
       cheated = !verdict.valid;

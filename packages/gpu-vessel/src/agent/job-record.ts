@@ -7,6 +7,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { type Checkpoint, type Commitment, listCheckpoints, loadCheckpoint, saveCheckpoint } from '@aic/model-vessel';
+import { createSerialQueue } from '../chain/serial.ts';
 
 export interface ProgressLine {
   atMs: number;
@@ -23,6 +24,8 @@ export class JobRecord {
   ticket!: Uint8Array;
   commitments: Commitment[] = [];
   progress: ProgressLine[] = [];
+  /** Serializes this job's checkpoint transfers. */
+  readonly mirrorQueue = createSerialQueue();
 
   constructor(
     root: string,

@@ -23,7 +23,7 @@ import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { type AgentContext, peerOfAddress, specHashOf } from './context.ts';
+import { type AgentContext, errorLine, peerOfAddress, specHashOf, withRetries } from './context.ts';
 
 /** One training run in the worker process: resumes from the newest checkpoint of the job found in checkpointDir. */
 export type TrainingRunner = (
@@ -100,10 +100,7 @@ export class ProviderAgent {
       run = this.#run(jobId)
         .catch((error: unknown) => {
           if (this.ctx.signal.aborted) return;
-          this.ctx.log.error(
-            { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
-            'job failed',
-          );
+          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'job failed');
         })
         .finally(() => this.#running.delete(jobId));
       this.#running.set(jobId, run);
@@ -118,7 +115,9 @@ export class ProviderAgent {
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
     const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+    const fetched = await withRetries(this.ctx, () =>
+      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
+    );
     const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
     const data = await loadDatasetSource(ticket.dataset);
     if (job.datasetId > 0)
@@ -135,10 +134,7 @@ export class ProviderAgent {
     let totalSteps = resolveJob(ticket.spec, data).totalSteps;
     const push = (body: Parameters<typeof jobProgressProtocol.request.toWire>[0]) =>
       void net.request(requester, jobProgressProtocol, body).catch((error: unknown) => {
-        log.warn(
-          { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
-          'progress not delivered',
-        );
+        log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
       });
     const fraction = this.init.fakeSegmentFraction;
     const result = await this.train(

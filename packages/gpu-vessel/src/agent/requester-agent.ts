@@ -14,7 +14,7 @@ import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { encodeJobTicket, ticketHash } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { type AgentContext, committedResultOf, peerOfAddress } from './context.ts';
+import { type AgentContext, committedResultOf, errorLine, peerOfAddress, withRetries } from './context.ts';
 import { JobRecord, type ProgressLine } from './job-record.ts';
 
 export interface JobSubmission {
@@ -98,7 +98,9 @@ export class RequesterAgent {
       // Mirror the checkpoint in the background: the provider's stream must not wait for the transfer.
       if (p.checkpoint) {
         const index = p.checkpoint.index;
-        void fetchCheckpoint(net, peer.toString(), jobId, index, this.ctx.signal)
+        // One transfer at a time per job: parallel 1 MB pulls would compete and fall further behind.
+        void record
+          .mirrorQueue(() => fetchCheckpoint(net, peer.toString(), jobId, index, this.ctx.signal))
           .then((c) => record.mirror(c))
           .catch((error: unknown) => this.ctx.log.warn({ jobId: String(jobId), index, err: error }, 'mirror failed'));
       }

@@ -21,7 +21,15 @@ import { jobSampleKey } from '../jobs/job-key.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 import { checkCommittedJob } from '../verify/check-committed-job.ts';
-import { type AgentContext, committedResultOf, peerOfAddress, specHashOf, whenSeedReady } from './context.ts';
+import {
+  type AgentContext,
+  committedResultOf,
+  errorLine,
+  peerOfAddress,
+  specHashOf,
+  whenSeedReady,
+  withRetries,
+} from './context.ts';
 
 export interface VerifierAgentInit {
   confidence: number;
@@ -46,10 +54,7 @@ export class VerifierAgent {
       this.#done.add(jobId);
       void this.verify(jobId).catch((error: unknown) => {
         if (!this.ctx.signal.aborted) {
-          this.ctx.log.error(
-            { jobId: String(jobId), err: isAicError(error) ? error.toLine() : String(error) },
-            'verification failed',
-          );
+          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'verification failed');
         }
       });
     });
@@ -66,7 +71,9 @@ export class VerifierAgent {
     let detail: Record<string, unknown> = { lazy: true };
     if (!this.init.lazy) {
       const requester = await peerOfAddress(this.ctx, job.requester);
-      const fetched = await net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) });
+      const fetched = await withRetries(this.ctx, () =>
+        net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
+      );
       const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
       const { checkpointRoot } = await committedResultOf(ledger, jobId);
       const commitments = fetched.commitments;
@@ -89,7 +96,8 @@ export class VerifierAgent {
           jobKey: jobSampleKey(jobId),
           samples,
           commitmentRoot: checkpointRoot,
-          loadCheckpoint: (i) => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal),
+          loadCheckpoint: (i) =>
+            withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
           signal: this.ctx.signal,
         });
         valid = verdict.valid;

@@ -1,0 +1,89 @@
+/**
+ * Issue 7, done-when 2 (first part): a provider killed mid-job (SIGKILL, no goodbye) → the coordinator preempts it at
+ * the last checkpoint it re-verified from the requester's mirror, pays it pro rata for those segments, and reassigns
+ * the job; the other provider resumes from that checkpoint; both are paid for their verified segments; and nothing
+ * is lost: the committed commitment root equals the root of an uninterrupted local run of the same ticket.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeJobTicket, loadDatasetSource, ticketHash } from '@aic/gpu-vessel';
+import { computeMarketAbi } from '@aic/ledger';
+import { createDevClients } from '@aic/ledger/devchain';
+import { trainJob } from '@aic/model-vessel';
+import { getAddress } from 'viem';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
+import { runNetworkedJob } from '../../src/networked-job.ts';
+
+describe('a provider killed mid-job', () => {
+  let net: JobNetwork | undefined;
+  afterAll(async () => {
+    await net?.close();
+  });
+
+  it('is preempted at its last verified checkpoint; the job resumes elsewhere and both are paid', {
+    timeout: 400_000,
+  }, async () => {
+    net = await startJobNetwork();
+    const n = net;
+    const log: string[] = [];
+    let killed: string | undefined;
+    const report = await runNetworkedJob({
+      chain: n.chain,
+      dev: n.dev,
+      nodes: n.nodes,
+      log: (l) => log.push(l),
+      signal: new AbortController().signal,
+      epochs: 2,
+      commitEverySteps: 10,
+      onStatus: (s) => {
+        if (killed === undefined && s.state === 'Running' && (s.step ?? 0) >= 100) {
+          killed = getAddress(s.provider);
+          const victim = n.nodes.find((node) => getAddress(node.address) === killed)!;
+          void n.kill(victim.index);
+        }
+      },
+    });
+    const context = [...log, ...n.lines.filter((l) => /preempt|reassign|job failed|error/.test(l))].join('\n');
+    expect(killed, context).toBeDefined();
+    expect(report.state, context).toBe('Settled');
+
+    const { publicClient } = createDevClients(n.chain, n.dev.deployment);
+    const where = {
+      address: n.dev.deployment.contracts.ComputeMarket,
+      abi: computeMarketAbi,
+      args: { jobId: report.jobId },
+      fromBlock: 0n,
+    } as const;
+    const [preempted] = await publicClient.getContractEvents({ ...where, eventName: 'JobPreempted' });
+    const [reassigned] = await publicClient.getContractEvents({ ...where, eventName: 'JobReassigned' });
+    const [committed] = await publicClient.getContractEvents({ ...where, eventName: 'ResultCommitted' });
+    const [settled] = await publicClient.getContractEvents({ ...where, eventName: 'JobSettled' });
+    expect(preempted?.args.provider).toBe(killed);
+    const verified = preempted!.args.verifiedCheckpoints!;
+    expect(verified, context).toBeGreaterThan(0);
+    expect(reassigned!.args.resumeFrom).toBe(verified);
+    const successor = reassigned!.args.provider!;
+    expect(successor).not.toBe(killed);
+    expect(committed!.args.provider).toBe(successor);
+
+    // Both providers are paid for their verified segments: pro rata before the kill, the rest at settlement.
+    const { quote, deltas, parties } = report;
+    const first = preempted!.args.paid!;
+    expect(first).toBe((quote.providerWei * BigInt(verified)) / BigInt(quote.segments));
+    expect(deltas.get(getAddress(killed!))).toBe(first);
+    expect(deltas.get(successor)).toBe(settled!.args.providerPaid);
+    expect(first + settled!.args.providerPaid!).toBe(quote.providerWei);
+    expect(deltas.get(parties.requester)).toBe(-quote.totalWei + settled!.args.refund!);
+    expect([...deltas.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
+
+    // Nothing lost: the resumed job committed exactly the root of an uninterrupted run of the same ticket.
+    const requester = n.nodes.find((node) => node.role === 'requester')!;
+    const bytes = new Uint8Array(await readFile(join(requester.dataDir, 'jobs', String(report.jobId), 'ticket.json')));
+    const ticket = decodeJobTicket(bytes, ticketHash(bytes));
+    const local = await trainJob(ticket.spec, await loadDatasetSource(ticket.dataset));
+    local.model.dispose();
+    expect(committed!.args.checkpointRoot).toBe(local.commitmentRoot);
+    expect(report.trainedAssetId).toBeDefined();
+  });
+});
