@@ -15,7 +15,12 @@ export interface JobNetwork extends DevnetChain, DevnetNodes {
 }
 
 export async function startJobNetwork(
-  options: { envOf?: (index: number) => Record<string, string>; count?: number; keys?: number[] } = {},
+  options: {
+    envOf?: (index: number) => Record<string, string>;
+    argsOf?: (index: number) => string[];
+    count?: number;
+    keys?: number[];
+  } = {},
 ): Promise<JobNetwork> {
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-jobnet-'));
   const lines: string[] = [];
@@ -31,6 +36,7 @@ export async function startJobNetwork(
     jobRoles: true,
     demoActivity: false,
     ...(options.envOf ? { envOf: options.envOf } : {}),
+    ...(options.argsOf ? { argsOf: options.argsOf } : {}),
     onEvent: (e) => lines.push(JSON.stringify(e)),
   });
   return {

@@ -41,7 +41,7 @@ export function roleOf(index: number): DevnetRole {
   return 'gpu-provider';
 }
 
-const LEVELS: Record<number, string> = { 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 // Log fields that are bookkeeping, not news, in a one-line summary.
 const HIDDEN_FIELDS = new Set(['level', 'time', 'name', 'msg', 'module', 'pid', 'hostname']);
 

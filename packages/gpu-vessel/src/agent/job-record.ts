@@ -24,6 +24,8 @@ export class JobRecord {
   ticket!: Uint8Array;
   commitments: Commitment[] = [];
   progress: ProgressLine[] = [];
+  /** The provider whose run the commitments come from. */
+  reporter: string | undefined;
   /** Serializes this job's checkpoint transfers. */
   readonly mirrorQueue = createSerialQueue();
 
@@ -71,11 +73,24 @@ export class JobRecord {
     this.progress.push(line);
     await appendFile(join(this.dir, 'progress.jsonl'), `${JSON.stringify(line)}\n`);
     if (commitment) {
-      // A resumed job reports from its resume point on: later entries of a preempted run are replaced.
-      this.commitments.length = Math.min(this.commitments.length, commitment.index);
+      // A resumed job reports from its resume point on: what the preempted provider reported after it is dropped.
+      if (this.reporter !== undefined && this.reporter !== line.provider) {
+        this.commitments.length = Math.min(this.commitments.length, commitment.index);
+      }
+      this.reporter = line.provider;
       this.commitments[commitment.index] = { step: commitment.step, hash: commitment.hash };
       await writeFile(join(this.dir, 'commitments.json'), JSON.stringify(this.commitments));
     }
+  }
+
+  /** The commitments reported so far without gaps (progress may arrive out of order). */
+  contiguousCommitments(): Commitment[] {
+    const out: Commitment[] = [];
+    for (const c of this.commitments) {
+      if (c === undefined || c === null) break;
+      out.push(c);
+    }
+    return out;
   }
 
   async mirror(checkpoint: Checkpoint): Promise<void> {
@@ -85,7 +100,7 @@ export class JobRecord {
   /** Indices (positions in the commitments) of the mirrored checkpoints whose step matches a reported commitment. */
   async mirroredIndices(): Promise<number[]> {
     const steps = new Set(await listCheckpoints(this.checkpointDir));
-    return this.commitments.flatMap((c, i) => (steps.has(c.step) ? [i] : []));
+    return this.contiguousCommitments().flatMap((c, i) => (steps.has(c.step) ? [i] : []));
   }
 
   async checkpoint(index: number): Promise<Checkpoint | undefined> {

@@ -19,6 +19,7 @@ import {
   saveCheckpoint,
 } from '@aic/model-vessel';
 import type { ProviderOffer } from '@aic/network';
+import { createSerialQueue } from '../chain/serial.ts';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
@@ -132,10 +133,14 @@ export class ProviderAgent {
     this.#reported.set(jobId, reported);
     let lastPush = 0;
     let totalSteps = resolveJob(ticket.spec, data).totalSteps;
+    // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once.
+    const inOrder = createSerialQueue();
     const push = (body: Parameters<typeof jobProgressProtocol.request.toWire>[0]) =>
-      void net.request(requester, jobProgressProtocol, body).catch((error: unknown) => {
-        log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
-      });
+      void inOrder(() => withRetries(this.ctx, () => net.request(requester, jobProgressProtocol, body), 3)).catch(
+        (error: unknown) => {
+          log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
+        },
+      );
     const fraction = this.init.fakeSegmentFraction;
     const result = await this.train(
       {
@@ -159,6 +164,8 @@ export class ProviderAgent {
         },
       },
     );
+    // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
+    await inOrder(async () => undefined);
     await this.ctx.send(() =>
       ledger.confirm('commitResult', () =>
         ledger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),

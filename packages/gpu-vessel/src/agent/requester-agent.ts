@@ -72,7 +72,11 @@ export class RequesterAgent {
       const record = await this.#record(jobId);
       if (!record) throw new AicError('JOB_NOT_FOUND', `job ${jobId} is not this node's`);
       await this.#authorize(jobId, sender);
-      return { ticket: record.ticket, commitments: record.commitments, mirrored: await record.mirroredIndices() };
+      return {
+        ticket: record.ticket,
+        commitments: record.contiguousCommitments(),
+        mirrored: await record.mirroredIndices(),
+      };
     });
     await net.handle(jobProgressProtocol, async (p, { sender, peer }) => {
       const jobId = BigInt(p.jobId);
@@ -265,14 +269,10 @@ export class RequesterAgent {
     const { ledger } = this.ctx;
     const { resultCid, provider, checkpointRoot } = await committedResultOf(ledger, jobId);
     const job = await ledger.market.read.jobOf([jobId]);
-    let final = await record.checkpoint(record.commitments.length - 1);
+    const last = record.contiguousCommitments().length - 1;
+    let final = await record.checkpoint(last);
     if (!final) {
-      final = await fetchCheckpoint(
-        this.ctx.net,
-        await peerOfAddress(this.ctx, provider),
-        jobId,
-        record.commitments.length - 1,
-      );
+      final = await fetchCheckpoint(this.ctx.net, await peerOfAddress(this.ctx, provider), jobId, last);
     }
     // The runtime names the job in the file's metadata, so the CID binds the weights to this job.
     const weights = weightsToSafetensors(final.weights, { job: final.jobDigest });
