@@ -30,6 +30,7 @@ export async function startDevnetChain(options: {
     onStep: (line) => options.log(`ledger: ${line}`),
     // A live devnet settles verified jobs after a short challenge window instead of the preset's 60 s.
     params: { challengeWindowSec: options.challengeWindowSec ?? 60 },
+    coordinatorCanaries: true,
   });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.
   await chain.setIntervalMining(options.blockIntervalMs);

@@ -143,7 +143,8 @@ const JOB_ROLE_FLAGS: Record<DevnetRole, string[]> = {
   requester: [],
   'data-owner': [],
   'gpu-provider': ['--provider', '--log-level', 'info'],
-  coordinator: ['--coordinator', '--liveness-grace-ms', '3000'],
+  // The coordinator also verifies: it challenges canaries a lazy verifier passed.
+  coordinator: ['--coordinator', '--verifier', '--liveness-grace-ms', '3000'],
   verifier: ['--verifier'],
 };
 

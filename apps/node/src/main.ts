@@ -30,7 +30,8 @@ const USAGE = `usage: node --import tsx apps/node/src/main.ts [options]
   --worker-timeout-ms <n>     wall-clock cap of one training run (default 3600000)
   --verifier                  verify committed jobs this node is drawn for (key needs VERIFIER_ROLE)
   --coordinator               allocate, preempt and arbitrate (key needs ALLOCATOR_ROLE and ARBITER_ROLE)
-  --liveness-grace-ms <n>     coordinator: preempt a provider unreachable this long (default 3000)`;
+  --liveness-grace-ms <n>     coordinator: preempt a provider unreachable this long (default 3000)
+  --canary-interval-ms <n>    coordinator: issue a canary job (known wrong answer) this often (default: none)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -61,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
       verifier: { type: 'boolean' },
       coordinator: { type: 'boolean' },
       'liveness-grace-ms': { type: 'string' },
+      'canary-interval-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -129,7 +131,12 @@ function jobRoles(values: Record<string, string | boolean | string[] | undefined
       : {}),
     ...(values.verifier === true ? { verifier: { lazy: process.env[FAULT_ENV.lazyVerifier] === '1' } } : {}),
     ...(values.coordinator === true
-      ? { coordinator: { livenessGraceMs: parseMs(text('liveness-grace-ms'), '--liveness-grace-ms') ?? 3_000 } }
+      ? {
+          coordinator: {
+            livenessGraceMs: parseMs(text('liveness-grace-ms'), '--liveness-grace-ms') ?? 3_000,
+            canaryIntervalMs: parseMs(text('canary-interval-ms'), '--canary-interval-ms') ?? 0,
+          },
+        }
       : {}),
   };
 }

@@ -18,14 +18,37 @@ export { workerTrainingRunner } from './agent/worker-runner.ts';
 export { connectLedger } from './chain/connect.ts';
 export { type MarketEvent, type MarketWatcher, watchMarket } from './chain/market-watcher.ts';
 export { createSerialQueue } from './chain/serial.ts';
-export { type ChallengeOutcome, challengeProvider } from './challenge/challenge-provider.ts';
-export { serveHardwareChallenges } from './challenge/serve.ts';
-export { benchmarkTflops, withBenchmark } from './hardware/benchmark.ts';
 export {
+  CHALLENGE_DEFAULTS,
+  CHALLENGE_LIMITS,
+  type ChallengeSizing,
+  CLASS_MATRIX_N,
+  challengeFlops,
+  createChallenge,
+  type HardwareChallenge,
+} from './challenge/challenge.ts';
+export {
+  type ChallengedPeer,
+  type ChallengeFailure,
+  type ChallengeOutcome,
+  type ChallengeProviderOptions,
+  challengeProvider,
+} from './challenge/challenge-provider.ts';
+export { type CheckReason, type CheckResult, checkChallengeAnswer, freivaldsHolds } from './challenge/check.ts';
+export { HW_CHALLENGE_PROTOCOL_ID, hardwareChallengeProtocol } from './challenge/protocol.ts';
+export { createHardwareChallengeHandler, serveHardwareChallenges } from './challenge/serve.ts';
+export { revealRound, solveChallenge } from './challenge/solve.ts';
+export { type BenchmarkResult, benchmarkTflops, withBenchmark } from './hardware/benchmark.ts';
+export {
+  type Accelerator,
   CLASS_REQUIREMENTS,
+  HARDWARE_CLASSES,
+  type HardwareClassId,
   type HardwareDescriptor,
   hardwareClassOf,
+  hardwareDescriptorSchema,
   isHardwareClass,
+  meetsClass,
 } from './hardware/descriptor.ts';
 export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
 export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';

@@ -43,7 +43,7 @@ export interface JobServicesInit {
   privateKey: Uint8Array;
   provider?: ProviderOptions | undefined;
   verifier?: { lazy?: boolean } | undefined;
-  coordinator?: { livenessGraceMs?: number } | undefined;
+  coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number } | undefined;
 }
 
 export interface JobServices {
@@ -102,6 +102,7 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
     coordinator = new CoordinatorAgent(ctx, {
       ...VERIFICATION_POLICY,
       ...(init.coordinator.livenessGraceMs === undefined ? {} : { livenessGraceMs: init.coordinator.livenessGraceMs }),
+      ...(init.coordinator.canaryIntervalMs ? { canaryIntervalMs: init.coordinator.canaryIntervalMs, requester } : {}),
       challenge: (peerId, claimedClass) => challengeProvider(net, peerId, claimedClass as 0 | 1 | 2 | 3 | 4),
     });
     coordinator.start();

@@ -18,7 +18,9 @@ import { jobSampleKey } from '../jobs/job-key.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
+import { CanaryIssuer } from './canary.ts';
 import { type AgentContext, errorLine, peerOfAddress, specHashOf, whenSeedReady, withRetries } from './context.ts';
+import type { RequesterAgent } from './requester-agent.ts';
 
 /** Proves a provider's claimed hardware class by demanded work (the GPU Vessel's challenge protocol). */
 export type HardwareChallenger = (peerId: string, claimedClass: number) => Promise<{ passed: boolean; reason: string }>;
@@ -29,6 +31,9 @@ export interface CoordinatorInit {
   confidence: number;
   cheatFraction: number;
   challenge: HardwareChallenger;
+  /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester`. */
+  canaryIntervalMs?: number;
+  requester?: RequesterAgent;
 }
 
 interface KnownOffer {
@@ -45,22 +50,50 @@ export class CoordinatorAgent {
   readonly #busy = new Set<bigint>();
   readonly #silentSince = new Map<bigint, number>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #canaries: CanaryIssuer | undefined;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly init: CoordinatorInit,
-  ) {}
+  ) {
+    this.#canaries = init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester) : undefined;
+  }
+
+  /** Verifiers caught passing a canary. */
+  lazyVerifiers(): string[] {
+    return this.#canaries?.lazyVerifiers() ?? [];
+  }
 
   start(): void {
     this.ctx.net.addEventListener('offer', (e) => void this.#onOffer((e as CustomEvent<OfferEventDetail>).detail));
     this.ctx.watcher.on((event) => {
+      this.#track(event);
       const { jobId } = event.args as { jobId?: bigint };
       if (jobId === undefined) return;
       if (event.eventName === 'JobEscrowed' || event.eventName === 'JobPreempted')
         this.#once(jobId, () => this.#place(jobId));
       if (event.eventName === 'JobDisputed') this.#once(jobId, () => this.#arbitrate(jobId));
+      const canaries = this.#canaries;
+      if (canaries?.isCanary(jobId) && event.eventName === 'VerdictSubmitted') {
+        const { verifier, valid } = event.args as { verifier: string; valid: boolean };
+        void canaries.onVerdict(jobId, verifier, valid).catch((error: unknown) => {
+          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'canary challenge failed');
+        });
+      }
     });
-    this.#timer = setInterval(() => void this.#checkLiveness(), 500);
+    const canaries = this.#canaries;
+    if (canaries) {
+      const tick = () => {
+        if (canaries.inFlight || this.ctx.signal.aborted) return;
+        void canaries.issue().catch((error: unknown) => {
+          canaries.abandon();
+          this.ctx.log.warn({ err: errorLine(error) }, 'canary not issued');
+        });
+      };
+      const canaryTimer = setInterval(tick, this.init.canaryIntervalMs);
+      this.ctx.signal.addEventListener('abort', () => clearInterval(canaryTimer), { once: true });
+    }
+    this.#timer = setInterval(() => void this.#checkLiveness(), 1_000);
     this.ctx.signal.addEventListener('abort', () => clearInterval(this.#timer), { once: true });
   }
 
@@ -141,6 +174,12 @@ export class CoordinatorAgent {
     const state = jobStateName(job.state);
     if (state !== 'Escrowed' && state !== 'Preempted') return;
     const seed = await whenSeedReady(this.ctx, () => ledger.market.read.assignmentSeed([jobId]));
+    if (this.#canaries && job.requester.toLowerCase() === ledger.account().toLowerCase()) {
+      // Its own job is a canary; the issuer learns the id when its escrow transaction returns.
+      const until = Date.now() + 10_000;
+      while (!this.#canaries.isCanary(jobId) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
+    }
     for (let attempt = 0; ; attempt++) {
       const offers = await this.#eligibleOffers();
       const placement = choosePlacement(
@@ -182,6 +221,17 @@ export class CoordinatorAgent {
     }
   }
 
+  /** A canary goes to the coordinator itself, which commits its known-wrong answer. */
+  async #runCanary(jobId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    const job = await ledger.market.read.jobOf([jobId]);
+    const price = priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps);
+    await this.ctx.send(() =>
+      ledger.confirm('assignJob', () => ledger.market.write.assignJob([jobId, ledger.account(), price])),
+    );
+    await this.#canaries?.run(jobId);
+  }
+
   /** A reassigned job pays its new provider what the first price left after the preempted ones' pro-rata pay. */
   async #remainingPrice(jobId: bigint): Promise<bigint> {
     const { publicClient, market } = this.ctx.ledger;
@@ -192,24 +242,32 @@ export class CoordinatorAgent {
     return (assigned?.args.price ?? 0n) - paid;
   }
 
+  /** Jobs being trained (from the chain's events) and their provider: what the liveness check watches, no RPC. */
+  readonly #active = new Map<bigint, string>();
+
+  #track(event: { eventName: string; args: unknown }): void {
+    const { jobId, provider } = event.args as { jobId?: bigint; provider?: string };
+    if (jobId === undefined) return;
+    if ((event.eventName === 'JobAssigned' || event.eventName === 'JobReassigned') && provider) {
+      this.#active.set(jobId, provider.toLowerCase());
+    }
+    if (['JobPreempted', 'ResultCommitted', 'JobExpired'].includes(event.eventName)) this.#active.delete(jobId);
+  }
+
   async #checkLiveness(): Promise<void> {
     const { ledger, net } = this.ctx;
-    const count = await ledger.market.read.jobCount().catch(() => 0n);
-    for (let jobId = 1n; jobId <= count; jobId++) {
-      if (this.#busy.has(jobId)) continue;
-      const job = await ledger.market.read.jobOf([jobId]).catch(() => undefined);
-      if (!job) continue;
-      const state = jobStateName(job.state);
-      if (state !== 'Assigned' && state !== 'Running' && state !== 'Reassigned') continue;
-      const connected = net.getPeers().some((p) => p.address?.toLowerCase() === job.provider.toLowerCase());
-      if (connected) {
+    const me = ledger.account().toLowerCase();
+    const connected = new Set(net.getPeers().map((p) => p.address?.toLowerCase()));
+    for (const [jobId, provider] of this.#active) {
+      if (this.#busy.has(jobId) || provider === me) continue; // its own canaries
+      if (connected.has(provider)) {
         this.#silentSince.delete(jobId);
         continue;
       }
       const since = this.#silentSince.get(jobId) ?? Date.now();
       this.#silentSince.set(jobId, since);
       if (Date.now() - since >= (this.init.livenessGraceMs ?? 3_000)) {
-        this.#gone.add(job.provider.toLowerCase());
+        this.#gone.add(provider);
         this.#once(jobId, () => this.#preempt(jobId));
       }
     }
@@ -219,6 +277,7 @@ export class CoordinatorAgent {
   async #preempt(jobId: bigint): Promise<void> {
     const { ledger, net, log } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
+    if (!['Assigned', 'Running', 'Reassigned'].includes(jobStateName(job.state))) return;
     const requester = await peerOfAddress(this.ctx, job.requester);
     const fetched = await withRetries(this.ctx, () =>
       net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
@@ -252,6 +311,7 @@ export class CoordinatorAgent {
     const { ledger, net, log } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Disputed') return;
+    if (this.#canaries?.isCanary(jobId)) return await this.#canaries.arbitrate(jobId);
     const requester = await peerOfAddress(this.ctx, job.requester);
     const fetched = await withRetries(this.ctx, () =>
       net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),

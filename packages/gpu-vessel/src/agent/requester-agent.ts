@@ -7,7 +7,14 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { AssetKind, jobStateName, roleId } from '@aic/ledger';
-import { cidOfBytes, type JobSpec, resolveJob, weightsToSafetensors } from '@aic/model-vessel';
+import {
+  type Checkpoint,
+  type Commitment,
+  cidOfBytes,
+  type JobSpec,
+  resolveJob,
+  weightsToSafetensors,
+} from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
@@ -58,6 +65,7 @@ export class RequesterAgent {
   readonly #records = new Map<bigint, JobRecord>();
   readonly #outcomes = new Map<bigint, JobOutcome>();
   readonly #settling = new Set<bigint>();
+  readonly #providers = new Map<bigint, string>();
   readonly #listeners = new Set<(jobId: bigint, what: string) => void>();
 
   constructor(
@@ -82,8 +90,13 @@ export class RequesterAgent {
       const jobId = BigInt(p.jobId);
       const record = await this.#record(jobId);
       if (!record) throw new AicError('JOB_NOT_FOUND', `job ${jobId} is not this node's`);
-      const job = await this.ctx.ledger.market.read.jobOf([jobId]);
-      if (job.provider.toLowerCase() !== sender.toLowerCase()) {
+      // The job's provider changes only on (re)assignment: read the chain again only for another sender.
+      let provider = this.#providers.get(jobId);
+      if (provider !== sender.toLowerCase()) {
+        provider = (await this.ctx.ledger.market.read.jobOf([jobId])).provider.toLowerCase();
+        this.#providers.set(jobId, provider);
+      }
+      if (provider !== sender.toLowerCase()) {
         throw new AicError('JOB_NOT_ASSIGNED', `${sender} is not the provider of job ${jobId}`);
       }
       await record.addProgress(
@@ -195,6 +208,23 @@ export class RequesterAgent {
 
   outcome(jobId: bigint): JobOutcome | undefined {
     return this.#outcomes.get(jobId);
+  }
+
+  /** Records a run this node did itself (the coordinator's canaries): the reported commitments and the checkpoints. */
+  async recordOwnRun(jobId: bigint, commitments: readonly Commitment[], checkpoints: readonly Checkpoint[]) {
+    const record = await this.#record(jobId);
+    if (!record) throw new AicError('JOB_NOT_FOUND', `job ${jobId} is not this node's`);
+    for (const [index, c] of commitments.entries()) {
+      const line = {
+        atMs: Date.now(),
+        step: c.step,
+        totalSteps: commitments.at(-1)?.step ?? c.step,
+        provider: this.ctx.ledger.account(),
+        checkpoint: index,
+      };
+      await record.addProgress(line, { index, step: c.step, hash: c.hash });
+    }
+    for (const checkpoint of checkpoints) await record.mirror(checkpoint);
   }
 
   /** Mirrored checkpoints, served to verifiers, the arbiter and a replacement provider. */

@@ -52,7 +52,7 @@ export function watchMarket(
       // The chain may be briefly unreachable; keep polling.
       if (!isAicError(error)) options.onError?.(error);
     }
-    if (!stopped) timer = setTimeout(poll, options.intervalMs ?? 300);
+    if (!stopped) timer = setTimeout(poll, options.intervalMs ?? 500);
   };
   timer = setTimeout(poll, 0);
   return {

@@ -36,6 +36,11 @@ export async function deployDevnet(
     onStep?: (line: string) => void;
     /** Overrides of the minimal preset, e.g. a short challenge window for a live devnet. */
     params?: { challengeWindowSec?: number };
+    /**
+     * The allocator account also verifies and is funded: the devnet's coordinator node issues canary jobs (it pays
+     * and stakes for them) and challenges results a lazy verifier passed (VERIFIER_ROLE).
+     */
+    coordinatorCanaries?: boolean;
   } = {},
 ): Promise<DevDeployment> {
   const at = (i: number): Address => {
@@ -47,7 +52,7 @@ export async function deployDevnet(
     admin: at(0),
     treasury: at(6),
     allocator: at(7),
-    verifiers: [at(8), at(9)],
+    verifiers: options.coordinatorCanaries ? [at(8), at(9), at(7)] : [at(8), at(9)],
     arbiter: at(10),
     rater: at(11),
     company: at(5),
@@ -81,7 +86,7 @@ export async function deployDevnet(
     transport: custom(provider, { retryCount: 0 }),
     account: roles.company,
   });
-  for (const user of roles.users) {
+  for (const user of options.coordinatorCanaries ? [...roles.users, roles.allocator] : roles.users) {
     const hash = await company.writeContract({
       address: deployment.contracts.AICToken,
       abi: aicTokenAbi,

@@ -1,0 +1,149 @@
+/**
+ * Canary jobs (DESIGN.md §7): the coordinator keeps verifiers honest with jobs whose answer it knows is wrong. It
+ * escrows a small job, takes it as its own provider, trains it honestly but commits made-up commitments for every
+ * segment after c_0, and serves the honest checkpoints from its requester mirror — so any verifier that re-runs even
+ * one sampled segment finds a mismatch. A verifier that passes a canary did not re-run anything: the coordinator
+ * challenges its verdict and, as arbiter, names itself the right verifier, so the lazy one earns nothing and its
+ * wrong verdict stays on chain as evidence. An honest verifier that flags it is paid the fee and half the canary's
+ * stake (the price of keeping verifiers honest).
+ */
+import { aicToWei } from '@aic/core';
+import { HardwareClass } from '@aic/ledger';
+import {
+  type Checkpoint,
+  type Commitment,
+  commitmentRoot,
+  irisTemplate,
+  type JobSpec,
+  trainJob,
+} from '@aic/model-vessel';
+import { keccak256, toHex } from 'viem';
+import { loadDatasetSource } from '../jobs/dataset-source.ts';
+import type { AgentContext } from './context.ts';
+import type { RequesterAgent } from './requester-agent.ts';
+
+const CANARY_DATASET = 'template:iris/train';
+
+export class CanaryIssuer {
+  /** Canary job id → its spec (the coordinator trains it itself). */
+  readonly #canaries = new Map<bigint, JobSpec>();
+  readonly #lazy = new Set<string>();
+  #inFlight = false;
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly requester: RequesterAgent,
+  ) {}
+
+  isCanary(jobId: bigint): boolean {
+    return this.#canaries.has(jobId);
+  }
+
+  /** Verifiers caught passing a canary. */
+  lazyVerifiers(): string[] {
+    return [...this.#lazy];
+  }
+
+  get inFlight(): boolean {
+    return this.#inFlight;
+  }
+
+  /** Escrows one canary job (the coordinator is requester and, at placement, provider). */
+  async issue(): Promise<bigint> {
+    this.#inFlight = true;
+    await this.#ensureStake();
+    const spec: JobSpec = {
+      manifest: irisTemplate.manifest,
+      backend: 'cpu',
+      seed: Math.floor(Math.random() * 2 ** 31),
+      commitEverySteps: 2,
+      hyperparameters: { epochs: 5 },
+    };
+    const { jobId } = await this.requester.submit({
+      spec,
+      dataset: CANARY_DATASET,
+      datasetId: 0n,
+      modelId: 0n,
+      providerBudgetWei: aicToWei('1'),
+      verifierFeeWei: aicToWei('1'),
+      minHwClass: HardwareClass.Cpu,
+      deadlineSec: 3_600,
+      confidence: 0.99,
+      cheatFraction: 0.1,
+    });
+    this.#canaries.set(jobId, spec);
+    this.ctx.log.info({ jobId: String(jobId) }, 'canary issued');
+    return jobId;
+  }
+
+  /** As the canary's provider: honest checkpoints in the mirror, made-up commitments on chain. */
+  async run(jobId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    const spec = this.#canaries.get(jobId);
+    if (!spec) return;
+    const checkpoints: Checkpoint[] = [];
+    const result = await trainJob(spec, await loadDatasetSource(CANARY_DATASET), {
+      onCheckpoint: (c) => void checkpoints.push(c),
+    });
+    result.model.dispose();
+    const reported: Commitment[] = result.commitments.map((c, i) =>
+      i === 0 ? c : { step: c.step, hash: keccak256(toHex(`canary ${jobId} ${i} ${Math.random()}`)) },
+    );
+    await this.requester.recordOwnRun(jobId, reported, checkpoints);
+    const root = commitmentRoot(reported);
+    await this.ctx.send(() =>
+      ledger.confirm('commitResult', () => ledger.market.write.commitResult([jobId, root, result.resultCid])),
+    );
+  }
+
+  /** A canary passed as valid: the verifier did not re-run it. Challenge, so the arbiter can rule it wrong. */
+  async onVerdict(jobId: bigint, verifier: string, valid: boolean): Promise<void> {
+    const { ledger } = this.ctx;
+    if (!valid) {
+      this.ctx.log.info({ jobId: String(jobId), verifier }, 'canary flagged by an honest verifier');
+      return;
+    }
+    this.#lazy.add(verifier.toLowerCase());
+    this.ctx.log.warn({ jobId: String(jobId), verifier }, 'lazy verifier caught by canary');
+    await this.ctx.send(() => ledger.confirm('challengeResult', () => ledger.market.write.challengeResult([jobId])));
+  }
+
+  /** The canary's dispute: the provider (the coordinator itself) did cheat, by design. */
+  async arbitrate(jobId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    const job = await ledger.market.read.jobOf([jobId]);
+    const lazy = this.#lazy.has(job.verifier.toLowerCase());
+    const right = lazy ? ledger.account() : job.verifier;
+    await this.ctx.send(() =>
+      ledger.confirm('resolveDispute', () => ledger.market.write.resolveDispute([jobId, true, right])),
+    );
+    this.ctx.log.info(
+      { jobId: String(jobId), rightVerifier: right, lazyVerifier: lazy ? job.verifier : undefined },
+      'canary resolved',
+    );
+    this.#inFlight = false;
+  }
+
+  /** Canaries are real jobs: the coordinator stakes like any provider (a resolved canary slashes it). */
+  async #ensureStake(): Promise<void> {
+    const { ledger } = this.ctx;
+    const me = ledger.account();
+    const min = await ledger.market.read.minStakeOf([HardwareClass.Cpu]);
+    const info = await ledger.market.read.providerOf([me]);
+    if (info.registered && info.stake >= min) return;
+    const amount = info.registered ? min - info.stake : min;
+    const permit = await ledger.signPermit(ledger.market.address, amount);
+    await this.ctx.send(() =>
+      info.registered
+        ? ledger.confirm('addStake', () => ledger.market.write.addStake([amount, permit]))
+        : ledger.confirm('registerProvider', () =>
+            ledger.market.write.registerProvider([HardwareClass.Cpu, amount, permit]),
+          ),
+    );
+  }
+
+  /** Gives up on a canary that could not run (e.g. no verifier answered). */
+  abandon(): void {
+    this.#inFlight = false;
+  }
+}
