@@ -8,7 +8,6 @@
  * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
  */
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
-import { isAicError } from '@aic/core';
 import { computeMarketAbi, jobStateName, roleId } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import { quoteVerification } from '@aic/verification';

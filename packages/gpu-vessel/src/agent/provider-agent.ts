@@ -7,7 +7,7 @@
  * checkpoint the requester mirrored.
  */
 import { join } from 'node:path';
-import { AicError, isAicError } from '@aic/core';
+import { AicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
 import {
   type Checkpoint,

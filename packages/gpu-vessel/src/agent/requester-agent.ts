@@ -21,7 +21,7 @@ import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { encodeJobTicket, ticketHash } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { type AgentContext, committedResultOf, errorLine, peerOfAddress, withRetries } from './context.ts';
+import { type AgentContext, committedResultOf, peerOfAddress } from './context.ts';
 import { JobRecord, type ProgressLine } from './job-record.ts';
 
 export interface JobSubmission {

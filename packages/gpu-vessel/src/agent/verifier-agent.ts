@@ -1,19 +1,5 @@
-/**
- * The verifier's side (DESIGN.md §7): when the chain draws this node for a committed job (from the hash of the block
- * after the commitment, so the provider could not know who would check), it fetches the ticket and the reported
- * commitments, checks them against the committed Merkle root, re-runs the sampled segments from the mirrored
- * checkpoints and submits its verdict. An invalid verdict opens a dispute for the arbiter.
- */
-import { isAicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
-import {
-  type Checkpoint,
-  type Commitment,
-  commitmentRoot,
-  type JobSpec,
-  type TensorDataset,
-  verifySegment,
-} from '@aic/model-vessel';
+import { commitmentRoot } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
