@@ -1,5 +1,12 @@
 import type { NodeStatus } from '@aic/node/api';
-import { DEFAULT_API_HOST, DEFAULT_API_PORT, DEFAULT_LISTEN, LOG_LEVELS, type LogLevel } from '@aic/node/options';
+import {
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  DEFAULT_LISTEN,
+  LOG_LEVELS,
+  type LogLevel,
+  type RunNodeOptions,
+} from '@aic/node/options';
 import { type Command, Option } from 'commander';
 import { parseUint } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
@@ -10,10 +17,30 @@ import { resolvePassword } from '../password.ts';
 /** `aic node start | status`. */
 export function registerNodeCommands(program: Command, io: CliIo): void {
   const node = program.command('node').description('run and inspect your AIC node');
+  addNodeRunOptions(
+    node.command('start').description('run the node in the foreground (JSON logs on stdout; Ctrl-C stops it cleanly)'),
+  )
+    .option('--role <name>', 'label shown in status (requester, gpu-provider, data-owner)')
+    .option('--rpc-url <url>', 'chain JSON-RPC URL')
+    .option('--deployment <file>', 'contract deployment file')
+    .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
+    .option('--coordinates-interval-ms <ms>', 'how often peer RTTs are sampled (Vivaldi)', parseUint)
+    .action(action(io, startNode));
+  node.command('status').description("show the node's identity, addresses and uptime").action(action(io, showStatus));
+}
+
+interface StartOptions extends NodeRunFlags {
+  role?: string;
+  rpcUrl?: string;
+  deployment?: string;
+  republishIntervalMs?: number;
+  coordinatesIntervalMs?: number;
+}
+
+/** The flags every foreground node command shares (`aic node start`, `aic provider start`). */
+export function addNodeRunOptions(command: Command): Command {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  node
-    .command('start')
-    .description('run the node in the foreground (JSON logs on stdout; Ctrl-C stops it cleanly)')
+  return command
     .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
     .option('--keystore <file>', 'a keystore file elsewhere')
     .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
@@ -21,23 +48,17 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .option('--bootstrap <multiaddr>', 'peer to join through (…/p2p/<peerId>), repeatable', collect)
     .option('--api-host <host>', 'HTTP API host', DEFAULT_API_HOST)
     .option('--api-port <port>', 'HTTP API port (0 = any free port)', parseUint, DEFAULT_API_PORT)
-    .option('--role <name>', 'label shown in status (requester, gpu-provider, data-owner)')
-    .option('--rpc-url <url>', 'chain JSON-RPC URL')
-    .option('--deployment <file>', 'contract deployment file')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .addOption(
       new Option('--log-format <format>', 'JSON lines, or pretty text (default: pretty on a terminal)').choices([
         'json',
         'pretty',
       ]),
-    )
-    .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
-    .option('--coordinates-interval-ms <ms>', 'how often peer RTTs are sampled (Vivaldi)', parseUint)
-    .action(action(io, startNode));
-  node.command('status').description("show the node's identity, addresses and uptime").action(action(io, showStatus));
+    );
 }
 
-interface StartOptions {
+/** What `addNodeRunOptions` parses. */
+export interface NodeRunFlags {
   account?: string;
   keystore?: string;
   passwordFile?: string;
@@ -45,41 +66,47 @@ interface StartOptions {
   bootstrap?: string[];
   apiHost: string;
   apiPort: number;
-  role?: string;
-  rpcUrl?: string;
-  deployment?: string;
   logLevel: LogLevel;
   logFormat?: 'json' | 'pretty';
-  republishIntervalMs?: number;
-  coordinatesIntervalMs?: number;
 }
 
-async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
-  const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
-  // Loaded on demand: libp2p and fastify take a while to import, and only this command needs them.
+/** Runs a node in the foreground until it stops: the shared flags plus what the command adds. */
+export async function runNodeInForeground(
+  ctx: CommandContext,
+  flags: NodeRunFlags,
+  extra: Partial<RunNodeOptions>,
+): Promise<void> {
+  const password = await resolvePassword(ctx.io, { passwordFile: flags.passwordFile, purpose: 'the node key' });
+  // Loaded on demand: libp2p and fastify take a while to import, and only these commands need them.
   const { runNode } = await import('@aic/node');
   // No spinner here: the node's own log lines on stdout are the progress, and a spinner would garble them.
   const running = await runNode(
     {
       dataDir: ctx.global.dataDir,
-      account: opts.account,
-      keystore: opts.keystore,
+      account: flags.account,
+      keystore: flags.keystore,
       password,
-      listen: opts.listen ?? DEFAULT_LISTEN,
-      bootstrap: opts.bootstrap ?? [],
-      apiHost: opts.apiHost,
-      apiPort: opts.apiPort,
-      role: opts.role,
-      rpcUrl: opts.rpcUrl,
-      deploymentFile: opts.deployment,
-      logLevel: opts.logLevel,
-      logFormat: opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json'),
-      republishIntervalMs: opts.republishIntervalMs,
-      coordinatesIntervalMs: opts.coordinatesIntervalMs,
+      listen: flags.listen ?? DEFAULT_LISTEN,
+      bootstrap: flags.bootstrap ?? [],
+      apiHost: flags.apiHost,
+      apiPort: flags.apiPort,
+      logLevel: flags.logLevel,
+      logFormat: ctx.global.json ? 'json' : (flags.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json')),
+      ...extra,
     },
     { destination: ctx.io.stdout },
   );
   await running.stopped;
+}
+
+async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
+  await runNodeInForeground(ctx, opts, {
+    role: opts.role,
+    rpcUrl: opts.rpcUrl,
+    deploymentFile: opts.deployment,
+    republishIntervalMs: opts.republishIntervalMs,
+    coordinatesIntervalMs: opts.coordinatesIntervalMs,
+  });
 }
 
 async function showStatus(ctx: CommandContext): Promise<void> {

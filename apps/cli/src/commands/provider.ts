@@ -1,18 +1,11 @@
 import type { HardwareDescriptor } from '@aic/gpu-vessel';
-import {
-  DEFAULT_API_HOST,
-  DEFAULT_API_PORT,
-  DEFAULT_LISTEN,
-  LOG_LEVELS,
-  type LogLevel,
-  type RunNodeOptions,
-} from '@aic/node/options';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { RunNodeOptions } from '@aic/node/options';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseUint } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import { resolvePassword } from '../password.ts';
 import { parseAic, parseIntIn } from './job.ts';
+import { addNodeRunOptions, type NodeRunFlags, runNodeInForeground } from './node.ts';
 
 // `aic provider start`: the GPU Vessel. A node (same flags as `aic node start`) that also stakes, offers its
 // hardware and runs the jobs the coordinator assigns it in a capped worker; it needs the chain for all of that.
@@ -20,35 +13,26 @@ import { parseAic, parseIntIn } from './job.ts';
 /** `aic provider start`. */
 export function registerProviderCommand(program: Command, io: CliIo): void {
   const provider = program.command('provider').description('sell compute: run your node as a GPU Vessel');
-  const collect = (value: string, previous: string[] = []) => [...previous, value];
-  provider
-    .command('start')
-    .description('run a provider node in the foreground: stake, offer, train assigned jobs (Ctrl-C stops it)')
-    .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL (a provider stakes and is paid on chain)')
-    .requiredOption('--deployment <file>', 'contract deployment file')
-    .option('--hw-class <n>', 'hardware class claimed on chain, 0 = CPU … 4 (proven by challenge)', parseIntIn(0, 4), 0)
-    .option('--stake-aic <n>', 'stake when registering, AIC', parseAic, '500')
-    .option('--price-aic-per-hour <n>', 'offer price, AIC per hour', parseAic, '40')
-    .option('--worker-memory-mib <n>', 'heap cap of the training worker, MiB', parseAtLeast(100), 2048)
-    .option('--worker-timeout-ms <n>', 'wall-clock cap of one training run, ms', parseAtLeast(100), 3_600_000)
-    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
-    .option('--keystore <file>', 'a keystore file elsewhere')
-    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
-    .option('--listen <multiaddr>', `libp2p listen address, repeatable (default ${DEFAULT_LISTEN.join(', ')})`, collect)
-    .option('--bootstrap <multiaddr>', 'peer to join through (…/p2p/<peerId>), repeatable', collect)
-    .option('--api-host <host>', 'HTTP API host', DEFAULT_API_HOST)
-    .option('--api-port <port>', 'HTTP API port (0 = any free port)', parseUint, DEFAULT_API_PORT)
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-    .addOption(
-      new Option('--log-format <format>', 'JSON lines, or pretty text (default: pretty on a terminal)').choices([
-        'json',
-        'pretty',
-      ]),
-    )
-    .action(action(io, startProvider));
+  addNodeRunOptions(
+    provider
+      .command('start')
+      .description('run a provider node in the foreground: stake, offer, train assigned jobs (Ctrl-C stops it)')
+      .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL (a provider stakes and is paid on chain)')
+      .requiredOption('--deployment <file>', 'contract deployment file')
+      .option(
+        '--hw-class <n>',
+        'hardware class claimed on chain, 0 = CPU … 4 (proven by challenge)',
+        parseIntIn(0, 4),
+        0,
+      )
+      .option('--stake-aic <n>', 'stake when registering, AIC', parseAic, '500')
+      .option('--price-aic-per-hour <n>', 'offer price, AIC per hour', parseAic, '40')
+      .option('--worker-memory-mib <n>', 'heap cap of the training worker, MiB', parseAtLeast(100), 2048)
+      .option('--worker-timeout-ms <n>', 'wall-clock cap of one training run, ms', parseAtLeast(100), 3_600_000),
+  ).action(action(io, startProvider));
 }
 
-export interface ProviderStartOptions {
+export interface ProviderStartOptions extends NodeRunFlags {
   rpcUrl: string;
   deployment: string;
   hwClass: number;
@@ -56,15 +40,6 @@ export interface ProviderStartOptions {
   priceAicPerHour: string;
   workerMemoryMib: number;
   workerTimeoutMs: number;
-  account?: string;
-  keystore?: string;
-  passwordFile?: string;
-  listen?: string[];
-  bootstrap?: string[];
-  apiHost: string;
-  apiPort: number;
-  logLevel: LogLevel;
-  logFormat?: 'json' | 'pretty';
 }
 
 function parseAtLeast(min: number): (value: string) => number {
@@ -107,7 +82,6 @@ export function describeHardware(h: HardwareDescriptor): string {
 }
 
 async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): Promise<void> {
-  const password = await resolvePassword(ctx.io, { passwordFile: opts.passwordFile, purpose: 'the node key' });
   // Loaded on demand: the GPU Vessel and the node (libp2p, fastify) take a while to import.
   const { detectHardware } = await import('@aic/gpu-vessel');
   const hardware = await detectHardware();
@@ -118,25 +92,10 @@ async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): P
   } else {
     ctx.io.stderr.write(`${describeProviderStart(opts)}\n${describeHardware(hardware)}\n`);
   }
-  const { runNode } = await import('@aic/node');
-  const running = await runNode(
-    {
-      dataDir: ctx.global.dataDir,
-      account: opts.account,
-      keystore: opts.keystore,
-      password,
-      listen: opts.listen ?? DEFAULT_LISTEN,
-      bootstrap: opts.bootstrap ?? [],
-      apiHost: opts.apiHost,
-      apiPort: opts.apiPort,
-      role: 'gpu-provider',
-      rpcUrl: opts.rpcUrl,
-      deploymentFile: opts.deployment,
-      logLevel: opts.logLevel,
-      logFormat: ctx.global.json ? 'json' : (opts.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json')),
-      jobs: { provider: providerRoleOf(opts) },
-    },
-    { destination: ctx.io.stdout },
-  );
-  await running.stopped;
+  await runNodeInForeground(ctx, opts, {
+    role: 'gpu-provider',
+    rpcUrl: opts.rpcUrl,
+    deploymentFile: opts.deployment,
+    jobs: { provider: providerRoleOf(opts) },
+  });
 }
