@@ -25,7 +25,7 @@ export async function startJobNetwork(
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-jobnet-'));
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
-  const chain = await startDevnetChain({ port: 0, dataDir, blockIntervalMs: 500, log, challengeWindowSec: 3 });
+  const chain = await startDevnetChain({ port: 0, dataDir, blockIntervalMs: 500, log, challengeWindowSec: 5 });
   const keys = options.keys ?? JOB_NODE_KEYS;
   const nodes = await startDevnetNodes({
     count: options.count ?? keys.length,

@@ -51,7 +51,7 @@ const controller = new AbortController();
 async function main(): Promise<void> {
   const started = Date.now();
   // A short challenge window so the demo job settles within seconds of its verdict.
-  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log, challengeWindowSec: 3 });
+  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log, challengeWindowSec: 5 });
   const r = dev.roles;
   const accounts = {
     treasury: r.treasury,

@@ -10,7 +10,7 @@ import { aicToWei, weiToAic } from '@aic/core';
 import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
 import { AssetKind } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
-import { mnistTemplate } from '@aic/model-vessel';
+import { TEMPLATES } from '@aic/model-vessel';
 import { createApiClient } from '@aic/node/api';
 import { type Address, getAddress, keccak256, toHex } from 'viem';
 import type { DevnetNodeInfo } from './nodes-events.ts';
@@ -21,6 +21,8 @@ export interface NetworkedJobOptions {
   nodes: DevnetNodeInfo[];
   log: (line: string) => void;
   signal: AbortSignal;
+  /** The template trained (default mnist; fault tests use iris, which trains in milliseconds). */
+  template?: 'mnist' | 'iris';
   epochs?: number;
   commitEverySteps?: number;
   budgetAic?: string;
@@ -71,28 +73,29 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   };
 
   // 1. The data owner publishes the MNIST training set (content root = its digest) and the MLP as NFTs.
-  const data = await loadDatasetSource('template:mnist/train');
+  const template = o.template ?? 'mnist';
+  const data = await loadDatasetSource(`template:${template}/train`);
   const owner = as(dataOwner);
   const { tokenId: datasetId } = await owner.mintAsset({
     kind: AssetKind.Dataset,
-    manifestCid: 'template:mnist/train',
+    manifestCid: `template:${template}/train`,
     contentRoot: datasetRootOf(data),
     pricePerUseWei: aicToWei('2'),
   });
   const { tokenId: modelId } = await owner.mintAsset({
     kind: AssetKind.Model,
-    manifestCid: 'template:mnist',
-    contentRoot: keccak256(toHex(JSON.stringify(mnistTemplate.manifest))),
+    manifestCid: `template:${template}`,
+    contentRoot: keccak256(toHex(JSON.stringify(TEMPLATES[template]!.manifest))),
     pricePerUseWei: aicToWei('1'),
   });
   step(
-    `dataset #${datasetId} (MNIST, ${data.count} images, 2 AIC per use) and model #${modelId} (MLP, 1 AIC per use) published`,
+    `dataset #${datasetId} (${template}, ${data.count} samples, 2 AIC per use) and model #${modelId} (${template} MLP, 1 AIC per use) published`,
   );
 
   // 2. The requester's node quotes, then escrows (one permit-signed transaction).
   const api = createApiClient(requesterNode.apiUrl);
   const body = {
-    template: 'mnist' as const,
+    template,
     datasetId: String(datasetId),
     modelId: String(modelId),
     epochs: o.epochs ?? 1,

@@ -30,7 +30,10 @@ describe('a provider faking 10 % of its segments', () => {
       nodes: n.nodes,
       log: (l) => log.push(l),
       signal: new AbortController().signal,
-      commitEverySteps: 5,
+      // Iris trains in milliseconds: 25 epochs of 8 steps, K = 2: 100 segments, 10 of them faked, 44 sampled.
+      template: 'iris',
+      epochs: 25,
+      commitEverySteps: 2,
     });
     const context = [...log, ...n.lines.filter((l) => /verdict|dispute|slash|failed|error/.test(l))].join('\n');
     expect(report.state, context).toBe('Slashed');

@@ -19,16 +19,18 @@ import {
 } from '@aic/model-vessel';
 import { keccak256, toHex } from 'viem';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
-import type { AgentContext } from './context.ts';
+import { type AgentContext, whenSeedReady } from './context.ts';
 import type { RequesterAgent } from './requester-agent.ts';
 
 const CANARY_DATASET = 'template:iris/train';
+const CANARY_STALL_MS = 90_000;
 
 export class CanaryIssuer {
   /** Canary job id → its spec (the coordinator trains it itself). */
   readonly #canaries = new Map<bigint, JobSpec>();
   readonly #lazy = new Set<string>();
   #inFlight = false;
+  #stall: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -51,6 +53,9 @@ export class CanaryIssuer {
   /** Escrows one canary job (the coordinator is requester and, at placement, provider). */
   async issue(): Promise<bigint> {
     this.#inFlight = true;
+    // A canary that stalls (e.g. its verifier is offline) must not stop the next ones.
+    clearTimeout(this.#stall);
+    this.#stall = setTimeout(() => this.abandon(), CANARY_STALL_MS);
     await this.#ensureStake();
     const spec: JobSpec = {
       manifest: irisTemplate.manifest,
@@ -94,6 +99,13 @@ export class CanaryIssuer {
     await this.ctx.send(() =>
       ledger.confirm('commitResult', () => ledger.market.write.commitResult([jobId, root, result.resultCid])),
     );
+    // Drawn to verify its own canary: it knows the answer is wrong (the dispute then resolves at once).
+    const designated = await whenSeedReady(this.ctx, () => ledger.market.read.designatedVerifier([jobId]));
+    if (designated.toLowerCase() === ledger.account().toLowerCase()) {
+      await this.ctx.send(() =>
+        ledger.confirm('submitVerdict', () => ledger.market.write.submitVerdict([jobId, false])),
+      );
+    }
   }
 
   /** A canary passed as valid: the verifier did not re-run it. Challenge, so the arbiter can rule it wrong. */
@@ -121,7 +133,7 @@ export class CanaryIssuer {
       { jobId: String(jobId), rightVerifier: right, lazyVerifier: lazy ? job.verifier : undefined },
       'canary resolved',
     );
-    this.#inFlight = false;
+    this.abandon();
   }
 
   /** Canaries are real jobs: the coordinator stakes like any provider (a resolved canary slashes it). */
@@ -144,6 +156,7 @@ export class CanaryIssuer {
 
   /** Gives up on a canary that could not run (e.g. no verifier answered). */
   abandon(): void {
+    clearTimeout(this.#stall);
     this.#inFlight = false;
   }
 }

@@ -76,6 +76,7 @@ export class CoordinatorAgent {
       if (canaries?.isCanary(jobId) && event.eventName === 'VerdictSubmitted') {
         const { verifier, valid } = event.args as { verifier: string; valid: boolean };
         void canaries.onVerdict(jobId, verifier, valid).catch((error: unknown) => {
+          canaries.abandon();
           this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'canary challenge failed');
         });
       }

@@ -277,6 +277,8 @@ export class RequesterAgent {
         if (this.ctx.signal.aborted) return;
         const job = await ledger.market.read.jobOf([jobId]);
         if (jobStateName(job.state) !== 'Verifying') return;
+        // Never settle a job this node also provided: that is a canary, whose answer it knows is wrong.
+        if (job.provider.toLowerCase() === ledger.account().toLowerCase()) return;
         const block = await ledger.publicClient.getBlock({ blockTag: 'latest' });
         if (block.timestamp >= BigInt(job.challengeEnds)) {
           await this.ctx.send(() => ledger.confirm('settleJob', () => ledger.market.write.settleJob([jobId])));

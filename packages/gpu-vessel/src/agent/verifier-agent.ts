@@ -53,6 +53,8 @@ export class VerifierAgent {
     if (designated.toLowerCase() !== ledger.account().toLowerCase()) return undefined;
     const job = await ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Committed') return undefined;
+    // Its own jobs are the coordinator's canaries: it knows their answer and gives that verdict itself.
+    if (job.requester.toLowerCase() === ledger.account().toLowerCase()) return undefined;
     let valid = true;
     let detail: Record<string, unknown> = { lazy: true };
     if (!this.init.lazy) {
