@@ -34,10 +34,10 @@ describe('a provider killed mid-job', () => {
       nodes: n.nodes,
       log: (l) => log.push(l),
       signal: new AbortController().signal,
-      epochs: 2,
-      commitEverySteps: 10,
+      epochs: 1,
+      commitEverySteps: 5,
       onStatus: (s) => {
-        if (killed === undefined && s.state === 'Running' && (s.step ?? 0) >= 100) {
+        if (killed === undefined && s.state === 'Running' && (s.step ?? 0) >= 50) {
           killed = getAddress(s.provider);
           const victim = n.nodes.find((node) => getAddress(node.address) === killed)!;
           void n.kill(victim.index);
