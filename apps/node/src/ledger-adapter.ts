@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { AicError, isAicError } from '@aic/core';
-import { createLedgerClient, eventsOf, parseDeployment, rewardsPoolAbi } from '@aic/ledger';
-import { createPublicClient, createWalletClient, defineChain, http, toHex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
 import type { NodeLedger } from './ledger-port.ts';
 
 /**
@@ -15,22 +12,8 @@ export function createLedgerReader(init: {
   deploymentFile: string;
   privateKey?: Uint8Array;
 }): NodeLedger {
-  let client: Promise<ReturnType<typeof createLedgerClient>> | undefined;
-  const connect = async () => {
-    const deployment = parseDeployment(await readDeploymentJson(init.deploymentFile));
-    const transport = http(init.rpcUrl, { retryCount: 0, timeout: 10_000 });
-    const chain = defineChain({
-      id: deployment.chainId,
-      name: `chain-${deployment.chainId}`,
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [init.rpcUrl] } },
-    });
-    const publicClient = createPublicClient({ chain, transport });
-    const walletClient = init.privateKey
-      ? createWalletClient({ chain, transport, account: privateKeyToAccount(toHex(init.privateKey)) })
-      : undefined;
-    return createLedgerClient({ publicClient, deployment, ...(walletClient ? { walletClient } : {}) });
-  };
+  let client: Promise<LedgerClient> | undefined;
+  const connect = () => connectLedger(init);
   const ledgerClient = () => {
     client ??= connect().catch((error: unknown) => {
       client = undefined; // try again on the next request (the file may appear later)
@@ -84,12 +67,4 @@ export function createLedgerReader(init: {
       }
     },
   };
-}
-
-async function readDeploymentJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (cause) {
-    throw new AicError('LEDGER_DEPLOYMENT_UNAVAILABLE', `cannot read deployment file ${path}`, { cause });
-  }
 }

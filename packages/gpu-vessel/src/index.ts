@@ -15,7 +15,6 @@ export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './ag
 export { type JobOutcome, type JobQuote, type JobSubmission, RequesterAgent } from './agent/requester-agent.ts';
 export { VerifierAgent, type VerifierAgentInit } from './agent/verifier-agent.ts';
 export { workerTrainingRunner } from './agent/worker-runner.ts';
-export { connectLedger } from './chain/connect.ts';
 export { type MarketEvent, type MarketWatcher, watchMarket } from './chain/market-watcher.ts';
 export { createSerialQueue } from './chain/serial.ts';
 export {

@@ -25,6 +25,7 @@ export {
   marketParamsSchema,
   PRESETS,
 } from './config.ts';
+export { connectLedger } from './connect.ts';
 export { type DeployClients, type DeployOptions, deployAic, roleId } from './deploy.ts';
 export {
   type AicContractAddresses,

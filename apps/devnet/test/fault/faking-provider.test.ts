@@ -5,12 +5,12 @@
  * the requester and the verifier share its stake. (The catch-rate statistics over ≥ 200 trials are
  * packages/gpu-vessel/test/fault/faker-statistics.test.ts.)
  */
-import { computeMarketAbi } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
 import { runNetworkedJob } from '../../src/networked-job.ts';
+import { jobEvents } from './market-events.ts';
 
 describe('a provider faking 10 % of its segments', () => {
   let net: JobNetwork | undefined;
@@ -23,7 +23,7 @@ describe('a provider faking 10 % of its segments', () => {
     net = await startJobNetwork({ envOf: (i) => (i === 1 || i === 2 ? { AIC_FAULT_FAKE_SEGMENTS: '0.1' } : {}) });
     const n = net;
     const log: string[] = [];
-    const { publicClient, as } = createDevClients(n.chain, n.dev.deployment);
+    const { as } = createDevClients(n.chain, n.dev.deployment);
     const report = await runNetworkedJob({
       chain: n.chain,
       dev: n.dev,
@@ -38,15 +38,10 @@ describe('a provider faking 10 % of its segments', () => {
     const context = [...log, ...n.lines.filter((l) => /verdict|dispute|slash|failed|error/.test(l))].join('\n');
     expect(report.state, context).toBe('Slashed');
 
-    const where = {
-      address: n.dev.deployment.contracts.ComputeMarket,
-      abi: computeMarketAbi,
-      args: { jobId: report.jobId },
-      fromBlock: 0n,
-    } as const;
-    const [verdict] = await publicClient.getContractEvents({ ...where, eventName: 'VerdictSubmitted' });
-    const [resolved] = await publicClient.getContractEvents({ ...where, eventName: 'DisputeResolved' });
-    const [slashed] = await publicClient.getContractEvents({ ...where, eventName: 'ProviderSlashed' });
+    const events = jobEvents(n, report.jobId);
+    const [verdict] = await events.verdicts();
+    const [resolved] = await events.resolved();
+    const [slashed] = await events.slashed();
     expect(verdict!.args.valid).toBe(false);
     expect(resolved!.args.providerCheated).toBe(true);
     expect(resolved!.args.rightVerifier).toBe(verdict!.args.verifier);

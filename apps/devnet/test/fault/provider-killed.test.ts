@@ -7,13 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeJobTicket, loadDatasetSource, ticketHash } from '@aic/gpu-vessel';
-import { computeMarketAbi } from '@aic/ledger';
-import { createDevClients } from '@aic/ledger/devchain';
 import { trainJob } from '@aic/model-vessel';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
 import { runNetworkedJob } from '../../src/networked-job.ts';
+import { jobEvents } from './market-events.ts';
 
 describe('a provider killed mid-job', () => {
   let net: JobNetwork | undefined;
@@ -48,17 +47,11 @@ describe('a provider killed mid-job', () => {
     expect(killed, context).toBeDefined();
     expect(report.state, context).toBe('Settled');
 
-    const { publicClient } = createDevClients(n.chain, n.dev.deployment);
-    const where = {
-      address: n.dev.deployment.contracts.ComputeMarket,
-      abi: computeMarketAbi,
-      args: { jobId: report.jobId },
-      fromBlock: 0n,
-    } as const;
-    const [preempted] = await publicClient.getContractEvents({ ...where, eventName: 'JobPreempted' });
-    const [reassigned] = await publicClient.getContractEvents({ ...where, eventName: 'JobReassigned' });
-    const [committed] = await publicClient.getContractEvents({ ...where, eventName: 'ResultCommitted' });
-    const [settled] = await publicClient.getContractEvents({ ...where, eventName: 'JobSettled' });
+    const events = jobEvents(n, report.jobId);
+    const [preempted] = await events.preempted();
+    const [reassigned] = await events.reassigned();
+    const [committed] = await events.committed();
+    const [settled] = await events.settled();
     expect(preempted?.args.provider).toBe(killed);
     const verified = preempted!.args.verifiedCheckpoints!;
     expect(verified, context).toBeGreaterThan(0);

@@ -10,7 +10,6 @@ import {
   type AgentLogger,
   CoordinatorAgent,
   challengeProvider,
-  connectLedger,
   createSerialQueue,
   descriptorToOfferHardware,
   detectHardware,
@@ -22,6 +21,7 @@ import {
   watchMarket,
   workerTrainingRunner,
 } from '@aic/gpu-vessel';
+import { connectLedger } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
 import type { Logger } from 'pino';
 

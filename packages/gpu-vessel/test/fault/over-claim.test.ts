@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HardwareClass } from '@aic/ledger';
-import { type AicNetwork, createAicNetwork } from '@aic/network';
-import { generatePrivateKey } from 'viem/accounts';
+import type { AicNetwork } from '@aic/network';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HardwareChallenge } from '../../src/challenge/challenge.ts';
 import { challengeProvider } from '../../src/challenge/challenge-provider.ts';
@@ -13,16 +12,7 @@ import {
 } from '../../src/challenge/protocol.ts';
 import { createHardwareChallengeHandler, type WorkReport } from '../../src/challenge/serve.ts';
 import { revealRound } from '../../src/challenge/solve.ts';
-
-async function startNode(): Promise<AicNetwork> {
-  const net = await createAicNetwork({
-    privateKey: generatePrivateKey(),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    targetPeers: 0,
-  });
-  await net.start();
-  return net;
-}
+import { startPeer } from '../helpers/peer.ts';
 
 /** Resolves with the next work report of the honest handler; rejects after `timeoutMs` (a bound, not a sleep). */
 function nextWorkReport(timeoutMs = 30_000): Promise<WorkReport> {
@@ -48,7 +38,7 @@ describe('a provider that over-claims or cheats fails its hardware-class challen
   let challenger: AicNetwork;
   let provider: AicNetwork;
   beforeAll(async () => {
-    [challenger, provider] = await Promise.all([startNode(), startNode()]);
+    [challenger, provider] = await Promise.all([startPeer(), startPeer()]);
     await challenger.connect(provider.multiaddrs()[0]!);
   });
   afterAll(async () => {

@@ -1,26 +1,16 @@
 import { HardwareClass } from '@aic/ledger';
-import { type AicNetwork, createAicNetwork } from '@aic/network';
-import { generatePrivateKey } from 'viem/accounts';
+import type { AicNetwork } from '@aic/network';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeProvider } from '../../src/challenge/challenge-provider.ts';
 import { hardwareChallengeProtocol } from '../../src/challenge/protocol.ts';
 import { serveHardwareChallenges } from '../../src/challenge/serve.ts';
-
-async function startNode(): Promise<AicNetwork> {
-  const net = await createAicNetwork({
-    privateKey: generatePrivateKey(),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    targetPeers: 0,
-  });
-  await net.start();
-  return net;
-}
+import { startPeer } from '../helpers/peer.ts';
 
 describe('/aic/hw-challenge/1.0.0 between two real peers on 127.0.0.1', () => {
   let challenger: AicNetwork;
   let provider: AicNetwork;
   beforeAll(async () => {
-    [challenger, provider] = await Promise.all([startNode(), startNode()]);
+    [challenger, provider] = await Promise.all([startPeer(), startPeer()]);
     await serveHardwareChallenges(provider, { backend: 'cpu' });
     await challenger.connect(provider.multiaddrs()[0]!);
   });
@@ -37,7 +27,7 @@ describe('/aic/hw-challenge/1.0.0 between two real peers on 127.0.0.1', () => {
   });
 
   it('reveals only to the peer that asked for the work, and only for a recent seed', async () => {
-    const stranger = await startNode();
+    const stranger = await startPeer();
     try {
       const request = { kind: 'reveal' as const, seed: new Uint8Array(32), round: 0 };
       await expect(
