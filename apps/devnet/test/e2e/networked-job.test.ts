@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
-import { runNetworkedJob } from '../../src/networked-job.ts';
+import { runTestJob } from '../helpers/run-job.ts';
 
 describe('verified training job across real nodes', () => {
   let net: JobNetwork | undefined;
@@ -15,16 +15,9 @@ describe('verified training job across real nodes', () => {
 
   it('assigns, trains, verifies, settles and mints with every balance as quoted', async () => {
     net = await startJobNetwork();
-    const controller = new AbortController();
-    const log: string[] = [];
-    const report = await runNetworkedJob({
-      chain: net.chain,
-      dev: net.dev,
-      nodes: net.nodes,
-      log: (l) => log.push(l),
-      signal: controller.signal,
-    });
-    const context = [...log, ...net.lines.slice(-40)].join('\n');
+    const run = await runTestJob(net);
+    const { report } = run;
+    const context = run.context();
     expect(report.state, context).toBe('Settled');
     const { quote, deltas, parties } = report;
     const paidProvider = parties.providers.filter((p) => (deltas.get(p) ?? 0n) !== 0n);

@@ -9,7 +9,7 @@ import { createDevClients } from '@aic/ledger/devchain';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
-import { runNetworkedJob } from '../../src/networked-job.ts';
+import { runTestJob } from '../helpers/run-job.ts';
 import { jobEvents } from './market-events.ts';
 
 describe('a provider faking 10 % of its segments', () => {
@@ -22,20 +22,15 @@ describe('a provider faking 10 % of its segments', () => {
     // Both GPU Vessels cheat, so whichever the chain's seed picks does.
     net = await startJobNetwork({ envOf: (i) => (i === 1 || i === 2 ? { AIC_FAULT_FAKE_SEGMENTS: '0.1' } : {}) });
     const n = net;
-    const log: string[] = [];
     const { as } = createDevClients(n.chain, n.dev.deployment);
-    const report = await runNetworkedJob({
-      chain: n.chain,
-      dev: n.dev,
-      nodes: n.nodes,
-      log: (l) => log.push(l),
-      signal: new AbortController().signal,
+    const run = await runTestJob(n, {
       // Iris trains in milliseconds: 25 epochs of 8 steps, K = 2: 100 segments, 10 of them faked, 44 sampled.
       template: 'iris',
       epochs: 25,
       commitEverySteps: 2,
     });
-    const context = [...log, ...n.lines.filter((l) => /verdict|dispute|slash|failed|error/.test(l))].join('\n');
+    const { report } = run;
+    const context = run.context();
     expect(report.state, context).toBe('Slashed');
 
     const events = jobEvents(n, report.jobId);

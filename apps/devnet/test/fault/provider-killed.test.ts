@@ -11,7 +11,7 @@ import { trainJob } from '@aic/model-vessel';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
-import { runNetworkedJob } from '../../src/networked-job.ts';
+import { runTestJob } from '../helpers/run-job.ts';
 import { jobEvents } from './market-events.ts';
 
 describe('a provider killed mid-job', () => {
@@ -21,18 +21,12 @@ describe('a provider killed mid-job', () => {
   });
 
   it('is preempted at its last verified checkpoint; the job resumes elsewhere and both are paid', {
-    timeout: 400_000,
+    timeout: 300_000,
   }, async () => {
     net = await startJobNetwork();
     const n = net;
-    const log: string[] = [];
     let killed: string | undefined;
-    const report = await runNetworkedJob({
-      chain: n.chain,
-      dev: n.dev,
-      nodes: n.nodes,
-      log: (l) => log.push(l),
-      signal: new AbortController().signal,
+    const run = await runTestJob(n, {
       epochs: 1,
       commitEverySteps: 5,
       onStatus: (s) => {
@@ -43,7 +37,8 @@ describe('a provider killed mid-job', () => {
         }
       },
     });
-    const context = [...log, ...n.lines.filter((l) => /preempt|reassign|job failed|error/.test(l))].join('\n');
+    const { report } = run;
+    const context = run.context();
     expect(killed, context).toBeDefined();
     expect(report.state, context).toBe('Settled');
 

@@ -18,6 +18,7 @@ import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
 import { CanaryIssuer } from './canary.ts';
+import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, errorLine, peerOfAddress, specHashOf, whenSeedReady, withRetries } from './context.ts';
 import type { RequesterAgent } from './requester-agent.ts';
 
@@ -30,6 +31,8 @@ export interface CoordinatorInit {
   confidence: number;
   cheatFraction: number;
   challenge: HardwareChallenger;
+  /** A provider that failed its challenge is challenged again on an offer this much later (default 15 s). */
+  rechallengeAfterMs?: number;
   /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester`. */
   canaryIntervalMs?: number;
   requester?: RequesterAgent;
@@ -41,13 +44,20 @@ interface KnownOffer {
   expiresAtMs: number;
 }
 
+/** Gossip may still deliver an offer a provider sent before it went silent; one arriving later than this is new. */
+const REJOIN_AFTER_MS = 10_000;
+
 export class CoordinatorAgent {
   readonly #offers = new Map<string, KnownOffer>();
-  /** Provider address → challenge outcome (a pending promise while it runs). */
-  readonly #challenges = new Map<string, Promise<boolean>>();
-  readonly #gone = new Set<string>();
+  readonly #challenges: ChallengeBook;
+  /** Providers preempted for silence, and when; a fresh offer from one later brings it back (it restarted). */
+  readonly #gone = new Map<string, number>();
   readonly #busy = new Set<bigint>();
   readonly #silentSince = new Map<bigint, number>();
+  /** Jobs escrowed or preempted that still need a provider (from the chain's events). */
+  readonly #unplaced = new Set<bigint>();
+  /** Jobs already logged as waiting for an eligible offer. */
+  readonly #waiting = new Set<bigint>();
   #timer: NodeJS.Timeout | undefined;
   readonly #canaries: CanaryIssuer | undefined;
 
@@ -55,6 +65,7 @@ export class CoordinatorAgent {
     private readonly ctx: AgentContext,
     private readonly init: CoordinatorInit,
   ) {
+    this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries = init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester) : undefined;
   }
 
@@ -93,13 +104,16 @@ export class CoordinatorAgent {
       const canaryTimer = setInterval(tick, this.init.canaryIntervalMs);
       this.ctx.signal.addEventListener('abort', () => clearInterval(canaryTimer), { once: true });
     }
-    this.#timer = setInterval(() => void this.#checkLiveness(), 1_000);
+    this.#timer = setInterval(() => {
+      this.#retryUnplaced();
+      void this.#checkLiveness();
+    }, 1_000);
     this.ctx.signal.addEventListener('abort', () => clearInterval(this.#timer), { once: true });
   }
 
   /** Hardware challenge outcome per provider address (for status and tests). */
   async challengeOutcome(provider: string): Promise<boolean | undefined> {
-    return await this.#challenges.get(provider.toLowerCase());
+    return await this.#challenges.passed(provider);
   }
 
   #once(jobId: bigint, task: () => Promise<void>): void {
@@ -118,6 +132,8 @@ export class CoordinatorAgent {
     const provider = detail.sender.toLowerCase();
     const info = await this.ctx.ledger.market.read.providerOf([detail.sender]);
     if (!info.registered) return;
+    const goneAt = this.#gone.get(provider);
+    if (goneAt !== undefined && Date.now() - goneAt > REJOIN_AFTER_MS) this.#gone.delete(provider);
     const peer = this.ctx.net.getPeers().find((p) => p.address?.toLowerCase() === provider)?.peerId ?? detail.relayedBy;
     const o = detail.payload;
     this.#offers.set(provider, {
@@ -138,22 +154,21 @@ export class CoordinatorAgent {
         slots: o.capacity.concurrentJobs,
       },
     });
-    if (!this.#challenges.has(provider)) {
-      const outcome = this.init.challenge(peer, info.hwClass).then(
-        (r) => {
-          this.ctx.log.info(
-            { provider, hwClass: info.hwClass, passed: r.passed, reason: r.reason },
-            'hardware challenge',
-          );
-          return r.passed;
-        },
-        (error: unknown) => {
-          this.ctx.log.warn({ provider, err: String(error) }, 'hardware challenge failed to run');
-          return false;
-        },
-      );
-      this.#challenges.set(provider, outcome);
-    }
+    if (!this.#challenges.due(provider, Date.now())) return;
+    const outcome = this.init.challenge(peer, info.hwClass).then(
+      (r) => {
+        this.ctx.log.info(
+          { provider, hwClass: info.hwClass, passed: r.passed, reason: r.reason },
+          'hardware challenge',
+        );
+        return r.passed;
+      },
+      (error: unknown) => {
+        this.ctx.log.warn({ provider, err: String(error) }, 'hardware challenge failed to run');
+        return false;
+      },
+    );
+    this.#challenges.record(provider, outcome, Date.now());
   }
 
   /** Offers that count: unexpired, challenge passed, provider not gone. */
@@ -162,7 +177,7 @@ export class CoordinatorAgent {
     const out: Offer[] = [];
     for (const [provider, known] of this.#offers) {
       if (known.expiresAtMs <= now || this.#gone.has(provider)) continue;
-      if ((await this.#challenges.get(provider)) !== true) continue;
+      if ((await this.#challenges.passed(provider)) !== true) continue;
       out.push(known.offer);
     }
     return out;
@@ -172,7 +187,10 @@ export class CoordinatorAgent {
     const { ledger } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
     const state = jobStateName(job.state);
-    if (state !== 'Escrowed' && state !== 'Preempted') return;
+    if (state !== 'Escrowed' && state !== 'Preempted') {
+      this.#unplaced.delete(jobId);
+      return;
+    }
     const seed = await whenSeedReady(this.ctx, () => ledger.market.read.assignmentSeed([jobId]));
     if (this.#canaries && job.requester.toLowerCase() === ledger.account().toLowerCase()) {
       // Its own job is a canary; the issuer learns the id when its escrow transaction returns.
@@ -180,45 +198,52 @@ export class CoordinatorAgent {
       while (!this.#canaries.isCanary(jobId) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
     }
-    for (let attempt = 0; ; attempt++) {
-      const offers = await this.#eligibleOffers();
-      const placement = choosePlacement(
-        createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
-        {
-          id: `job-${jobId}`,
-          minHwClass: job.minHwClass,
-          minMemoryGiB: 0,
-          workTflop: 1,
-          maxPricePerHour: Number.MAX_SAFE_INTEGER,
-          minStake: 0,
-          datasetMB: 0,
-          dataSources: [],
-          excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
-        },
-        seed,
-      );
-      if (placement) {
-        // Fixed-price jobs: the provider earns the budget the requester was quoted, nothing less or more.
-        const providerPrice =
-          state === 'Escrowed'
-            ? priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps)
-            : await this.#remainingPrice(jobId);
-        const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
-        await this.ctx.send(() =>
-          ledger.confirm(write, () =>
-            ledger.market.write[write]([jobId, placement.provider as `0x${string}`, providerPrice]),
-          ),
-        );
-        this.#silentSince.delete(jobId);
-        this.ctx.log.info(
-          { jobId: String(jobId), provider: placement.provider, seed: String(seed), among: offers.length },
-          state === 'Escrowed' ? 'job assigned' : 'job reassigned',
-        );
-        return;
-      }
-      if (this.ctx.signal.aborted || attempt > 600) return;
-      await new Promise((resolve) => setTimeout(resolve, 500)); // no eligible offer yet: offers arrive by gossip
+    const offers = await this.#eligibleOffers();
+    const placement = choosePlacement(
+      createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
+      {
+        id: `job-${jobId}`,
+        minHwClass: job.minHwClass,
+        minMemoryGiB: 0,
+        workTflop: 1,
+        maxPricePerHour: Number.MAX_SAFE_INTEGER,
+        minStake: 0,
+        datasetMB: 0,
+        dataSources: [],
+        excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
+      },
+      seed,
+    );
+    if (!placement) {
+      // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again.
+      if (!this.#waiting.has(jobId))
+        this.ctx.log.info({ jobId: String(jobId), offers: offers.length }, 'no eligible offer yet');
+      this.#waiting.add(jobId);
+      return;
     }
+    // Fixed-price jobs: the provider earns the budget the requester was quoted, nothing less or more.
+    const providerPrice =
+      state === 'Escrowed'
+        ? priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps)
+        : await this.#remainingPrice(jobId);
+    const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
+    await this.ctx.send(() =>
+      ledger.confirm(write, () =>
+        ledger.market.write[write]([jobId, placement.provider as `0x${string}`, providerPrice]),
+      ),
+    );
+    this.#silentSince.delete(jobId);
+    this.#unplaced.delete(jobId);
+    this.ctx.log.info(
+      { jobId: String(jobId), provider: placement.provider, seed: String(seed), among: offers.length },
+      state === 'Escrowed' ? 'job assigned' : 'job reassigned',
+    );
+  }
+
+  /** Jobs escrowed or preempted and not placed yet are retried every tick: a failed or offer-less attempt (an RPC
+   * error, a provider still being challenged) must not leave a job waiting forever. */
+  #retryUnplaced(): void {
+    for (const jobId of this.#unplaced) this.#once(jobId, () => this.#place(jobId));
   }
 
   /** A canary goes to the coordinator itself, which commits its known-wrong answer. */
@@ -252,6 +277,11 @@ export class CoordinatorAgent {
       this.#active.set(jobId, provider.toLowerCase());
     }
     if (['JobPreempted', 'ResultCommitted', 'JobExpired'].includes(event.eventName)) this.#active.delete(jobId);
+    if (event.eventName === 'JobEscrowed' || event.eventName === 'JobPreempted') this.#unplaced.add(jobId);
+    if (['JobAssigned', 'JobReassigned', 'JobExpired', 'JobRefunded'].includes(event.eventName)) {
+      this.#unplaced.delete(jobId);
+      this.#waiting.delete(jobId);
+    }
   }
 
   async #checkLiveness(): Promise<void> {
@@ -267,7 +297,7 @@ export class CoordinatorAgent {
       const since = this.#silentSince.get(jobId) ?? Date.now();
       this.#silentSince.set(jobId, since);
       if (Date.now() - since >= (this.init.livenessGraceMs ?? 3_000)) {
-        this.#gone.add(provider);
+        if (!this.#gone.has(provider)) this.#gone.set(provider, Date.now());
         this.#once(jobId, () => this.#preempt(jobId));
       }
     }
