@@ -6,7 +6,7 @@
  * node settles after the challenge window and mints the TrainedAI NFT. This module only publishes the assets, submits
  * through the requester's API and reports — every other step happens in the nodes.
  */
-import { aicToWei, weiToAic } from '@aic/core';
+import { AicError, aicToWei, weiToAic } from '@aic/core';
 import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
 import { AssetKind } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
@@ -143,7 +143,18 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
       step(describe(status));
     }
     if (status.trainedAssetId !== undefined || ['Slashed', 'Refunded', 'Expired'].includes(status.state)) break;
-    if (Date.now() > until) throw new Error(`job #${jobId} still ${status.state} after ${o.timeoutMs ?? 600_000} ms`);
+    if (status.resultError !== undefined) {
+      throw new AicError(
+        'DEVNET_JOB_RESULT_FAILED',
+        `job #${jobId} settled but its result failed: ${status.resultError}`,
+      );
+    }
+    if (Date.now() > until) {
+      throw new AicError(
+        'DEVNET_JOB_TIMEOUT',
+        `job #${jobId} still ${status.state} after ${o.timeoutMs ?? 600_000} ms`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
     if (o.signal.aborted) throw o.signal.reason;
     status = await api.jobStatus({ query: { jobId: String(jobId) } });

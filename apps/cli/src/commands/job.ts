@@ -187,6 +187,7 @@ export function describeStatus(s: JobStatus): string {
   if (s.trainedAssetId !== undefined) lines.push(`trained AI    #${s.trainedAssetId}`);
   if (s.resultCid !== undefined) lines.push(`result CID    ${s.resultCid}`);
   if (s.resultPath !== undefined) lines.push(`result path   ${s.resultPath}`);
+  if (s.resultError !== undefined) lines.push(`result error  ${s.resultError}`);
   return lines.join('\n');
 }
 
@@ -229,9 +230,10 @@ export function changeKey(s: JobStatus): string {
   return JSON.stringify([s.state, s.provider, s.verifier, s.step, s.commitments, s.resumeFrom, s.trainedAssetId]);
 }
 
-/** True once nothing more will happen: settled with its TrainedAI NFT, or slashed, refunded, expired. */
+/** True once nothing more will happen: settled with its TrainedAI NFT (or its result failed), or slashed, refunded,
+ * expired. */
 export function isJobDone(s: JobStatus): boolean {
-  return s.trainedAssetId !== undefined || FAILED_JOB_STATES.includes(s.state);
+  return s.trainedAssetId !== undefined || s.resultError !== undefined || FAILED_JOB_STATES.includes(s.state);
 }
 
 // ── actions ────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -310,6 +312,15 @@ function finishFollow(ctx: CommandContext, status: JobStatus): void {
     throw new AicError('JOB_FAILED', `job #${status.jobId} ended ${status.state}`, {
       details: { state: status.state },
     });
+  }
+  if (status.resultError !== undefined) {
+    throw new AicError(
+      'JOB_RESULT_FAILED',
+      `job #${status.jobId} settled but its result failed: ${status.resultError}`,
+      {
+        details: { state: status.state },
+      },
+    );
   }
   if (!ctx.global.json) ctx.io.stdout.write(`${describeStatus(status)}\n`);
 }

@@ -143,6 +143,7 @@ describe('aic job: request body and rendering', () => {
     expect(isJobDone({ ...running, state: 'Settled' })).toBe(false);
     expect(isJobDone({ ...running, state: 'Settled', trainedAssetId: '9' })).toBe(true);
     expect(isJobDone({ ...running, state: 'Slashed' })).toBe(true);
+    expect(isJobDone({ ...running, state: 'Settled', resultError: 'JOB_RESULT_MISMATCH: …' })).toBe(true);
   });
 });
 

@@ -75,6 +75,7 @@ export function createJobHandlers(jobs: JobServices | undefined): JobHandlers {
         ...(s.totalSteps === undefined ? {} : { totalSteps: s.totalSteps }),
         ...(s.loss === undefined ? {} : { loss: s.loss }),
         ...(s.accuracy === undefined ? {} : { accuracy: s.accuracy }),
+        ...(s.resultError === undefined ? {} : { resultError: s.resultError }),
         ...(s.outcome
           ? {
               trainedAssetId: String(s.outcome.trainedAssetId),

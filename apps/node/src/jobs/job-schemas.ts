@@ -62,6 +62,8 @@ export const jobStatusSchema = z.object({
   trainedAssetId: idText.optional(),
   resultPath: z.string().optional(),
   resultCid: z.string().optional(),
+  /** Set when the job settled but its result could not be fetched or minted (after retries). */
+  resultError: z.string().optional(),
 });
 
 export const jobLogsSchema = z.object({

@@ -7,6 +7,7 @@
  * checkpoint the requester mirrored.
  */
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
 import {
@@ -50,6 +51,8 @@ export interface ProviderAgentInit {
   offer: Omit<ProviderOffer, 'priceWeiPerHour' | 'coordinate'>;
   priceWeiPerHour: bigint;
   republishMs?: number;
+  /** Attempts at running one assigned job before giving up on it (default 4, backoff 2, 4, 8 s). */
+  runAttempts?: number;
   /** TEST-ONLY fault injection: report random commitments for this fraction of segments (a cheater). */
   fakeSegmentFraction?: number;
 }
@@ -94,19 +97,34 @@ export class ProviderAgent {
     }
   }
 
-  /** Runs an assigned job once (a second call while it runs joins the first). */
+  /** Runs an assigned job (a second call while it runs joins the first). A failed attempt (the requester briefly
+   * unreachable, a worker crash) is retried after a backoff, resuming from the local checkpoints: a provider that
+   * stays connected but gave up would hold the job forever, since the coordinator only preempts silent providers. */
   runJob(jobId: bigint): Promise<void> {
     let run = this.#running.get(jobId);
     if (!run) {
-      run = this.#run(jobId)
-        .catch((error: unknown) => {
-          if (this.ctx.signal.aborted) return;
-          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'job failed');
-        })
-        .finally(() => this.#running.delete(jobId));
+      run = this.#runWithRetries(jobId).finally(() => this.#running.delete(jobId));
       this.#running.set(jobId, run);
     }
     return run;
+  }
+
+  async #runWithRetries(jobId: bigint): Promise<void> {
+    const attempts = this.init.runAttempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#run(jobId);
+      } catch (error) {
+        if (this.ctx.signal.aborted) return;
+        const last = attempt >= attempts;
+        this.ctx.log.error(
+          { jobId: String(jobId), attempt, err: errorLine(error) },
+          last ? 'job failed' : 'job attempt failed',
+        );
+        if (last) return;
+        await delay(1_000 * 2 ** attempt, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+      }
+    }
   }
 
   async #run(jobId: bigint): Promise<void> {

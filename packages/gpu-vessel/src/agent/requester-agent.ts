@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AicError } from '@aic/core';
 import { AssetKind, jobStateName, roleId } from '@aic/ledger';
 import {
@@ -21,7 +22,7 @@ import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { encodeJobTicket, ticketHash } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { type AgentContext, committedResultOf, peerOfAddress } from './context.ts';
+import { type AgentContext, committedResultOf, errorLine, peerOfAddress } from './context.ts';
 import { JobRecord, type ProgressLine } from './job-record.ts';
 
 export interface JobSubmission {
@@ -133,7 +134,7 @@ export class RequesterAgent {
       if (event.eventName === 'DisputeResolved' && !(event.args as { providerCheated?: boolean }).providerCheated) {
         void this.#settleWhenWindowCloses(jobId);
       }
-      if (event.eventName === 'JobSettled') await this.#finish(jobId);
+      if (event.eventName === 'JobSettled') void this.#finishWithRetries(jobId);
     });
   }
 
@@ -181,6 +182,8 @@ export class RequesterAgent {
   }
 
   readonly #lineage = new Map<string, JobSubmission>();
+  /** Why a settled job's result could not be fetched or minted (after retries). */
+  readonly #resultErrors = new Map<bigint, string>();
 
   async status(jobId: bigint) {
     const job = await this.ctx.ledger.market.read.jobOf([jobId]);
@@ -199,6 +202,7 @@ export class RequesterAgent {
       accuracy: last?.accuracy,
       commitments: record?.commitments.length ?? 0,
       outcome: this.#outcomes.get(jobId),
+      resultError: this.#resultErrors.get(jobId),
     };
   }
 
@@ -268,7 +272,7 @@ export class RequesterAgent {
     throw new AicError('JOB_ACCESS_DENIED', `${sender} may not read job ${jobId}`);
   }
 
-  async #settleWhenWindowCloses(jobId: bigint): Promise<void> {
+  async #settleWhenWindowCloses(jobId: bigint, attempt = 1): Promise<void> {
     if (this.#settling.has(jobId)) return;
     this.#settling.add(jobId);
     const { ledger } = this.ctx;
@@ -287,9 +291,37 @@ export class RequesterAgent {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     } catch (error) {
-      this.ctx.log.warn({ jobId: String(jobId), err: error }, 'settlement failed');
-    } finally {
+      // An RPC error or a lost race must not leave the job unsettled: try again shortly (anyone may settle).
       this.#settling.delete(jobId);
+      const retry = attempt < 10 && !this.ctx.signal.aborted;
+      this.ctx.log.warn(
+        { jobId: String(jobId), attempt, err: errorLine(error) },
+        `settlement failed${retry ? '; retrying' : ''}`,
+      );
+      if (!retry) return;
+      await delay(2_000, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+      return await this.#settleWhenWindowCloses(jobId, attempt + 1);
+    }
+    this.#settling.delete(jobId);
+  }
+
+  /** #finish with a few attempts (the mirror may still be fetching the final checkpoint, the chain may be busy);
+   * after the last, the job's status carries the error instead of waiting for a result that will not come. */
+  async #finishWithRetries(jobId: bigint): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#finish(jobId);
+      } catch (error) {
+        if (this.ctx.signal.aborted) return;
+        const line = errorLine(error);
+        this.ctx.log.warn({ jobId: String(jobId), attempt, err: line }, 'result not finished');
+        if (attempt >= 4) {
+          this.#resultErrors.set(jobId, line);
+          this.#emit(jobId, `result failed: ${line}`);
+          return;
+        }
+        await delay(1_000 * 2 ** attempt, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+      }
     }
   }
 
