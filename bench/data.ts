@@ -19,6 +19,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { KECCAK_IMPLEMENTATION } from '@aic/core/hash';
 import {
   createShardCache,
   createTransferMeter,
@@ -29,7 +30,6 @@ import {
   generateDatasetKey,
   type Hex,
   importImages,
-  KECCAK_IMPLEMENTATION,
   manifestFileBytes,
   sealedChunkStore,
   serveDataset,

@@ -1,8 +1,8 @@
 import { AicError } from '@aic/core';
+import { keccak256Bulk } from '@aic/core/hash';
 import { type Bytes32Input, bytesToHex0x, merkleProof, merkleRoot, verifyMerkleProof } from '@aic/core/merkle';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
 import { concatBytes, uint32Bytes } from './encode.ts';
-import { keccak256Bulk } from './keccak.ts';
 
 export type Hex = `0x${string}`;
 

@@ -9,4 +9,3 @@ export {
   verifyChunk,
 } from './chunks.ts';
 export { datasetRoot, type ShardCommitment, type ShardLayout, shardLeaf, shardProof } from './dataset-root.ts';
-export { KECCAK_IMPLEMENTATION, keccak256Bulk } from './keccak.ts';

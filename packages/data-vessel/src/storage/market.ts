@@ -1,7 +1,7 @@
 /** Thin adapter over the StorageMarket contract through the typed ledger client. */
 import { AicError } from '@aic/core';
+import { keccak256Bulk } from '@aic/core/hash';
 import type { LedgerClient } from '@aic/ledger';
-import { keccak256Bulk } from '../commitments/index.ts';
 import type { BlobCommitment } from './segments.ts';
 
 /** The contract's DealState enum. */

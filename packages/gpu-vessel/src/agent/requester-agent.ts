@@ -272,37 +272,45 @@ export class RequesterAgent {
     throw new AicError('JOB_ACCESS_DENIED', `${sender} may not read job ${jobId}`);
   }
 
-  async #settleWhenWindowCloses(jobId: bigint, attempt = 1): Promise<void> {
+  /** Settles once the challenge window closes; an RPC error or a lost race is retried (anyone may settle), so a
+   * passed job is never left unsettled. One loop per job at a time. */
+  async #settleWhenWindowCloses(jobId: bigint): Promise<void> {
     if (this.#settling.has(jobId)) return;
     this.#settling.add(jobId);
-    const { ledger } = this.ctx;
     try {
-      for (;;) {
-        if (this.ctx.signal.aborted) return;
-        const job = await ledger.market.read.jobOf([jobId]);
-        if (jobStateName(job.state) !== 'Verifying') return;
-        // Never settle a job this node also provided: that is a canary, whose answer it knows is wrong.
-        if (job.provider.toLowerCase() === ledger.account().toLowerCase()) return;
-        const block = await ledger.publicClient.getBlock({ blockTag: 'latest' });
-        if (block.timestamp >= BigInt(job.challengeEnds)) {
-          await this.ctx.send(() => ledger.confirm('settleJob', () => ledger.market.write.settleJob([jobId])));
-          return;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#settleOnce(jobId);
+        } catch (error) {
+          const retry = attempt < 10 && !this.ctx.signal.aborted;
+          this.ctx.log.warn(
+            { jobId: String(jobId), attempt, err: errorLine(error) },
+            `settlement failed${retry ? '; retrying' : ''}`,
+          );
+          if (!retry) return;
+          await delay(2_000, undefined, { signal: this.ctx.signal }).catch(() => undefined);
         }
-        await new Promise((resolve) => setTimeout(resolve, 250));
       }
-    } catch (error) {
-      // An RPC error or a lost race must not leave the job unsettled: try again shortly (anyone may settle).
+    } finally {
       this.#settling.delete(jobId);
-      const retry = attempt < 10 && !this.ctx.signal.aborted;
-      this.ctx.log.warn(
-        { jobId: String(jobId), attempt, err: errorLine(error) },
-        `settlement failed${retry ? '; retrying' : ''}`,
-      );
-      if (!retry) return;
-      await delay(2_000, undefined, { signal: this.ctx.signal }).catch(() => undefined);
-      return await this.#settleWhenWindowCloses(jobId, attempt + 1);
     }
-    this.#settling.delete(jobId);
+  }
+
+  async #settleOnce(jobId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    for (;;) {
+      if (this.ctx.signal.aborted) return;
+      const job = await ledger.market.read.jobOf([jobId]);
+      if (jobStateName(job.state) !== 'Verifying') return;
+      // Never settle a job this node also provided: that is a canary, whose answer it knows is wrong.
+      if (job.provider.toLowerCase() === ledger.account().toLowerCase()) return;
+      const block = await ledger.publicClient.getBlock({ blockTag: 'latest' });
+      if (block.timestamp >= BigInt(job.challengeEnds)) {
+        await this.ctx.send(() => ledger.confirm('settleJob', () => ledger.market.write.settleJob([jobId])));
+        return;
+      }
+      await delay(250, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+    }
   }
 
   /** #finish with a few attempts (the mirror may still be fetching the final checkpoint, the chain may be busy);

@@ -1,6 +1,7 @@
+import { keccak256Bulk } from '@aic/core/hash';
 import { invert } from '@noble/curves/abstract/modular';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { type Address, bytesToHex, concatBytes, getAddress, keccak256 } from 'viem';
+import { type Address, bytesToHex, concatBytes, getAddress } from 'viem';
 import { addressFromPublicKey, type RawPrivateKey, rawPrivateKeyToBytes } from '../identity.ts';
 import { cborEncode } from './cbor.ts';
 
@@ -18,9 +19,9 @@ export interface UnsignedEnvelopeFields {
   body: unknown;
 }
 
-/** keccak256(domain ‖ 0x00 ‖ canonical CBOR of the unsigned fields). */
+/** keccak256(domain ‖ 0x00 ‖ canonical CBOR of the unsigned fields). Native keccak: bodies carry checkpoints (MBs). */
 export function envelopeDigest(fields: UnsignedEnvelopeFields): Uint8Array {
-  return keccak256(concatBytes([domainPrefix, cborEncode(fields)]), 'bytes');
+  return keccak256Bulk(concatBytes([domainPrefix, cborEncode(fields)]));
 }
 
 /** Signs wire digests with one secp256k1 key; the key stays inside this closure and is never exposed. */

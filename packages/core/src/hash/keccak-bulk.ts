@@ -26,7 +26,9 @@ const native = loadNative();
 export const KECCAK_IMPLEMENTATION: 'native' | 'noble' = native ? 'native' : 'noble';
 
 /**
- * keccak256 of bulk data (chunk leaves). Measured on 256 KiB chunks: the native addon ~390 MB/s, @noble/hashes
- * ~28 MB/s, which made commitments half of an MNIST import. Same digest either way (tested).
+ * keccak256 of bulk data (dataset chunk leaves, signed wire envelopes carrying checkpoints). Measured on 256 KiB
+ * chunks: the native addon ~390 MB/s, @noble/hashes ~28 MB/s — pure-JS keccak made commitments half of an MNIST
+ * import and signing 1.2 MB checkpoint messages half of a requester's CPU. Same digest either way (tested).
+ * Node only (the addon): browser code keeps @noble/hashes.
  */
 export const keccak256Bulk: (data: Uint8Array) => Uint8Array = native ?? ((data) => keccak_256(data));

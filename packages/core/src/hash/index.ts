@@ -1,0 +1,1 @@
+export { KECCAK_IMPLEMENTATION, keccak256Bulk } from './keccak-bulk.ts';
