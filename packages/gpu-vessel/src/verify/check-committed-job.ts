@@ -111,8 +111,30 @@ export async function checkCommittedJob(input: CommittedJobCheck): Promise<Commi
     input.checkInitialState === false ||
     (await initialCommitment(input.spec, input.data)).hash === input.commitments[0]?.hash;
   const mismatches: number[] = [];
-  for (const index of checked) {
-    if (!(await checkSegment(input, index))) mismatches.push(index);
+  const prefetching = prefetchingLoader(input.loadCheckpoint);
+  for (const [position, index] of checked.entries()) {
+    // The next sampled checkpoint travels while this segment re-runs (transfer and compute overlap).
+    const next = checked[position + 1];
+    if (next !== undefined) prefetching.prefetch(next);
+    if (!(await checkSegment({ ...input, loadCheckpoint: prefetching.load }, index))) mismatches.push(index);
   }
   return { valid: initialStateValid && mismatches.length === 0, initialStateValid, checked, mismatches };
+}
+
+/** A loader that can start loading a checkpoint early; each prefetched one is handed out once, then forgotten. */
+function prefetchingLoader(load: CheckpointLoader) {
+  const early = new Map<number, Promise<Checkpoint>>();
+  return {
+    prefetch(index: number): void {
+      if (early.has(index)) return;
+      const pending = load(index);
+      pending.catch(() => undefined); // awaited (and its error surfaced) when the segment's turn comes
+      early.set(index, pending);
+    },
+    load: (index: number): Promise<Checkpoint> => {
+      const pending = early.get(index);
+      early.delete(index);
+      return pending ?? load(index);
+    },
+  };
 }
