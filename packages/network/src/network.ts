@@ -1,4 +1,4 @@
-import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { TypedEventEmitter } from 'main-event';
@@ -232,6 +232,37 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   ): Promise<Res> {
     this.#assertStarted();
     return await this.#rpc.request(toDialTarget(peer), protocol, request, options);
+  }
+
+  /**
+   * Serves a raw stream protocol, for bulk bytes the receiver checks against a commitment it already holds (dataset
+   * chunks, checkpoints): signing megabytes in an envelope would only cost CPU. The handler learns the caller's
+   * Noise-authenticated identity (its address, from the PeerId's secp256k1 key).
+   */
+  async handleStream(
+    protocol: string,
+    handler: (stream: Stream, remote: { peerId: string; address: Address | undefined }) => Promise<void>,
+    options: { maxInboundStreams?: number } = {},
+  ): Promise<void> {
+    await this.#libp2p.handle(
+      protocol,
+      async (stream, connection) => {
+        const peer = connection.remotePeer;
+        await handler(stream, { peerId: peer.toString(), address: safeAddress(peer) });
+      },
+      { maxInboundStreams: options.maxInboundStreams ?? 32, force: true },
+    );
+  }
+
+  /** Opens a raw stream of `protocol` to a peer (dialing it if needed). */
+  async openStream(
+    peer: PeerId | string | Multiaddr,
+    protocol: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Stream> {
+    this.#assertStarted();
+    const connection = await this.#libp2p.dial(toDialTarget(peer), options);
+    return await connection.newStream(protocol, options);
   }
 
   /** Connected peers with their Ethereum addresses. */

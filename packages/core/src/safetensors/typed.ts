@@ -64,7 +64,8 @@ export function tensorFromBooleans(values: readonly boolean[], shape: readonly n
  */
 export function tensorToArray(tensor: SafetensorsTensor): NumericArray {
   requireLittleEndian();
-  const data = tensor.data.byteOffset % 8 === 0 ? tensor.data : tensor.data.slice();
+  // A misaligned view is copied into a fresh buffer (`new Uint8Array(view)`: a Buffer's slice() would be a view again).
+  const data = tensor.data.byteOffset % 8 === 0 ? tensor.data : new Uint8Array(tensor.data);
   const { buffer, byteOffset, byteLength } = data;
   switch (tensor.dtype) {
     case 'F32':

@@ -93,6 +93,17 @@ describe('safetensors reader refuses hostile files with typed errors', () => {
   const code = (c: string) => expect.objectContaining({ code: `SAFETENSORS_${c}` });
   const ok = { dtype: 'U8', shape: [4], data_offsets: [0, 4] };
 
+  it('reads F32 values from a Buffer at an odd offset (a socket read), copying the misaligned data', () => {
+    const file = writeSafetensors({
+      a: tensorFromArray(Uint8Array.of(1, 2, 3), [3]),
+      w: tensorFromArray(Float32Array.of(1.5, -2, 3.25), [3]),
+    });
+    const pooled = Buffer.alloc(file.length + 3);
+    pooled.set(file, 3);
+    const { tensors } = readSafetensors(pooled.subarray(3));
+    expect([...tensorToArray(tensors.get('w')!)]).toEqual([1.5, -2, 3.25]);
+  });
+
   it('refuses truncated and oversized headers', () => {
     expect(() => readSafetensors(new Uint8Array(7))).toThrow(code('HEADER_TOO_SMALL'));
     const huge = new Uint8Array(16);

@@ -90,6 +90,9 @@ export function errorLine(error: unknown): string {
   return cause instanceof Error ? `${line} (${cause.message})` : line;
 }
 
+/** Answers that mean "no", not "try again": a remote error with a code, a missing or refused checkpoint. */
+const REFUSALS = new Set(['NETWORK_REMOTE_ERROR', 'CHECKPOINT_NOT_FOUND', 'CHECKPOINT_ACCESS_DENIED']);
+
 /**
  * Retries a network request a few times with a short backoff: a peer busy training, or a stream reset by a restart,
  * must not leave a job without its verdict or its ticket. Remote errors with a code (refusals) are not retried.
@@ -99,7 +102,7 @@ export async function withRetries<T>(ctx: AgentContext, what: () => Promise<T>, 
     try {
       return await what();
     } catch (error) {
-      const refused = isAicError(error) && error.code === 'NETWORK_REMOTE_ERROR';
+      const refused = isAicError(error) && REFUSALS.has(error.code);
       if (refused || attempt >= attempts || ctx.signal.aborted) throw error;
       await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
     }

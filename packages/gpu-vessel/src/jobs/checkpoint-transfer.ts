@@ -1,27 +1,37 @@
 /**
- * Checkpoints between nodes on @aic/network's `/aic/checkpoint-fetch/1.0.0`: one checkpoint = its JSON and its
- * safetensors packed as [u32 JSON length][JSON][safetensors], served in 4 MiB chunks. A node registers sources
- * (its own provider runs, its mirror of its jobs); a fetched checkpoint is parsed as untrusted input and its
- * commitment is checked by the caller against what was reported or committed.
+ * Checkpoints between nodes on the raw stream protocol `/aic/checkpoint/1.0.0`: one stream per checkpoint, one
+ * request (jobId ‖ uint32 index, 36 bytes) and one answer (status ‖ [u32 JSON length][JSON][safetensors]), both
+ * length-prefixed and bounded. The bytes are not signed: every receiver checks the checkpoint against a commitment it
+ * already holds (reported by the provider, or under the on-chain root), so signing megabytes in an envelope (as the
+ * first version did, ~35 ms of hashing per 2.4 MB MNIST checkpoint on each side) bought nothing. The caller's
+ * identity is the Noise-authenticated PeerId, so a source can still refuse whoever may not read a job.
  */
-import { AicError } from '@aic/core';
+import { AicError, isAicError } from '@aic/core';
 import { type Checkpoint, checkpointFromFiles, checkpointToFiles } from '@aic/model-vessel';
-import { type AicNetwork, CHECKPOINT_CHUNK_BYTES, checkpointFetchProtocol } from '@aic/network';
-import { hexToBigInt } from 'viem';
+import type { AicNetwork } from '@aic/network';
+import { lpStream } from '@libp2p/utils';
+import { hexToBytes, toHex } from 'viem';
 import { jobIdHex } from './job-key.ts';
 
 /** Finds checkpoint `index` of `jobId` if this node has it and `sender` may read it. */
 export type CheckpointSource = (jobId: bigint, index: number, sender: `0x${string}`) => Promise<Checkpoint | undefined>;
 
-const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
+export const CHECKPOINT_PROTOCOL = '/aic/checkpoint/1.0.0';
+const REQUEST_BYTES = 36;
+/** The largest checkpoint a node accepts (what it would buffer from one answer). */
+export const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
+/** Time for one exchange (dial, request, answer) on either side. */
+export const CHECKPOINT_EXCHANGE_TIMEOUT_MS = 30_000;
 
-export function packCheckpoint(checkpoint: Checkpoint): Uint8Array {
+const Status = { ok: 0, notFound: 1, denied: 2, badRequest: 3, failed: 4 } as const;
+
+export function packCheckpoint(checkpoint: Checkpoint, leadingBytes = 0): Uint8Array {
   const { json, tensors } = checkpointToFiles(checkpoint);
   const jsonBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(4 + jsonBytes.length + tensors.length);
-  new DataView(out.buffer).setUint32(0, jsonBytes.length);
-  out.set(jsonBytes, 4);
-  out.set(tensors, 4 + jsonBytes.length);
+  const out = new Uint8Array(leadingBytes + 4 + jsonBytes.length + tensors.length);
+  new DataView(out.buffer).setUint32(leadingBytes, jsonBytes.length);
+  out.set(jsonBytes, leadingBytes + 4);
+  out.set(tensors, leadingBytes + 4 + jsonBytes.length);
   return out;
 }
 
@@ -33,41 +43,69 @@ export function unpackCheckpoint(bytes: Uint8Array): Checkpoint {
   return checkpointFromFiles(json, bytes.slice(4 + jsonLength));
 }
 
-/** Serves checkpoints from the registered sources; returns `addSource`. */
+function encodeRequest(jobId: bigint, index: number): Uint8Array {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) {
+    throw new AicError('CHECKPOINT_REQUEST_INVALID', `checkpoint index ${index} is not a uint32`);
+  }
+  const out = new Uint8Array(REQUEST_BYTES);
+  out.set(hexToBytes(jobIdHex(jobId)));
+  new DataView(out.buffer).setUint32(32, index, false);
+  return out;
+}
+
+function decodeRequest(bytes: Uint8Array): { jobId: bigint; index: number } | undefined {
+  if (bytes.length !== REQUEST_BYTES) return undefined;
+  const index = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(32, false);
+  return { jobId: BigInt(toHex(bytes.subarray(0, 32))), index };
+}
+
+const statusOnly = (status: number) => Uint8Array.of(status);
+
+async function answerFor(
+  sources: readonly CheckpointSource[],
+  request: { jobId: bigint; index: number },
+  sender: `0x${string}`,
+): Promise<Uint8Array> {
+  try {
+    for (const source of sources) {
+      const checkpoint = await source(request.jobId, request.index, sender);
+      if (checkpoint) {
+        const answer = packCheckpoint(checkpoint, 1);
+        answer[0] = Status.ok;
+        return answer;
+      }
+    }
+    return statusOnly(Status.notFound);
+  } catch (error) {
+    return statusOnly(isAicError(error, 'JOB_ACCESS_DENIED') ? Status.denied : Status.failed);
+  }
+}
+
+/** Serves checkpoints from the registered sources (first that has it wins); returns `addSource`. */
 export async function serveCheckpoints(net: AicNetwork): Promise<{ addSource(source: CheckpointSource): void }> {
   const sources: CheckpointSource[] = [];
-  // Chunked reads of one checkpoint come back to back: keep the last few packed.
-  const packed = new Map<string, { bytes: Uint8Array; commitment: `0x${string}` }>();
-  await net.handle(checkpointFetchProtocol, async ({ jobId: jobHex, index, chunk }, { sender }) => {
-    const jobId = hexToBigInt(jobHex);
-    const key = `${jobId}/${index}`;
-    let entry = packed.get(key);
-    if (entry === undefined) {
-      let checkpoint: Checkpoint | undefined;
-      for (const source of sources) {
-        checkpoint = await source(jobId, index, sender);
-        if (checkpoint) break;
-      }
-      if (!checkpoint) throw new AicError('CHECKPOINT_NOT_FOUND', `no checkpoint ${index} of job ${jobId} here`);
-      const commitment = checkpoint.commitments.at(-1)?.hash;
-      if (commitment === undefined) throw new AicError('CHECKPOINT_NOT_FOUND', 'checkpoint has no commitment');
-      entry = { bytes: packCheckpoint(checkpoint), commitment };
-      packed.set(key, entry);
-      if (packed.size > 4) packed.delete(packed.keys().next().value as string);
+  await net.handleStream(CHECKPOINT_PROTOCOL, async (stream, remote) => {
+    const signal = AbortSignal.timeout(CHECKPOINT_EXCHANGE_TIMEOUT_MS);
+    try {
+      // maxDataLength bounds what is buffered from the caller: a longer request fails the read.
+      const lp = lpStream(stream, { maxDataLength: REQUEST_BYTES });
+      const request = decodeRequest((await lp.read({ signal })).subarray());
+      const answer =
+        request && remote.address ? await answerFor(sources, request, remote.address) : statusOnly(Status.badRequest);
+      await lp.write(answer, { signal });
+      await stream.close({ signal });
+    } catch (error) {
+      stream.abort(error instanceof Error ? error : new Error('checkpoint exchange failed'));
     }
-    const totalChunks = Math.max(1, Math.ceil(entry.bytes.length / CHECKPOINT_CHUNK_BYTES));
-    if (chunk >= totalChunks) throw new AicError('CHECKPOINT_CHUNK_OUT_OF_RANGE', `chunk ${chunk} ≥ ${totalChunks}`);
-    const start = chunk * CHECKPOINT_CHUNK_BYTES;
-    return {
-      chunk: entry.bytes.subarray(start, start + CHECKPOINT_CHUNK_BYTES),
-      totalChunks,
-      commitment: entry.commitment,
-    };
   });
   return { addSource: (source) => void sources.push(source) };
 }
 
-/** Fetches checkpoint `index` of `jobId` from `peer`, all chunks, and parses it (untrusted). */
+/**
+ * Fetches checkpoint `index` of `jobId` from `peer` and parses it (untrusted: the caller checks its commitment).
+ * Throws CHECKPOINT_NOT_FOUND, CHECKPOINT_ACCESS_DENIED (refusals, not worth retrying), CHECKPOINT_FETCH_FAILED
+ * (dial, stream, timeout, or the holder failed) or RUNTIME_CHECKPOINT_INVALID (malformed bytes).
+ */
 export async function fetchCheckpoint(
   net: AicNetwork,
   peer: string,
@@ -75,26 +113,35 @@ export async function fetchCheckpoint(
   index: number,
   signal?: AbortSignal,
 ): Promise<Checkpoint> {
-  const parts: Uint8Array[] = [];
-  let total = 1;
-  for (let chunk = 0; chunk < total; chunk++) {
-    const answer = await net.request(
-      peer,
-      checkpointFetchProtocol,
-      { jobId: jobIdHex(jobId), index, chunk },
-      signal ? { signal } : {},
-    );
-    total = answer.totalChunks;
-    if (total * CHECKPOINT_CHUNK_BYTES > MAX_CHECKPOINT_BYTES) {
-      throw new AicError('CHECKPOINT_TOO_LARGE', `checkpoint of ${total} chunks exceeds the limit`);
-    }
-    parts.push(answer.chunk);
+  const request = encodeRequest(jobId, index);
+  const timeout = AbortSignal.timeout(CHECKPOINT_EXCHANGE_TIMEOUT_MS);
+  const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let answer: Uint8Array;
+  try {
+    const stream = await net.openStream(peer, CHECKPOINT_PROTOCOL, { signal: bounded });
+    const lp = lpStream(stream, { maxDataLength: 1 + MAX_CHECKPOINT_BYTES });
+    await lp.write(request, { signal: bounded });
+    const read = (await lp.read({ signal: bounded })).subarray();
+    // A plain Uint8Array view (socket data may be a Buffer, whose slice() does not copy).
+    answer = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
+    await stream.close({ signal: bounded }).catch(() => stream.abort(new Error('close failed')));
+  } catch (cause) {
+    throw new AicError('CHECKPOINT_FETCH_FAILED', `checkpoint ${index} of job ${jobId} could not be fetched`, {
+      cause,
+      details: { jobId: String(jobId), index, timedOut: timeout.aborted },
+    });
   }
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    bytes.set(p, offset);
-    offset += p.length;
+  const details = { details: { jobId: String(jobId), index } };
+  switch (answer[0]) {
+    case Status.ok:
+      return unpackCheckpoint(answer.subarray(1));
+    case Status.notFound:
+      throw new AicError('CHECKPOINT_NOT_FOUND', `the peer has no checkpoint ${index} of job ${jobId}`, details);
+    case Status.denied:
+      throw new AicError('CHECKPOINT_ACCESS_DENIED', `the peer refused checkpoint ${index} of job ${jobId}`, details);
+    default:
+      throw new AicError('CHECKPOINT_FETCH_FAILED', `the peer failed to serve checkpoint ${index} of job ${jobId}`, {
+        details: { ...details.details, status: answer[0] },
+      });
   }
-  return unpackCheckpoint(bytes);
 }

@@ -3,8 +3,8 @@
  * - `/aic/job-ticket-fetch/1.0.0`: the assigned provider, the drawn verifier and the arbiter fetch the ticket from
  *   the requester, with the commitments reported so far and the checkpoints the requester mirrors;
  * - `/aic/job-progress/1.0.0`: the provider streams progress and each new checkpoint commitment to the requester,
- *   who then pulls that checkpoint (checkpointFetchProtocol) so nothing is lost if the provider dies.
- * Checkpoints themselves travel on @aic/network's `/aic/checkpoint-fetch/1.0.0`.
+ *   who then pulls that checkpoint (`/aic/checkpoint/1.0.0`) so nothing is lost if the provider dies.
+ * Checkpoints themselves travel on the raw stream protocol `/aic/checkpoint/1.0.0` (checkpoint-transfer.ts).
  */
 import { defineProtocol } from '@aic/network';
 import { z } from 'zod';

@@ -1,4 +1,3 @@
-export { CHECKPOINT_CHUNK_BYTES, checkpointFetchProtocol } from './checkpoint-fetch.ts';
 export { coordinatesProtocol } from './coordinates.ts';
 export { datasetKeyReleaseProtocol } from './dataset-key-release.ts';
 export { jobTicketProtocol } from './job-ticket.ts';
