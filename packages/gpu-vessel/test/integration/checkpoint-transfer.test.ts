@@ -1,13 +1,14 @@
 /** `/aic/checkpoint/1.0.0` between real peers on 127.0.0.1: the bytes arrive intact, the holder learns who asks
  * (Noise-authenticated), refusals and missing checkpoints are typed, and malformed requests only end their stream. */
 import { AicError } from '@aic/core';
-import { type Checkpoint, commitmentOfCheckpoint, irisTemplate, trainJob } from '@aic/model-vessel';
+import { type Checkpoint, commitmentOfCheckpoint, trainJob } from '@aic/model-vessel';
 import type { AicNetwork } from '@aic/network';
 import { lpStream } from '@libp2p/utils';
 import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_PROTOCOL, fetchCheckpoint, serveCheckpoints } from '../../src/jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../../src/jobs/dataset-source.ts';
+import { irisSpec } from '../helpers/iris-job.ts';
 import { startPeer } from '../helpers/peer.ts';
 
 describe('checkpoint transfer between two real peers', () => {
@@ -17,13 +18,7 @@ describe('checkpoint transfer between two real peers', () => {
   const askedBy: string[] = [];
   beforeAll(async () => {
     [holder, reader] = await Promise.all([startPeer(), startPeer()]);
-    const spec = {
-      manifest: irisTemplate.manifest,
-      backend: 'cpu' as const,
-      seed: 5,
-      commitEverySteps: 4,
-      hyperparameters: { epochs: 1 },
-    };
+    const spec = irisSpec({ seed: 5, commitEverySteps: 4, epochs: 1 });
     const job = await trainJob(spec, await loadDatasetSource('template:iris/train'), {
       onCheckpoint: async (c) => void checkpoints.push(c),
     });

@@ -1,17 +1,12 @@
 /** The verifier's sampled check on a real (tiny) job: each sampled checkpoint is loaded once, the next one while the
  * current segment re-runs, and a load failure surfaces as the check's error. */
-import { type Checkpoint, irisTemplate, trainJob } from '@aic/model-vessel';
+import { type Checkpoint, trainJob } from '@aic/model-vessel';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetSource } from '../../src/jobs/dataset-source.ts';
-import { checkCommittedJob } from '../../src/verify/index.ts';
+import { type CheckpointLoader, checkCommittedJob } from '../../src/verify/index.ts';
+import { irisSpec } from '../helpers/iris-job.ts';
 
-const spec = {
-  manifest: irisTemplate.manifest,
-  backend: 'cpu' as const,
-  seed: 3,
-  commitEverySteps: 2,
-  hyperparameters: { epochs: 4 },
-};
+const spec = irisSpec({ seed: 3, commitEverySteps: 2, epochs: 4 });
 const checkpoints: Checkpoint[] = [];
 let job: Awaited<ReturnType<typeof trainJob>>;
 let data: Awaited<ReturnType<typeof loadDatasetSource>>;
@@ -22,20 +17,23 @@ beforeAll(async () => {
   job.model.dispose();
 });
 
+const check = (loadCheckpoint: CheckpointLoader) =>
+  checkCommittedJob({
+    spec,
+    data,
+    commitments: job.commitments,
+    seed: 99n,
+    jobKey: 'job-prefetch',
+    samples: 5,
+    loadCheckpoint,
+  });
+
 describe('checkCommittedJob', () => {
   it('loads each sampled checkpoint once and starts the next load before the current re-run ends', async () => {
     const events: string[] = [];
-    const verdict = await checkCommittedJob({
-      spec,
-      data,
-      commitments: job.commitments,
-      seed: 99n,
-      jobKey: 'job-prefetch',
-      samples: 5,
-      loadCheckpoint: async (i) => {
-        events.push(`load ${i}`);
-        return checkpoints[i]!;
-      },
+    const verdict = await check(async (i) => {
+      events.push(`load ${i}`);
+      return checkpoints[i]!;
     });
     expect(verdict.valid).toBe(true);
     const loads = events.map((e) => Number(e.slice(5)));
@@ -45,17 +43,9 @@ describe('checkCommittedJob', () => {
   });
 
   it('surfaces a failing load as the error of the check', async () => {
-    const check = checkCommittedJob({
-      spec,
-      data,
-      commitments: job.commitments,
-      seed: 99n,
-      jobKey: 'job-prefetch',
-      samples: 5,
-      loadCheckpoint: async (i) => {
-        throw new Error(`peer gone while loading ${i}`);
-      },
+    const failing = check(async (i) => {
+      throw new Error(`peer gone while loading ${i}`);
     });
-    await expect(check).rejects.toThrow(/peer gone while loading/);
+    await expect(failing).rejects.toThrow(/peer gone while loading/);
   });
 });
