@@ -30,7 +30,13 @@ export { manifestWithResult, type TrainingOutcome } from './manifest/with-result
 export { isDeterministicBackend, RUNTIME_BACKENDS, type RuntimeBackend, useBackend } from './runtime/backend.ts';
 export { BatchSchedule, type BatchScheduleState, stepsFor } from './runtime/batch-schedule.ts';
 export { type Checkpoint, checkpointFromFiles, checkpointToFiles } from './runtime/checkpoint.ts';
-export { listCheckpoints, loadCheckpoint, saveCheckpoint } from './runtime/checkpoint-files.ts';
+export {
+  listCheckpoints,
+  loadCheckpoint,
+  loadCheckpointFiles,
+  saveCheckpoint,
+  saveCheckpointFiles,
+} from './runtime/checkpoint-files.ts';
 export { type Commitment, commitmentHash, commitmentRoot, type StepDigests } from './runtime/commitment.ts';
 export { checkDataset, datasetDigest, datasetFromSafetensors, type TensorDataset } from './runtime/dataset.ts';
 export { type JobSpec, jobSpecSchema, type ResolvedJob, resolveJob, type TrainingSettings } from './runtime/job.ts';

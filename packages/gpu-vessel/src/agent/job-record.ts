@@ -6,7 +6,14 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
-import { type Checkpoint, type Commitment, listCheckpoints, loadCheckpoint, saveCheckpoint } from '@aic/model-vessel';
+import {
+  type Checkpoint,
+  type Commitment,
+  listCheckpoints,
+  loadCheckpoint,
+  saveCheckpoint,
+  saveCheckpointFiles,
+} from '@aic/model-vessel';
 import { createSerialQueue } from '../chain/serial.ts';
 
 export interface ProgressLine {
@@ -95,6 +102,11 @@ export class JobRecord {
 
   async mirror(checkpoint: Checkpoint): Promise<void> {
     await saveCheckpoint(this.checkpointDir, checkpoint);
+  }
+
+  /** Stores a fetched checkpoint's files as received (its commitment already checked by the caller). */
+  async mirrorFiles(step: number, files: { json: string; tensors: Uint8Array }): Promise<void> {
+    await saveCheckpointFiles(this.checkpointDir, step, files);
   }
 
   /** Indices (positions in the commitments) of the mirrored checkpoints whose step matches a reported commitment. */

@@ -11,17 +11,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
 import {
-  type Checkpoint,
   type Commitment,
   type JobSpec,
   listCheckpoints,
-  loadCheckpoint,
+  loadCheckpointFiles,
   resolveJob,
   saveCheckpoint,
 } from '@aic/model-vessel';
 import type { ProviderOffer } from '@aic/network';
 import { createSerialQueue } from '../chain/serial.ts';
-import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import { type CheckpointFiles, fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
 import { decodeJobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
@@ -87,11 +86,12 @@ export class ProviderAgent {
   }
 
   /** Checkpoints of this provider's runs, for the requester's mirror and for verifiers. */
-  async checkpointSource(jobId: bigint, index: number): Promise<Checkpoint | undefined> {
+  async checkpointSource(jobId: bigint, index: number): Promise<CheckpointFiles | undefined> {
     const step = this.#reported.get(jobId)?.[index]?.step;
     if (step === undefined) return undefined;
     try {
-      return await loadCheckpoint(this.#checkpointDir(jobId), step);
+      // served as written by the worker, unparsed: every receiver checks it against the commitment anyway
+      return await loadCheckpointFiles(this.#checkpointDir(jobId), step);
     } catch {
       return undefined;
     }

@@ -12,13 +12,14 @@ import {
   type Checkpoint,
   type Commitment,
   cidOfBytes,
+  commitmentOfCheckpoint,
   type JobSpec,
   resolveJob,
   weightsToSafetensors,
 } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
-import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import { fetchCheckpoint, fetchCheckpointWithFiles } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { encodeJobTicket, ticketHash } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
@@ -115,12 +116,22 @@ export class RequesterAgent {
       this.#emit(jobId, `step ${p.step}/${p.totalSteps}`);
       // Mirror the checkpoint in the background: the provider's stream must not wait for the transfer.
       if (p.checkpoint) {
-        const index = p.checkpoint.index;
-        // One transfer at a time per job: parallel 1 MB pulls would compete and fall further behind.
+        const { index, step, hash } = p.checkpoint;
+        // One transfer at a time per job: parallel multi-MB pulls would compete and fall further behind.
         void record
-          .mirrorQueue(() => fetchCheckpoint(net, peer.toString(), jobId, index, this.ctx.signal))
-          .then((c) => record.mirror(c))
-          .catch((error: unknown) => this.ctx.log.warn({ jobId: String(jobId), index, err: error }, 'mirror failed'));
+          .mirrorQueue(async () => {
+            const got = await fetchCheckpointWithFiles(net, peer.toString(), jobId, index, this.ctx.signal);
+            // Only the reported state is kept: a mirror of something else would mislead a resume or a verifier.
+            if (got.checkpoint.step !== step || commitmentOfCheckpoint(got.checkpoint) !== hash) {
+              throw new AicError('JOB_MIRROR_MISMATCH', `checkpoint ${index} is not the one reported`, {
+                details: { jobId: String(jobId), index },
+              });
+            }
+            await record.mirrorFiles(step, got.files);
+          })
+          .catch((error: unknown) =>
+            this.ctx.log.warn({ jobId: String(jobId), index, err: errorLine(error) }, 'mirror failed'),
+          );
       }
       return { ok: true };
     });

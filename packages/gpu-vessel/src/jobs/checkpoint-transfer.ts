@@ -13,8 +13,13 @@ import { lpStream } from '@libp2p/utils';
 import { hexToBytes, toHex } from 'viem';
 import { jobIdHex } from './job-key.ts';
 
-/** Finds checkpoint `index` of `jobId` if this node has it and `sender` may read it. */
-export type CheckpointSource = (jobId: bigint, index: number, sender: `0x${string}`) => Promise<Checkpoint | undefined>;
+/** Finds checkpoint `index` of `jobId` if this node has it and `sender` may read it: parsed, or its files as stored
+ * (served without parsing). */
+export type CheckpointSource = (
+  jobId: bigint,
+  index: number,
+  sender: `0x${string}`,
+) => Promise<Checkpoint | CheckpointFiles | undefined>;
 
 export const CHECKPOINT_PROTOCOL = '/aic/checkpoint/1.0.0';
 const REQUEST_BYTES = 36;
@@ -26,7 +31,11 @@ export const CHECKPOINT_EXCHANGE_TIMEOUT_MS = 30_000;
 const Status = { ok: 0, notFound: 1, denied: 2, badRequest: 3, failed: 4 } as const;
 
 export function packCheckpoint(checkpoint: Checkpoint, leadingBytes = 0): Uint8Array {
-  const { json, tensors } = checkpointToFiles(checkpoint);
+  return packCheckpointFiles(checkpointToFiles(checkpoint), leadingBytes);
+}
+
+/** [u32 JSON length][JSON][safetensors], after `leadingBytes` zero bytes (room for a status byte). */
+export function packCheckpointFiles({ json, tensors }: CheckpointFiles, leadingBytes = 0): Uint8Array {
   const jsonBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(leadingBytes + 4 + jsonBytes.length + tensors.length);
   new DataView(out.buffer).setUint32(leadingBytes, jsonBytes.length);
@@ -35,12 +44,24 @@ export function packCheckpoint(checkpoint: Checkpoint, leadingBytes = 0): Uint8A
   return out;
 }
 
-export function unpackCheckpoint(bytes: Uint8Array): Checkpoint {
+/** A checkpoint's two files, as packed on the wire. */
+export interface CheckpointFiles {
+  readonly json: string;
+  readonly tensors: Uint8Array;
+}
+
+/** Splits packed bytes into the checkpoint's files (views into `bytes`, which the caller must own). */
+export function unpackCheckpointFiles(bytes: Uint8Array): CheckpointFiles {
   if (bytes.length < 4) throw new AicError('RUNTIME_CHECKPOINT_INVALID', 'checkpoint bytes are truncated');
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
   if (4 + jsonLength > bytes.length) throw new AicError('RUNTIME_CHECKPOINT_INVALID', 'checkpoint JSON is truncated');
-  const json = new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength));
-  return checkpointFromFiles(json, bytes.slice(4 + jsonLength));
+  return { json: new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength)), tensors: bytes.subarray(4 + jsonLength) };
+}
+
+export function unpackCheckpoint(bytes: Uint8Array): Checkpoint {
+  const { json, tensors } = unpackCheckpointFiles(bytes);
+  // the reader copies each tensor out, so the parsed checkpoint never aliases the caller's bytes
+  return checkpointFromFiles(json, tensors);
 }
 
 function encodeRequest(jobId: bigint, index: number): Uint8Array {
@@ -68,9 +89,9 @@ async function answerFor(
 ): Promise<Uint8Array> {
   try {
     for (const source of sources) {
-      const checkpoint = await source(request.jobId, request.index, sender);
-      if (checkpoint) {
-        const answer = packCheckpoint(checkpoint, 1);
+      const found = await source(request.jobId, request.index, sender);
+      if (found) {
+        const answer = 'json' in found ? packCheckpointFiles(found, 1) : packCheckpoint(found, 1);
         answer[0] = Status.ok;
         return answer;
       }
@@ -113,6 +134,17 @@ export async function fetchCheckpoint(
   index: number,
   signal?: AbortSignal,
 ): Promise<Checkpoint> {
+  return (await fetchCheckpointWithFiles(net, peer, jobId, index, signal)).checkpoint;
+}
+
+/** fetchCheckpoint, also returning the received files (a mirror stores them as they came, without re-serializing). */
+export async function fetchCheckpointWithFiles(
+  net: AicNetwork,
+  peer: string,
+  jobId: bigint,
+  index: number,
+  signal?: AbortSignal,
+): Promise<{ checkpoint: Checkpoint; files: CheckpointFiles }> {
   const request = encodeRequest(jobId, index);
   const timeout = AbortSignal.timeout(CHECKPOINT_EXCHANGE_TIMEOUT_MS);
   const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -133,8 +165,10 @@ export async function fetchCheckpoint(
   }
   const details = { details: { jobId: String(jobId), index } };
   switch (answer[0]) {
-    case Status.ok:
-      return unpackCheckpoint(answer.subarray(1));
+    case Status.ok: {
+      const files = unpackCheckpointFiles(answer.subarray(1));
+      return { checkpoint: checkpointFromFiles(files.json, files.tensors), files };
+    }
     case Status.notFound:
       throw new AicError('CHECKPOINT_NOT_FOUND', `the peer has no checkpoint ${index} of job ${jobId}`, details);
     case Status.denied:

@@ -6,7 +6,13 @@ import type { AicNetwork } from '@aic/network';
 import { lpStream } from '@libp2p/utils';
 import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_PROTOCOL, fetchCheckpoint, serveCheckpoints } from '../../src/jobs/checkpoint-transfer.ts';
+import {
+  CHECKPOINT_PROTOCOL,
+  fetchCheckpoint,
+  packCheckpoint,
+  serveCheckpoints,
+  unpackCheckpointFiles,
+} from '../../src/jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../../src/jobs/dataset-source.ts';
 import { irisSpec } from '../helpers/iris-job.ts';
 import { startPeer } from '../helpers/peer.ts';
@@ -28,6 +34,7 @@ describe('checkpoint transfer between two real peers', () => {
       askedBy.push(sender);
       if (jobId === 13n) throw new AicError('JOB_ACCESS_DENIED', 'not yours');
       if (jobId === 14n) throw new Error('disk on fire');
+      if (jobId === 8n && checkpoints[index]) return unpackCheckpointFiles(packCheckpoint(checkpoints[index])); // as stored
       return jobId === 7n ? checkpoints[index] : undefined;
     });
     await reader.connect(holder.multiaddrs()[0]!);
@@ -41,6 +48,8 @@ describe('checkpoint transfer between two real peers', () => {
     expect(fetched.step).toBe(checkpoints[1]!.step);
     expect(commitmentOfCheckpoint(fetched)).toBe(commitmentOfCheckpoint(checkpoints[1]!));
     expect(askedBy.at(-1)).toBe(getAddress(reader.address));
+    const fromFiles = await fetchCheckpoint(reader, holder.peerId.toString(), 8n, 2);
+    expect(commitmentOfCheckpoint(fromFiles)).toBe(commitmentOfCheckpoint(checkpoints[2]!));
   });
 
   it('types a missing checkpoint, a refusal and a holder failure', async () => {

@@ -7,10 +7,19 @@ const base = (step: number) => `checkpoint-${String(step).padStart(9, '0')}`;
 
 /** Writes `checkpoint-<step>.json` and `.safetensors` into `dir`. */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
-  const { json, tensors } = checkpointToFiles(checkpoint);
+  await saveCheckpointFiles(dir, checkpoint.step, checkpointToFiles(checkpoint));
+}
+
+/** Writes a checkpoint's two files as they are (a mirror that already holds them skips re-serializing). The JSON
+ * last: a listed checkpoint always has its tensors. */
+export async function saveCheckpointFiles(
+  dir: string,
+  step: number,
+  files: { readonly json: string; readonly tensors: Uint8Array },
+): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${base(checkpoint.step)}.safetensors`), tensors);
-  await writeFile(join(dir, `${base(checkpoint.step)}.json`), json);
+  await writeFile(join(dir, `${base(step)}.safetensors`), files.tensors);
+  await writeFile(join(dir, `${base(step)}.json`), files.json);
 }
 
 /** The steps of the checkpoints saved in `dir`, ascending. */
@@ -30,9 +39,20 @@ export async function loadCheckpoint(dir: string, step?: number): Promise<Checkp
   if (chosen === undefined || !steps.includes(chosen)) {
     throw new AicError('RUNTIME_CHECKPOINT_NOT_FOUND', `no checkpoint for step ${step ?? 'latest'} in ${dir}`);
   }
-  const [json, tensors] = await Promise.all([
-    readFile(join(dir, `${base(chosen)}.json`), 'utf8'),
-    readFile(join(dir, `${base(chosen)}.safetensors`)),
-  ]);
-  return checkpointFromFiles(json, new Uint8Array(tensors.buffer, tensors.byteOffset, tensors.byteLength));
+  const { json, tensors } = await loadCheckpointFiles(dir, chosen);
+  return checkpointFromFiles(json, tensors);
+}
+
+/** The two files of the checkpoint of `step` as stored (unparsed: for serving them). Throws
+ * RUNTIME_CHECKPOINT_NOT_FOUND. */
+export async function loadCheckpointFiles(dir: string, step: number): Promise<{ json: string; tensors: Uint8Array }> {
+  try {
+    const [json, tensors] = await Promise.all([
+      readFile(join(dir, `${base(step)}.json`), 'utf8'),
+      readFile(join(dir, `${base(step)}.safetensors`)),
+    ]);
+    return { json, tensors: new Uint8Array(tensors.buffer, tensors.byteOffset, tensors.byteLength) };
+  } catch (cause) {
+    throw new AicError('RUNTIME_CHECKPOINT_NOT_FOUND', `no checkpoint for step ${step} in ${dir}`, { cause });
+  }
 }
