@@ -22,6 +22,8 @@ export async function startDevnetChain(options: {
   blockIntervalMs: number;
   log: (line: string) => void;
   challengeWindowSec?: number;
+  /** Time a drawn verifier has before the requester draws another (default 60 s: a devnet job verifies in ~15 s). */
+  verifyWindowSec?: number;
 }): Promise<DevnetChain> {
   const chain = await startEmbeddedChain();
   const rpcUrl = await chain.serve({ host: '127.0.0.1', port: options.port });
@@ -29,7 +31,7 @@ export async function startDevnetChain(options: {
   const dev = await deployDevnet(chain.provider, chain.accounts, {
     onStep: (line) => options.log(`ledger: ${line}`),
     // A live devnet settles verified jobs after a short challenge window instead of the preset's 60 s.
-    params: { challengeWindowSec: options.challengeWindowSec ?? 60 },
+    params: { challengeWindowSec: options.challengeWindowSec ?? 60, verifyWindowSec: options.verifyWindowSec ?? 60 },
     coordinatorCanaries: true,
   });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.

@@ -20,12 +20,20 @@ export async function startJobNetwork(
     argsOf?: (index: number) => string[];
     count?: number;
     keys?: number[];
+    verifyWindowSec?: number;
   } = {},
 ): Promise<JobNetwork> {
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-jobnet-'));
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
-  const chain = await startDevnetChain({ port: 0, dataDir, blockIntervalMs: 500, log, challengeWindowSec: 5 });
+  const chain = await startDevnetChain({
+    port: 0,
+    dataDir,
+    blockIntervalMs: 500,
+    log,
+    challengeWindowSec: 5,
+    ...(options.verifyWindowSec === undefined ? {} : { verifyWindowSec: options.verifyWindowSec }),
+  });
   const keys = options.keys ?? JOB_NODE_KEYS;
   const nodes = await startDevnetNodes({
     count: options.count ?? keys.length,

@@ -96,8 +96,13 @@ async function main(argv: string[]): Promise<void> {
   await running.stopped;
 }
 
-/** Fault injection for tests (never set in production): a cheating provider, a lazy verifier. */
-const FAULT_ENV = { fakeSegments: 'AIC_FAULT_FAKE_SEGMENTS', lazyVerifier: 'AIC_FAULT_LAZY_VERIFIER' } as const;
+/** Fault injection for tests (never set in production): a cheating provider, a lazy verifier, a verifier that
+ * ignores its first draw of every job (as if offline). */
+const FAULT_ENV = {
+  fakeSegments: 'AIC_FAULT_FAKE_SEGMENTS',
+  lazyVerifier: 'AIC_FAULT_LAZY_VERIFIER',
+  silentVerifier: 'AIC_FAULT_SILENT_FIRST_DRAW',
+} as const;
 
 function jobRoles(values: Record<string, string | boolean | string[] | undefined>): RunNodeOptions['jobs'] {
   const text = (name: string) => values[name] as string | undefined;
@@ -129,7 +134,14 @@ function jobRoles(values: Record<string, string | boolean | string[] | undefined
           },
         }
       : {}),
-    ...(values.verifier === true ? { verifier: { lazy: process.env[FAULT_ENV.lazyVerifier] === '1' } } : {}),
+    ...(values.verifier === true
+      ? {
+          verifier: {
+            lazy: process.env[FAULT_ENV.lazyVerifier] === '1',
+            silentOnFirstDraw: process.env[FAULT_ENV.silentVerifier] === '1',
+          },
+        }
+      : {}),
     ...(values.coordinator === true
       ? {
           coordinator: {

@@ -28,6 +28,12 @@ export const marketParamsSchema = z.object({
     .max(2 ** 31),
   slashBps: bps,
   slashToVerifierBps: bps,
+  /** Time the drawn verifier has for its verdict; after it anyone may draw another (ComputeMarket.redrawVerifier). */
+  verifyWindowSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
   plazaFeeBps: bps.max(1_000),
   epochDurationSec: z
     .number()
@@ -81,6 +87,7 @@ export const PRESETS = {
     challengeWindowSec: 60,
     slashBps: 10_000,
     slashToVerifierBps: 5_000,
+    verifyWindowSec: 600,
     plazaFeeBps: 250,
     epochDurationSec: 3_600,
     emissionPerEpochAic: '1000000',
@@ -94,6 +101,7 @@ export const PRESETS = {
     challengeWindowSec: 86_400,
     slashBps: 10_000,
     slashToVerifierBps: 5_000,
+    verifyWindowSec: 21_600,
     plazaFeeBps: 250,
     epochDurationSec: 86_400,
     emissionPerEpochAic: '1000000',

@@ -88,6 +88,7 @@ export async function deployAic(
       challengeWindowSec: p.challengeWindowSec,
       slashBps: p.slashBps,
       slashToVerifierBps: p.slashToVerifierBps,
+      verifyWindowSec: p.verifyWindowSec,
     },
   ]);
 

@@ -14,5 +14,6 @@ export function jobEvents(net: JobNetwork, jobId: bigint) {
     verdicts: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'VerdictSubmitted' }),
     resolved: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'DisputeResolved' }),
     slashed: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'ProviderSlashed' }),
+    redrawn: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'VerifierRedrawn' }),
   };
 }

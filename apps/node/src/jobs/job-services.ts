@@ -42,7 +42,7 @@ export interface JobServicesInit {
   deploymentFile: string;
   privateKey: Uint8Array;
   provider?: ProviderOptions | undefined;
-  verifier?: { lazy?: boolean } | undefined;
+  verifier?: { lazy?: boolean; silentOnFirstDraw?: boolean } | undefined;
   coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number } | undefined;
 }
 
@@ -95,7 +95,11 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
     await agent.start();
   }
   if (init.verifier) {
-    new VerifierAgent(ctx, { ...VERIFICATION_POLICY, ...(init.verifier.lazy ? { lazy: true } : {}) }).start();
+    const faults = {
+      ...(init.verifier.lazy ? { lazy: true } : {}),
+      ...(init.verifier.silentOnFirstDraw ? { silentOnFirstDraw: true } : {}),
+    };
+    new VerifierAgent(ctx, { ...VERIFICATION_POLICY, ...faults }).start();
   }
   let coordinator: CoordinatorAgent | undefined;
   if (init.coordinator) {

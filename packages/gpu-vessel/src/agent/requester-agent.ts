@@ -146,6 +146,9 @@ export class RequesterAgent {
         void this.#settleWhenWindowCloses(jobId);
       }
       if (event.eventName === 'JobSettled') void this.#finishWithRetries(jobId);
+      if (event.eventName === 'ResultCommitted' || event.eventName === 'VerifierRedrawn') {
+        void this.#redrawWhenSilent(jobId);
+      }
     });
   }
 
@@ -193,6 +196,8 @@ export class RequesterAgent {
   }
 
   readonly #lineage = new Map<string, JobSubmission>();
+  /** Jobs whose verify window this node is watching. */
+  readonly #watchingVerdict = new Set<bigint>();
   /** Why a settled job's result could not be fetched or minted (after retries). */
   readonly #resultErrors = new Map<bigint, string>();
 
@@ -321,6 +326,39 @@ export class RequesterAgent {
         return;
       }
       await delay(250, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+    }
+  }
+
+  /** While the job waits for its drawn verifier, draws another once the verify window passes without a verdict
+   * (an offline verifier must not hold the job; anyone may redraw, the requester is the one waiting). */
+  async #redrawWhenSilent(jobId: bigint): Promise<void> {
+    if (this.#watchingVerdict.has(jobId)) return;
+    this.#watchingVerdict.add(jobId);
+    const { ledger } = this.ctx;
+    try {
+      for (;;) {
+        if (this.ctx.signal.aborted) return;
+        const job = await ledger.market.read.jobOf([jobId]);
+        if (jobStateName(job.state) !== 'Committed') return;
+        const now = (await ledger.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
+        if (now > BigInt(job.challengeEnds)) {
+          await this.ctx
+            .send(() => ledger.confirm('redrawVerifier', () => ledger.market.write.redrawVerifier([jobId])))
+            .then(
+              () => this.ctx.log.warn({ jobId: String(jobId) }, 'verifier silent past the verify window: redrawn'),
+              // someone else redrew first, or the verdict landed meanwhile: the loop re-reads the job
+              (error: unknown) => this.ctx.log.info({ jobId: String(jobId), err: errorLine(error) }, 'redraw skipped'),
+            );
+          await delay(1_000, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+          continue;
+        }
+        const waitMs = Math.min(10_000, Math.max(500, Number(BigInt(job.challengeEnds) - now) * 1_000));
+        await delay(waitMs, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+      }
+    } catch (error) {
+      this.ctx.log.warn({ jobId: String(jobId), err: errorLine(error) }, 'verify-window watch stopped');
+    } finally {
+      this.#watchingVerdict.delete(jobId);
     }
   }
 

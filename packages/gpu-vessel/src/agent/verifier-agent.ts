@@ -22,6 +22,8 @@ export interface VerifierAgentInit {
   cheatFraction: number;
   /** TEST-ONLY fault injection: approve without re-running anything (what canaries catch). */
   lazy?: boolean;
+  /** TEST-ONLY fault injection: ignore every job's first draw, as an offline verifier would (redraws are answered). */
+  silentOnFirstDraw?: boolean;
 }
 
 export class VerifierAgent {
@@ -34,8 +36,10 @@ export class VerifierAgent {
 
   start(): void {
     this.ctx.watcher.on((event) => {
-      if (event.eventName !== 'ResultCommitted') return;
       const { jobId } = event.args as { jobId: bigint };
+      // A redraw (the first verifier stayed silent past the verify window) is a new draw: maybe this node's.
+      if (event.eventName === 'VerifierRedrawn') this.#done.delete(jobId);
+      else if (event.eventName !== 'ResultCommitted' || this.init.silentOnFirstDraw) return;
       if (this.#done.has(jobId)) return;
       this.#done.add(jobId);
       void this.verify(jobId).catch((error: unknown) => {

@@ -42,6 +42,7 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
         uint32 challengeWindowSec; // time to challenge a passed result before it settles
         uint16 slashBps; // share of a cheater's stake slashed
         uint16 slashToVerifierBps; // share of the slashed stake paid to the verifier that proved it (rest: requester)
+        uint32 verifyWindowSec; // time the drawn verifier has for its verdict before anyone may draw another
     }
 
     AssetRegistry private immutable _registry;
@@ -58,6 +59,7 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     event JobAssigned(uint256 indexed jobId, address indexed provider, uint96 price, uint256 seed);
     event JobStarted(uint256 indexed jobId, address indexed provider);
     event ResultCommitted(uint256 indexed jobId, address indexed provider, bytes32 checkpointRoot, string resultCid);
+    event VerifierRedrawn(uint256 indexed jobId, address indexed silentVerifier);
     event VerdictSubmitted(uint256 indexed jobId, address indexed verifier, bool valid);
     event JobDisputed(uint256 indexed jobId, address indexed challenger);
     event DisputeResolved(uint256 indexed jobId, bool providerCheated, address indexed rightVerifier);
@@ -90,6 +92,7 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     error DeadlinePassed(uint256 jobId, uint32 deadline);
     error DeadlineNotPassed(uint256 jobId, uint32 deadline);
     error SeedNotReady(uint256 jobId, uint256 seedBlock);
+    error VerifyWindowOpen(uint256 jobId, uint32 verifyBy);
     error NoVerifiers();
     error ChallengeWindowOpen(uint256 jobId, uint32 challengeEnds);
     error ChallengeWindowClosed(uint256 jobId, uint32 challengeEnds);
@@ -244,6 +247,8 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
         if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
         if (s != JobState.Running) emit JobStarted(jobId, msg.sender);
         j.seedBlock = uint32(block.number); // the next block's hash draws the verifier
+        // While Committed, challengeEnds is the drawn verifier's deadline (same slot as state: no extra SSTORE slot).
+        j.challengeEnds = uint32(block.timestamp) + _params.verifyWindowSec;
         j.state = JobState.Committed;
         emit ResultCommitted(jobId, msg.sender, checkpointRoot, resultCid);
     }
@@ -266,6 +271,19 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
             j.state = JobState.Disputed;
             emit JobDisputed(jobId, msg.sender);
         }
+    }
+
+    /// @notice Anyone may draw another verifier for a Committed job whose drawn verifier gave no verdict within the
+    /// verify window (from the hash of the block after this call; the silent one may be drawn again). Without it, one
+    /// offline verifier would hold the provider's pay and the requester's escrow forever.
+    function redrawVerifier(uint256 jobId) external {
+        Job storage j = _job(jobId);
+        if (j.state != JobState.Committed) revert IllegalTransition(jobId, j.state);
+        if (block.timestamp <= j.challengeEnds) revert VerifyWindowOpen(jobId, j.challengeEnds);
+        address silent = _designatedVerifier(jobId, j.seedBlock);
+        j.seedBlock = uint32(block.number);
+        j.challengeEnds = uint32(block.timestamp) + _params.verifyWindowSec;
+        emit VerifierRedrawn(jobId, silent);
     }
 
     /// @notice Any verifier may challenge a passed result during the challenge window (→ Disputed).
@@ -468,7 +486,10 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     }
 
     function _setParams(Params memory p) private {
-        if (p.protocolFeeBps > MAX_PROTOCOL_FEE_BPS || p.slashBps > 10_000 || p.slashToVerifierBps > 10_000) {
+        if (
+            p.protocolFeeBps > MAX_PROTOCOL_FEE_BPS || p.slashBps > 10_000 || p.slashToVerifierBps > 10_000
+                || p.verifyWindowSec == 0
+        ) {
             revert InvalidParams();
         }
         _params = p;

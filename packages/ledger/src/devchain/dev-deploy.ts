@@ -35,7 +35,7 @@ export async function deployDevnet(
     fundAic?: string;
     onStep?: (line: string) => void;
     /** Overrides of the minimal preset, e.g. a short challenge window for a live devnet. */
-    params?: { challengeWindowSec?: number };
+    params?: { challengeWindowSec?: number; verifyWindowSec?: number };
     /**
      * The allocator account also verifies and is funded: the devnet's coordinator node issues canary jobs (it pays
      * and stakes for them) and challenges results a lazy verifier passed (VERIFIER_ROLE).

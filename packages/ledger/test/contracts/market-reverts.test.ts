@@ -261,10 +261,17 @@ describe('ComputeMarket revert paths', () => {
       expect((await f.as(p2).market.read.providerOf([p2])).registered).toBe(false);
     });
 
-    it('caps the protocol fee and bps parameters, and refuses a zero treasury; admin only', async () => {
+    it('caps the protocol fee and bps parameters, needs a verify window, refuses a zero treasury; admin only', async () => {
       const admin = f.roles.admin;
-      const ok = { protocolFeeBps: 100, challengeWindowSec: 10, slashBps: 10_000, slashToVerifierBps: 5_000 };
+      const ok = {
+        protocolFeeBps: 100,
+        challengeWindowSec: 10,
+        slashBps: 10_000,
+        slashToVerifierBps: 5_000,
+        verifyWindowSec: 60,
+      };
       await expectRevert(call(admin, 'setParams', [{ ...ok, protocolFeeBps: 1_001 }]), 'InvalidParams');
+      await expectRevert(call(admin, 'setParams', [{ ...ok, verifyWindowSec: 0 }]), 'InvalidParams');
       await expectRevert(call(admin, 'setParams', [{ ...ok, slashBps: 10_001 }]), 'InvalidParams');
       await expectRevert(call(admin, 'setParams', [{ ...ok, slashToVerifierBps: 10_001 }]), 'InvalidParams');
       await expectRevert(call(admin, 'setTreasury', ['0x0000000000000000000000000000000000000000']), 'ZeroAddress');

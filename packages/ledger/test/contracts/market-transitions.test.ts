@@ -34,7 +34,8 @@ type Action =
   | 'preempt'
   | 'reassign'
   | 'expire'
-  | 'refund';
+  | 'refund'
+  | 'redraw';
 
 const LEGAL: Record<Action, JobStateName[]> = {
   fund: ['Created'],
@@ -49,6 +50,7 @@ const LEGAL: Record<Action, JobStateName[]> = {
   reassign: ['Preempted'],
   expire: ['Created', 'Escrowed', 'Assigned', 'Running', 'Preempted', 'Reassigned'],
   refund: ['Expired'],
+  redraw: ['Committed'],
 };
 
 describe('ComputeMarket state machine', () => {
@@ -161,6 +163,8 @@ describe('ComputeMarket state machine', () => {
         return call(w.requester, 'expireJob', [jobId]);
       case 'refund':
         return call(w.requester, 'refundJob', [jobId]);
+      case 'redraw':
+        return call(w.requester, 'redrawVerifier', [jobId]);
     }
   };
 
