@@ -81,10 +81,21 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
       return `http://${init.host}:${port}`;
     },
     async stop() {
-      await app.close();
+      // In-flight requests get a few seconds to finish (a submit mid-escrow should record its job), then their
+      // connections are dropped: a client that keeps a request open must not hold the node's shutdown.
+      const closing = app.close();
+      const drain = setTimeout(() => app.server.closeAllConnections(), API_DRAIN_MS);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(drain);
+      }
     },
   };
 }
+
+/** How long stop() waits for in-flight API requests before dropping their connections. */
+const API_DRAIN_MS = 3_000;
 
 function registerRoute(app: FastifyInstance, name: keyof ApiHandlers, route: RouteDef, handlers: ApiHandlers): void {
   const handler = handlers[name] as (input: { body: unknown; query: unknown }) => Promise<unknown>;
