@@ -57,6 +57,9 @@ export interface DevnetNodes {
   stop(): Promise<void>;
   /** Kills node `index` at once (SIGKILL: no clean shutdown), e.g. a provider dying mid-job; resolves once it exited. */
   kill(index: number): Promise<void>;
+  /** Starts node `index` again on its data directory (same key, new ports) after it exited; resolves once it is up
+   * and returns its new info (also replacing `nodes[index]`). */
+  restart(index: number): Promise<DevnetNodeInfo>;
 }
 
 /**
@@ -90,7 +93,13 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
       p?.child.kill('SIGKILL');
       await p?.exited;
     };
-    return { nodes, stop, kill };
+    const restart = async (index: number) => {
+      const again = await startOne(index, index === 0 ? [] : nodes[0]!.multiaddrs, options, emit);
+      processes[index] = again.process;
+      nodes[index] = again.info;
+      return again.info;
+    };
+    return { nodes, stop, kill, restart };
   } catch (error) {
     await stop();
     throw error;

@@ -182,6 +182,17 @@ export class ProviderAgent {
         },
       },
     );
+    // After this node's own restart the worker resumed from its checkpoints, so this run never announced the earlier
+    // commitments (and the last ones before the crash may never have arrived): report every one not reported here.
+    let reReported = false;
+    for (const [index, c] of result.commitments.entries()) {
+      if (reported[index]?.hash === c.hash) continue;
+      reported[index] = { step: c.step, hash: c.hash };
+      push({ jobId: String(jobId), step: c.step, totalSteps, checkpoint: { index, step: c.step, hash: c.hash } });
+      reReported = true;
+    }
+    const last = result.commitments.at(-1);
+    if (reReported && last) push({ jobId: String(jobId), step: last.step, totalSteps }); // progress ends at the end
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
     await inOrder(async () => undefined);
     await this.ctx.send(() =>
