@@ -4,13 +4,10 @@
  * the job; the other provider resumes from that checkpoint; both are paid for their verified segments; and nothing
  * is lost: the committed commitment root equals the root of an uninterrupted local run of the same ticket.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { decodeJobTicket, loadDatasetSource, ticketHash } from '@aic/gpu-vessel';
-import { trainJob } from '@aic/model-vessel';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
+import { atTrainingStep, uninterruptedRoot } from '../helpers/mid-job.ts';
 import { runTestJob } from '../helpers/run-job.ts';
 import { jobEvents } from './market-events.ts';
 
@@ -25,20 +22,11 @@ describe('a provider killed mid-job', () => {
   }, async () => {
     net = await startJobNetwork();
     const n = net;
-    let killed: string | undefined;
-    const run = await runTestJob(n, {
-      epochs: 1,
-      commitEverySteps: 5,
-      onStatus: (s) => {
-        if (killed === undefined && s.state === 'Running' && (s.step ?? 0) >= 50) {
-          killed = getAddress(s.provider);
-          const victim = n.nodes.find((node) => getAddress(node.address) === killed)!;
-          void n.kill(victim.index);
-        }
-      },
-    });
+    const kill = atTrainingStep(n, 50, (victim) => n.kill(victim.index));
+    const run = await runTestJob(n, { epochs: 1, commitEverySteps: 5, onStatus: kill.onStatus });
     const { report } = run;
     const context = run.context();
+    const killed = kill.state.provider;
     expect(killed, context).toBeDefined();
     expect(report.state, context).toBe('Settled');
 
@@ -66,12 +54,7 @@ describe('a provider killed mid-job', () => {
     expect([...deltas.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
 
     // Nothing lost: the resumed job committed exactly the root of an uninterrupted run of the same ticket.
-    const requester = n.nodes.find((node) => node.role === 'requester')!;
-    const bytes = new Uint8Array(await readFile(join(requester.dataDir, 'jobs', String(report.jobId), 'ticket.json')));
-    const ticket = decodeJobTicket(bytes, ticketHash(bytes));
-    const local = await trainJob(ticket.spec, await loadDatasetSource(ticket.dataset));
-    local.model.dispose();
-    expect(committed!.args.checkpointRoot).toBe(local.commitmentRoot);
+    expect(committed!.args.checkpointRoot).toBe(await uninterruptedRoot(n, report.jobId));
     expect(report.trainedAssetId).toBeDefined();
   });
 });

@@ -3,13 +3,10 @@
  * the coordinator's liveness grace resumes its own job from its last checkpoint: no preemption, the same provider
  * commits, and the committed root equals an uninterrupted run's — the provider's own restart loses nothing.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { decodeJobTicket, loadDatasetSource, ticketHash } from '@aic/gpu-vessel';
-import { trainJob } from '@aic/model-vessel';
 import { getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
+import { atTrainingStep, uninterruptedRoot } from '../helpers/mid-job.ts';
 import { runTestJob } from '../helpers/run-job.ts';
 import { jobEvents } from './market-events.ts';
 
@@ -27,20 +24,13 @@ describe('a provider restarted mid-job', () => {
     // A grace long enough for a restart (the devnet default, 3 s, preempts a node that is down that long).
     net = await startJobNetwork({ argsOf: (i) => (i === COORDINATOR_INDEX ? ['--liveness-grace-ms', '60000'] : []) });
     const n = net;
-    let restarted: Promise<unknown> | undefined;
-    let provider: string | undefined;
-    const { report, context } = await runTestJob(n, {
-      epochs: 1,
-      commitEverySteps: 5,
-      onStatus: (s) => {
-        if (restarted === undefined && s.state === 'Running' && (s.step ?? 0) >= 50) {
-          provider = getAddress(s.provider);
-          const node = n.nodes.find((x) => getAddress(x.address) === provider)!;
-          restarted = n.kill(node.index).then(() => n.restart(node.index));
-        }
-      },
+    const crash = atTrainingStep(n, 50, async (node) => {
+      await n.kill(node.index);
+      await n.restart(node.index);
     });
-    await restarted;
+    const { report, context } = await runTestJob(n, { epochs: 1, commitEverySteps: 5, onStatus: crash.onStatus });
+    await crash.state.done;
+    const provider = crash.state.provider;
     expect(provider, context()).toBeDefined();
     expect(report.state, context()).toBe('Settled');
     // The same node ran the job twice: before the crash and, resumed, after its restart.
@@ -54,11 +44,6 @@ describe('a provider restarted mid-job', () => {
     expect(committed!.args.provider).toBe(provider);
     expect(report.deltas.get(getAddress(provider!))).toBe(report.quote.providerWei);
 
-    const requester = n.nodes.find((node) => node.role === 'requester')!;
-    const bytes = new Uint8Array(await readFile(join(requester.dataDir, 'jobs', String(report.jobId), 'ticket.json')));
-    const ticket = decodeJobTicket(bytes, ticketHash(bytes));
-    const local = await trainJob(ticket.spec, await loadDatasetSource(ticket.dataset));
-    local.model.dispose();
-    expect(committed!.args.checkpointRoot).toBe(local.commitmentRoot);
+    expect(committed!.args.checkpointRoot).toBe(await uninterruptedRoot(n, report.jobId));
   });
 });
