@@ -51,7 +51,7 @@ export {
 } from './hardware/descriptor.ts';
 export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
 export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
-export { fetchCheckpoint, packCheckpoint, serveCheckpoints, unpackCheckpoint } from './jobs/checkpoint-transfer.ts';
+export { fetchCheckpoint, packCheckpoint, serveCheckpoints } from './jobs/checkpoint-transfer.ts';
 export { checkDatasetRoot, datasetRootOf, loadDatasetSource } from './jobs/dataset-source.ts';
 export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
 export { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from './jobs/job-ticket.ts';

@@ -24,9 +24,9 @@ export type CheckpointSource = (
 export const CHECKPOINT_PROTOCOL = '/aic/checkpoint/1.0.0';
 const REQUEST_BYTES = 36;
 /** The largest checkpoint a node accepts (what it would buffer from one answer). */
-export const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
+const MAX_CHECKPOINT_BYTES = 512 * 1024 * 1024;
 /** Time for one exchange (dial, request, answer) on either side. */
-export const CHECKPOINT_EXCHANGE_TIMEOUT_MS = 30_000;
+const CHECKPOINT_EXCHANGE_TIMEOUT_MS = 30_000;
 
 const Status = { ok: 0, notFound: 1, denied: 2, badRequest: 3, failed: 4 } as const;
 
@@ -56,12 +56,6 @@ export function unpackCheckpointFiles(bytes: Uint8Array): CheckpointFiles {
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
   if (4 + jsonLength > bytes.length) throw new AicError('RUNTIME_CHECKPOINT_INVALID', 'checkpoint JSON is truncated');
   return { json: new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength)), tensors: bytes.subarray(4 + jsonLength) };
-}
-
-export function unpackCheckpoint(bytes: Uint8Array): Checkpoint {
-  const { json, tensors } = unpackCheckpointFiles(bytes);
-  // the reader copies each tensor out, so the parsed checkpoint never aliases the caller's bytes
-  return checkpointFromFiles(json, tensors);
 }
 
 function encodeRequest(jobId: bigint, index: number): Uint8Array {
