@@ -8,6 +8,7 @@ export {
   type TrainingWorkerResult,
   WORKER_ENV_PASSTHROUGH,
   WORKER_MAIN,
+  WORKER_SEMI_SPACE_MIB,
   type WorkerCheckpoint,
   type WorkerProgress,
 } from './run-training-worker.ts';

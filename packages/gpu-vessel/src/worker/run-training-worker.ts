@@ -20,13 +20,19 @@ export const WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker
 
 const STDERR_TAIL_CHARS = 8_000;
 const MIN_MEMORY_MIB = 16;
+/**
+ * The young generation's semi-space cap. V8 puts 3 semi-spaces on top of the old space, and their default grew with
+ * Node versions (Node 20: 16 MiB, heap limit cap + 48 MiB; Node 24: 64 MiB, cap + 192 MiB), so without this flag the
+ * sandbox's memory cap would depend on the Node version. 16 MiB (Node 20's default) keeps minor GCs cheap.
+ */
+export const WORKER_SEMI_SPACE_MIB = 16;
 
 export interface TrainingWorkerInit {
   readonly spec: JobSpec;
   readonly dataset: WorkerDataset;
   /** This job's checkpoint directory (one job per directory: files are named by step). */
   readonly checkpointDir: string;
-  /** V8 heap cap of the worker (--max-old-space-size). */
+  /** V8 heap cap of the worker (--max-old-space-size; the young generation adds 3 × WORKER_SEMI_SPACE_MIB). */
   readonly memoryMiB: number;
   /** Wall-clock cap; the worker is killed (SIGKILL) when it is reached. */
   readonly timeoutMs: number;
@@ -113,7 +119,12 @@ function spawnWorker(init: TrainingWorkerInit): ChildProcess {
   return fork(WORKER_MAIN, [], {
     env: workerEnv(init.env),
     // tsx resolved from here, so the child works whatever its working directory
-    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${init.memoryMiB}`],
+    execArgv: [
+      '--import',
+      import.meta.resolve('tsx'),
+      `--max-old-space-size=${init.memoryMiB}`,
+      `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`,
+    ],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
