@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PRESET } from '@aic/core/params';
 
 /** Log levels, most to least severe (policy in logger.ts and the README). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,13 +16,13 @@ export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.AIC_API_URL ?? `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
 }
 
-// The API has no authentication, so it listens on loopback unless the operator says otherwise.
-export const DEFAULT_API_HOST = '127.0.0.1';
-export const DEFAULT_API_PORT = 7700;
-// TCP for nodes, WebSockets for browsers (the web client).
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/7600', '/ip4/0.0.0.0/tcp/7601/ws'];
+// From the default preset (`@aic/core/params`): the API listens on loopback; TCP for nodes, WebSockets for browsers.
+export const DEFAULT_API_HOST = DEFAULT_PRESET.node.apiHost;
+export const DEFAULT_API_PORT = DEFAULT_PRESET.node.apiPort;
+export const DEFAULT_LISTEN: string[] = [...DEFAULT_PRESET.node.listen];
 
-/** Everything `aic node start` (or `node apps/node/src/main.ts`) can be told. */
+/** Everything `aic node start` (or `node apps/node/src/main.ts`) can be told; built from the flags by `runOptionsOf`
+ * (flags.ts). */
 export interface RunNodeOptions {
   dataDir: string;
   /** Choose among several keystores in <dataDir>/keystore. */

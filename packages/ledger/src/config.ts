@@ -3,6 +3,7 @@
  * Validated with zod at the boundary (a deploy config file is untrusted input).
  */
 import { aicToWei } from '@aic/core';
+import { type AicPreset, devnetPreset, mainnetPreset, minimalPreset } from '@aic/core/params';
 import { type Address, isAddress } from 'viem';
 import { z } from 'zod';
 
@@ -78,36 +79,16 @@ export type DeployConfig = z.output<typeof deployConfigSchema>;
 export type DeployConfigInput = z.input<typeof deployConfigSchema>;
 
 /**
- * Parameter presets (Lodestar keeps a "minimal" preset for fast tests). `minimal`: short windows and small stakes for
- * tests and the devnet; `standard`: production-like.
+ * Contract parameters of each preset (`@aic/core/params`, Lodestar's "minimal" preset for fast tests): `minimal` for
+ * tests, `devnet` for `npm start` (short windows), `standard` = the `mainnet` preset (production-like).
  */
 export const PRESETS = {
-  minimal: {
-    protocolFeeBps: 250,
-    challengeWindowSec: 60,
-    slashBps: 10_000,
-    slashToVerifierBps: 5_000,
-    verifyWindowSec: 600,
-    plazaFeeBps: 250,
-    epochDurationSec: 3_600,
-    emissionPerEpochAic: '1000000',
-    minStakeByClassAic: ['100', '1000', '2000', '5000', '10000'],
-    storageEpochSec: 3_600,
-    storageResponseWindowBlocks: 20,
-    storageChallengerShareBps: 2_000,
-  },
-  standard: {
-    protocolFeeBps: 250,
-    challengeWindowSec: 86_400,
-    slashBps: 10_000,
-    slashToVerifierBps: 5_000,
-    verifyWindowSec: 21_600,
-    plazaFeeBps: 250,
-    epochDurationSec: 86_400,
-    emissionPerEpochAic: '1000000',
-    minStakeByClassAic: ['1000', '10000', '25000', '50000', '100000'],
-    storageEpochSec: 86_400,
-    storageResponseWindowBlocks: 100,
-    storageChallengerShareBps: 2_000,
-  },
-} as const satisfies Record<string, z.input<typeof marketParamsSchema>>;
+  minimal: marketParamsOf(minimalPreset),
+  devnet: marketParamsOf(devnetPreset),
+  standard: marketParamsOf(mainnetPreset),
+} as const;
+
+/** A preset's contract parameters as a deploy config's `params` (the schema's input shape). */
+export function marketParamsOf(preset: AicPreset): z.input<typeof marketParamsSchema> {
+  return { ...preset.contracts, minStakeByClassAic: [...preset.contracts.minStakeByClassAic] };
+}

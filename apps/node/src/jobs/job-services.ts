@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { aicToWei, isAicError } from '@aic/core';
+import { DEFAULT_PRESET, type VerificationPreset } from '@aic/core/params';
 import {
   type AgentContext,
   type AgentLogger,
@@ -32,6 +33,9 @@ export interface ProviderOptions {
   priceAicPerHour: string;
   memoryMiB: number;
   timeoutMs: number;
+  /** Offer lifetime and re-gossip period (default: the default preset's). */
+  offerTtlSeconds?: number;
+  offerRepublishMs?: number;
   /** TEST-ONLY fault injection ($AIC_FAULT_FAKE_SEGMENTS). */
   fakeSegmentFraction?: number | undefined;
 }
@@ -43,7 +47,9 @@ export interface JobServicesInit {
   privateKey: Uint8Array;
   provider?: ProviderOptions | undefined;
   verifier?: { lazy?: boolean; silentOnFirstDraw?: boolean } | undefined;
-  coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number } | undefined;
+  coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number; rechallengeAfterMs?: number } | undefined;
+  /** Verification policy of this network (default: the default preset's). */
+  verification?: VerificationPreset | undefined;
 }
 
 export interface JobServices {
@@ -52,8 +58,8 @@ export interface JobServices {
   stop(): void;
 }
 
-/** Verification policy of this network: 99 % confidence against a provider faking 10 % of its segments. */
-export const VERIFICATION_POLICY = { confidence: 0.99, cheatFraction: 0.1 } as const;
+/** Verification policy of the default preset: 99 % confidence against a provider faking 10 % of its segments. */
+export const VERIFICATION_POLICY: VerificationPreset = DEFAULT_PRESET.verification;
 
 export async function startJobServices(init: JobServicesInit, net: AicNetwork, logger: Logger): Promise<JobServices> {
   const controller = new AbortController();
@@ -85,8 +91,9 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
           capacity: { gpus: hardware.accelerators.filter((a) => a.kind !== 'cpu').length, concurrentJobs: 1 },
           hardware: descriptorToOfferHardware(hardware),
           cachedDatasetIds: ['template:mnist/train', 'template:iris/train'],
-          ttlSeconds: 30,
+          ttlSeconds: p.offerTtlSeconds ?? DEFAULT_PRESET.provider.offerTtlSeconds,
         },
+        republishMs: p.offerRepublishMs ?? DEFAULT_PRESET.provider.offerRepublishMs,
         ...(p.fakeSegmentFraction ? { fakeSegmentFraction: p.fakeSegmentFraction } : {}),
       },
       workerTrainingRunner({ memoryMiB: p.memoryMiB, timeoutMs: p.timeoutMs }),
@@ -99,12 +106,15 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       ...(init.verifier.lazy ? { lazy: true } : {}),
       ...(init.verifier.silentOnFirstDraw ? { silentOnFirstDraw: true } : {}),
     };
-    new VerifierAgent(ctx, { ...VERIFICATION_POLICY, ...faults }).start();
+    new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), ...faults }).start();
   }
   let coordinator: CoordinatorAgent | undefined;
   if (init.coordinator) {
     coordinator = new CoordinatorAgent(ctx, {
-      ...VERIFICATION_POLICY,
+      ...(init.verification ?? VERIFICATION_POLICY),
+      ...(init.coordinator.rechallengeAfterMs === undefined
+        ? {}
+        : { rechallengeAfterMs: init.coordinator.rechallengeAfterMs }),
       ...(init.coordinator.livenessGraceMs === undefined ? {} : { livenessGraceMs: init.coordinator.livenessGraceMs }),
       ...(init.coordinator.canaryIntervalMs ? { canaryIntervalMs: init.coordinator.canaryIntervalMs, requester } : {}),
       challenge: (peerId, claimedClass) => challengeProvider(net, peerId, claimedClass as 0 | 1 | 2 | 3 | 4),

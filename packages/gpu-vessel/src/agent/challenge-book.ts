@@ -4,6 +4,8 @@
  * deadline under load (a stalled event loop, a dial during start-up) gets another try, while an over-claim fails
  * every time it is retried. Pure bookkeeping: the caller runs the challenges.
  */
+import { DEFAULT_PRESET } from '@aic/core/params';
+
 interface Entry {
   outcome: Promise<boolean>;
   sentAtMs: number;
@@ -13,7 +15,7 @@ interface Entry {
 export class ChallengeBook {
   readonly #entries = new Map<string, Entry>();
 
-  constructor(private readonly retryAfterMs = 15_000) {}
+  constructor(private readonly retryAfterMs = DEFAULT_PRESET.coordinator.rechallengeAfterMs) {}
 
   /** Whether `provider` should be challenged now: never challenged, or failed at least `retryAfterMs` ago. */
   due(provider: string, nowMs: number): boolean {

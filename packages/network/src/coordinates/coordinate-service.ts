@@ -1,3 +1,4 @@
+import { DEFAULT_PRESET } from '@aic/core/params';
 import type { PeerId } from '@libp2p/interface';
 import type { NetworkLogger } from '../logger.ts';
 import { coordinatesProtocol } from '../rpc/protocols/coordinates.ts';
@@ -35,7 +36,7 @@ export class CoordinateService {
 
   constructor(components: CoordinateServiceComponents, init: CoordinateServiceInit = {}) {
     this.#c = components;
-    this.#intervalMs = init.intervalMs ?? 10_000;
+    this.#intervalMs = init.intervalMs ?? DEFAULT_PRESET.node.coordinatesIntervalMs;
     this.#perRound = init.peersPerRound ?? 8;
   }
 

@@ -1,0 +1,402 @@
+/**
+ * The one flag table of a node process. `apps/node/src/main.ts` (parseArgs + usage text), `aic node start` and
+ * `aic provider start` (commander options) are all generated from it, and every value goes through the same
+ * `resolveNodeFlags`, so a flag, its default (from the chosen preset, `@aic/core/params`) and its validation exist
+ * once. Adding a flag is one entry here (and, if it feeds the node, one line in `runOptionsOf` below).
+ */
+import { AicError } from '@aic/core';
+import { type AicPreset, DEFAULT_PRESET, PRESET_NAMES, presetOf } from '@aic/core/params';
+import { defaultDataDir, LOG_LEVELS, type RunNodeOptions } from './options.ts';
+
+/** Which command a flag belongs to: every node flag is on `aic node start`; `aic provider start` takes all but the
+ * verifier's and coordinator's (and implies `--provider`). */
+export type FlagGroup = 'node' | 'provider' | 'verifier' | 'coordinator';
+
+/** What a flag's resolver gets besides its own text. */
+export interface FlagContext {
+  preset: AicPreset;
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (the log format's default). */
+  isTty: boolean;
+}
+
+type RawValue = string | string[] | boolean | undefined;
+
+export interface FlagSpec<T> {
+  /** parseArgs / commander type: a value (`string`), a repeatable value (`strings`), or a switch (`boolean`). */
+  readonly kind: 'string' | 'strings' | 'boolean';
+  readonly group: FlagGroup;
+  /** The value's placeholder in usage, e.g. `<port>`. */
+  readonly value?: string;
+  readonly description: string;
+  /** The default as usage shows it; computed from the preset when the flag's default comes from one. */
+  readonly defaultText?: (preset: AicPreset) => string;
+  /** The flag's value from its raw text, or its default; throws CLI_INVALID_ARGUMENT naming the flag. */
+  readonly resolve: (raw: RawValue, flag: string, ctx: FlagContext) => T;
+}
+
+const MAX_ECHO = 40;
+
+function invalid(flag: string, expected: string, raw: unknown): AicError {
+  const got = String(raw).slice(0, MAX_ECHO);
+  return new AicError('CLI_INVALID_ARGUMENT', `--${flag} must be ${expected}, got ${JSON.stringify(got)}`, {
+    details: { flag: `--${flag}` },
+  });
+}
+
+function text(group: FlagGroup, value: string, description: string): FlagSpec<string | undefined>;
+function text(
+  group: FlagGroup,
+  value: string,
+  description: string,
+  fallback: (ctx: FlagContext) => string,
+  defaultText: (p: AicPreset) => string,
+): FlagSpec<string>;
+function text(
+  group: FlagGroup,
+  value: string,
+  description: string,
+  fallback?: (ctx: FlagContext) => string,
+  defaultText?: (p: AicPreset) => string,
+): FlagSpec<string | undefined> {
+  return {
+    kind: 'string',
+    group,
+    value,
+    description,
+    ...(defaultText ? { defaultText } : {}),
+    resolve: (raw, flag, ctx) => {
+      if (raw === undefined) return fallback?.(ctx);
+      if (typeof raw !== 'string' || raw.length === 0) throw invalid(flag, 'a non-empty value', raw);
+      return raw;
+    },
+  };
+}
+
+function strings(
+  group: FlagGroup,
+  value: string,
+  description: string,
+  fallback: (p: AicPreset) => readonly string[],
+): FlagSpec<string[]> {
+  return {
+    kind: 'strings',
+    group,
+    value,
+    description: `${description}, repeatable`,
+    defaultText: (p) => (fallback(p).length === 0 ? 'none' : fallback(p).join(', ')),
+    resolve: (raw, flag, ctx) => {
+      if (raw === undefined) return [...fallback(ctx.preset)];
+      const list = Array.isArray(raw) ? raw : [String(raw)];
+      if (list.some((v) => v.length === 0)) throw invalid(flag, 'a non-empty value', '');
+      return list;
+    },
+  };
+}
+
+function bool(group: FlagGroup, description: string): FlagSpec<boolean> {
+  return { kind: 'boolean', group, description, resolve: (raw) => raw === true };
+}
+
+function int(
+  group: FlagGroup,
+  value: string,
+  description: string,
+  range: { min: number; max: number },
+  fallback: (p: AicPreset) => number,
+): FlagSpec<number> {
+  return {
+    kind: 'string',
+    group,
+    value,
+    description,
+    defaultText: (p) => String(fallback(p)),
+    resolve: (raw, flag, ctx) => {
+      if (raw === undefined) return fallback(ctx.preset);
+      const n = typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+        throw invalid(flag, `an integer in ${range.min}..${range.max}`, raw);
+      }
+      return n;
+    },
+  };
+}
+
+/** A duration flag: an integer ≥ 100 ms (0 allowed where 0 means "never"). */
+function ms(group: FlagGroup, description: string, fallback: (p: AicPreset) => number, allowZero = false) {
+  const spec = int(group, '<ms>', description, { min: allowZero ? 0 : 100, max: 2 ** 31 - 1 }, fallback);
+  return {
+    ...spec,
+    resolve: (raw: RawValue, flag: string, ctx: FlagContext) => {
+      const n = spec.resolve(raw, flag, ctx);
+      if (n > 0 && n < 100) throw invalid(flag, `0 or an integer ≥ 100 (ms)`, raw);
+      return n;
+    },
+  };
+}
+
+const AIC_AMOUNT = /^[0-9]{1,12}(\.[0-9]{1,18})?$/;
+
+function aic(group: FlagGroup, description: string, fallback: (p: AicPreset) => string): FlagSpec<string> {
+  return {
+    kind: 'string',
+    group,
+    value: '<aic>',
+    description,
+    defaultText: fallback,
+    resolve: (raw, flag, ctx) => {
+      if (raw === undefined) return fallback(ctx.preset);
+      if (typeof raw !== 'string' || !AIC_AMOUNT.test(raw)) throw invalid(flag, 'an AIC amount, e.g. 12.5', raw);
+      return raw;
+    },
+  };
+}
+
+function choice<const C extends readonly string[]>(
+  group: FlagGroup,
+  value: string,
+  description: string,
+  choices: C,
+  fallback: (ctx: FlagContext) => C[number],
+  defaultText: (p: AicPreset) => string,
+): FlagSpec<C[number]> {
+  return {
+    kind: 'string',
+    group,
+    value,
+    description: `${description}: ${choices.join(' | ')}`,
+    defaultText,
+    resolve: (raw, flag, ctx) => {
+      if (raw === undefined) return fallback(ctx);
+      if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
+        throw invalid(flag, `one of ${choices.join(', ')}`, raw);
+      }
+      return raw as C[number];
+    },
+  };
+}
+
+/** Every flag of a node process, by name (without `--`). Order = order in usage. */
+export const NODE_FLAGS = {
+  preset: choice(
+    'node',
+    '<name>',
+    'parameter preset the other defaults come from',
+    PRESET_NAMES,
+    () => DEFAULT_PRESET.name,
+    () => DEFAULT_PRESET.name,
+  ),
+  'data-dir': text(
+    'node',
+    '<dir>',
+    'state and keystores',
+    (ctx) => defaultDataDir(ctx.env),
+    () => '$AIC_DATA_DIR or ~/.aic',
+  ),
+  account: text('node', '<address>', 'which keystore of <data-dir>/keystore (default: the only one)'),
+  keystore: text('node', '<file>', 'a keystore file elsewhere'),
+  'password-file': text('node', '<file>', 'keystore password (else $AIC_PASSWORD, or a prompt for aic)'),
+  listen: strings('node', '<multiaddr>', 'libp2p listen address', (p) => p.node.listen),
+  bootstrap: strings('node', '<multiaddr>', 'peer to join through (…/p2p/<peerId>)', () => []),
+  'api-host': text(
+    'node',
+    '<host>',
+    'HTTP API host',
+    (ctx) => ctx.preset.node.apiHost,
+    (p) => p.node.apiHost,
+  ),
+  'api-port': int('node', '<port>', 'HTTP API port, 0 = any free', { min: 0, max: 65_535 }, (p) => p.node.apiPort),
+  role: text('node', '<name>', 'label shown in status (requester, gpu-provider, data-owner)'),
+  'rpc-url': text('node', '<url>', 'chain JSON-RPC URL (needed by every job role)'),
+  deployment: text('node', '<file>', 'contract deployment file (needed by every job role)'),
+  'log-level': choice(
+    'node',
+    '<level>',
+    'log level',
+    LOG_LEVELS,
+    () => 'info',
+    () => 'info',
+  ),
+  'log-format': choice(
+    'node',
+    '<format>',
+    'log lines',
+    ['json', 'pretty'] as const,
+    (ctx) => (ctx.isTty ? 'pretty' : 'json'),
+    () => 'pretty on a terminal, else json',
+  ),
+  'republish-interval-ms': ms('node', 'how often own offers are gossiped again', (p) => p.node.republishIntervalMs),
+  'coordinates-interval-ms': ms(
+    'node',
+    'how often peer RTTs are sampled for Vivaldi coordinates',
+    (p) => p.node.coordinatesIntervalMs,
+  ),
+  provider: bool('provider', 'run the GPU Vessel agent: stake, offer, run assigned jobs in a capped worker'),
+  'hw-class': int(
+    'provider',
+    '<0-4>',
+    'hardware class claimed on chain, 0 = CPU (proven by challenge)',
+    { min: 0, max: 4 },
+    (p) => p.provider.hwClass,
+  ),
+  'stake-aic': aic('provider', 'stake when registering, AIC', (p) => p.provider.stakeAic),
+  'price-aic-per-hour': aic('provider', 'offer price, AIC per hour', (p) => p.provider.priceAicPerHour),
+  'worker-memory-mib': int(
+    'provider',
+    '<mib>',
+    'heap cap of the training worker',
+    { min: 100, max: 1_048_576 },
+    (p) => p.worker.memoryMiB,
+  ),
+  'worker-timeout-ms': ms('provider', 'wall-clock cap of one training run', (p) => p.worker.timeoutMs),
+  verifier: bool('verifier', 'verify committed jobs this node is drawn for (key needs VERIFIER_ROLE)'),
+  coordinator: bool('coordinator', 'allocate, preempt and arbitrate (key needs ALLOCATOR_ROLE and ARBITER_ROLE)'),
+  'liveness-grace-ms': ms(
+    'coordinator',
+    'coordinator: preempt a provider unreachable this long',
+    (p) => p.coordinator.livenessGraceMs,
+  ),
+  'canary-interval-ms': ms(
+    'coordinator',
+    'coordinator: issue a canary job (known wrong answer) this often, 0 = never',
+    (p) => p.coordinator.canaryIntervalMs,
+    true,
+  ),
+} as const;
+
+export type NodeFlagName = keyof typeof NODE_FLAGS;
+/** The resolved value of every flag. */
+export type NodeFlagValues = { [K in NodeFlagName]: ReturnType<(typeof NODE_FLAGS)[K]['resolve']> };
+/** Raw flag values as parsers give them, by flag name. */
+export type RawNodeFlags = Partial<Record<NodeFlagName, RawValue>>;
+
+/** The flag names, in table order. */
+export const NODE_FLAG_NAMES = Object.keys(NODE_FLAGS) as NodeFlagName[];
+
+/**
+ * Resolves raw flag values: the preset first (every other default comes from it), then each flag's value or default.
+ * Throws CLI_INVALID_ARGUMENT naming the first bad flag.
+ */
+export function resolveNodeFlags(
+  raw: RawNodeFlags,
+  options: { env?: NodeJS.ProcessEnv; isTty?: boolean } = {},
+): NodeFlagValues {
+  const base = { env: options.env ?? process.env, isTty: options.isTty ?? false };
+  const presetName = NODE_FLAGS.preset.resolve(raw.preset, 'preset', { ...base, preset: DEFAULT_PRESET });
+  const ctx: FlagContext = { ...base, preset: presetOf(presetName) };
+  const out: Record<string, unknown> = {};
+  for (const name of NODE_FLAG_NAMES) {
+    const spec = NODE_FLAGS[name] as FlagSpec<unknown>;
+    out[name] = spec.resolve(raw[name], name, ctx);
+  }
+  return out as NodeFlagValues;
+}
+
+/** parseArgs' `options` for the table (plus `--help`). */
+export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
+  for (const name of NODE_FLAG_NAMES) {
+    const { kind } = NODE_FLAGS[name];
+    options[name] = kind === 'strings' ? { type: 'string', multiple: true } : { type: kind };
+  }
+  return options;
+}
+
+/** One usage line per flag: `--name <value>  description (default …)`. */
+export function flagUsageLines(names: readonly NodeFlagName[] = NODE_FLAG_NAMES, preset = DEFAULT_PRESET): string[] {
+  const heads = names.map((name) => {
+    const spec: FlagSpec<unknown> = NODE_FLAGS[name];
+    return spec.value ? `--${name} ${spec.value}` : `--${name}`;
+  });
+  const width = Math.max(...heads.map((h) => h.length)) + 2;
+  return names.map((name, i) => `  ${heads[i]?.padEnd(width)}${describeFlag(name, preset)}`);
+}
+
+/** A flag's description with its default from `preset`. */
+export function describeFlag(name: NodeFlagName, preset = DEFAULT_PRESET): string {
+  const spec: FlagSpec<unknown> = NODE_FLAGS[name];
+  const presetDefault = spec.defaultText?.(preset);
+  return presetDefault === undefined ? spec.description : `${spec.description} (default ${presetDefault})`;
+}
+
+/** Flags of a command: `node` = every flag; `provider` = all but the verifier's and coordinator's and `--provider`. */
+export function flagsOfCommand(command: 'node' | 'provider'): NodeFlagName[] {
+  if (command === 'node') return NODE_FLAG_NAMES;
+  return NODE_FLAG_NAMES.filter((n) => n !== 'provider' && ['node', 'provider'].includes(NODE_FLAGS[n].group));
+}
+
+/** Fault injection for tests (never set in production): a cheating provider, a lazy verifier, a verifier that
+ * ignores its first draw of every job (as if offline). */
+export const FAULT_ENV = {
+  fakeSegments: 'AIC_FAULT_FAKE_SEGMENTS',
+  lazyVerifier: 'AIC_FAULT_LAZY_VERIFIER',
+  silentVerifier: 'AIC_FAULT_SILENT_FIRST_DRAW',
+} as const;
+
+/** The node's run options from resolved flags (the password comes from its own source: file, env or prompt). */
+export function runOptionsOf(
+  v: NodeFlagValues,
+  password: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RunNodeOptions {
+  const preset = presetOf(v.preset);
+  return {
+    dataDir: v['data-dir'],
+    account: v.account,
+    keystore: v.keystore,
+    password,
+    listen: v.listen,
+    bootstrap: v.bootstrap,
+    apiHost: v['api-host'],
+    apiPort: v['api-port'],
+    role: v.role,
+    rpcUrl: v['rpc-url'],
+    deploymentFile: v.deployment,
+    logLevel: v['log-level'],
+    logFormat: v['log-format'],
+    republishIntervalMs: v['republish-interval-ms'],
+    coordinatesIntervalMs: v['coordinates-interval-ms'],
+    jobs: jobRolesOf(v, preset, env),
+  };
+}
+
+function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv): RunNodeOptions['jobs'] {
+  const fake = env[FAULT_ENV.fakeSegments];
+  const fakeSegmentFraction = fake === undefined ? undefined : Number(fake);
+  if (fakeSegmentFraction !== undefined && !(fakeSegmentFraction > 0 && fakeSegmentFraction <= 1)) {
+    throw new AicError('CLI_INVALID_ARGUMENT', `${FAULT_ENV.fakeSegments} must be in (0, 1]`);
+  }
+  return {
+    ...(v.provider
+      ? {
+          provider: {
+            hwClass: v['hw-class'],
+            stakeAic: v['stake-aic'],
+            priceAicPerHour: v['price-aic-per-hour'],
+            memoryMiB: v['worker-memory-mib'],
+            timeoutMs: v['worker-timeout-ms'],
+            offerTtlSeconds: preset.provider.offerTtlSeconds,
+            offerRepublishMs: preset.provider.offerRepublishMs,
+            fakeSegmentFraction,
+          },
+        }
+      : {}),
+    ...(v.verifier
+      ? {
+          verifier: {
+            lazy: env[FAULT_ENV.lazyVerifier] === '1',
+            silentOnFirstDraw: env[FAULT_ENV.silentVerifier] === '1',
+          },
+        }
+      : {}),
+    ...(v.coordinator
+      ? {
+          coordinator: {
+            livenessGraceMs: v['liveness-grace-ms'],
+            canaryIntervalMs: v['canary-interval-ms'],
+            rechallengeAfterMs: preset.coordinator.rechallengeAfterMs,
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * One typed set of every default a running AIC system uses (Lodestar `params/presets`): the node process, the job
+ * roles, the worker sandbox, the allocator, and the contract parameters a deployment starts with. Code reads a
+ * default from a preset, never from a literal of its own; `apps/node/src/flags.ts` turns the node's part into flags.
+ */
+
+/** The presets: `minimal` keeps tests fast, `devnet` is what `npm start` runs, `mainnet` is production-like. */
+export const PRESET_NAMES = ['minimal', 'devnet', 'mainnet'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** The node process: API, libp2p, gossip and coordinate timers. */
+export interface NodePreset {
+  /** The API has no authentication, so it listens on loopback unless the operator says otherwise. */
+  readonly apiHost: string;
+  readonly apiPort: number;
+  /** TCP for nodes, WebSockets for browsers. */
+  readonly listen: readonly string[];
+  /** How often a node gossips its own offers again. */
+  readonly republishIntervalMs: number;
+  /** How often peer RTTs are sampled for Vivaldi coordinates. */
+  readonly coordinatesIntervalMs: number;
+}
+
+/** The GPU Vessel agent (`--provider`). */
+export interface ProviderPreset {
+  /** Hardware class claimed on chain (0 = CPU … 4 = multi-GPU), proven by the coordinator's challenge. */
+  readonly hwClass: number;
+  /** Stake when registering, AIC (at least the contracts' minimum for `hwClass`). */
+  readonly stakeAic: string;
+  readonly priceAicPerHour: string;
+  /** How often the agent gossips its offer again, and how long an offer lives. */
+  readonly offerRepublishMs: number;
+  readonly offerTtlSeconds: number;
+}
+
+/** The training worker's sandbox. */
+export interface WorkerPreset {
+  /** V8 old-space cap of the worker process, MiB. */
+  readonly memoryMiB: number;
+  /** Wall-clock cap of one training run. */
+  readonly timeoutMs: number;
+}
+
+/** The coordinator (allocator + liveness + arbiter + canaries). */
+export interface CoordinatorPreset {
+  /** A provider unreachable this long is preempted. */
+  readonly livenessGraceMs: number;
+  /** Issue a canary job (known wrong answer) this often; 0 = none. */
+  readonly canaryIntervalMs: number;
+  /** A provider that failed its hardware challenge is challenged again this much later. */
+  readonly rechallengeAfterMs: number;
+  /** A fresh offer from a provider preempted for silence at least this long ago brings it back. */
+  readonly rejoinAfterMs: number;
+}
+
+/** The network's verification policy: confidence of catching a provider that fakes `cheatFraction` of its segments. */
+export interface VerificationPreset {
+  readonly confidence: number;
+  readonly cheatFraction: number;
+}
+
+/** The allocator's cost model (see `@aic/allocator` CostModel). */
+export interface AllocatorPreset {
+  /** AIC an hour of transfer time is worth to the requester. */
+  readonly valueOfTimePerHour: number;
+  /** Cost added per unit of missing reputation (0..1). */
+  readonly reputationPenalty: number;
+  /** Offers within this fraction of the best cost are "near best" and drawn among with the chain's seed. */
+  readonly nearBestFraction: number;
+}
+
+/** Contract parameters a deployment starts with (validated by `@aic/ledger`'s `marketParamsSchema`). */
+export interface ContractsPreset {
+  readonly protocolFeeBps: number;
+  readonly challengeWindowSec: number;
+  readonly slashBps: number;
+  readonly slashToVerifierBps: number;
+  /** Time the drawn verifier has for its verdict before anyone may draw another. */
+  readonly verifyWindowSec: number;
+  readonly plazaFeeBps: number;
+  readonly epochDurationSec: number;
+  readonly emissionPerEpochAic: string;
+  /** Minimum provider stake per hardware class (index = class), AIC. */
+  readonly minStakeByClassAic: readonly string[];
+  readonly storageEpochSec: number;
+  readonly storageResponseWindowBlocks: number;
+  readonly storageChallengerShareBps: number;
+}
+
+export interface AicPreset {
+  readonly name: PresetName;
+  readonly node: NodePreset;
+  readonly provider: ProviderPreset;
+  readonly worker: WorkerPreset;
+  readonly coordinator: CoordinatorPreset;
+  readonly verification: VerificationPreset;
+  readonly allocator: AllocatorPreset;
+  readonly contracts: ContractsPreset;
+}
