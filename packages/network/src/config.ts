@@ -1,3 +1,4 @@
+import type { ConnectionKeeperInit } from './discovery/connection-keeper.ts';
 import type { RawPrivateKey } from './identity.ts';
 import type { NetworkLogger } from './logger.ts';
 import type { PeerScoreBookInit } from './scoring/peer-score-book.ts';
@@ -19,8 +20,13 @@ export interface AicNetworkInit {
   replay?: ReplayGuardInit;
   /** Vivaldi sampling period. Default 10 s. */
   coordinatesIntervalMs?: number;
-  /** Peer exchange tops connections up to this many. Default 8; 0 disables it. */
+  /**
+   * Connections the node keeps up, dialling peers learned by peer exchange, from offers' origins and from lost
+   * connections. Default 8; 0 disables connection keeping and peer exchange (the bootstrap list is still dialled).
+   */
   targetPeers?: number;
+  /** Minimum peers (below: underconnected, default 3), periods, backoff: see ConnectionKeeperInit. */
+  connections?: Omit<ConnectionKeeperInit, 'targetPeers'>;
   /** Concurrent inbound request streams per peer. */
   maxInboundStreamsPerPeer?: number;
   /** Gossipsub heartbeat. Default 1000 ms (gossipsub's). */

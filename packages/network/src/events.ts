@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import type { Connectivity } from './discovery/connection-keeper.ts';
 import type { Offence } from './scoring/offences.ts';
 import type { JobAnnouncementEventDetail } from './wire/messages/job-announcement.ts';
 import type { OfferEventDetail } from './wire/messages/provider-offer.ts';
@@ -28,4 +29,6 @@ export interface AicNetworkEvents {
   'peer:connect': CustomEvent<PeerEventDetail>;
   'peer:disconnect': CustomEvent<PeerEventDetail>;
   'peer:penalized': CustomEvent<PenaltyEventDetail>;
+  /** `underconnected` changed (see AicNetwork.connectivity()). */
+  connectivity: CustomEvent<Connectivity>;
 }

@@ -1,46 +1,44 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { TypedEventEmitter } from 'main-event';
 import type { Address } from 'viem';
 import type { AicNetworkComponents, AicNetworkInit } from './config.ts';
 import { CoordinateService } from './coordinates/coordinate-service.ts';
 import type { VivaldiCoordinate } from './coordinates/vivaldi.ts';
-import { BootstrapDialer } from './discovery/bootstrap-dialer.ts';
-import { PeerExchange } from './discovery/peer-exchange.ts';
+import type { BootstrapDialer } from './discovery/bootstrap-dialer.ts';
+import type { ConnectionKeeper, Connectivity } from './discovery/connection-keeper.ts';
+import { createDiscovery } from './discovery/discovery.ts';
+import type { PeerExchange } from './discovery/peer-exchange.ts';
 import { NetworkError } from './errors.ts';
-import type { AicNetworkEvents, PeerEventDetail } from './events.ts';
+import type { AicNetworkEvents } from './events.ts';
+import { routeAicTopics } from './gossip/aic-topics.ts';
 import { GossipRouter } from './gossip/gossip-router.ts';
 import type { GossipTopic } from './gossip/topics.ts';
-import { addressFromPeerId } from './identity.ts';
 import { type AicLibp2pServices, createAicLibp2p } from './libp2p-node.ts';
 import { type NetworkLogger, silentLogger } from './logger.ts';
+import {
+  addressOfPeerIdString,
+  collectPeerScores,
+  type NetworkPeer,
+  type PeerScore,
+  peerDetail,
+  safeAddress,
+  toDialTarget,
+} from './peers.ts';
+import { handleRawStream, openRawStream, type RawStreamHandler } from './raw-streams.ts';
 import type { ProtocolDefinition } from './rpc/protocol.ts';
 import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
 import type { Offence } from './scoring/offences.ts';
-import { type AppPeerScore, PeerScoreBook } from './scoring/peer-score-book.ts';
-import { handleJobAnnouncement, type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
-import { handleProviderOffer, type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
-import { handleResultNotice, type ResultNotice, resultNoticeSpec } from './wire/messages/result-notice.ts';
+import { PeerScoreBook } from './scoring/peer-score-book.ts';
+import { type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
+import { type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
+import { type ResultNotice, resultNoticeSpec } from './wire/messages/result-notice.ts';
 import { createWireSigner } from './wire/signature.ts';
 import { WireCodec } from './wire/wire-codec.ts';
 
-/** A connected peer. */
-export interface NetworkPeer {
-  peerId: string;
-  address: Address | undefined;
-  /** Remote addresses of the open connections. */
-  remoteAddrs: string[];
-}
-
-/** App-level and gossipsub scores of one peer. */
-export interface PeerScore extends AppPeerScore {
-  peerId: string;
-  address: Address | undefined;
-  /** Gossipsub's own score (negative after rejected messages). */
-  gossipScore: number;
-  connected: boolean;
-}
+export type { Connectivity } from './discovery/connection-keeper.ts';
+export type { NetworkPeer, PeerScore } from './peers.ts';
 
 /**
  * The AIC peer-to-peer node: libp2p (TCP + WebSockets, Noise, Yamux, Identify, Ping, Gossipsub), the signed CBOR
@@ -60,6 +58,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   readonly #coordinates: CoordinateService;
   readonly #bootstrap: BootstrapDialer;
   readonly #peerExchange: PeerExchange | undefined;
+  readonly #keeper: ConnectionKeeper | undefined;
   readonly #stopController = new AbortController();
   readonly #externalSignal: AbortSignal | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
@@ -107,12 +106,23 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
       },
       init.coordinatesIntervalMs === undefined ? {} : { intervalMs: init.coordinatesIntervalMs },
     );
-    const discoveryLog = logger.child({ module: 'network/discovery' });
-    this.#bootstrap = new BootstrapDialer(libp2p, discoveryLog, { list: init.bootstrap ?? [] });
-    const targetPeers = init.targetPeers ?? 8;
-    this.#peerExchange =
-      targetPeers > 0 ? new PeerExchange(libp2p, this.#rpc, discoveryLog, signal, { targetPeers }) : undefined;
-    this.#routeTopics();
+    const discovery = createDiscovery({
+      libp2p,
+      rpc: this.#rpc,
+      init,
+      logger: logger.child({ module: 'network/discovery' }),
+      signal,
+      isBanned: (peer) => this.#scores.isBanned(peer, Date.now()),
+      onChange: (connectivity) => this.#emit('connectivity', connectivity),
+    });
+    this.#bootstrap = discovery.bootstrap;
+    this.#peerExchange = discovery.peerExchange;
+    this.#keeper = discovery.keeper;
+    routeAicTopics(this.#gossip, {
+      coordinates: this.#coordinates,
+      keeper: this.#keeper,
+      emit: (type, detail) => this.#emit(type, detail),
+    });
   }
 
   /** Starts listening, subscribes to the topics, dials the bootstrap list. Idempotent. */
@@ -125,6 +135,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     this.#gossip.start();
     await this.#coordinates.start();
     await this.#peerExchange?.start();
+    this.#keeper?.start();
     this.#bootstrap.start();
     this.#externalSignal?.addEventListener('abort', this.#onExternalAbort, { once: true });
     if (this.#externalSignal?.aborted) {
@@ -156,6 +167,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     this.#externalSignal?.removeEventListener('abort', this.#onExternalAbort);
     this.#stopController.abort();
     this.#bootstrap.stop();
+    this.#keeper?.stop();
     await this.#coordinates.stop();
     this.#gossip.stop();
     await this.#libp2p.stop();
@@ -185,13 +197,17 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     });
   }
 
-  /** Publishes a provider offer on the offers topic; resolves to the number of peers it was sent to. */
+  /**
+   * Publishes a provider offer on the offers topic (with this node's coordinate, PeerId and listen addresses, so
+   * that nodes that hear it through relays can reach the provider); resolves to the number of peers it was sent to.
+   */
   async publishOffer(offer: ProviderOffer): Promise<number> {
     this.#assertStarted();
     const coordinate = offer.coordinate ?? this.#coordinates.coordinate;
     return await this.#gossip.publish(providerOfferSpec, {
       ...offer,
       coordinate: { ...coordinate, vec: [...coordinate.vec] },
+      peer: offer.peer ?? { id: this.peerId.toString(), addrs: this.multiaddrs().slice(0, 8) },
     });
   }
 
@@ -239,19 +255,8 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    * chunks, checkpoints): signing megabytes in an envelope would only cost CPU. The handler learns the caller's
    * Noise-authenticated identity (its address, from the PeerId's secp256k1 key).
    */
-  async handleStream(
-    protocol: string,
-    handler: (stream: Stream, remote: { peerId: string; address: Address | undefined }) => Promise<void>,
-    options: { maxInboundStreams?: number } = {},
-  ): Promise<void> {
-    await this.#libp2p.handle(
-      protocol,
-      async (stream, connection) => {
-        const peer = connection.remotePeer;
-        await handler(stream, { peerId: peer.toString(), address: safeAddress(peer) });
-      },
-      { maxInboundStreams: options.maxInboundStreams ?? 32, force: true },
-    );
+  handleStream(protocol: string, handler: RawStreamHandler, options: { maxInboundStreams?: number } = {}) {
+    return handleRawStream(this.#libp2p, protocol, handler, options);
   }
 
   /** Opens a raw stream of `protocol` to a peer (dialing it if needed). */
@@ -261,8 +266,18 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     options: { signal?: AbortSignal } = {},
   ): Promise<Stream> {
     this.#assertStarted();
-    const connection = await this.#libp2p.dial(toDialTarget(peer), options);
-    return await connection.newStream(protocol, options);
+    return await openRawStream(this.#libp2p, peer, protocol, options);
+  }
+
+  /**
+   * Connection health: connected peers against the target and the minimum below which the node is underconnected
+   * (a `connectivity` event fires on each change of `underconnected`). Without connection keeping (`targetPeers: 0`)
+   * the target and minimum are 0.
+   */
+  connectivity(): Connectivity {
+    if (this.#keeper !== undefined) return this.#keeper.connectivity();
+    const connectedPeers = this.#libp2p.getPeers().length;
+    return { connectedPeers, targetPeers: 0, minPeers: 0, underconnected: false, knownPeers: 0 };
   }
 
   /** Connected peers with their Ethereum addresses. */
@@ -309,44 +324,12 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
 
   /** Scores of every connected or penalised peer. */
   peerScores(): PeerScore[] {
-    const now = Date.now();
-    const book = this.#scores.snapshot(now);
-    const connected = new Set(this.#libp2p.getPeers().map((p) => p.toString()));
-    const ids = new Set([...connected, ...book.keys()]);
-    const pubsub = this.#libp2p.services.pubsub as unknown as { getScore(id: string): number };
-    return [...ids].map((id) => ({
-      peerId: id,
-      address: safeAddress(peerIdFromString(id)),
-      score: 0,
-      offences: {},
-      ...book.get(id),
-      gossipScore: pubsub.getScore(id),
-      connected: connected.has(id),
-    }));
+    return collectPeerScores(this.#libp2p, this.#scores);
   }
 
   /** True while `peer` is banned (disconnected and refused). */
   isBanned(peer: PeerId | string): boolean {
     return this.#scores.isBanned(peer.toString(), Date.now());
-  }
-
-  #routeTopics(): void {
-    const now = () => Date.now();
-    this.#gossip.route({
-      spec: providerOfferSpec,
-      deliver: (m, relayedBy) => {
-        if (m.payload.coordinate !== undefined) this.#coordinates.rememberAdvertised(m.sender, m.payload.coordinate);
-        this.#emit('offer', handleProviderOffer(m, relayedBy, now()));
-      },
-    });
-    this.#gossip.route({
-      spec: jobAnnouncementSpec,
-      deliver: (m, relayedBy) => this.#emit('job-announcement', handleJobAnnouncement(m, relayedBy, now())),
-    });
-    this.#gossip.route({
-      spec: resultNoticeSpec,
-      deliver: (m, relayedBy) => this.#emit('result-notice', handleResultNotice(m, relayedBy)),
-    });
   }
 
   #emit<K extends keyof AicNetworkEvents>(type: K, detail: AicNetworkEvents[K]['detail'] | undefined): void {
@@ -371,12 +354,13 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
       return;
     }
     this.#emit('peer:connect', peerDetail(peer.toString()));
-    this.#peerExchange?.onConnect(peer);
+    this.#keeper?.onConnect(peer);
   };
 
   readonly #onDisconnect = (event: CustomEvent<PeerId>) => {
     this.#emit('peer:disconnect', peerDetail(event.detail.toString()));
     this.#bootstrap.onDisconnect(event.detail);
+    this.#keeper?.onDisconnect(event.detail);
   };
 
   readonly #onExternalAbort = () => {
@@ -406,29 +390,4 @@ export async function createAicNetwork(
   const scores = new PeerScoreBook(init.scoring);
   const libp2p = await createAicLibp2p(init, scores);
   return new AicNetwork(libp2p, { codec, scores, init, logger: components.logger ?? silentLogger });
-}
-
-function toDialTarget(target: string | Multiaddr | PeerId): PeerId | Multiaddr {
-  if (typeof target !== 'string') return target;
-  return target.startsWith('/') ? multiaddr(target) : peerIdFromString(target);
-}
-
-function safeAddress(peer: PeerId): Address | undefined {
-  try {
-    return addressFromPeerId(peer);
-  } catch {
-    return undefined;
-  }
-}
-
-function addressOfPeerIdString(peerId: string): Address | undefined {
-  try {
-    return safeAddress(peerIdFromString(peerId));
-  } catch {
-    return undefined;
-  }
-}
-
-function peerDetail(peerId: string): PeerEventDetail {
-  return { peerId, address: safeAddress(peerIdFromString(peerId)) };
 }

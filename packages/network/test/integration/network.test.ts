@@ -33,7 +33,11 @@ describe('four AIC network peers on 127.0.0.1', () => {
     await publisher!.publishOffer(offer);
     const received = await Promise.all(arrivals);
     for (const detail of received) {
-      expect(detail.payload).toEqual({ ...offer, coordinate: publisher!.coordinate() });
+      expect(detail.payload).toEqual({
+        ...offer,
+        coordinate: publisher!.coordinate(),
+        peer: { id: publisher!.peerId.toString(), addrs: publisher!.multiaddrs() },
+      });
       expect(detail.sender).toBe(publisher!.address);
       expect(detail.expiresAtMs).toBe(detail.timestampMs + offer.ttlSeconds * 1000);
     }

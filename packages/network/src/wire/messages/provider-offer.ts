@@ -29,6 +29,11 @@ const offerWireSchema = z.strictObject({
   ttlSeconds: z.number().int().min(1).max(86_400),
   /** The provider's Vivaldi coordinate, so any node can estimate its RTT to this provider (filled in on publish). */
   coordinate: vivaldiCoordinateSchema.optional(),
+  /**
+   * The provider's own PeerId and listen addresses (filled in on publish), so that a node that only hears the offer
+   * through relays can dial the provider. Receivers use it only when the PeerId's key is the envelope's signer.
+   */
+  peer: z.strictObject({ id: z.string().min(1).max(128), addrs: z.array(z.string().max(256)).max(8) }).optional(),
 });
 
 /** A provider offer as code sees it (price as bigint). The provider is the envelope's sender. */
@@ -38,11 +43,12 @@ export const providerOfferSpec: MessageSpec<ProviderOffer> = {
   type: 'aic/offer/1',
   maxBytes: WIRE_LIMITS.offerBytes,
   schema: offerWireSchema,
-  toWire: ({ coordinate, ...offer }) => ({
+  toWire: ({ coordinate, peer, ...offer }) => ({
     ...offer,
     priceWeiPerHour: offer.priceWeiPerHour.toString(),
-    // CBOR has no `undefined`: an absent coordinate is left out.
+    // CBOR has no `undefined`: absent optional fields are left out.
     ...(coordinate === undefined ? {} : { coordinate }),
+    ...(peer === undefined ? {} : { peer: { id: peer.id, addrs: [...peer.addrs] } }),
   }),
 };
 
