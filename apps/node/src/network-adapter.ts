@@ -5,7 +5,7 @@ import {
   type OfferEventDetail,
 } from '@aic/network';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
-import type { JobBody, NetworkFactory, NetworkPeer, NodeNetwork, OfferBody } from './network-port.ts';
+import type { JobBody, NetworkFactory, NetworkPeer, NodeConnectivity, NodeNetwork, OfferBody } from './network-port.ts';
 
 /** GET /v1/peers asks for every peer's score; one snapshot serves them all for this long. */
 const PEER_SCORE_CACHE_MS = 1000;
@@ -21,6 +21,8 @@ export const createAicNetworkAdapter: NetworkFactory = async (init, { logger }) 
       listen: init.listen,
       bootstrap: init.bootstrap,
       ...(init.coordinatesIntervalMs === undefined ? {} : { coordinatesIntervalMs: init.coordinatesIntervalMs }),
+      ...(init.targetPeers === undefined ? {} : { targetPeers: init.targetPeers }),
+      ...(init.minPeers === undefined ? {} : { connections: { minPeers: init.minPeers } }),
     },
     { logger },
   );
@@ -102,6 +104,11 @@ class AicNetworkAdapter implements NodeNetwork {
 
   dial(multiaddr: string): Promise<void> {
     return this.net.connect(multiaddr);
+  }
+
+  connectivity(): NodeConnectivity {
+    const { connectedPeers, targetPeers, minPeers, underconnected } = this.net.connectivity();
+    return { connectedPeers, targetPeers, minPeers, underconnected };
   }
 }
 

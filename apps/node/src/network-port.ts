@@ -42,6 +42,16 @@ export interface NodeNetwork {
   peerScore(peerId: string): number;
   /** Best-effort dial of a known address (used for peers remembered from an earlier run). */
   dial(multiaddr: string): Promise<void>;
+  /** Connection health against the target (absent in in-memory test networks). */
+  connectivity?(): NodeConnectivity;
+}
+
+/** Connections against the target; `underconnected` below `minPeers` (GET /v1/status shows it). */
+export interface NodeConnectivity {
+  connectedPeers: number;
+  targetPeers: number;
+  minPeers: number;
+  underconnected: boolean;
 }
 
 export interface NetworkInit {
@@ -49,6 +59,9 @@ export interface NetworkInit {
   listen: string[];
   bootstrap: string[];
   coordinatesIntervalMs?: number;
+  /** Connections the node keeps up (default 8) and the minimum below which it is underconnected (default 3). */
+  targetPeers?: number;
+  minPeers?: number;
 }
 
 /** Builds the network for a node; the default is the @aic/network adapter. */
