@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
 import { registerBalanceCommand } from './commands/balance.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerFaucetCommand } from './commands/faucet.ts';
 import { registerJobCommand } from './commands/job.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerModelCommands } from './commands/model.ts';
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo): Command {
   registerDataCommands(program, io);
   registerJobCommand(program, io);
   registerProviderCommand(program, io);
+  registerFaucetCommand(program, io);
   return program;
 }
 

@@ -1,6 +1,8 @@
 /**
- * The devnet's chain: the embedded EVM served on 127.0.0.1, every AIC contract deployed (minimal preset), dev
- * accounts funded, and the deployment written to a file that nodes and tools read.
+ * The devnet's chain: the embedded EVM, every AIC contract deployed (minimal preset), dev accounts funded, the
+ * deployment written to a file that nodes and tools read, and one HTTP port on 127.0.0.1 for other processes: the
+ * chain's JSON-RPC behind a method guard (no unlocked accounts, no test methods), the faucet and the devnet's status.
+ * The chain clock keeps block time near the wall clock.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,12 +10,24 @@ import { weiToAic } from '@aic/core';
 import { type AicDeployment, aicTokenAbi, deploymentToJson } from '@aic/ledger';
 import { type DevDeployment, deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
 import { type Address, createPublicClient, http } from 'viem';
+import { type ChainClock, type ClockProvider, createChainClock } from './chain-clock.ts';
+import { createFaucet, devnetFaucetSender, type Faucet, type FaucetOptions } from './faucet.ts';
+import { type DevnetRoute, type DevnetServer, startDevnetServer } from './rpc-server.ts';
 
 export interface DevnetChain {
+  /** The embedded chain with its privileged in-process provider (the devnet process's own access). */
   chain: EmbeddedChain;
+  /** The guarded JSON-RPC URL other processes use (POST /); the same server answers POST /faucet, GET /status. */
   rpcUrl: string;
   dev: DevDeployment;
   deploymentFile: string;
+  server: DevnetServer;
+  clock: ChainClock;
+  faucet: Faucet;
+  /** Routes of the devnet's server besides JSON-RPC; add to it (e.g. `GET /status` once the nodes run). */
+  routes: Record<string, DevnetRoute>;
+  /** Stops the server, the clock and the chain. */
+  close(): Promise<void>;
 }
 
 export async function startDevnetChain(options: {
@@ -24,10 +38,25 @@ export async function startDevnetChain(options: {
   challengeWindowSec?: number;
   /** Time a drawn verifier has before the requester draws another (default 60 s: a devnet job verifies in ~15 s). */
   verifyWindowSec?: number;
+  /** Methods outsiders may call besides the guard's (tests only: AIC_DEVNET_RPC_ALLOW). */
+  extraRpcMethods?: Set<string>;
+  /** Fraction of JSON-RPC HTTP requests failed on purpose (fault tests only). */
+  rpcFaultRate?: number;
+  faucet?: Omit<FaucetOptions, 'send'>;
 }): Promise<DevnetChain> {
-  const chain = await startEmbeddedChain();
-  const rpcUrl = await chain.serve({ host: '127.0.0.1', port: options.port });
-  options.log(`chain: embedded EVM (chain id ${chain.chainId}) serving JSON-RPC at ${rpcUrl}`);
+  const chain = await startEmbeddedChain({ blocksMayShareTimestamp: true });
+  const routes: Record<string, DevnetRoute> = {};
+  const server = await startDevnetServer({
+    chain,
+    port: options.port,
+    routes,
+    ...(options.extraRpcMethods === undefined ? {} : { extraMethods: options.extraRpcMethods }),
+    ...(options.rpcFaultRate === undefined ? {} : { faultRate: options.rpcFaultRate }),
+  });
+  const rpcUrl = server.url;
+  options.log(
+    `chain: embedded EVM (chain id ${chain.chainId}) serving JSON-RPC at ${rpcUrl} (signing, hardhat_* and evm_* methods refused)`,
+  );
   const dev = await deployDevnet(chain.provider, chain.accounts, {
     onStep: (line) => options.log(`ledger: ${line}`),
     // A live devnet settles verified jobs after a short challenge window instead of the preset's 60 s.
@@ -36,11 +65,29 @@ export async function startDevnetChain(options: {
   });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.
   await chain.setIntervalMining(options.blockIntervalMs);
+  const clock = createChainClock({
+    provider: chain.provider as ClockProvider,
+    intervalMs: options.blockIntervalMs,
+    onModeChange: (mode, lead) =>
+      options.log(
+        mode === 'catch-up'
+          ? `chain: ${lead.toFixed(0)} s ahead of the wall clock; mining every 2 s (automine off) until it is back`
+          : `chain: back within ${lead.toFixed(0)} s of the wall clock; automine on`,
+      ),
+  });
+  clock.start();
+  const faucet = createFaucet({ ...options.faucet, send: devnetFaucetSender(chain, dev) });
+  routes['POST /faucet'] = faucet.route;
   await mkdir(options.dataDir, { recursive: true });
   const deploymentFile = join(options.dataDir, 'deployment.json');
   await writeFile(deploymentFile, `${deploymentToJson(dev.deployment)}\n`);
   options.log(`ledger: deployment written to ${deploymentFile}`);
-  return { chain, rpcUrl, dev, deploymentFile };
+  const close = async () => {
+    clock.stop();
+    await server.close();
+    await chain.close();
+  };
+  return { chain, rpcUrl, dev, deploymentFile, server, clock, faucet, routes, close };
 }
 
 /** Reads balances over plain JSON-RPC (what any wallet would do) and formats the summary. */

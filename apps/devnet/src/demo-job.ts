@@ -14,6 +14,7 @@ import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/l
 import { type Checkpoint, datasetDigest, irisTemplate, trainJob, verifySegment } from '@aic/model-vessel';
 import { quoteVerification, sampleSegments } from '@aic/verification';
 import { type Address, bytesToHex, keccak256, toHex } from 'viem';
+import { type ClockProvider, waitForChainTime } from './chain-clock.ts';
 
 export interface DemoJobOptions {
   chain: EmbeddedChain;
@@ -26,7 +27,7 @@ const CONFIDENCE = 0.99;
 const CHEAT_FRACTION = 0.1;
 
 export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): Promise<void> {
-  const { publicClient, testClient, as } = createDevClients(chain, dev.deployment);
+  const { publicClient, as } = createDevClients(chain, dev.deployment);
   const [requester, provider1, provider2, dataOwner] = dev.roles.users as [Address, Address, Address, Address];
   const step = (line: string) => {
     if (signal.aborted) throw signal.reason;
@@ -175,13 +176,15 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
   );
   if (!valid) return;
 
-  // 7. After the challenge window (fast-forwarded on the devnet), settlement pays everyone.
-  await testClient.increaseTime({ seconds: 61 });
+  // 7. After the challenge window, settlement pays everyone. The devnet waits it out instead of moving the chain's
+  // clock (time travel would push every later block ahead of the wall clock for good): its window is a few seconds.
+  const { challengeEnds } = await as(requester).market.read.jobOf([jobId]);
+  await waitForChainTime(chain.provider as ClockProvider, BigInt(challengeEnds) + 1n, { signal });
   await as(requester).confirm('settleJob', () => as(requester).market.write.settleJob([jobId]));
   const after = await Promise.all([requester, provider1, provider2, dataOwner, dev.roles.treasury].map(earned));
   const names = ['requester', 'provider 1', 'provider 2', 'data owner', 'treasury'];
   step(
-    `settled after the 60 s challenge window (fast-forwarded): ${names.map((n, i) => `${n} ${signed(after[i]! - before[i]!)}`).join(', ')}`,
+    `settled after the ${dev.config.params.challengeWindowSec} s challenge window: ${names.map((n, i) => `${n} ${signed(after[i]! - before[i]!)}`).join(', ')}`,
   );
 
   // 8. The trained model becomes a TrainedAI asset whose income flows upstream to the dataset and the model.

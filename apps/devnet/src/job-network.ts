@@ -53,7 +53,7 @@ export async function startJobNetwork(
     lines,
     async close() {
       await nodes.stop();
-      await chain.chain.close();
+      await chain.close();
     },
   };
 }

@@ -9,9 +9,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
 import { runDemoJob } from './demo-job.ts';
 import { JOB_NODE_KEYS } from './job-network.ts';
+import { devnetStatus, howToJoin } from './join.ts';
 import { runNetworkedJob } from './networked-job.ts';
+import type { NodeStatus } from './node-supervisor.ts';
 import { type DevnetNodeInfo, devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
 import { postEpochScores } from './post-scores.ts';
+import { parseExtraMethods } from './rpc-guard.ts';
 
 const positiveInt = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -30,7 +33,12 @@ const program = new Command('devnet')
   )
   .option('--port <port>', 'JSON-RPC port of the chain (0 = any free port)', positiveInt(0, 65_535), 8545)
   .option('--data-dir <dir>', 'where the deployment file and node state live', '.devnet')
-  .option('--block-interval-ms <ms>', 'mine a block at least this often', positiveInt(100, 60_000), 500)
+  .option(
+    '--block-interval-ms <ms>',
+    'mine a block at least this often (≥ 1000: every block is ≥ 1 s after the last, faster runs the chain ahead)',
+    positiveInt(1_000, 60_000),
+    1_000,
+  )
   .option('--epochs <n>', 'epochs of the demo training job', positiveInt(1, 100), 1)
   .option('--no-demo-job', 'skip the demo training job (escrow → allocation → training → verification → settlement)')
   .option('--exit-when-ready', 'stop once everything is up (for scripts and tests)', false)
@@ -51,7 +59,18 @@ const controller = new AbortController();
 async function main(): Promise<void> {
   const started = Date.now();
   // A short challenge window so the demo job settles within seconds of its verdict.
-  const { chain, rpcUrl, dev, deploymentFile } = await startDevnetChain({ ...opts, log, challengeWindowSec: 5 });
+  const devchain = await startDevnetChain({
+    ...opts,
+    log,
+    challengeWindowSec: 5,
+    // Tests only: methods a test must call from outside (e.g. evm_increaseTime to close a rewards epoch), and a
+    // fraction of RPC requests to fail on purpose.
+    extraRpcMethods: parseExtraMethods(process.env.AIC_DEVNET_RPC_ALLOW),
+    ...(process.env.AIC_FAULT_RPC_FAILURE_RATE === undefined
+      ? {}
+      : { rpcFaultRate: Number(process.env.AIC_FAULT_RPC_FAILURE_RATE) }),
+  });
+  const { chain, rpcUrl, dev, deploymentFile } = devchain;
   const r = dev.roles;
   const accounts = {
     treasury: r.treasury,
@@ -67,6 +86,8 @@ async function main(): Promise<void> {
   for (const line of await describeDevnet(rpcUrl, dev.deployment, accounts)) log(line);
   let stopNodes = async () => {};
   let nodes: DevnetNodeInfo[] = [];
+  let nodeStatus: () => NodeStatus[] = () => [];
+  devchain.routes['GET /status'] = async () => ({ status: 200, body: devnetStatus(devchain, nodeStatus()) });
   const networked = opts.nodes >= JOB_NODE_KEYS.length;
   if (opts.nodes > 0) {
     // Nodes 0-3 use the funded dev accounts 12-15 (requester, 2 GPU Vessels, data owner); with ≥ 7 nodes, node 4 is
@@ -87,14 +108,16 @@ async function main(): Promise<void> {
     });
     stopNodes = devnet.stop;
     nodes = devnet.nodes;
+    nodeStatus = devnet.status;
   }
+  for (const line of howToJoin(rpcUrl, deploymentFile, nodes[0]?.multiaddrs)) log(line);
   log(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — RPC ${rpcUrl}, deployment ${deploymentFile}. Ctrl-C stops.`,
   );
   const shutdown = async () => {
     controller.abort();
     await stopNodes();
-    await chain.close();
+    await devchain.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

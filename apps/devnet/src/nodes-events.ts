@@ -12,6 +12,8 @@ export interface DevnetNodeInfo {
   address: string;
   multiaddrs: string[];
   dataDir: string;
+  /** The node's OS process id. */
+  pid: number;
 }
 
 /** What startDevnetNodes reports while it works and while the nodes run. */
@@ -30,7 +32,22 @@ export type DevnetNodeEvent =
       message: string;
       fields: Record<string, unknown>;
     }
-  | { type: 'exited'; index: number; role: DevnetRole; code: number | null };
+  /** A node stopped by the devnet (Ctrl-C, or a test's deliberate kill) exited. */
+  | { type: 'exited'; index: number; role: DevnetRole; code: number | null }
+  /** A node exited without being asked to: how, and what it printed last. */
+  | {
+      type: 'crashed';
+      index: number;
+      role: DevnetRole;
+      code: number | null;
+      signal: string | null;
+      uptimeMs: number;
+      lastLines: string[];
+    }
+  | { type: 'restarting'; index: number; role: DevnetRole; delayMs: number; attempt: number }
+  | { type: 'restarted'; node: DevnetNodeInfo; restarts: number }
+  /** It crashed too often soon after starting: the devnet leaves it down. */
+  | { type: 'failed'; index: number; role: DevnetRole; crashes: number };
 
 /** The role of the i-th node: requester, two GPU providers, a data owner, then more providers. */
 export function roleOf(index: number): DevnetRole {
@@ -40,6 +57,9 @@ export function roleOf(index: number): DevnetRole {
   if (index === 5 || index === 6) return 'verifier';
   return 'gpu-provider';
 }
+
+/** How many of a dead node's last output lines are printed (its status keeps all of them). */
+export const PRINTED_LINES = 20;
 
 const LEVELS: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 // Log fields that are bookkeeping, not news, in a one-line summary.
@@ -65,7 +85,7 @@ export function formatDevnetEvent(event: DevnetNodeEvent): string {
     case 'starting':
       return `node ${event.index} (${event.role}) starting`;
     case 'ready':
-      return `node ${event.node.index} (${event.node.role}) ready: api ${event.node.apiUrl} address ${event.node.address} peer ${event.node.peerId}`;
+      return `node ${event.node.index} (${event.node.role}) ready: api ${event.node.apiUrl} address ${event.node.address} peer ${event.node.peerId} pid ${event.node.pid}`;
     case 'connected':
       return `${event.nodes.length} nodes connected over libp2p`;
     case 'balance':
@@ -76,6 +96,17 @@ export function formatDevnetEvent(event: DevnetNodeEvent): string {
     }
     case 'exited':
       return `node ${event.index} (${event.role}) exited with code ${event.code}`;
+    case 'crashed': {
+      const how = event.signal === null ? `exit code ${event.code}` : `signal ${event.signal}`;
+      const lines = event.lastLines.slice(-PRINTED_LINES).map((l) => `\n    | ${l}`);
+      return `node ${event.index} (${event.role}) DIED (${how}) after ${(event.uptimeMs / 1000).toFixed(1)} s; its last ${lines.length} output lines:${lines.join('')}`;
+    }
+    case 'restarting':
+      return `node ${event.index} (${event.role}) restarting in ${event.delayMs / 1000} s (crash ${event.attempt} in a row)`;
+    case 'restarted':
+      return `node ${event.node.index} (${event.node.role}) restarted (${event.restarts} restarts): api ${event.node.apiUrl} pid ${event.node.pid}`;
+    case 'failed':
+      return `node ${event.index} (${event.role}) FAILED: it crashed ${event.crashes} times in a row soon after starting; left down`;
   }
 }
 

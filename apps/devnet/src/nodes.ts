@@ -5,6 +5,7 @@ import { encryptKeystore } from '@aic/core/keystore';
 import { createApiClient } from '@aic/node/api';
 import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
+import { type NodeStatus, type SupervisedNode, superviseNode } from './node-supervisor.ts';
 import { startDemoActivity } from './nodes-activity.ts';
 import { activityFromLog, type DevnetNodeEvent, type DevnetNodeInfo, type DevnetRole, roleOf } from './nodes-events.ts';
 
@@ -41,7 +42,7 @@ export interface StartDevnetNodesOptions {
   apiPortBase?: number;
   /** Providers publish offers and the requester announces a job once connected. Default true. */
   demoActivity?: boolean;
-  /** Bound on the wait for all nodes to connect. Default 60 s. */
+  /** Bound on the wait for all nodes to connect. Default 120 s. */
   connectTimeoutMs?: number;
   /** Run the job roles: GPU Vessel agents on providers, `--coordinator` and `--verifier` on nodes 4 and 5. */
   jobRoles?: boolean;
@@ -55,55 +56,102 @@ export interface DevnetNodes {
   nodes: DevnetNodeInfo[];
   /** Stops every node (SIGTERM) and waits for them to exit. */
   stop(): Promise<void>;
-  /** Kills node `index` at once (SIGKILL: no clean shutdown), e.g. a provider dying mid-job; resolves once it exited. */
+  /** Kills node `index` at once (SIGKILL: no clean shutdown), e.g. a provider dying mid-job; resolves once it exited.
+   * A deliberate kill: the devnet does not restart it (a node that dies on its own is restarted). */
   kill(index: number): Promise<void>;
-  /** Starts node `index` again on its data directory (same key, new ports) after it exited; resolves once it is up
-   * and returns its new info (also replacing `nodes[index]`). */
+  /** Starts node `index` again on its data directory (same key and ports) after it exited; resolves once it is up
+   * and returns its info (also replacing `nodes[index]`). */
   restart(index: number): Promise<DevnetNodeInfo>;
+  /** Each node's supervision state: running, restarting, failed or stopped, restarts, its last exit. */
+  status(): NodeStatus[];
 }
+
+/** How many nodes start at once after the bootstrap node: 30 nodes importing tsx and libp2p at the same time on 2
+ * cores missed a 60 s readiness bound. */
+export const START_CONCURRENCY = 4;
 
 /**
  * Spawns `count` AIC node processes on 127.0.0.1, each with its own keystore, bootstrapped to the first one over
- * libp2p; resolves once every node is connected. Progress and each node's operator-level logs go to `onEvent`.
+ * libp2p (started in batches of START_CONCURRENCY); resolves once every node is connected. Every node is supervised
+ * (node-supervisor.ts): one that dies on its own is reported with its last output lines and restarted with backoff.
+ * Progress and each node's operator-level logs go to `onEvent`.
  *
  * @example
  * const devnet = await startDevnetNodes({ count: 4, rpcUrl, deploymentFile, dataDir: '.devnet', signal, onEvent: (e) => console.log(formatDevnetEvent(e)) });
  */
 export async function startDevnetNodes(options: StartDevnetNodesOptions): Promise<DevnetNodes> {
   const emit = options.onEvent ?? (() => {});
-  const processes: NodeProcess[] = [];
+  const supervised: SupervisedNode[] = [];
+  const started: NodeProcess[] = [];
+  const nodes: DevnetNodeInfo[] = [];
+  // A node restarted by its supervisor keeps its ports; `nodes` follows its new pid.
+  const emitTracked = (event: DevnetNodeEvent) => {
+    if (event.type === 'restarted') nodes[event.node.index] = event.node;
+    emit(event);
+  };
   const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all([...supervised.map((s) => s.stop()), ...started.map((p) => p.stop())]);
   };
   options.signal?.addEventListener('abort', () => void stop(), { once: true });
+  const supervise = (first: Started, bootstrap: () => string[]): SupervisedNode => {
+    const ports = portsOf(first.info);
+    return superviseNode({
+      first,
+      respawn: () => startOne(first.info.index, bootstrap(), options, emit, ports),
+      emit: emitTracked,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  };
   try {
     const first = await startOne(0, [], options, emit);
-    processes.push(first.process);
-    const rest = await Promise.all(
-      Array.from({ length: options.count - 1 }, (_, k) => startOne(k + 1, first.info.multiaddrs, options, emit)),
-    );
-    processes.push(...rest.map((r) => r.process));
-    const nodes = [first.info, ...rest.map((r) => r.info)];
-    await waitConnected(nodes, options.connectTimeoutMs ?? 60_000);
+    started.push(first.process);
+    const bootstrap = () => supervised[0]?.info().multiaddrs ?? first.info.multiaddrs;
+    const rest = await mapBounded(options.count - 1, START_CONCURRENCY, async (k) => {
+      const one = await startOne(k + 1, first.info.multiaddrs, options, emit);
+      started.push(one.process);
+      return one;
+    });
+    started.length = 0;
+    supervised.push(...[first, ...rest].map((s) => supervise(s, bootstrap)));
+    nodes.push(...supervised.map((s) => s.info()));
+    await waitConnected(nodes, options.connectTimeoutMs ?? 120_000);
     emit({ type: 'connected', nodes });
     if (options.rpcUrl !== undefined && options.deploymentFile !== undefined) await reportBalances(nodes, emit);
     if (options.demoActivity !== false) await startDemoActivity(nodes);
-    const kill = async (index: number) => {
-      const p = processes[index];
-      p?.child.kill('SIGKILL');
-      await p?.exited;
-    };
+    const kill = (index: number) => supervised[index]?.stop(true) ?? Promise.resolve();
     const restart = async (index: number) => {
-      const again = await startOne(index, index === 0 ? [] : nodes[0]!.multiaddrs, options, emit);
-      processes[index] = again.process;
-      nodes[index] = again.info;
-      return again.info;
+      const info = await supervised[index]!.restart();
+      nodes[index] = info;
+      return info;
     };
-    return { nodes, stop, kill, restart };
+    return { nodes, stop, kill, restart, status: () => supervised.map((s) => s.status()) };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+type Started = { process: NodeProcess; info: DevnetNodeInfo };
+/** Listen and API ports a node keeps across restarts (its multiaddr, and so the bootstrap address, stays valid). */
+type Ports = { apiPort: number; p2pPort: number };
+
+function portsOf(info: DevnetNodeInfo): Ports {
+  const p2p = /\/tcp\/(\d+)/.exec(info.multiaddrs.find((m) => m.includes('/tcp/') && !m.includes('/ws')) ?? '');
+  return { apiPort: Number(new URL(info.apiUrl).port), p2pPort: p2p ? Number(p2p[1]) : 0 };
+}
+
+/** Runs `task(0 … count-1)` with at most `limit` at a time; results in index order. */
+async function mapBounded<T>(count: number, limit: number, task: (k: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const k = next++;
+      results[k] = await task(k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return results;
 }
 
 async function startOne(
@@ -111,22 +159,22 @@ async function startOne(
   bootstrap: string[],
   options: StartDevnetNodesOptions,
   emit: (event: DevnetNodeEvent) => void,
-): Promise<{ process: NodeProcess; info: DevnetNodeInfo }> {
+  ports?: Ports,
+): Promise<Started> {
   const role = roleOf(index);
   const dataDir = join(options.dataDir, `node-${index}-${role}`);
   emit({ type: 'starting', index, role });
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
   const child = await spawnNodeProcess({
-    args: nodeArgs(index, role, dataDir, bootstrap, options),
+    args: nodeArgs(index, role, dataDir, bootstrap, options, ports),
     env: { AIC_PASSWORD: DEVNET_PASSWORD, ...options.envOf?.(index) },
     onLog: (line) => {
       const event = activityFromLog(index, role, line);
       if (event !== undefined) emit(event);
     },
   });
-  void child.exited.then((code) => emit({ type: 'exited', index, role, code }));
-  const info = { index, role, dataDir, ...child.ready };
-  emit({ type: 'ready', node: info });
+  const info = { index, role, dataDir, ...child.ready, pid: child.child.pid ?? 0 };
+  if (ports === undefined) emit({ type: 'ready', node: info });
   return { process: child, info };
 }
 
@@ -136,10 +184,12 @@ function nodeArgs(
   dataDir: string,
   bootstrap: string[],
   o: StartDevnetNodesOptions,
+  ports?: Ports,
 ): string[] {
-  const apiPort = o.apiPortBase === undefined ? 0 : o.apiPortBase + index;
+  const apiPort = ports?.apiPort ?? (o.apiPortBase === undefined ? 0 : o.apiPortBase + index);
+  const listen = `/ip4/127.0.0.1/tcp/${ports?.p2pPort ?? 0}`;
   return [
-    ...['--data-dir', dataDir, '--role', role, '--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', String(apiPort)],
+    ...['--data-dir', dataDir, '--role', role, '--listen', listen, '--api-port', String(apiPort)],
     ...bootstrap.flatMap((b) => ['--bootstrap', b]),
     ...(o.rpcUrl === undefined ? [] : ['--rpc-url', o.rpcUrl]),
     ...(o.deploymentFile === undefined ? [] : ['--deployment', o.deploymentFile]),

@@ -8,6 +8,13 @@ import { READY_MESSAGE } from './options.ts';
 /** The node entry point (apps/node/src/main.ts), run through tsx. */
 export const NODE_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
+/** How many of a child's last output lines (stdout and stderr together) are kept for diagnosis. */
+export const OUTPUT_TAIL_LINES = 50;
+// One line of a child's output is cut to this many characters in the tail (an ABI in a log line is ~32 KB).
+const TAIL_LINE_CHARS = 1_000;
+// How many of the last lines a NODE_START_FAILED message quotes (all of them are in its details).
+const MESSAGE_LINES = 5;
+
 /** What a node prints in its ready line. */
 export interface NodeReady {
   apiUrl: string;
@@ -23,10 +30,16 @@ export interface SpawnNodeOptions {
   entry?: string[];
   /** Extra environment (AIC_PASSWORD goes here). */
   env?: Record<string, string>;
-  /** Bound on the wait for the ready line. Default 60 s (loaded CI machines are slow to import libp2p). */
+  /** Bound on the wait for the ready line. Default 120 s (loaded machines are slow to import libp2p and tsx). */
   readyTimeoutMs?: number;
   /** Every log line of the child, parsed (non-JSON lines come as { msg: line }). */
   onLog?: (line: Record<string, unknown>) => void;
+}
+
+/** How a node process ended: its exit code, or the signal that killed it. */
+export interface NodeExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface NodeProcess {
@@ -36,11 +49,29 @@ export interface NodeProcess {
   stop(): Promise<number | null>;
   /** Resolves to the exit code when the process exits. */
   exited: Promise<number | null>;
+  /** Resolves to the exit code and signal when the process exits. */
+  ended: Promise<NodeExit>;
+  /** The child's last output lines (stdout and stderr, in order, at most OUTPUT_TAIL_LINES). */
+  tail(): string[];
+}
+
+/** A bounded ring of the last lines of text. */
+export function createLineTail(capacity = OUTPUT_TAIL_LINES): { push(line: string): void; lines(): string[] } {
+  const ring: string[] = [];
+  return {
+    push(line) {
+      if (line.trim() === '') return;
+      ring.push(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)}… (${line.length} chars)` : line);
+      if (ring.length > capacity) ring.shift();
+    },
+    lines: () => [...ring],
+  };
 }
 
 /**
  * Starts a node as a child process and waits for its `node ready` log line (no sleeps, bounded by
- * readyTimeoutMs). Rejects with NODE_START_FAILED (and the child's last stderr) if it exits or times out first.
+ * readyTimeoutMs). Rejects with NODE_START_FAILED, whose message quotes the child's last output lines (all of the
+ * kept ones are in `details.lastLines`), if it exits or times out first.
  */
 export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeProcess> {
   // tsx resolved from here, so the child works whatever its working directory.
@@ -49,12 +80,11 @@ export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeP
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let stderrTail = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
-  });
-  const ready = await waitForReady(child, exited, options, () => stderrTail);
+  const ended = new Promise<NodeExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = ended.then((e) => e.code);
+  const tail = createLineTail();
+  createInterface({ input: child.stderr! }).on('line', (text) => tail.push(text));
+  const ready = await waitForReady(child, ended, options, tail);
   let signalled = false;
   const stop = async () => {
     // One SIGTERM only: the node stops cleanly on the first; a second could land after its handler is gone.
@@ -64,16 +94,16 @@ export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeP
     }
     return exited;
   };
-  return { child, ready, stop, exited };
+  return { child, ready, stop, exited, ended, tail: tail.lines };
 }
 
 function waitForReady(
   child: ChildProcess,
-  exited: Promise<number | null>,
+  ended: Promise<NodeExit>,
   options: SpawnNodeOptions,
-  stderrTail: () => string,
+  tail: ReturnType<typeof createLineTail>,
 ): Promise<NodeReady> {
-  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  const timeoutMs = options.readyTimeoutMs ?? 120_000;
   return new Promise<NodeReady>((resolve, reject) => {
     let settled = false;
     const fail = (why: string) => {
@@ -81,12 +111,23 @@ function waitForReady(
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new AicError('NODE_START_FAILED', `node process ${why}: ${stderrTail().trim().split('\n').at(-1) ?? ''}`));
+      const lastLines = tail.lines();
+      const quoted = lastLines.slice(-MESSAGE_LINES).join(' | ');
+      reject(
+        new AicError(
+          'NODE_START_FAILED',
+          `node process ${why}; ${quoted === '' ? 'it printed nothing' : `last output: ${quoted}`}`,
+          { details: { pid: child.pid ?? null, lastLines } },
+        ),
+      );
     };
     const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
-    void exited.then((code) => fail(`exited with code ${code} before it was ready`));
+    void ended.then(({ code, signal }) =>
+      fail(`exited (${signal === null ? `code ${code}` : `signal ${signal}`}) before it was ready`),
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (text) => {
+      tail.push(text);
       const line = parseLine(text);
       options.onLog?.(line);
       if (line.msg === READY_MESSAGE && !settled) {

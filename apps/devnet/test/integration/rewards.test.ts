@@ -41,6 +41,8 @@ describe('Proof-of-Value rewards on the devnet', () => {
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
+        // The devnet's RPC refuses evm_* from other processes; this test alone may close the epoch early.
+        env: { ...process.env, AIC_DEVNET_RPC_ALLOW: 'evm_increaseTime' },
       },
     );
     const lines: string[] = [];

@@ -1,3 +1,8 @@
 export { createDevClients, DEV_MNEMONIC, type DevClients, devAccountKey } from './dev-clients.ts';
 export { type DevDeployment, deployDevnet } from './dev-deploy.ts';
-export { type EmbeddedChain, startEmbeddedChain } from './embedded-chain.ts';
+export {
+  type EmbeddedChain,
+  type EmbeddedChainOptions,
+  type JsonRpcResponse,
+  startEmbeddedChain,
+} from './embedded-chain.ts';
