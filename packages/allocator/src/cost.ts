@@ -1,3 +1,5 @@
+import { fitGpus, initialState } from './machine-state.ts';
+import { type Shape, shapeOfJob } from './requirement.ts';
 import type { Coordinate, CostModel, JobDemand, Offer } from './types.ts';
 
 const SECONDS_PER_HOUR = 3_600;
@@ -13,22 +15,50 @@ export function rttMs(a: Coordinate, b: Coordinate): number {
   return Math.sqrt(sum) + a.height + b.height;
 }
 
-/** Whether `offer` can run `job` at all (hardware, memory, price ceiling, stake, capacity, exclusions). */
+/**
+ * Whether `offer`, with the free amounts it declares, can run `job` at all: hardware class, memory, price ceiling,
+ * stake, exclusions, backend, and the exact hardware requirement (models, per-GPU memory, GPUs on one machine or a
+ * fraction of one, CPU cores and memory).
+ */
 export function isFeasible(offer: Offer, job: JobDemand): boolean {
+  const shape = shapeOfJob(job);
   return (
-    offer.slots > 0 &&
-    offer.hwClass >= job.minHwClass &&
-    offer.memoryGiB >= job.minMemoryGiB &&
-    offer.pricePerHour <= job.maxPricePerHour &&
-    offer.stake >= job.minStake &&
-    offer.tflops > 0 &&
-    !(job.excludeProviders?.includes(offer.provider) ?? false)
+    isStaticallyFeasible(offer, job, shape) &&
+    !isExcluded(offer, job) &&
+    fitGpus(offer.machine?.gpus ?? [], initialState(offer), shape) !== undefined
   );
 }
 
-/** Hours `offer` needs to compute `job`. */
+/** The checks that do not depend on what is still free or on who the provider is. */
+export function isStaticallyFeasible(offer: Offer, job: JobDemand, shape: Shape): boolean {
+  const backends = offer.machine?.backends;
+  return (
+    offer.hwClass >= job.minHwClass &&
+    offer.memoryGiB >= job.minMemoryGiB &&
+    pricePerHourOf(offer, shape) <= job.maxPricePerHour &&
+    offer.stake >= job.minStake &&
+    offer.tflops > 0 &&
+    (!shape.usesResources || offer.machine !== undefined) &&
+    (shape.backend === undefined || backends === undefined || backends.includes(shape.backend))
+  );
+}
+
+export function isExcluded(offer: Offer, job: JobDemand): boolean {
+  const excluded = job.excludeProviders;
+  if (!excluded || excluded.length === 0) return false;
+  const provider = offer.provider.toLowerCase();
+  return excluded.some((p) => p.toLowerCase() === provider);
+}
+
+/** What the job pays per hour: price per GPU × GPUs on a machine offer, the offer's price for a job without GPUs. */
+export function pricePerHourOf(offer: Offer, shape: Shape): number {
+  return shape.gpus > 0 ? offer.pricePerHour * shape.gpus : offer.pricePerHour;
+}
+
+/** Hours `offer` needs to compute `job` (on a machine offer, with the GPUs the job takes). */
 export function computeHours(offer: Offer, job: JobDemand): number {
-  return job.workTflop / offer.tflops / SECONDS_PER_HOUR;
+  const gpus = shapeOfJob(job).gpus;
+  return job.workTflop / (offer.tflops * (gpus > 0 ? gpus : 1)) / SECONDS_PER_HOUR;
 }
 
 /** Hours to move the dataset to `offer`: zero when cached, else size / bandwidth plus a handshake per RTT. */
@@ -42,9 +72,12 @@ export function transferHours(offer: Offer, job: JobDemand): number {
   return seconds / SECONDS_PER_HOUR;
 }
 
-/** The price the provider charges for `job`, AIC. */
+/**
+ * The price the provider charges for `job`, AIC: price × work / throughput. On a machine offer both price and
+ * throughput are per GPU, so the GPU count cancels out (g GPUs cost g times as much per hour for 1/g of the time).
+ */
 export function priceOf(offer: Offer, job: JobDemand): number {
-  return offer.pricePerHour * computeHours(offer, job);
+  return (offer.pricePerHour * job.workTflop) / offer.tflops / SECONDS_PER_HOUR;
 }
 
 /** Lower bound of {@link costOf} (transfer ≥ 0): what the offer index sorts by. */

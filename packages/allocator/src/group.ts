@@ -1,47 +1,92 @@
 /**
- * Co-located groups for multi-node jobs: `size` offers that are cheap and close to each other (the white paper's
- * "peers with the shortest communication time cooperate first"). Each near-best anchor gathers its nearest feasible
- * peers; the group with the lowest price plus the value of its worst intra-group RTT wins.
+ * Co-located groups for jobs that ask to be spread over machines (multi-server multi-GPU, `hardware.spread`) or
+ * multi-node jobs: `size` distinct providers' machines that are cheap and close to each other (the white paper's
+ * "peers with the shortest communication time cooperate first"), every one able to take the per-machine
+ * requirement, and no pair further apart than the latency bound. Each near-best anchor gathers its nearest feasible
+ * peers; the group with the lowest price plus the value of its worst intra-group RTT wins. A job that does not ask
+ * for spreading keeps all its GPUs on one machine (`placeJob`).
  */
-import { priceOf, rttMs } from './cost.ts';
-import { cheapestCandidates, compareIds, type OfferBook, takeSlot } from './offer-book.ts';
-import type { JobDemand, Offer } from './types.ts';
+import { scanGroups, takeOn } from './candidates.ts';
+import { computeHours, priceOf, rttMs } from './cost.ts';
+import { compareIds, type Machine, type OfferBook } from './offer-book.ts';
+import { placementOf } from './place.ts';
+import type { JobDemand, Offer, Placement } from './types.ts';
 
 export interface GroupPlacement {
   readonly jobId: string;
   readonly offers: readonly Offer[];
   readonly price: number;
   readonly maxRttMs: number;
+  /** One placement per machine, job ids `<jobId>#<i>` (release each with `releasePlacement`). */
+  readonly placements: readonly Placement[];
 }
 
 /** AIC of value lost per ms of worst-case RTT inside the group, per hour of compute (synchronization stalls). */
 const RTT_COST_PER_MS_HOUR = 0.01;
 
-export function placeGroup(book: OfferBook, job: JobDemand, size: number, anchors = 8): GroupPlacement | undefined {
-  const pool = cheapestCandidates(book, job, 0, Math.max(size * 4, 32)).map((c) => c.offer);
-  if (pool.length < size) return undefined;
-  let best: GroupPlacement | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const anchor of pool.slice(0, anchors)) {
-    const peers = pool
-      .filter((o) => o.provider !== anchor.provider || o.id === anchor.id)
-      .sort(
-        (a, b) =>
-          rttMs(anchor.coordinate, a.coordinate) - rttMs(anchor.coordinate, b.coordinate) || compareIds(a.id, b.id),
-      )
-      .slice(0, size);
-    if (peers.length < size) continue;
-    const price = peers.reduce((sum, o) => sum + priceOf(o, job), 0);
-    let maxRtt = 0;
-    for (const a of peers)
-      for (const b of peers) if (a !== b) maxRtt = Math.max(maxRtt, rttMs(a.coordinate, b.coordinate));
-    const hours = peers.reduce((h, o) => Math.max(h, priceOf(o, job) / Math.max(o.pricePerHour, 1e-12)), 0);
-    const score = price + maxRtt * RTT_COST_PER_MS_HOUR * hours;
-    if (score < bestScore) {
-      bestScore = score;
-      best = { jobId: job.id, offers: peers, price, maxRttMs: maxRtt };
+/**
+ * Places `job` on `size` machines (default: `job.hardware.spread.machines`, else 1) within
+ * `job.hardware.spread.maxRttMs` of each other; undefined when no such group exists.
+ */
+export function placeGroup(book: OfferBook, job: JobDemand, size?: number, anchors = 8): GroupPlacement | undefined {
+  const machines = size ?? job.hardware?.spread?.machines ?? 1;
+  const maxRtt = job.hardware?.spread?.maxRttMs ?? Number.POSITIVE_INFINITY;
+  const scan = scanGroups(book, job, 0, Math.max(machines * 4, 32));
+  const pool: Array<{ machine: Machine; cand: (typeof scan.candidates)[number] }> = [];
+  for (const cand of scan.candidates) {
+    let taken = 0;
+    for (const machine of cand.group.members) {
+      if (taken >= machines) break;
+      if (scan.excluded.has(machine)) continue;
+      pool.push({ machine, cand });
+      taken++;
     }
   }
-  if (best) for (const o of best.offers) takeSlot(book, o.id);
-  return best;
+  if (pool.length < machines) return undefined;
+  let best: { peers: typeof pool; price: number; maxRtt: number } | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const anchor of pool.slice(0, anchors)) {
+    const at = anchor.machine.offer.coordinate;
+    const byNearness = [...pool].sort(
+      (a, b) =>
+        (a === anchor ? -1 : 0) - (b === anchor ? -1 : 0) ||
+        rttMs(at, a.machine.offer.coordinate) - rttMs(at, b.machine.offer.coordinate) ||
+        compareIds(a.machine.offer.id, b.machine.offer.id),
+    );
+    const providers = new Set<string>();
+    const peers: typeof pool = [];
+    for (const p of byNearness) {
+      const provider = p.machine.offer.provider.toLowerCase();
+      if (providers.has(provider)) continue;
+      providers.add(provider);
+      peers.push(p);
+      if (peers.length === machines) break;
+    }
+    if (peers.length < machines) continue;
+    let worst = 0;
+    for (const a of peers)
+      for (const b of peers)
+        if (a !== b) worst = Math.max(worst, rttMs(a.machine.offer.coordinate, b.machine.offer.coordinate));
+    if (worst > maxRtt) continue;
+    const price = peers.reduce((sum, p) => sum + priceOf(p.machine.offer, job), 0);
+    const hours = peers.reduce((h, p) => Math.max(h, computeHours(p.machine.offer, job)), 0);
+    const score = price + worst * RTT_COST_PER_MS_HOUR * hours;
+    if (score < bestScore) {
+      bestScore = score;
+      best = { peers, price, maxRtt: worst };
+    }
+  }
+  if (!best) return undefined;
+  const placements = best.peers.map(({ machine, cand }, i) => {
+    const part = { ...job, id: `${job.id}#${i}` };
+    takeOn(book, machine, scan.shape, part.id);
+    return placementOf(part, machine, cand, scan.shape);
+  });
+  return {
+    jobId: job.id,
+    offers: best.peers.map((p) => p.machine.offer),
+    price: best.price,
+    maxRttMs: best.maxRtt,
+    placements,
+  };
 }

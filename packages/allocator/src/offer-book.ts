@@ -1,25 +1,72 @@
 /**
- * The offers of a market, indexed for fast placement: one list per hardware class, each sorted by the cost of one
- * TFLOP (price / throughput × reputation factor). For a given job the compute cost is that unit cost × its work, a
- * lower bound of the full cost, so a scan in this order can stop as soon as no later offer can be near the best.
+ * The offers of a market, indexed for fast placement whatever the number of identical machines.
+ *
+ * - A *family* is a set of offers identical in everything a decision depends on except the provider (hardware,
+ *   price, throughput, stake, reputation, location, caches). Families sit in one list per hardware class, sorted by
+ *   the cost of one TFLOP (a lower bound of any job's score there), so a scan can stop early.
+ * - Inside a family, a *group* holds the machines whose free amounts are equal GPU by GPU. A placement evaluates
+ *   each group once (fit, fragmentation change; cached per job shape, since a group's state never changes), draws a
+ *   machine with the seed, and moves it to the group of its new state. 10,000 identical machines are one family and a
+ *   handful of groups, not 10,000 candidates.
  */
-import { computeCost, costOf, isFeasible } from './cost.ts';
-import { type CostModel, DEFAULT_COST_MODEL, type JobDemand, type Offer } from './types.ts';
+import { AicError } from '@aic/core';
+import { computeCost } from './cost.ts';
+import { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
+import { copyState, type FreeState, gpusOf, initialState, stateKey } from './machine-state.ts';
+import { DEFAULT_JOB_MIX, MAX_GPUS_PER_MACHINE, type Shape } from './requirement.ts';
+import { type CostModel, DEFAULT_COST_MODEL, type Gpu, type JobDemand, type JobMixEntry, type Offer } from './types.ts';
+
+export interface Family {
+  readonly key: string;
+  /** Its first offer by id: what costs are computed on (every member would give the same). */
+  readonly rep: Offer;
+  readonly gpus: readonly Gpu[];
+  readonly unitCost: number;
+  readonly groups: Map<string, Group>;
+  /** Groups with members and a free slot. */
+  readonly live: Group[];
+}
+
+export interface Group {
+  readonly key: string;
+  readonly family: Family;
+  /** The free amounts every member has (never mutated). */
+  readonly state: FreeState;
+  readonly members: Machine[];
+  livePos: number;
+  frag: number | undefined;
+  /** Per job shape: the GPUs a placement would use (undefined: no fit) and the fragmentation change. */
+  readonly evals: Map<string, { gpus: readonly number[] | undefined; delta: number }>;
+}
+
+/** One offer's live state in the book. */
+export interface Machine {
+  readonly offer: Offer;
+  readonly family: Family;
+  readonly declared: FreeState;
+  readonly state: FreeState;
+  group: Group;
+  pos: number;
+}
 
 export interface OfferBook {
   readonly model: CostModel;
-  /** Lists by hardware class, each ascending by unit cost. */
-  readonly byClass: ReadonlyArray<readonly Offer[]>;
-  /** Remaining slots per offer id (placements consume them). */
-  readonly slotsLeft: Map<string, number>;
-  /** Per class, the index of the first offer that may still have a slot (the exhausted cheap prefix is skipped). */
+  readonly mix: readonly MixShape[];
+  /** Families by hardware class, each list ascending by unit cost. */
+  readonly byClass: ReadonlyArray<readonly Family[]>;
+  /** Per class, the index of the first family that may still have a free slot (the full cheap prefix is skipped). */
   readonly heads: number[];
+  readonly byId: ReadonlyMap<string, Machine>;
+  /** Machines by lower-cased provider (for exclusions). */
+  readonly byProvider: ReadonlyMap<string, readonly Machine[]>;
+  /** What each placed job holds, by job id, so a release gives back exactly that. */
+  readonly held: Map<string, { machine: Machine; shape: Shape; gpus: readonly number[] }>;
   readonly size: number;
 }
 
-export interface Candidate {
-  readonly offer: Offer;
-  readonly cost: number;
+export interface OfferBookOptions {
+  /** Expected job mix for the fragmentation measure (default: {@link DEFAULT_JOB_MIX}). */
+  jobMix?: readonly JobMixEntry[];
 }
 
 const UNIT_JOB: JobDemand = {
@@ -33,68 +80,149 @@ const UNIT_JOB: JobDemand = {
   dataSources: [],
 };
 
-/** Indexes `offers` (duplicate ids are refused: an id names one offer). */
-export function createOfferBook(offers: readonly Offer[], model: CostModel = DEFAULT_COST_MODEL): OfferBook {
-  const byClass: Offer[][] = [];
-  const slotsLeft = new Map<string, number>();
-  for (const offer of offers) {
-    if (slotsLeft.has(offer.id)) throw new RangeError(`duplicate offer id ${offer.id}`);
-    slotsLeft.set(offer.id, offer.slots);
-    const list = byClass[offer.hwClass] ?? [];
-    byClass[offer.hwClass] = list;
-    list.push(offer);
-  }
-  const unit = (o: Offer) => computeCost(o, UNIT_JOB, model);
-  for (const list of byClass) list?.sort((a, b) => unit(a) - unit(b) || compareIds(a.id, b.id));
-  const lists = Array.from(byClass, (l) => l ?? []);
-  return { model, byClass: lists, slotsLeft, heads: lists.map(() => 0), size: offers.length };
-}
-
-/**
- * The feasible offers whose cost is within `fraction` of the cheapest, cheapest first (ties by offer id), plus up to
- * `atLeast` of the next cheapest. Scans each eligible class list in unit-cost order and stops early.
- */
-export function cheapestCandidates(book: OfferBook, job: JobDemand, fraction: number, atLeast = 1): Candidate[] {
-  const found: Candidate[] = [];
-  let bound = Number.POSITIVE_INFINITY; // the atLeast-th best cost seen so far × (1 + fraction)
-  for (let c = job.minHwClass; c < book.byClass.length; c++) {
-    const list = book.byClass[c]!;
-    let i = book.heads[c]!;
-    while (i < list.length && (book.slotsLeft.get(list[i]!.id) ?? 0) <= 0) i++;
-    book.heads[c] = i; // cheap offers fill first: skip them for every later job
-    for (; i < list.length; i++) {
-      const offer = list[i]!;
-      if (computeCost(offer, job, book.model) > bound) break; // nothing later in this list can qualify
-      if ((book.slotsLeft.get(offer.id) ?? 0) <= 0 || !isFeasible(offer, job)) continue;
-      found.push({ offer, cost: costOf(offer, job, book.model) });
-      if (found.length >= atLeast) bound = kthSmallest(found, atLeast) * (1 + fraction);
+/** Indexes `offers`; throws ALLOCATOR_OFFER_DUPLICATE (an id names one offer) or ALLOCATOR_OFFER_INVALID. */
+export function createOfferBook(
+  offers: readonly Offer[],
+  model: CostModel = DEFAULT_COST_MODEL,
+  options: OfferBookOptions = {},
+): OfferBook {
+  const sorted = [...offers].sort((a, b) => compareIds(a.id, b.id)); // the book does not depend on input order
+  const byClass: Family[][] = [];
+  const families = new Map<string, Family>();
+  const byId = new Map<string, Machine>();
+  const byProvider = new Map<string, Machine[]>();
+  for (const offer of sorted) {
+    if (byId.has(offer.id)) {
+      throw new AicError('ALLOCATOR_OFFER_DUPLICATE', `duplicate offer id ${offer.id}`, { details: { id: offer.id } });
     }
+    checkOffer(offer);
+    const key = familyKey(offer);
+    let family = families.get(key);
+    if (!family) {
+      family = {
+        key,
+        rep: offer,
+        gpus: gpusOf(offer),
+        unitCost: computeCost(offer, UNIT_JOB, model),
+        groups: new Map(),
+        live: [],
+      };
+      families.set(key, family);
+      const list = byClass[offer.hwClass] ?? [];
+      byClass[offer.hwClass] = list;
+      list.push(family);
+    }
+    const declared = initialState(offer);
+    const state = copyState(declared);
+    const machine: Machine = { offer, family, declared, state, group: groupFor(family, state), pos: 0 };
+    addMember(machine.group, machine);
+    byId.set(offer.id, machine);
+    const provider = offer.provider.toLowerCase();
+    const list = byProvider.get(provider) ?? [];
+    byProvider.set(provider, list);
+    list.push(machine);
   }
-  found.sort((a, b) => a.cost - b.cost || compareIds(a.offer.id, b.offer.id));
-  const best = found[0]?.cost ?? 0;
-  return found.filter((cand, i) => i < atLeast || cand.cost <= best * (1 + fraction));
+  const lists = Array.from(byClass, (l) => l ?? []);
+  for (const list of lists) list.sort((a, b) => a.unitCost - b.unitCost || compareIds(a.rep.id, b.rep.id));
+  return {
+    model,
+    mix: mixShapes(options.jobMix ?? DEFAULT_JOB_MIX),
+    byClass: lists,
+    heads: lists.map(() => 0),
+    byId,
+    byProvider,
+    held: new Map(),
+    size: sorted.length,
+  };
 }
 
-/** Takes one slot of an offer. */
-export function takeSlot(book: OfferBook, offerId: string): void {
-  const left = book.slotsLeft.get(offerId) ?? 0;
-  if (left <= 0) throw new RangeError(`offer ${offerId} has no slot left`);
-  book.slotsLeft.set(offerId, left - 1);
+/** Expected fragmentation of a group's machines (cached: a group's state never changes). */
+export function groupFragmentation(book: OfferBook, group: Group): number {
+  group.frag ??= fragmentationOf(group.family.gpus, group.state, book.mix);
+  return group.frag;
 }
 
-/** Gives a slot back when a job ends (the offer may become the cheapest again, so the class scan restarts). */
-export function releaseSlot(book: OfferBook, offer: { id: string; hwClass: number }): void {
-  book.slotsLeft.set(offer.id, (book.slotsLeft.get(offer.id) ?? 0) + 1);
-  book.heads[offer.hwClass] = 0;
+/** Moves `machine` to the group of its (changed) state. */
+export function regroup(book: OfferBook, machine: Machine): void {
+  removeMember(machine.group, machine);
+  machine.group = groupFor(machine.family, machine.state);
+  addMember(machine.group, machine);
+  if (machine.group.livePos >= 0) book.heads[machine.offer.hwClass] = 0; // it may be the cheapest again
 }
 
-function kthSmallest(candidates: readonly Candidate[], k: number): number {
-  if (k === 1) {
-    let min = Number.POSITIVE_INFINITY;
-    for (const c of candidates) if (c.cost < min) min = c.cost;
-    return min;
+function groupFor(family: Family, state: FreeState): Group {
+  const key = stateKey(state);
+  let group = family.groups.get(key);
+  if (!group) {
+    if (family.groups.size > 4 * family.live.length + 1_024) dropEmptyGroups(family);
+    group = { key, family, state: copyState(state), members: [], livePos: -1, frag: undefined, evals: new Map() };
+    family.groups.set(key, group);
   }
-  return candidates.map((c) => c.cost).sort((a, b) => a - b)[k - 1] ?? Number.POSITIVE_INFINITY;
+  return group;
+}
+
+function addMember(group: Group, machine: Machine): void {
+  machine.pos = group.members.length;
+  group.members.push(machine);
+  if (group.livePos < 0 && group.state.slots > 0) {
+    group.livePos = group.family.live.length;
+    group.family.live.push(group);
+  }
+}
+
+function removeMember(group: Group, machine: Machine): void {
+  const last = group.members.pop()!;
+  if (last !== machine) {
+    group.members[machine.pos] = last;
+    last.pos = machine.pos;
+  }
+  if (group.members.length === 0 && group.livePos >= 0) {
+    const live = group.family.live;
+    const moved = live.pop()!;
+    if (moved !== group) {
+      live[group.livePos] = moved;
+      moved.livePos = group.livePos;
+    }
+    group.livePos = -1;
+  }
+}
+
+/** Bounds memory when states keep changing: empty groups are forgotten (with their cached evaluations). */
+function dropEmptyGroups(family: Family): void {
+  for (const [key, group] of family.groups) if (group.members.length === 0) family.groups.delete(key);
+}
+
+/** Everything a decision depends on except the provider and the free amounts. */
+function familyKey(o: Offer): string {
+  const cached = o.cachedDatasets instanceof Set ? [...o.cachedDatasets] : [...(o.cachedDatasets as readonly string[])];
+  if (cached.length > 1) cached.sort();
+  const m = o.machine;
+  const gpus = m ? m.gpus.map((g) => `${g.model}:${g.memoryGiB}:${g.kind ?? 'gpu'}`).join(',') : '-';
+  return [
+    o.hwClass,
+    o.memoryGiB,
+    o.tflops,
+    o.pricePerHour,
+    o.stake,
+    o.reputation,
+    o.coordinate.vec.join(','),
+    o.coordinate.height,
+    o.bandwidthMBps,
+    JSON.stringify(cached),
+    JSON.stringify(gpus),
+    m?.backends ? JSON.stringify(m.backends) : '-',
+  ].join('|');
+}
+
+function checkOffer(o: Offer): void {
+  const gpus = o.machine?.gpus.length ?? 0;
+  const ok =
+    Number.isInteger(o.hwClass) &&
+    o.hwClass >= 0 &&
+    o.hwClass <= 255 &&
+    gpus <= MAX_GPUS_PER_MACHINE &&
+    [o.tflops, o.pricePerHour, o.stake, o.memoryGiB, o.slots].every(Number.isFinite);
+  if (!ok) throw new AicError('ALLOCATOR_OFFER_INVALID', `offer ${o.id} is malformed`, { details: { id: o.id } });
 }
 
 /** Plain code-unit order: the same on every machine, unlike localeCompare. */

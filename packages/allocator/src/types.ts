@@ -31,6 +31,59 @@ export interface Offer {
   readonly cachedDatasets: ReadonlySet<string> | readonly string[];
   /** Jobs it can still take. */
   readonly slots: number;
+  /**
+   * The machine behind the offer with its free amounts, when the provider describes it: GPUs (by model, memory and
+   * free share), CPU cores and host memory are consumables that placements use up and releases give back. Without
+   * it the offer is a plain slot offer (only jobs without a hardware requirement amount can go there). With it,
+   * `pricePerHour` and `tflops` are per whole GPU (a job on g GPUs pays g × price for g × tflops), or per job when
+   * the job uses no GPU.
+   */
+  readonly machine?: Machine;
+}
+
+/** One accelerator of a machine. */
+export interface Gpu {
+  /** Model name as the vendor reports it, e.g. "A100-80G", "H100-80G". */
+  readonly model: string;
+  readonly memoryGiB: number;
+  /** Accelerator kind (default "gpu"; e.g. "tpu", "npu"). */
+  readonly kind?: string;
+  /** Share of it still free, 0…1 (default 1). */
+  readonly free?: number;
+}
+
+/** A machine's free resources as its offer declares them. */
+export interface Machine {
+  readonly gpus: readonly Gpu[];
+  /** Free CPU cores (may be fractional). */
+  readonly cpuCores: number;
+  /** Free host memory, GiB. */
+  readonly memoryGiB: number;
+  /** Runtimes it runs (cpu, wasm, webgpu, tensorflow); absent: any. */
+  readonly backends?: readonly string[];
+}
+
+/**
+ * What a job needs from the hardware, in the terms users think in. Every amount is on ONE machine unless `spread`
+ * says otherwise.
+ */
+export interface HardwareRequirement {
+  /** GPUs: 0 (none), a fraction in (0, 1) of one GPU (time slicing / MIG), or a whole number on one machine. */
+  readonly gpus?: number;
+  /** Any of these GPU models (absent: any model). */
+  readonly gpuModels?: readonly string[];
+  /** Minimum memory of each GPU used, GiB. */
+  readonly minGpuMemoryGiB?: number;
+  /** Any of these accelerator kinds (absent: "gpu" when GPUs are asked for). */
+  readonly acceleratorKinds?: readonly string[];
+  /** CPU cores used up while the job runs. */
+  readonly cpuCores?: number;
+  /** Host memory used up while the job runs, GiB. */
+  readonly memoryGiB?: number;
+  /** Runtime the job needs (cpu, wasm, webgpu, tensorflow). */
+  readonly backend?: string;
+  /** Spread over several machines (multi-server multi-GPU): the amounts above are per machine. */
+  readonly spread?: { readonly machines: number; readonly maxRttMs: number };
 }
 
 /** What a job needs. */
@@ -49,6 +102,8 @@ export interface JobDemand {
   readonly dataSources: readonly Coordinate[];
   /** Providers the job must not go to (e.g. the requester's own addresses). */
   readonly excludeProviders?: readonly string[];
+  /** Exact hardware needs (models, per-GPU memory, GPU count or fraction, CPU and memory amounts, backend). */
+  readonly hardware?: HardwareRequirement;
 }
 
 /** How costs are weighed. */
@@ -59,9 +114,21 @@ export interface CostModel {
   readonly reputationPenalty: number;
   /** Offers within this fraction of the best cost are "near-best"; the seed picks among them. */
   readonly nearBestFraction: number;
+  /**
+   * Weight of fragmentation in the score: score = cost × (1 + w × (ΔF + g)), where ΔF is the change of the machine's
+   * expected fragmentation over the job mix, in GPUs, and g the GPUs the job takes (ΔF ≥ −g, so the term is ≥ 0 and
+   * the unit-cost order stays a lower bound). Default 1.
+   */
+  readonly fragmentationWeight?: number;
 }
 
 export const DEFAULT_COST_MODEL: CostModel = { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.01 };
+
+/** One kind of job in the expected mix, with its share of arrivals (weights are normalized). */
+export interface JobMixEntry {
+  readonly hardware: HardwareRequirement;
+  readonly weight: number;
+}
 
 export interface Placement {
   readonly jobId: string;
@@ -71,4 +138,8 @@ export interface Placement {
   readonly cost: number;
   /** Expected price paid to the provider, AIC. */
   readonly price: number;
+  /** GPUs used on the machine: index in `machine.gpus` and the share taken (absent for slot offers). */
+  readonly gpus?: readonly { readonly index: number; readonly share: number }[];
+  /** Change of the machine's expected fragmentation, GPUs (machine offers only). */
+  readonly fragmentationDelta?: number;
 }

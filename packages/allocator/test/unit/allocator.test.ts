@@ -109,8 +109,8 @@ describe('online placement', () => {
   it('finds the same best offer as a full scan on a synthetic market', () => {
     const offers = syntheticOffers(2_000, 42n);
     const model = { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0 };
+    const book = createOfferBook(offers, model);
     for (const j of syntheticJobs(200, 7n)) {
-      const book = createOfferBook(offers, model);
       const placed = choosePlacement(book, j, 1n);
       const feasible = offers.filter((o) => isFeasible(o, j)).map((o) => costOf(o, j, model));
       if (feasible.length === 0) expect(placed).toBeUndefined();

@@ -1,0 +1,49 @@
+/**
+ * Expected fragmentation of a machine over the job mix (the fragmentation-gradient-descent measure, Weng et al.,
+ * USENIX ATC '23): for each kind of job m in the mix, the free GPU share that m could not use — all of it when m does
+ * not fit on the machine at all (GPU, CPU or memory), else the free shares on GPUs m cannot take (wrong model or
+ * memory, or less free than m needs: a partial GPU for a whole-GPU job). Weighted by m's share of arrivals. Placing a
+ * job where this grows least keeps whole GPUs and whole machines for the jobs that need them.
+ */
+import { type FreeState, fitGpus, gpuEligible } from './machine-state.ts';
+import { GPU_UNITS, type Shape, shapeOf } from './requirement.ts';
+import type { Gpu, JobMixEntry } from './types.ts';
+
+export interface MixShape {
+  readonly shape: Shape;
+  /** Share of arrivals, normalized over the GPU-using entries. */
+  readonly weight: number;
+}
+
+/** Normalizes a job mix: only entries that use GPUs count (a CPU job cannot be starved of GPUs). */
+export function mixShapes(mix: readonly JobMixEntry[]): MixShape[] {
+  const shapes = mix
+    .filter((e) => e.weight > 0 && Number.isFinite(e.weight))
+    .map((e) => ({ shape: shapeOf(e.hardware), weight: e.weight }))
+    .filter((e) => e.shape.gpuCount > 0);
+  const total = shapes.reduce((s, e) => s + e.weight, 0);
+  return total > 0 ? shapes.map((e) => ({ shape: e.shape, weight: e.weight / total })) : [];
+}
+
+/** Expected unusable free GPU share of a machine, in GPUs. */
+export function fragmentationOf(gpus: readonly Gpu[], s: FreeState, mix: readonly MixShape[]): number {
+  if (gpus.length === 0) return 0;
+  let totalFree = 0;
+  for (let i = 0; i < gpus.length; i++) totalFree += s.gpuFree[i]!;
+  if (totalFree === 0) return 0;
+  let expected = 0;
+  for (const { shape, weight } of mix) {
+    if (fitGpus(gpus, s, shape) === undefined) {
+      expected += weight * totalFree;
+      continue;
+    }
+    const need = Math.min(shape.gpuUnits, GPU_UNITS);
+    let stranded = 0;
+    for (let i = 0; i < gpus.length; i++) {
+      const free = s.gpuFree[i]!;
+      if (free > 0 && (free < need || !gpuEligible(gpus[i]!, shape))) stranded += free;
+    }
+    expected += weight * stranded;
+  }
+  return expected / GPU_UNITS;
+}
