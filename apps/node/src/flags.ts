@@ -4,9 +4,21 @@
  * `resolveNodeFlags`, so a flag, its default (from the chosen preset, `@aic/core/params`) and its validation exist
  * once. Adding a flag is one entry here (and, if it feeds the node, one line in `runOptionsOf` below).
  */
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { type AicPreset, DEFAULT_PRESET, PRESET_NAMES, presetOf } from '@aic/core/params';
-import { defaultDataDir, LOG_LEVELS, type RunNodeOptions } from './options.ts';
+import type { RunNodeOptions } from './options.ts';
+
+/** Log levels, most to least severe (policy in logger.ts and the README). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Default data directory: $AIC_DATA_DIR, else ~/.aic. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AIC_DATA_DIR ?? join(homedir(), '.aic');
+}
 
 /** Which command a flag belongs to: every node flag is on `aic node start`; `aic provider start` takes all but the
  * verifier's and coordinator's (and implies `--provider`). */

@@ -1,15 +1,10 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_PRESET } from '@aic/core/params';
+import type { LogLevel } from './flags.ts';
 
-/** Log levels, most to least severe (policy in logger.ts and the README). */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** Default data directory: $AIC_DATA_DIR, else ~/.aic. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AIC_DATA_DIR ?? join(homedir(), '.aic');
-}
+// The flag table lives in flags.ts (no runtime import of this file, so importing either is safe); it is re-exported
+// here because `@aic/node/options` is the light entry the CLI imports.
+export * from './flags.ts';
+export { defaultDataDir, LOG_LEVELS, type LogLevel } from './flags.ts';
 
 /** Default API URL clients talk to: $AIC_API_URL, else the node's default API address. */
 export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {

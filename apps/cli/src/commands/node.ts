@@ -1,14 +1,16 @@
 import type { NodeStatus } from '@aic/node/api';
+import type { RunNodeOptions } from '@aic/node/options';
 import {
-  DEFAULT_API_HOST,
-  DEFAULT_API_PORT,
-  DEFAULT_LISTEN,
-  LOG_LEVELS,
-  type LogLevel,
-  type RunNodeOptions,
+  describeFlag,
+  flagsOfCommand,
+  NODE_FLAGS,
+  type NodeFlagName,
+  type NodeFlagValues,
+  type RawNodeFlags,
+  resolveNodeFlags,
+  runOptionsOf,
 } from '@aic/node/options';
 import { type Command, Option } from 'commander';
-import { parseUint } from '../args.ts';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
@@ -17,96 +19,71 @@ import { resolvePassword } from '../password.ts';
 /** `aic node start | status`. */
 export function registerNodeCommands(program: Command, io: CliIo): void {
   const node = program.command('node').description('run and inspect your AIC node');
-  addNodeRunOptions(
+  addNodeFlags(
     node.command('start').description('run the node in the foreground (JSON logs on stdout; Ctrl-C stops it cleanly)'),
-  )
-    .option('--role <name>', 'label shown in status (requester, gpu-provider, data-owner)')
-    .option('--rpc-url <url>', 'chain JSON-RPC URL')
-    .option('--deployment <file>', 'contract deployment file')
-    .option('--republish-interval-ms <ms>', 'how often own offers are gossiped again', parseUint)
-    .option('--coordinates-interval-ms <ms>', 'how often peer RTTs are sampled (Vivaldi)', parseUint)
-    .action(action(io, startNode));
+    flagsOfCommand('node'),
+  ).action(action(io, startNode));
   node.command('status').description("show the node's identity, addresses and uptime").action(action(io, showStatus));
 }
 
-interface StartOptions extends NodeRunFlags {
-  role?: string;
-  rpcUrl?: string;
-  deployment?: string;
-  republishIntervalMs?: number;
-  coordinatesIntervalMs?: number;
-}
+/** Flags the `aic` program itself takes (global options), which node commands read from there. */
+export const GLOBAL_NODE_FLAGS: readonly NodeFlagName[] = ['data-dir'];
 
-/** The flags every foreground node command shares (`aic node start`, `aic provider start`). */
-export function addNodeRunOptions(command: Command): Command {
+/**
+ * Adds the node flags `names` (from the node's one flag table, apps/node/src/flags.ts) to a command as commander
+ * options. Values stay raw here: `nodeFlagsOf` resolves them exactly as the node entry does (defaults from the
+ * preset, CLI_INVALID_ARGUMENT naming the flag).
+ */
+export function addNodeFlags(command: Command, names: readonly NodeFlagName[], required: NodeFlagName[] = []): Command {
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  return command
-    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
-    .option('--keystore <file>', 'a keystore file elsewhere')
-    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
-    .option('--listen <multiaddr>', `libp2p listen address, repeatable (default ${DEFAULT_LISTEN.join(', ')})`, collect)
-    .option('--bootstrap <multiaddr>', 'peer to join through (…/p2p/<peerId>), repeatable', collect)
-    .option('--api-host <host>', 'HTTP API host', DEFAULT_API_HOST)
-    .option('--api-port <port>', 'HTTP API port (0 = any free port)', parseUint, DEFAULT_API_PORT)
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-    .addOption(
-      new Option('--log-format <format>', 'JSON lines, or pretty text (default: pretty on a terminal)').choices([
-        'json',
-        'pretty',
-      ]),
-    );
+  for (const name of names) {
+    if (GLOBAL_NODE_FLAGS.includes(name)) continue;
+    const spec = NODE_FLAGS[name];
+    const option = new Option(spec.kind === 'boolean' ? `--${name}` : `--${name} ${spec.value}`, describeFlag(name));
+    if (spec.kind === 'strings') option.argParser(collect);
+    if (required.includes(name)) option.makeOptionMandatory();
+    command.addOption(option);
+  }
+  return command;
 }
 
-/** What `addNodeRunOptions` parses. */
-export interface NodeRunFlags {
-  account?: string;
-  keystore?: string;
-  passwordFile?: string;
-  listen?: string[];
-  bootstrap?: string[];
-  apiHost: string;
-  apiPort: number;
-  logLevel: LogLevel;
-  logFormat?: 'json' | 'pretty';
+const camelOf = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The resolved node flags of a command's parsed options (commander's camelCase keys) and the global --data-dir. */
+export function nodeFlagsOf(
+  ctx: CommandContext,
+  opts: Record<string, unknown>,
+  implied: RawNodeFlags = {},
+): NodeFlagValues {
+  const raw: RawNodeFlags = { 'data-dir': ctx.global.dataDir, ...implied };
+  for (const name of Object.keys(NODE_FLAGS) as NodeFlagName[]) {
+    const value = opts[camelOf(name)];
+    if (value !== undefined) raw[name] = value as RawNodeFlags[NodeFlagName];
+  }
+  // --json means JSON lines on stdout, the node's logs included.
+  if (ctx.global.json) raw['log-format'] = 'json';
+  return resolveNodeFlags(raw, { env: ctx.io.env, isTty: ctx.io.stdout.isTTY === true });
 }
 
-/** Runs a node in the foreground until it stops: the shared flags plus what the command adds. */
+/** Runs a node in the foreground until it stops, with the resolved flags (and what the command adds). */
 export async function runNodeInForeground(
   ctx: CommandContext,
-  flags: NodeRunFlags,
-  extra: Partial<RunNodeOptions>,
+  flags: NodeFlagValues,
+  extra: Partial<RunNodeOptions> = {},
 ): Promise<void> {
-  const password = await resolvePassword(ctx.io, { passwordFile: flags.passwordFile, purpose: 'the node key' });
+  const password = await resolvePassword(ctx.io, { passwordFile: flags['password-file'], purpose: 'the node key' });
   // Loaded on demand: libp2p and fastify take a while to import, and only these commands need them.
   const { runNode } = await import('@aic/node');
   // No spinner here: the node's own log lines on stdout are the progress, and a spinner would garble them.
   const running = await runNode(
-    {
-      dataDir: ctx.global.dataDir,
-      account: flags.account,
-      keystore: flags.keystore,
-      password,
-      listen: flags.listen ?? DEFAULT_LISTEN,
-      bootstrap: flags.bootstrap ?? [],
-      apiHost: flags.apiHost,
-      apiPort: flags.apiPort,
-      logLevel: flags.logLevel,
-      logFormat: ctx.global.json ? 'json' : (flags.logFormat ?? (ctx.io.stdout.isTTY === true ? 'pretty' : 'json')),
-      ...extra,
-    },
+    { ...runOptionsOf(flags, password, ctx.io.env), ...extra },
     { destination: ctx.io.stdout },
   );
   await running.stopped;
 }
 
-async function startNode(ctx: CommandContext, opts: StartOptions): Promise<void> {
-  await runNodeInForeground(ctx, opts, {
-    role: opts.role,
-    rpcUrl: opts.rpcUrl,
-    deploymentFile: opts.deployment,
-    republishIntervalMs: opts.republishIntervalMs,
-    coordinatesIntervalMs: opts.coordinatesIntervalMs,
-  });
+async function startNode(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  await runNodeInForeground(ctx, nodeFlagsOf(ctx, opts));
 }
 
 async function showStatus(ctx: CommandContext): Promise<void> {

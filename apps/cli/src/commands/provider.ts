@@ -1,72 +1,45 @@
 import type { HardwareDescriptor } from '@aic/gpu-vessel';
 import type { RunNodeOptions } from '@aic/node/options';
-import { type Command, InvalidArgumentError } from 'commander';
-import { parseUint } from '../args.ts';
+import { flagsOfCommand, type NodeFlagValues, runOptionsOf } from '@aic/node/options';
+import type { Command } from 'commander';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import { parseAic, parseIntIn } from './job.ts';
-import { addNodeRunOptions, type NodeRunFlags, runNodeInForeground } from './node.ts';
+import { addNodeFlags, nodeFlagsOf, runNodeInForeground } from './node.ts';
 
-// `aic provider start`: the GPU Vessel. A node (same flags as `aic node start`) that also stakes, offers its
-// hardware and runs the jobs the coordinator assigns it in a capped worker; it needs the chain for all of that.
+// `aic provider start`: the GPU Vessel. A node (the node flags, from the node's one flag table) that also stakes,
+// offers its hardware and runs the jobs the coordinator assigns it in a capped worker; it needs the chain for that.
 
 /** `aic provider start`. */
 export function registerProviderCommand(program: Command, io: CliIo): void {
   const provider = program.command('provider').description('sell compute: run your node as a GPU Vessel');
-  addNodeRunOptions(
+  addNodeFlags(
     provider
       .command('start')
-      .description('run a provider node in the foreground: stake, offer, train assigned jobs (Ctrl-C stops it)')
-      .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL (a provider stakes and is paid on chain)')
-      .requiredOption('--deployment <file>', 'contract deployment file')
-      .option(
-        '--hw-class <n>',
-        'hardware class claimed on chain, 0 = CPU … 4 (proven by challenge)',
-        parseIntIn(0, 4),
-        0,
-      )
-      .option('--stake-aic <n>', 'stake when registering, AIC', parseAic, '500')
-      .option('--price-aic-per-hour <n>', 'offer price, AIC per hour', parseAic, '40')
-      .option('--worker-memory-mib <n>', 'heap cap of the training worker, MiB', parseAtLeast(100), 2048)
-      .option('--worker-timeout-ms <n>', 'wall-clock cap of one training run, ms', parseAtLeast(100), 3_600_000),
+      .description('run a provider node in the foreground: stake, offer, train assigned jobs (Ctrl-C stops it)'),
+    flagsOfCommand('provider'),
+    ['rpc-url', 'deployment'],
   ).action(action(io, startProvider));
 }
 
-export interface ProviderStartOptions extends NodeRunFlags {
-  rpcUrl: string;
-  deployment: string;
-  hwClass: number;
-  stakeAic: string;
-  priceAicPerHour: string;
-  workerMemoryMib: number;
-  workerTimeoutMs: number;
+type ProviderRole = NonNullable<NonNullable<RunNodeOptions['jobs']>['provider']>;
+
+/** The resolved flags of `aic provider start`: the node's, with `--provider` implied and role `gpu-provider`. */
+export function providerFlagsOf(ctx: CommandContext, opts: Record<string, unknown>): NodeFlagValues {
+  return nodeFlagsOf(ctx, opts, { provider: true, role: 'gpu-provider' });
 }
 
-function parseAtLeast(min: number): (value: string) => number {
-  return (value) => {
-    const n = parseUint(value);
-    if (n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-    return n;
-  };
-}
-
-/** The provider role the node runs with, from the flags. */
-export function providerRoleOf(o: ProviderStartOptions): NonNullable<NonNullable<RunNodeOptions['jobs']>['provider']> {
-  return {
-    hwClass: o.hwClass,
-    stakeAic: o.stakeAic,
-    priceAicPerHour: o.priceAicPerHour,
-    memoryMiB: o.workerMemoryMib,
-    timeoutMs: o.workerTimeoutMs,
-  };
+/** The provider role the node runs with, from the resolved flags. */
+export function providerRoleOf(flags: NodeFlagValues): ProviderRole {
+  const { fakeSegmentFraction: _, ...role } = runOptionsOf({ ...flags, provider: true }, '', {}).jobs?.provider ?? {};
+  return role as ProviderRole;
 }
 
 /** What the command tells the operator before the node's own logs start. */
-export function describeProviderStart(o: ProviderStartOptions): string {
+export function describeProviderStart(o: NodeFlagValues): string {
   return (
-    `GPU Vessel: starting a provider node on chain ${o.rpcUrl} — claims hardware class ${o.hwClass} (the ` +
-    `coordinator's challenge proves it), stake ${o.stakeAic} AIC, price ${o.priceAicPerHour} AIC/hour, worker ` +
-    `≤ ${o.workerMemoryMib} MiB and ≤ ${o.workerTimeoutMs} ms per run`
+    `GPU Vessel: starting a provider node on chain ${o['rpc-url']} — claims hardware class ${o['hw-class']} (the ` +
+    `coordinator's challenge proves it), stake ${o['stake-aic']} AIC, price ${o['price-aic-per-hour']} AIC/hour, ` +
+    `worker ≤ ${o['worker-memory-mib']} MiB and ≤ ${o['worker-timeout-ms']} ms per run (${o.preset} preset)`
   );
 }
 
@@ -81,21 +54,18 @@ export function describeHardware(h: HardwareDescriptor): string {
   return `hardware detected: ${devices}; CPU ${h.cpu.model} (${h.cpu.cores} cores), ${gib(h.memoryBytes)} RAM; backends ${h.backends.join(', ')}`;
 }
 
-async function startProvider(ctx: CommandContext, opts: ProviderStartOptions): Promise<void> {
+async function startProvider(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  // Resolved first: a bad flag is a usage error before any hardware probe or password prompt.
+  const flags = providerFlagsOf(ctx, opts);
   // Loaded on demand: the GPU Vessel and the node (libp2p, fastify) take a while to import.
   const { detectHardware } = await import('@aic/gpu-vessel');
   const hardware = await detectHardware();
   // With --json, stdout is JSON lines only (these, then the node's logs); else the summary goes to stderr, so the
   // node's log lines stay alone on stdout.
   if (ctx.global.json) {
-    ctx.io.stdout.write(`${JSON.stringify({ provider: providerRoleOf(opts), rpcUrl: opts.rpcUrl, hardware })}\n`);
+    ctx.io.stdout.write(`${JSON.stringify({ provider: providerRoleOf(flags), rpcUrl: flags['rpc-url'], hardware })}\n`);
   } else {
-    ctx.io.stderr.write(`${describeProviderStart(opts)}\n${describeHardware(hardware)}\n`);
+    ctx.io.stderr.write(`${describeProviderStart(flags)}\n${describeHardware(hardware)}\n`);
   }
-  await runNodeInForeground(ctx, opts, {
-    role: 'gpu-provider',
-    rpcUrl: opts.rpcUrl,
-    deploymentFile: opts.deployment,
-    jobs: { provider: providerRoleOf(opts) },
-  });
+  await runNodeInForeground(ctx, flags);
 }

@@ -1,3 +1,4 @@
+import { resolveNodeFlags } from '@aic/node/options';
 import { describe, expect, it } from 'vitest';
 import { describeHardware, describeProviderStart, providerRoleOf } from '../../src/commands/provider.ts';
 import { runCli } from '../../src/program.ts';
@@ -31,26 +32,26 @@ describe('aic provider start', () => {
   });
 
   it('maps the flags to the node provider role and says what it starts', () => {
-    const opts = {
-      rpcUrl: 'http://127.0.0.1:8545',
+    const flags = resolveNodeFlags({
+      provider: true,
+      'rpc-url': 'http://127.0.0.1:8545',
       deployment: 'd.json',
-      hwClass: 2,
-      stakeAic: '600',
-      priceAicPerHour: '12.5',
-      workerMemoryMib: 1024,
-      workerTimeoutMs: 60_000,
-      apiHost: '127.0.0.1',
-      apiPort: 0,
-      logLevel: 'info' as const,
-    };
-    expect(providerRoleOf(opts)).toEqual({
+      'hw-class': '2',
+      'stake-aic': '600',
+      'price-aic-per-hour': '12.5',
+      'worker-memory-mib': '1024',
+      'worker-timeout-ms': '60000',
+    });
+    expect(providerRoleOf(flags)).toEqual({
       hwClass: 2,
       stakeAic: '600',
       priceAicPerHour: '12.5',
       memoryMiB: 1024,
       timeoutMs: 60_000,
+      offerTtlSeconds: 30,
+      offerRepublishMs: 5_000,
     });
-    expect(describeProviderStart(opts)).toMatch(/hardware class 2 .*stake 600 AIC, price 12.5 AIC\/hour/);
+    expect(describeProviderStart(flags)).toMatch(/hardware class 2 .*stake 600 AIC, price 12.5 AIC\/hour/);
   });
 
   it('names the detected GPUs, or says there is none', () => {
