@@ -35,8 +35,9 @@ export async function startDevnetChain(options: {
   dataDir: string;
   blockIntervalMs: number;
   log: (line: string) => void;
+  /** Overrides of the devnet preset's contract windows (`@aic/core/params`: 5 s challenge, 60 s verify window; a
+   * devnet job verifies in ~15 s). */
   challengeWindowSec?: number;
-  /** Time a drawn verifier has before the requester draws another (default 60 s: a devnet job verifies in ~15 s). */
   verifyWindowSec?: number;
   /** Methods outsiders may call besides the guard's (tests only: AIC_DEVNET_RPC_ALLOW). */
   extraRpcMethods?: Set<string>;
@@ -59,8 +60,12 @@ export async function startDevnetChain(options: {
   );
   const dev = await deployDevnet(chain.provider, chain.accounts, {
     onStep: (line) => options.log(`ledger: ${line}`),
-    // A live devnet settles verified jobs after a short challenge window instead of the preset's 60 s.
-    params: { challengeWindowSec: options.challengeWindowSec ?? 60, verifyWindowSec: options.verifyWindowSec ?? 60 },
+    // The devnet preset: a short challenge window (a verified job settles seconds after its verdict), 60 s verify window.
+    params: {
+      ...PRESETS.devnet,
+      ...(options.challengeWindowSec === undefined ? {} : { challengeWindowSec: options.challengeWindowSec }),
+      ...(options.verifyWindowSec === undefined ? {} : { verifyWindowSec: options.verifyWindowSec }),
+    },
     coordinatorCanaries: true,
   });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.

@@ -31,7 +31,6 @@ export async function startJobNetwork(
     dataDir,
     blockIntervalMs: 500,
     log,
-    challengeWindowSec: 5,
     ...(options.verifyWindowSec === undefined ? {} : { verifyWindowSec: options.verifyWindowSec }),
   });
   const keys = options.keys ?? JOB_NODE_KEYS;

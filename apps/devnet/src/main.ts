@@ -103,7 +103,8 @@ async function main(): Promise<void> {
       signal: controller.signal,
       privateKeys: keys.map(devAccountKey),
       jobRoles: networked,
-      demoActivity: !networked,
+      // Offers and an announced job to look at; part of the demo, so --no-demo-job skips it too.
+      demoActivity: !networked && opts.demoJob,
       onEvent: (event) => log(formatDevnetEvent(event)),
     });
     stopNodes = devnet.stop;
