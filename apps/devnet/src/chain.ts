@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { weiToAic } from '@aic/core';
-import { type AicDeployment, aicTokenAbi, deploymentToJson } from '@aic/ledger';
+import { type AicDeployment, aicTokenAbi, deploymentToJson, PRESETS } from '@aic/ledger';
 import { type DevDeployment, deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
 import { type Address, createPublicClient, http } from 'viem';
 import { type ChainClock, type ClockProvider, createChainClock } from './chain-clock.ts';

@@ -54,6 +54,7 @@ export const marketParamsSchema = z.object({
   storageChallengerShareBps: bps,
 });
 export type MarketParams = z.output<typeof marketParamsSchema>;
+export type MarketParamsInput = z.input<typeof marketParamsSchema>;
 
 export const deployConfigSchema = z.object({
   admin: address,
@@ -89,6 +90,6 @@ export const PRESETS = {
 } as const;
 
 /** A preset's contract parameters as a deploy config's `params` (the schema's input shape). */
-export function marketParamsOf(preset: AicPreset): z.input<typeof marketParamsSchema> {
+export function marketParamsOf(preset: AicPreset): MarketParamsInput {
   return { ...preset.contracts, minStakeByClassAic: [...preset.contracts.minStakeByClassAic] };
 }

@@ -7,7 +7,7 @@ import { aicToWei } from '@aic/core';
 import { type Address, createPublicClient, createWalletClient, custom, type EIP1193Provider } from 'viem';
 import { hardhat } from 'viem/chains';
 import { aicTokenAbi } from '../artifacts/index.ts';
-import { type DeployConfig, deployConfigSchema, PRESETS } from '../config.ts';
+import { type DeployConfig, deployConfigSchema, type MarketParamsInput, PRESETS } from '../config.ts';
 import { deployAic } from '../deploy.ts';
 import type { AicDeployment } from '../deployment.ts';
 
@@ -34,8 +34,8 @@ export async function deployDevnet(
   options: {
     fundAic?: string;
     onStep?: (line: string) => void;
-    /** Overrides of the minimal preset, e.g. a short challenge window for a live devnet. */
-    params?: { challengeWindowSec?: number; verifyWindowSec?: number };
+    /** Contract parameters over the minimal preset's, e.g. the devnet preset's (`PRESETS.devnet`) for a live devnet. */
+    params?: Partial<MarketParamsInput>;
     /**
      * The allocator account also verifies and is funded: the devnet's coordinator node issues canary jobs (it pays
      * and stakes for them) and challenges results a lazy verifier passed (VERIFIER_ROLE).
