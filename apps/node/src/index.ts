@@ -3,6 +3,7 @@
  * data directory, an HTTP API (OpenAPI at /openapi.json) and Prometheus metrics. See apps/node/README.md.
  */
 export * from './api/index.ts';
+export * from './errors.ts';
 export * from './identity/index.ts';
 export { createLedgerReader } from './ledger-adapter.ts';
 export type { Balances, NodeLedger } from './ledger-port.ts';

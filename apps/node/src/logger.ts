@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { boundedError, boundLogFields } from './api/bounded.ts';
 import type { LogLevel } from './options.ts';
 
 export type { Logger } from 'pino';
@@ -17,7 +18,22 @@ export function createRootLogger(
     level: opts.level ?? 'info',
     base: { name: opts.name ?? 'aic-node' },
     // Belt and braces: even if a caller logs a whole config object, these never reach the output.
-    redact: { paths: ['password', '*.password', 'privateKey', '*.privateKey'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'privateKey',
+        '*.privateKey',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+      ],
+      censor: '[redacted]',
+    },
+    // Bounded lines: an error carrying a whole ABI (viem) or a long revert must not become a 32 KB log line.
+    formatters: { log: boundLogFields },
+    serializers: { err: (err: unknown) => (err instanceof Error ? boundedError(err) : err) },
   };
   return opts.destination === undefined ? pino(options) : pino(options, opts.destination);
 }

@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
 import type { Logger } from 'pino';
+import { loadOrCreateApiToken } from './api/api-token-store.ts';
+import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
 import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
@@ -41,6 +43,15 @@ export interface AicNodeInit {
   coordinatesIntervalMs?: number;
   /** Job roles beyond the requester's (which every node with a chain runs): provider, verifier, coordinator. */
   jobs?: Pick<JobServicesInit, 'provider' | 'verifier' | 'coordinator'>;
+  /** Who may use the API besides loopback clients with the token, and what it may spend (README "Security"). */
+  api?: {
+    /** Host names (or host:port) accepted in `Host` besides loopback and apiHost. */
+    allowedHosts?: readonly string[];
+    /** Origins accepted in `Origin` besides the API's own. */
+    allowedOrigins?: readonly string[];
+    /** Caps on what the API escrows per job and per UTC day; absent = no caps. */
+    budget?: BudgetCaps;
+  };
 }
 
 export interface AicNodeComponents {
@@ -60,6 +71,8 @@ export interface AicNode {
   /** Stops the API, the network and flushes state. Idempotent. */
   stop(): Promise<void>;
   readonly apiUrl: string;
+  /** The file holding the API token writes need (`<dataDir>/node/api-token`; its content is never logged). */
+  readonly apiTokenFile: string;
   readonly peerId: string;
   readonly address: string;
   multiaddrs(): string[];
@@ -74,6 +87,8 @@ interface Running {
   books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
   timers: NodeJS.Timeout[];
   jobs: JobServices | undefined;
+  apiTokenFile: string;
+  spending: SpendingGuard;
 }
 
 /**
@@ -109,7 +124,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       r.jobs?.stop();
       await r.api.stop();
       await r.network.stop();
-      await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush()]);
+      await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush(), r.spending.flush()]);
       log.info('stopped');
     })().finally(markStopped);
     return stopping;
@@ -124,6 +139,9 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
     stop,
     get apiUrl() {
       return requireRunning().apiUrl;
+    },
+    get apiTokenFile() {
+      return requireRunning().apiTokenFile;
     },
     get peerId() {
       return requireRunning().network.peerId;
@@ -204,7 +222,14 @@ async function startServing(
           moduleLogger(c.logger, 'jobs'),
         )
       : undefined;
+  const stateDir = join(init.dataDir, 'node');
+  const apiToken = await loadOrCreateApiToken(init.dataDir, (warning) => c.log.warn(warning));
+  const spending = await loadSpendingGuard(
+    { path: join(stateDir, 'spending.json'), caps: init.api?.budget ?? {} },
+    { logger: moduleLogger(c.logger, 'state'), metrics: c.metrics, now: c.now },
+  );
   const handlers = createApiHandlers({
+    spending,
     jobServices: jobs,
     network,
     ...books,
@@ -217,7 +242,16 @@ async function startServing(
     ledger: c.ledger ?? defaultLedger(init, c.privateKey),
   });
   const api = await createApiServer(
-    { host: init.apiHost, port: init.apiPort, version: NODE_VERSION },
+    {
+      host: init.apiHost,
+      port: init.apiPort,
+      version: NODE_VERSION,
+      access: {
+        token: apiToken.token,
+        allowedHosts: init.api?.allowedHosts,
+        allowedOrigins: init.api?.allowedOrigins,
+      },
+    },
     { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },
   );
   const apiUrl = await api.start().catch(async (cause: unknown) => {
@@ -234,10 +268,16 @@ async function startServing(
   });
   const timers = [startRepublishing(network, books.offers, init.republishIntervalMs ?? 30_000, c)];
   c.log.info(
-    { peerId: network.peerId, address: network.address, apiUrl, multiaddrs: network.multiaddrs() },
+    {
+      peerId: network.peerId,
+      address: network.address,
+      apiUrl,
+      apiTokenFile: apiToken.file,
+      multiaddrs: network.multiaddrs(),
+    },
     'node started',
   );
-  return { network, api, apiUrl, books, timers, jobs };
+  return { network, api, apiUrl, books, timers, jobs, apiTokenFile: apiToken.file, spending };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

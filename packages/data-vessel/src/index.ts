@@ -1,6 +1,7 @@
 export * from './commitments/index.ts';
 export * from './crypto/index.ts';
 export * from './digitize/index.ts';
+export * from './errors.ts';
 export * from './exchange/index.ts';
 export * from './files/index.ts';
 export * from './importers/index.ts';

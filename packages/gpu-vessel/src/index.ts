@@ -37,6 +37,7 @@ export { type CheckReason, type CheckResult, checkChallengeAnswer, freivaldsHold
 export { HW_CHALLENGE_PROTOCOL_ID, hardwareChallengeProtocol } from './challenge/protocol.ts';
 export { createHardwareChallengeHandler, serveHardwareChallenges } from './challenge/serve.ts';
 export { revealRound, solveChallenge } from './challenge/solve.ts';
+export * from './errors.ts';
 export { type BenchmarkResult, benchmarkTflops, withBenchmark } from './hardware/benchmark.ts';
 export {
   type Accelerator,

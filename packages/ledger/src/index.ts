@@ -34,5 +34,6 @@ export {
   deploymentToJson,
   parseDeployment,
 } from './deployment.ts';
+export * from './error-codes.ts';
 export { decodeRevert, toLedgerError } from './errors.ts';
 export * from './types.ts';

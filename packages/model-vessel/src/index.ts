@@ -2,6 +2,8 @@
  * @aic/model-vessel: model manifests, the declarative-graph security boundary, and the deterministic TensorFlow.js
  * training runtime with checkpoint commitments. See README.md for the allow-list, limits and commitment format.
  */
+
+export * from './errors.ts';
 export { ALLOWED_ACTIVATIONS, ALLOWED_INITIALIZERS, ALLOWED_LAYERS } from './graph/allow-list.ts';
 export { buildModel, deriveSeed } from './graph/build-model.ts';
 export { type CheckedGraph, type CheckedLayer, checkTopology } from './graph/check-topology.ts';

@@ -14,7 +14,7 @@ export {
   type VivaldiConfig,
   type VivaldiCoordinate,
 } from './coordinates/vivaldi.ts';
-export { NetworkError, type NetworkErrorCode } from './errors.ts';
+export { NETWORK_ERROR_CODES, NetworkError, type NetworkErrorCode } from './errors.ts';
 export type { AicNetworkEvents, PeerEventDetail, PenaltyEventDetail } from './events.ts';
 export { GOSSIP_TOPICS, type GossipTopic } from './gossip/topics.ts';
 export {

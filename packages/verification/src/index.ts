@@ -4,6 +4,7 @@
  * and how fast backends are compared within a tolerance.
  */
 export { type BisectionResult, findFirstDivergence } from './bisect.ts';
+export * from './errors.ts';
 export {
   cheaterPrior,
   detectionProbability,

@@ -1,6 +1,6 @@
 import { AicError } from '@aic/core';
 import type { z } from 'zod';
-import { errorBodyToAicError } from './errors.ts';
+import { errorBodyToAicError } from './error-body.ts';
 import {
   type ApiRoutes,
   apiRoutes,
@@ -23,6 +23,11 @@ export type ApiClient = { [N in RouteName]: ClientCall<N> } & { readonly baseUrl
 
 export interface ApiClientOptions {
   timeoutMs?: number;
+  /**
+   * The node's API token (`readApiToken(dataDir)`), sent as `Authorization: Bearer …` on every write (non-GET);
+   * reads need none. A function is called on each write, so a token file can be read lazily.
+   */
+  token?: string | (() => string | undefined) | undefined;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -33,7 +38,7 @@ export interface ApiClientOptions {
  * API_BAD_RESPONSE).
  *
  * @example
- * const api = createApiClient('http://127.0.0.1:7545');
+ * const api = createApiClient('http://127.0.0.1:7700', { token: readApiToken(dataDir) });
  * const { peerId } = await api.status();
  */
 export function createApiClient(baseUrl: string, options: ApiClientOptions = {}): ApiClient {
@@ -87,11 +92,17 @@ function validateOutgoing(route: RouteDef, schema: NonNullable<RouteDef['body']>
 
 async function send(url: URL, route: RouteDef, body: unknown, options: ApiClientOptions): Promise<Response> {
   const fetchImpl = options.fetch ?? fetch;
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (route.method !== 'GET') {
+    const token = typeof options.token === 'function' ? options.token() : options.token;
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  }
   try {
     return await fetchImpl(url, {
       method: route.method,
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (cause) {
     throw new AicError('API_UNREACHABLE', `cannot reach the node at ${url.origin}`, {

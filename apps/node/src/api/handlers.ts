@@ -8,6 +8,8 @@ import type { NodeMetrics } from '../metrics.ts';
 import type { NodeNetwork } from '../network-port.ts';
 import type { ItemBook } from '../services/item-book.ts';
 import type { PeerBook } from '../services/peer-book.ts';
+import type { SpendingGuard } from './budget.ts';
+import { toTypedError } from './errors.ts';
 import type { ApiHandlers } from './routes.ts';
 import type { JobAnnouncement, Offer } from './schemas.ts';
 
@@ -26,6 +28,8 @@ export interface ApiHandlerComponents {
   ledger: NodeLedger | undefined;
   /** Absent without a chain: the job endpoints then answer 503. */
   jobServices?: JobServices | undefined;
+  /** The owner's budget caps on spending writes (jobs/submit); absent = no caps (tests). */
+  spending?: SpendingGuard | undefined;
 }
 
 /** The API's behaviour, one function per route; input already validated by the server. */
@@ -38,6 +42,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       uptimeSeconds: (c.now() - c.startedAtMs) / 1000,
       startedAt: new Date(c.startedAtMs).toISOString(),
       connectedPeers: c.network.getPeers().filter((p) => p.connected).length,
+      ...(c.network.connectivity === undefined ? {} : { connectivity: c.network.connectivity() }),
       version: c.version,
       ...(c.role === undefined ? {} : { role: c.role }),
     }),
@@ -104,6 +109,45 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       return job;
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
-    ...createJobHandlers(c.jobServices),
+    ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
+  };
+}
+
+/** Failures that show the escrow did not happen (the chain refused the call, or it was never sent). */
+const NOTHING_ESCROWED = new Set([
+  'LEDGER_REVERTED',
+  'JOB_ASSET_KIND_MISMATCH',
+  'JOB_REQUEST_INVALID',
+  'API_INVALID_REQUEST',
+]);
+
+type JobHandlers = Pick<ApiHandlers, 'quoteJob' | 'submitJob' | 'jobStatus' | 'jobLogs'>;
+
+/**
+ * The job endpoints with the API's own rules on top: a submit is quoted first and refused over the owner's budget
+ * caps before anything is escrowed; the logs of a job the chain does not know are a 404 like its status.
+ */
+function guardedJobHandlers(jobs: JobHandlers, spending: SpendingGuard | undefined): JobHandlers {
+  return {
+    ...jobs,
+    submitJob: async (input) => {
+      if (spending === undefined) return jobs.submitJob(input);
+      const quote = await jobs.quoteJob({ body: input.body, query: undefined });
+      const reservation = await spending.reserve(BigInt(quote.totalWei), 'this job');
+      try {
+        const submitted = await jobs.submitJob(input);
+        await reservation.settle(BigInt(submitted.escrowWei));
+        return submitted;
+      } catch (error) {
+        // A reverted escrow spent nothing; after any other failure the escrow may have happened, so it still counts.
+        const code = toTypedError(error)?.code;
+        if (code !== undefined && NOTHING_ESCROWED.has(code)) await reservation.release();
+        throw error;
+      }
+    },
+    jobLogs: async (input) => {
+      await jobs.jobStatus({ body: undefined, query: input.query }); // JOB_NOT_FOUND (404) for a job the chain does not know
+      return jobs.jobLogs(input);
+    },
   };
 }

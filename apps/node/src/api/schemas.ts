@@ -2,8 +2,16 @@ import { z } from 'zod';
 
 // Shared by the HTTP server (validation, serialization, OpenAPI) and the typed client (CLI, SDK), so they cannot drift.
 
-/** An unsigned integer amount in wei, as a decimal string (JSON has no bigint). */
-export const weiStringSchema = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'a decimal integer amount in wei');
+/** Largest values of the unsigned integer types the contracts store amounts and ids in. */
+export const MAX_UINT256 = 2n ** 256n - 1n;
+export const MAX_UINT96 = 2n ** 96n - 1n;
+export const MAX_UINT32 = 2n ** 32n - 1n;
+
+/** An unsigned integer amount in wei, as a decimal string (JSON has no bigint), at most uint256's maximum. */
+export const weiStringSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,77})$/, 'a decimal integer amount in wei')
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_UINT256, 'at most 2^256 - 1 (uint256)');
 const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x-prefixed 20-byte address');
 
 /** Body of every non-2xx answer. */
@@ -21,6 +29,14 @@ export const statusSchema = z.object({
   uptimeSeconds: z.number().nonnegative(),
   startedAt: z.string().describe('ISO 8601'),
   connectedPeers: z.number().int().nonnegative(),
+  connectivity: z
+    .object({
+      connectedPeers: z.number().int().nonnegative(),
+      targetPeers: z.number().int().nonnegative().describe('connections the node keeps up'),
+      minPeers: z.number().int().nonnegative(),
+      underconnected: z.boolean().describe('fewer than minPeers connections: the node is re-dialling'),
+    })
+    .optional(),
   role: z.string().optional(),
   version: z.string(),
 });

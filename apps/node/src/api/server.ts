@@ -1,8 +1,13 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AicError } from '@aic/core';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { NodeMetrics } from '../metrics.ts';
+import { type AccessPolicy, type ApiAccessInit, accessPolicy, checkAccess } from './access.ts';
+import { boundedError } from './bounded.ts';
 import { errorToResponse } from './errors.ts';
 import { type ApiHandlers, apiRoutes, type RouteDef } from './routes.ts';
 import { apiErrorSchema } from './schemas.ts';
@@ -14,7 +19,12 @@ export interface ApiServerInit {
   version: string;
   /** Largest accepted request body; offers and announcements are small. */
   bodyLimitBytes?: number;
+  /** The API token writes need, and the Host / Origin allow-lists (README "Security"). */
+  access: ApiAccessInit;
 }
+
+/** Longest request target (path + query) served; longer is 414. Node refuses request lines over 16 KiB itself (431). */
+export const MAX_URL_CHARS = 4096;
 
 export interface ApiServerComponents {
   handlers: ApiHandlers;
@@ -40,7 +50,10 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
     loggerInstance: logger as FastifyBaseLogger, // Per-request lines would be noise at info; the onResponse hook counts requests in metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: init.bodyLimitBytes ?? 64 * 1024,
+    // Malformed HTTP and oversize request lines never reach a route: answer them in the API's format too.
+    clientErrorHandler: answerClientError,
   });
+  let policy: AccessPolicy | undefined;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
@@ -50,8 +63,34 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorToResponse(error);
     const log = status >= 500 ? request.log.error.bind(request.log) : request.log.debug.bind(request.log);
-    log({ err: error, route: request.routeOptions.url, code: body.code }, 'request failed');
+    // Bounded: a viem error carries a whole ABI (~32 KB), which must not become one log line per request.
+    log({ error: boundedError(error), route: request.routeOptions.url, code: body.code, status }, 'request failed');
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.status(status).send(body);
+  });
+  // Before routing and body parsing: a refused request is not parsed and spends nothing.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_CHARS) {
+      throw new AicError(
+        'API_URI_TOO_LONG',
+        `request target of ${request.url.length} characters (limit ${MAX_URL_CHARS})`,
+      );
+    }
+    if (policy === undefined) throw new AicError('NODE_NOT_STARTED', 'the API is not listening yet');
+    const header = (name: string) => {
+      const v = request.headers[name];
+      return Array.isArray(v) ? v.join(',') : v;
+    };
+    const refusal = checkAccess(
+      {
+        method: request.method,
+        host: header('host'),
+        origin: header('origin'),
+        authorization: header('authorization'),
+      },
+      policy,
+    );
+    if (refusal !== undefined) throw refusal;
   });
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -78,6 +117,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
       await app.listen({ host: init.host, port: init.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : init.port;
+      policy = accessPolicy(init.access, init.host, port);
       return `http://${init.host}:${port}`;
     },
     async stop() {
@@ -92,6 +132,25 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
       }
     },
   };
+}
+
+/** Fastify's clientErrorHandler: an HTTP parse failure (e.g. a 60 KiB query string) answered as `{code, message, details}`. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    code: tooLarge ? 'API_HEADERS_TOO_LARGE' : 'API_INVALID_REQUEST',
+    message: tooLarge ? 'request line or headers too large (limit 16 KiB)' : 'malformed HTTP request',
+    details: typeof error.code === 'string' ? { parserCode: error.code } : {},
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** How long stop() waits for in-flight API requests before dropping their connections. */

@@ -1,15 +1,28 @@
+import { aicToWei } from '@aic/core';
 import { z } from 'zod';
-import { weiStringSchema } from '../api/schemas.ts';
+import { MAX_UINT32, MAX_UINT96, weiStringSchema } from '../api/schemas.ts';
 
 // The job endpoints' shapes (`aic job submit|status|logs|result`), shared by server, OpenAPI and client.
 
-const aicAmount = z.string().regex(/^[0-9]{1,12}(\.[0-9]{1,18})?$/, 'an AIC amount, e.g. 40 or 2.5');
+// Bounded by the on-chain types: amounts are uint96 in the job record, asset ids uint32, job ids uint256.
+const AIC_AMOUNT_RE = /^[0-9]{1,12}(\.[0-9]{1,18})?$/;
+const aicAmount = z
+  .string()
+  .regex(AIC_AMOUNT_RE, 'an AIC amount, e.g. 40 or 2.5')
+  .refine(
+    (v) => !AIC_AMOUNT_RE.test(v) || aicToWei(v) <= MAX_UINT96,
+    'at most 2^96 - 1 wei (uint96), about 79 billion AIC',
+  );
 const idText = z.string().regex(/^[1-9][0-9]{0,18}$/, 'a positive integer id');
+const assetIdText = idText.refine(
+  (v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_UINT32,
+  'an asset id is at most 2^32 - 1 (uint32)',
+);
 
 export const jobSubmitBodySchema = z.strictObject({
   template: z.enum(['mnist', 'iris', 'intent']).describe('model template and its training set'),
-  datasetId: idText.describe('Dataset NFT of the training data'),
-  modelId: idText.describe('Model NFT of the base model'),
+  datasetId: assetIdText.describe('Dataset NFT of the training data'),
+  modelId: assetIdText.describe('Model NFT of the base model'),
   epochs: z.number().int().min(1).max(1_000).optional(),
   batchSize: z.number().int().min(1).max(4_096).optional(),
   learningRate: z.number().positive().max(10).optional(),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../src/api/api-token.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import type { NodeLedger } from '../../src/ledger-port.ts';
 import { createRootLogger } from '../../src/logger.ts';
@@ -25,7 +26,7 @@ describe('node HTTP API (in-memory network)', () => {
     );
     await node.start();
     nodes.push(node);
-    return { node, api: createApiClient(node.apiUrl) };
+    return { node, api: createApiClient(node.apiUrl, { token: readApiToken(dataDir) }) };
   };
 
   beforeEach(async () => {
@@ -73,9 +74,10 @@ describe('node HTTP API (in-memory network)', () => {
 
   it('answers a bad body with 400 and a typed error, and keeps serving', async () => {
     const { node } = await startNode(1);
+    const authorization = `Bearer ${readApiToken(join(dir, 'n1'))}`;
     const bad = await fetch(`${node.apiUrl}/v1/offers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ ...sampleOffer(), priceWeiPerHour: '-5' }),
     });
     expect(bad.status).toBe(400);
@@ -86,7 +88,7 @@ describe('node HTTP API (in-memory network)', () => {
 
     const malformed = await fetch(`${node.apiUrl}/v1/offers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: '{"capacity":',
     });
     expect(malformed.status).toBe(400);
@@ -94,14 +96,14 @@ describe('node HTTP API (in-memory network)', () => {
 
     const unknownField = await fetch(`${node.apiUrl}/v1/offers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ ...sampleOffer(), sneaky: true }),
     });
     expect(unknownField.status).toBe(400);
 
     const huge = await fetch(`${node.apiUrl}/v1/offers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ ...sampleOffer(), cachedDatasetIds: Array.from({ length: 2000 }, () => 'x'.repeat(64)) }),
     });
     expect(huge.status).toBe(413);

@@ -1,0 +1,96 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AicError } from '@aic/core';
+
+/** What the owner configures about who may talk to the API (besides the token). */
+export interface ApiAccessInit {
+  /** Bearer token every write (non-GET) must carry. */
+  token: string;
+  /** Host names (or host:port) accepted in `Host` besides 127.0.0.1, localhost, [::1] and the API's own host. */
+  allowedHosts?: readonly string[] | undefined;
+  /** Origins (scheme://host:port) accepted in `Origin` besides the API's own. */
+  allowedOrigins?: readonly string[] | undefined;
+}
+
+/** The allow-lists and token digest for one listening address. */
+export interface AccessPolicy {
+  hosts: ReadonlySet<string>;
+  origins: ReadonlySet<string>;
+  tokenDigest: Buffer;
+}
+
+/** The parts of a request the policy looks at. */
+export interface AccessRequest {
+  method: string;
+  host: string | undefined;
+  origin: string | undefined;
+  authorization: string | undefined;
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
+/** Methods that only read: they need no token (the API has no PUT/PATCH/DELETE today; any would need one). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** Builds the policy once the API listens on `port` (Host and Origin carry the port). */
+export function accessPolicy(init: ApiAccessInit, apiHost: string, port: number): AccessPolicy {
+  const own = WILDCARD_HOSTS.has(apiHost)
+    ? []
+    : [apiHost.includes(':') && !apiHost.startsWith('[') ? `[${apiHost}]` : apiHost];
+  const hosts = new Set<string>();
+  for (const name of [...LOOPBACK_NAMES, ...own, ...(init.allowedHosts ?? [])]) {
+    hosts.add(hasPort(name) ? name.toLowerCase() : `${name.toLowerCase()}:${port}`);
+  }
+  const origins = new Set([...hosts].map((h) => `http://${h}`));
+  for (const origin of init.allowedOrigins ?? []) origins.add(normalizeOrigin(origin));
+  return { hosts, origins, tokenDigest: digest(init.token) };
+}
+
+/**
+ * Why a request is refused, or undefined when it may proceed: a foreign `Host` (DNS rebinding) is 403
+ * API_HOST_FORBIDDEN, a foreign `Origin` 403 API_ORIGIN_FORBIDDEN, a write without the token 401 API_UNAUTHORIZED.
+ * Runs before the body is read, so a refused request costs nothing.
+ */
+export function checkAccess(request: AccessRequest, policy: AccessPolicy): AicError | undefined {
+  const host = request.host?.toLowerCase();
+  if (host === undefined || !policy.hosts.has(host)) {
+    return new AicError(
+      'API_HOST_FORBIDDEN',
+      `Host ${JSON.stringify(request.host?.slice(0, 100) ?? '')} is not this API's`,
+      {
+        details: { allowed: [...policy.hosts] },
+      },
+    );
+  }
+  if (request.origin !== undefined && !policy.origins.has(normalizeOrigin(request.origin))) {
+    return new AicError(
+      'API_ORIGIN_FORBIDDEN',
+      `Origin ${JSON.stringify(request.origin.slice(0, 100))} is not allowed`,
+      {
+        details: { allowed: [...policy.origins] },
+      },
+    );
+  }
+  if (READ_METHODS.has(request.method.toUpperCase())) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? '');
+  if (match?.[1] === undefined || !timingSafeEqual(digest(match[1]), policy.tokenDigest)) {
+    return new AicError(
+      'API_UNAUTHORIZED',
+      `${request.method} needs the node's API token: send "Authorization: Bearer <token>" with the token from <data-dir>/node/api-token`,
+      { details: { scheme: 'Bearer' } },
+    );
+  }
+  return undefined;
+}
+
+function hasPort(host: string): boolean {
+  return host.startsWith('[') ? /\]:\d+$/.test(host) : /^[^:]+:\d+$/.test(host);
+}
+
+function normalizeOrigin(origin: string): string {
+  return origin.trim().toLowerCase().replace(/\/+$/, '');
+}
+
+/** Fixed-length digests so the comparison takes the same time whatever the length of what was sent. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}

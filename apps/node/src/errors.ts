@@ -1,0 +1,53 @@
+/**
+ * Stable codes of the errors @aic/node raises: the node process, its state, keystores and the HTTP API (server and
+ * typed client). Tests, API bodies, CLI lines and logs key on them; the API's status of each is in
+ * `api/error-status.ts`. `npm run check` (scripts/check-error-codes.ts) fails when the source raises a code missing here.
+ */
+export const NODE_ERROR_CODES = [
+  'ACCOUNT_AMBIGUOUS',
+  'ACCOUNT_EXISTS_CONFLICT',
+  'ACCOUNT_NOT_FOUND',
+  'CLI_INVALID_ARGUMENT',
+  'LEDGER_NO_SIGNER',
+  'LEDGER_RPC_UNAVAILABLE',
+  'LEDGER_UNAVAILABLE',
+  'NODE_ABORTED',
+  'NODE_API_LISTEN_FAILED',
+  'NODE_API_TOKEN_INVALID',
+  'NODE_IDENTITY_MISMATCH',
+  'NODE_NOT_STARTED',
+  'NODE_P2P_LISTEN_FAILED',
+  'NODE_START_FAILED',
+  'PASSWORD_FILE_NOT_FOUND',
+  'PASSWORD_REQUIRED',
+  'REWARDS_CONFLICT',
+  'STATE_FILE_INVALID',
+  'STATE_READ_FAILED',
+  'STATE_WRITE_FAILED',
+] as const;
+
+/** Codes of the HTTP API itself: refusals by the server, and the typed client's own failures. */
+export const API_ERROR_CODES = [
+  'API_BAD_RESPONSE',
+  'API_BODY_TOO_LARGE',
+  'API_BUDGET_CAP_EXCEEDED',
+  'API_HEADERS_TOO_LARGE',
+  'API_HOST_FORBIDDEN',
+  'API_INTERNAL',
+  'API_INVALID_REQUEST',
+  'API_ORIGIN_FORBIDDEN',
+  'API_ROUTE_NOT_FOUND',
+  'API_TOKEN_UNREADABLE',
+  'API_UNAUTHORIZED',
+  'API_UNREACHABLE',
+  'API_URI_TOO_LONG',
+  'JOB_ASSET_KIND_MISMATCH',
+  'JOB_NOT_FOUND',
+  'JOB_REQUEST_INVALID',
+  // chain failures and reverts as the API reports them (also raised by @aic/ledger)
+  'LEDGER_CALL_FAILED',
+  'LEDGER_REVERTED',
+] as const;
+
+export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
