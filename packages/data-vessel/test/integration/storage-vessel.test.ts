@@ -32,7 +32,10 @@ const terms: DealTerms = { epochs: 10, pricePerEpochWei: aicToWei('2'), collater
 // Four full segments and a short one, with content that differs in every segment.
 const blob = Uint8Array.from({ length: 4 * 4096 + 123 }, (_, i) => (i * 31 + (i >> 12) * 7 + 3) % 251);
 
-describe('Storage Vessel: deals, challenges, slashing and repair', () => {
+// The client hands the blob to the providers as in-process objects (no deal negotiation over the network: there is
+// no placement protocol yet, deals go to whoever accepts on chain); only the repair fetches the surviving replica
+// from another node over libp2p. The chain side (deals, challenges, proofs, slashing) is the real contract.
+describe('Storage Vessel on the real contract, providers in-process: challenges, slashing, repair over libp2p', () => {
   let chain: EmbeddedChain;
   let ledgerAs: (account: Address) => LedgerClient;
   let users: Address[];
@@ -80,7 +83,7 @@ describe('Storage Vessel: deals, challenges, slashing and repair', () => {
     await chain?.close();
   });
 
-  it('slashes a provider that lost its replica and repairs the blob from the surviving one', async () => {
+  it('places on two in-process providers, slashes the one that lost its replica, repairs from the other over libp2p', async () => {
     const [clientAddr, aAddr, bAddr, cAddr, challengerAddr] = users as [Address, Address, Address, Address, Address];
     const owner = ledgerAs(clientAddr);
     const client = createStorageClient({ ledger: owner });

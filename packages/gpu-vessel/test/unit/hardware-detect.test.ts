@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { delimiter, join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { describe, expect, it } from 'vitest';
 import { hardwareDescriptorSchema } from '../../src/hardware/descriptor.ts';
@@ -77,9 +79,22 @@ describe('detectHardware', () => {
     expect(descriptor.accelerators[0]?.kind).toBe('cpu');
   });
 
-  it('finds no nvidia-smi on this machine and describes its CPU', async () => {
+  it('describes this machine as the OS reports it, with an NVIDIA GPU exactly when nvidia-smi is on PATH', async () => {
     const descriptor = await detectHardware();
-    expect(descriptor.cpu.cores).toBeGreaterThanOrEqual(1);
+    // Independent of the detector: Node's os module and a PATH search of our own.
+    // the cores this process may use (CPU affinity), never more than the machine has
+    expect(descriptor.cpu.cores).toBe(os.availableParallelism());
+    expect(descriptor.cpu.cores).toBeLessThanOrEqual(os.cpus().length);
+    expect(descriptor.cpu.model).toBe(os.cpus()[0]?.model.trim() || 'unknown CPU');
     expect(descriptor.memoryBytes).toBe(os.totalmem());
+    const hasNvidiaSmi = (process.env.PATH ?? '')
+      .split(delimiter)
+      .some((dir) => dir && existsSync(join(dir, 'nvidia-smi')));
+    const gpus = descriptor.accelerators.filter((a) => a.kind === 'nvidia-gpu');
+    if (hasNvidiaSmi) expect(gpus.length).toBeGreaterThan(0);
+    else
+      expect(descriptor.accelerators).toEqual([
+        { kind: 'cpu', model: descriptor.cpu.model, memoryBytes: os.totalmem(), count: 1 },
+      ]);
   });
 });

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxDustWei, rewardsForEpoch } from '../../src/index.ts';
 
-describe('RewardsPool reward arithmetic', () => {
-  it('reproduces the contract: rate = emission·1e18/total, paid = score·rate/1e18', () => {
+describe('rewardsForEpoch: RewardsPool’s arithmetic in TypeScript (the contract itself is not run here)', () => {
+  it('computes rate = emission·1e18/total and paid = score·rate/1e18 (values worked out by hand)', () => {
     const r = rewardsForEpoch(
       new Map([
         ['0xa', 1n],

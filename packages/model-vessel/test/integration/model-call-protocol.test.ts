@@ -25,10 +25,12 @@ afterAll(async () => {
   await Promise.all(started.map((n) => n.stop()));
 });
 
-// Two real AIC nodes on 127.0.0.1 (libp2p, signed requests). The ledger is a stub here: the usage right is
-// "payer's address holds access to token 7"; the node's composition root wires Plaza.hasAccess instead.
-describe('model call between two nodes', () => {
-  it('serves a paid caller over the network and refuses an unpaid one', async () => {
+// The model-call protocol between real libp2p peers on 127.0.0.1 (signed requests). The usage right is a stub here
+// (an allow-list: the payer's address may use token 7), not the chain: paid-inference.test.ts checks the same service
+// against Plaza.hasAccess on the real contracts. No node process serves models yet (`serveModels` has no caller in
+// apps/), so this is the protocol, not the node.
+describe('model-call protocol between libp2p peers, usage right stubbed', () => {
+  it('answers a caller the stubbed right allows and refuses one it does not (MODEL_CALL_UNPAID)', async () => {
     const { train, test } = await irisTemplate.loadData();
     const trained = await trainJob({ manifest: irisTemplate.manifest, ...irisTemplate.job }, train);
     trained.model.dispose();

@@ -34,11 +34,14 @@ function sealedHolder(sealed: readonly Uint8Array[], tamper = false) {
   return { source, served };
 }
 
-describe('compute-to-data: publisher → storage → worker, all in memory', () => {
+// What this file checks is the cryptographic and caching half of compute-to-data, in one process: no network, no
+// chain, no training. The networked exchange (raw /aic/data-chunk streams, key release against Plaza.hasAccess on
+// chain) is data-exchange.test.ts.
+describe('sealed shard delivery in memory: key wrapped to one worker, tampered replica skipped, verified cache', () => {
   const dirs: string[] = [];
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-  it('only the worker the key is wrapped to gets the rows; a tampered replica is skipped; the repeat moves 0 bytes', async () => {
+  it('decrypts the rows only with the worker’s key, skips a tampered in-memory holder, and serves the repeat from the cache', async () => {
     // Publisher: digitize, encrypt, hand sealed chunks to storage; the root goes on chain.
     const { manifest, shards } = importCsv(irisCsv(), {
       name: 'iris',
