@@ -29,9 +29,12 @@ async function main(argv: string[]): Promise<void> {
   const { runNode } = await import('./run.ts');
   const running = await runNode(options);
   await running.stopped;
-  // Stopped cleanly (state saved, API and network closed; logs are written synchronously): leave now instead of
-  // waiting for a straggling timer or request of a job role, which held a devnet node's exit for ~90 s.
-  process.exit(process.exitCode ?? 0);
+  // Stopped cleanly: every role, the API and the network closed their timers, sockets and workers, so the process
+  // ends on its own. Should something still hold it, say what (an unref'd timer: it does not hold the process).
+  setTimeout(() => {
+    const held = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    process.stderr.write(`NODE_EXIT_HELD: still running 10 s after stopping: ${held.join(', ')}\n`);
+  }, 10_000).unref();
 }
 
 /** parseArgs over the flag table; an unknown flag or a missing value is a usage error naming it. */

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
 import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
@@ -121,7 +122,8 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       if (r === undefined) return;
       log.info('stopping');
       for (const timer of r.timers) clearInterval(timer);
-      r.jobs?.stop();
+      // Job roles first, while the network they unregister from is up; each waits (bounded) for its work.
+      await r.jobs?.stop();
       await r.api.stop();
       await r.network.stop();
       await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush(), r.spending.flush()]);
@@ -256,6 +258,7 @@ async function startServing(
   );
   const apiUrl = await api.start().catch(async (cause: unknown) => {
     await api.stop().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
       'NODE_API_LISTEN_FAILED',
@@ -266,7 +269,9 @@ async function startServing(
       },
     );
   });
-  const timers = [startRepublishing(network, books.offers, init.republishIntervalMs ?? 30_000, c)];
+  const timers = [
+    startRepublishing(network, books.offers, init.republishIntervalMs ?? DEFAULT_PRESET.node.republishIntervalMs, c),
+  ];
   c.log.info(
     {
       peerId: network.peerId,

@@ -3,19 +3,34 @@
  * detection, self-benchmark, hardware-class challenges, the sandboxed training worker process, the verifier's job
  * check, and the agents of verified jobs (requester, provider, verifier, coordinator) over libp2p and the chain.
  */
-export { type AgentContext, type AgentLogger, peerOfAddress } from './agent/context.ts';
+export { type AgentContext, type AgentLogger, isTransient, peerOfAddress } from './agent/context.ts';
 export {
   CoordinatorAgent,
   type CoordinatorInit,
   type HardwareChallenger,
   priceWithinEscrow,
 } from './agent/coordinator-agent.ts';
-export type { ProgressLine } from './agent/job-record.ts';
+export type { ProgressLine, RequesterJobState, RequesterStep } from './agent/job-record.ts';
+export { RoleScope, STOP_GRACE_MS, type Startable, startAll } from './agent/lifecycle.ts';
 export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './agent/provider-agent.ts';
-export { type JobOutcome, type JobQuote, type JobSubmission, RequesterAgent } from './agent/requester-agent.ts';
+export { RequesterAgent } from './agent/requester/requester-agent.ts';
+export {
+  type JobOutcome,
+  type JobQuote,
+  type JobStatus,
+  type JobSubmission,
+  STALL_AFTER_MS,
+} from './agent/requester/types.ts';
 export { VerifierAgent, type VerifierAgentInit } from './agent/verifier-agent.ts';
 export { workerTrainingRunner } from './agent/worker-runner.ts';
-export { type MarketEvent, type MarketWatcher, watchMarket } from './chain/market-watcher.ts';
+export {
+  type BlockCursor,
+  type MarketEvent,
+  type MarketEventOf,
+  type MarketHandlers,
+  type MarketWatcher,
+  watchMarket,
+} from './chain/market-watcher.ts';
 export { createSerialQueue } from './chain/serial.ts';
 export {
   CHALLENGE_DEFAULTS,
@@ -52,7 +67,12 @@ export {
 } from './hardware/descriptor.ts';
 export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
 export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
-export { fetchCheckpoint, packCheckpoint, serveCheckpoints } from './jobs/checkpoint-transfer.ts';
+export {
+  type CheckpointSource,
+  fetchCheckpoint,
+  packCheckpoint,
+  serveCheckpoints,
+} from './jobs/checkpoint-transfer.ts';
 export { checkDatasetRoot, datasetRootOf, loadDatasetSource } from './jobs/dataset-source.ts';
 export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
 export { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from './jobs/job-ticket.ts';

@@ -76,6 +76,10 @@ export function createJobHandlers(jobs: JobServices | undefined): JobHandlers {
         ...(s.loss === undefined ? {} : { loss: s.loss }),
         ...(s.accuracy === undefined ? {} : { accuracy: s.accuracy }),
         ...(s.resultError === undefined ? {} : { resultError: s.resultError }),
+        retries: s.retries,
+        redraws: s.redraws,
+        ...(s.lastProgressAtMs === undefined ? {} : { lastProgressAtMs: s.lastProgressAtMs }),
+        ...(s.stalledSinceMs === undefined ? {} : { stalledSinceMs: s.stalledSinceMs }),
         ...(s.outcome
           ? {
               trainedAssetId: String(s.outcome.trainedAssetId),

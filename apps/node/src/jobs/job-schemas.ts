@@ -77,6 +77,13 @@ export const jobStatusSchema = z.object({
   resultCid: z.string().optional(),
   /** Set when the job settled but its result could not be fetched or minted (after retries). */
   resultError: z.string().optional(),
+  retries: z.number().int().min(0).optional().describe('transient failures the requester node retried for this job'),
+  redraws: z.number().int().min(0).optional().describe('verifiers redrawn after staying silent past the verify window'),
+  lastProgressAtMs: z.number().optional().describe('last time anything happened to the job (progress, chain event)'),
+  stalledSinceMs: z
+    .number()
+    .optional()
+    .describe('set while the job is open and nothing happened for 60 s: the last progress time'),
 });
 
 export const jobLogsSchema = z.object({

@@ -3,21 +3,27 @@
  * is a requester (submits and follows its own jobs); `--provider` adds the GPU Vessel agent, `--verifier` the
  * verifier, `--coordinator` the Resource Allocator, preemption and the arbiter (the key must hold those roles).
  */
-import { join } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { aicToWei, isAicError } from '@aic/core';
 import { DEFAULT_PRESET, type VerificationPreset } from '@aic/core/params';
 import {
   type AgentContext,
   type AgentLogger,
+  type BlockCursor,
+  type CheckpointSource,
   CoordinatorAgent,
   challengeProvider,
   createSerialQueue,
   descriptorToOfferHardware,
   detectHardware,
+  HW_CHALLENGE_PROTOCOL_ID,
   ProviderAgent,
   RequesterAgent,
+  type Startable,
   serveCheckpoints,
   serveHardwareChallenges,
+  startAll,
   VerifierAgent,
   watchMarket,
   workerTrainingRunner,
@@ -55,29 +61,48 @@ export interface JobServicesInit {
 export interface JobServices {
   requester: RequesterAgent;
   coordinator?: CoordinatorAgent;
-  stop(): void;
+  /** Stops every role in reverse start order, each waiting (bounded) for its work in flight. */
+  stop(): Promise<void>;
 }
 
 /** Verification policy of the default preset: 99 % confidence against a provider faking 10 % of its segments. */
 export const VERIFICATION_POLICY: VerificationPreset = DEFAULT_PRESET.verification;
 
+/**
+ * Builds the roles, then starts them in order (checkpoint server, requester, hardware challenges, provider, verifier,
+ * coordinator, and last the market watcher, once every role has subscribed); a role that fails to start stops the
+ * ones already started, in reverse order, so nothing is left running.
+ */
 export async function startJobServices(init: JobServicesInit, net: AicNetwork, logger: Logger): Promise<JobServices> {
-  const controller = new AbortController();
   const ledger = await connectLedger(init);
   const log: AgentLogger = logger;
+  const jobsDir = join(init.dataDir, 'jobs');
   const watcher = watchMarket(ledger, {
+    cursor: fileCursor(join(jobsDir, 'watcher-block.json')),
     onError: (err) => logger.warn({ err: isAicError(err) ? err.toLine() : String(err) }, 'job event handling failed'),
   });
-  const ctx: AgentContext = { net, ledger, send: createSerialQueue(), watcher, log, signal: controller.signal };
-  const checkpoints = await serveCheckpoints(net);
-  const requester = new RequesterAgent(ctx, join(init.dataDir, 'jobs'));
-  await requester.start();
-  checkpoints.addSource((jobId, index, sender) => requester.checkpointSource(jobId, index, sender));
+  const ctx: AgentContext = { net, ledger, send: createSerialQueue(), watcher, log };
+  const roles: Startable[] = [];
+  let checkpoints: Awaited<ReturnType<typeof serveCheckpoints>> | undefined;
+  const sources: CheckpointSource[] = [];
+  roles.push({
+    start: async () => {
+      checkpoints = await serveCheckpoints(net);
+      for (const source of sources) checkpoints.addSource(source);
+    },
+    stop: async () => await checkpoints?.stop(),
+  });
+  const requester = new RequesterAgent(ctx, jobsDir);
+  roles.push(requester);
+  sources.push((jobId, index, sender) => requester.checkpointSource(jobId, index, sender));
   requester.onUpdate((jobId, what) => logger.info({ jobId: String(jobId) }, `job ${jobId}: ${what}`));
 
   if (init.provider) {
     const p = init.provider;
-    await serveHardwareChallenges(net, { backend: 'cpu' });
+    roles.push({
+      start: () => serveHardwareChallenges(net, { backend: 'cpu' }),
+      stop: () => net.unhandle(HW_CHALLENGE_PROTOCOL_ID),
+    });
     const hardware = await detectHardware();
     const agent = new ProviderAgent(
       ctx,
@@ -98,15 +123,15 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       },
       workerTrainingRunner({ memoryMiB: p.memoryMiB, timeoutMs: p.timeoutMs }),
     );
-    checkpoints.addSource((jobId, index) => agent.checkpointSource(jobId, index));
-    await agent.start();
+    sources.push((jobId, index) => agent.checkpointSource(jobId, index));
+    roles.push(agent);
   }
   if (init.verifier) {
     const faults = {
       ...(init.verifier.lazy ? { lazy: true } : {}),
       ...(init.verifier.silentOnFirstDraw ? { silentOnFirstDraw: true } : {}),
     };
-    new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), ...faults }).start();
+    roles.push(new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), ...faults }));
   }
   let coordinator: CoordinatorAgent | undefined;
   if (init.coordinator) {
@@ -119,14 +144,28 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       ...(init.coordinator.canaryIntervalMs ? { canaryIntervalMs: init.coordinator.canaryIntervalMs, requester } : {}),
       challenge: (peerId, claimedClass) => challengeProvider(net, peerId, claimedClass as 0 | 1 | 2 | 3 | 4),
     });
-    coordinator.start();
+    roles.push(coordinator);
   }
+  roles.push(watcher);
+  const stop = await startAll(roles);
+  return { requester, ...(coordinator ? { coordinator } : {}), stop };
+}
+
+/** The market watcher's last processed block, in a small JSON file written atomically. */
+function fileCursor(path: string): BlockCursor {
   return {
-    requester,
-    ...(coordinator ? { coordinator } : {}),
-    stop() {
-      controller.abort();
-      watcher.stop();
+    async load() {
+      try {
+        const { block } = JSON.parse(await readFile(path, 'utf8')) as { block?: unknown };
+        return typeof block === 'string' && /^[0-9]+$/.test(block) ? BigInt(block) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async save(block) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(`${path}.tmp`, JSON.stringify({ block: String(block) }));
+      await rename(`${path}.tmp`, path);
     },
   };
 }

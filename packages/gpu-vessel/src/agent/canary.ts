@@ -20,7 +20,8 @@ import {
 import { keccak256, toHex } from 'viem';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
-import type { RequesterAgent } from './requester-agent.ts';
+import type { RoleScope } from './lifecycle.ts';
+import type { RequesterAgent } from './requester/requester-agent.ts';
 
 const CANARY_DATASET = 'template:iris/train';
 const CANARY_STALL_MS = 90_000;
@@ -30,11 +31,13 @@ export class CanaryIssuer {
   readonly #canaries = new Map<bigint, JobSpec>();
   readonly #lazy = new Set<string>();
   #inFlight = false;
-  #stall: NodeJS.Timeout | undefined;
+  /** Cancels the stall timer (a timer of the coordinator's scope, cleared when it stops). */
+  #cancelStall: (() => void) | undefined;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly requester: RequesterAgent,
+    private readonly scope: RoleScope,
   ) {}
 
   isCanary(jobId: bigint): boolean {
@@ -54,8 +57,8 @@ export class CanaryIssuer {
   async issue(): Promise<bigint> {
     this.#inFlight = true;
     // A canary that stalls (e.g. its verifier is offline) must not stop the next ones.
-    clearTimeout(this.#stall);
-    this.#stall = setTimeout(() => this.abandon(), CANARY_STALL_MS);
+    this.#cancelStall?.();
+    this.#cancelStall = this.scope.after(CANARY_STALL_MS, () => this.abandon());
     await this.#ensureStake();
     const spec: JobSpec = {
       manifest: irisTemplate.manifest,
@@ -100,7 +103,7 @@ export class CanaryIssuer {
       ledger.confirm('commitResult', () => ledger.market.write.commitResult([jobId, root, result.resultCid])),
     );
     // Drawn to verify its own canary: it knows the answer is wrong (the dispute then resolves at once).
-    const designated = await whenSeedReady(this.ctx, () => ledger.market.read.designatedVerifier([jobId]));
+    const designated = await whenSeedReady(() => ledger.market.read.designatedVerifier([jobId]), this.scope.signal);
     if (designated.toLowerCase() === ledger.account().toLowerCase()) {
       await this.ctx.send(() =>
         ledger.confirm('submitVerdict', () => ledger.market.write.submitVerdict([jobId, false])),
@@ -156,7 +159,7 @@ export class CanaryIssuer {
 
   /** Gives up on a canary that could not run (e.g. no verifier answered). */
   abandon(): void {
-    clearTimeout(this.#stall);
+    this.#cancelStall?.();
     this.#inFlight = false;
   }
 }

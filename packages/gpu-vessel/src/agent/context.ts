@@ -1,13 +1,17 @@
 /**
  * What every job role (requester, provider, verifier, coordinator) runs on: the node's libp2p network, a ledger
- * client signing with the node's key, one serial queue for that key's transactions, the market watcher, a logger.
+ * client signing with the node's key, one serial queue for that key's transactions, the market watcher, a logger;
+ * and the helpers they share: which errors are worth a retry, the retry policy for network and chain calls, the
+ * ticket fetch, and the job facts that live in events rather than storage.
  */
-import { AicError, isAicError } from '@aic/core';
+import { AicError, isAicError, pause, type RetryOptions, retry } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import { computeMarketAbi } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
 import type { Hex } from 'viem';
 import type { MarketWatcher } from '../chain/market-watcher.ts';
+import { decodeJobTicket, type JobTicket } from '../jobs/job-ticket.ts';
+import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 
 export interface AgentLogger {
   info(obj: object, msg: string): void;
@@ -22,19 +26,23 @@ export interface AgentContext {
   send: <T>(task: () => Promise<T>) => Promise<T>;
   watcher: MarketWatcher;
   log: AgentLogger;
-  signal: AbortSignal;
 }
 
 /** The PeerId of a connected peer whose key is `address`, waiting up to `timeoutMs` for it to connect. */
-export async function peerOfAddress(ctx: AgentContext, address: string, timeoutMs = 15_000): Promise<string> {
+export async function peerOfAddress(
+  ctx: AgentContext,
+  address: string,
+  signal?: AbortSignal,
+  timeoutMs = 15_000,
+): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const peer = ctx.net.getPeers().find((p) => p.address?.toLowerCase() === address.toLowerCase());
     if (peer) return peer.peerId;
-    if (Date.now() > until || ctx.signal.aborted) {
+    if (Date.now() > until || signal?.aborted) {
       throw new AicError('JOB_PEER_UNREACHABLE', `no connected peer for ${address}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pause(200, signal);
   }
 }
 
@@ -46,8 +54,9 @@ export async function specHashOf(ledger: LedgerClient, jobId: bigint): Promise<H
     eventName: 'JobCreated',
     args: { jobId },
     fromBlock: 0n,
+    strict: true,
   });
-  if (!created?.args.specHash) throw new AicError('JOB_NOT_FOUND', `job ${jobId} has no JobCreated event`);
+  if (!created) throw new AicError('JOB_NOT_FOUND', `job ${jobId} has no JobCreated event`);
   return created.args.specHash;
 }
 
@@ -62,49 +71,133 @@ export async function committedResultOf(
     eventName: 'ResultCommitted',
     args: { jobId },
     fromBlock: 0n,
+    strict: true,
   });
   const last = events.at(-1);
-  if (!last?.args.checkpointRoot || last.args.resultCid === undefined || !last.args.provider) {
-    throw new AicError('JOB_NOT_COMMITTED', `job ${jobId} has no committed result`);
-  }
+  if (!last) throw new AicError('JOB_NOT_COMMITTED', `job ${jobId} has no committed result`);
   return { checkpointRoot: last.args.checkpointRoot, resultCid: last.args.resultCid, provider: last.args.provider };
 }
 
 /** Reads a view that reverts until the next block is mined (seeds), retrying for up to `timeoutMs`. */
-export async function whenSeedReady<T>(ctx: AgentContext, read: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await read();
-    } catch (error) {
-      if (ctx.signal.aborted || Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+export function whenSeedReady<T>(read: () => Promise<T>, signal?: AbortSignal, timeoutMs = 30_000): Promise<T> {
+  return retry(read, {
+    attempts: Number.POSITIVE_INFINITY,
+    deadlineMs: timeoutMs,
+    baseMs: 200,
+    factor: 1.5,
+    maxMs: 2_000,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** One line for logs: the error's code line plus its cause (network errors wrap the libp2p reason). */
 export function errorLine(error: unknown): string {
   const line = isAicError(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error ? `${line} (${cause.message})` : line;
+  return cause instanceof Error ? `${line} (${cause.message.split('\n')[0]})` : line;
 }
 
-/** Answers that mean "no", not "try again": a remote error with a code, a missing or refused checkpoint. */
-const REFUSALS = new Set(['NETWORK_REMOTE_ERROR', 'CHECKPOINT_NOT_FOUND', 'CHECKPOINT_ACCESS_DENIED']);
+/** Answers that mean "no", not "try again": a remote error with a code, a refused or missing checkpoint, a ticket
+ * that does not match, a revert, a mismatching result, a stop. */
+const FINAL = new Set([
+  'ABORTED',
+  'NETWORK_REMOTE_ERROR',
+  'NETWORK_PEER_BANNED',
+  'CHECKPOINT_NOT_FOUND',
+  'CHECKPOINT_ACCESS_DENIED',
+  'JOB_TICKET_MISMATCH',
+  'JOB_TICKET_INVALID',
+  'JOB_ACCESS_DENIED',
+  'JOB_RESULT_MISMATCH',
+  'JOB_MIRROR_MISMATCH',
+  'JOB_RESUME_MISMATCH',
+  'LEDGER_REVERTED',
+]);
 
 /**
- * Retries a network request a few times with a short backoff: a peer busy training, or a stream reset by a restart,
- * must not leave a job without its verdict or its ticket. Remote errors with a code (refusals) are not retried.
+ * Whether an error is worth another attempt: dropped streams (`Unexpected EOF`), timeouts (`took too long`), an
+ * unreachable peer or RPC endpoint (`fetch failed`) are; refusals and reverts are not.
  */
-export async function withRetries<T>(ctx: AgentContext, what: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await what();
-    } catch (error) {
-      const refused = isAicError(error) && REFUSALS.has(error.code);
-      if (refused || attempt >= attempts || ctx.signal.aborted) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
-    }
+export function isTransient(error: unknown): boolean {
+  if (isAicError(error)) return !FINAL.has(error.code);
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e.name === 'ContractFunctionRevertedError') return false;
   }
+  return true;
+}
+
+/** Counts the retries a role made (per job), for the job's status. */
+export type RetryCounter = (jobId: bigint, what: string, error: unknown) => void;
+
+/**
+ * The roles' retry policy for network and chain calls: transient errors only, exponential backoff with jitter from
+ * `baseMs`, up to `attempts` or `deadlineMs`, logged and counted; a stop aborts the waits.
+ */
+export function retryTransient<T>(
+  ctx: AgentContext,
+  what: string,
+  task: () => Promise<T>,
+  o: { jobId?: bigint; signal?: AbortSignal; onRetry?: RetryCounter } & Pick<
+    RetryOptions,
+    'attempts' | 'deadlineMs' | 'baseMs' | 'maxMs'
+  > = {},
+): Promise<T> {
+  return retry(task, {
+    attempts: o.attempts ?? 6,
+    baseMs: o.baseMs ?? 500,
+    maxMs: o.maxMs ?? 8_000,
+    ...(o.deadlineMs === undefined ? {} : { deadlineMs: o.deadlineMs }),
+    ...(o.signal ? { signal: o.signal } : {}),
+    retryable: isTransient,
+    onRetry: ({ error, attempt, delayMs }) => {
+      const jobId = o.jobId === undefined ? {} : { jobId: String(o.jobId) };
+      ctx.log.warn({ ...jobId, attempt, delayMs, err: errorLine(error) }, `${what} failed; retrying`);
+      if (o.jobId !== undefined) o.onRetry?.(o.jobId, what, error);
+    },
+  });
+}
+
+export interface FetchedTicket {
+  ticket: JobTicket;
+  /** c_0 … c_i as the requester has them. */
+  commitments: { step: number; hash: Hex }[];
+  mirrored: number[];
+  /** The requester's PeerId (to fetch its mirrored checkpoints). */
+  requester: string;
+}
+
+/**
+ * The job's ticket (checked against the escrowed specHash), the commitments and mirror the requester holds: what the
+ * provider, the verifier and the arbiter start from. Waits for the requester to be connected and retries transient
+ * failures (a requester busy or restarting) for up to `deadlineMs`.
+ */
+export async function fetchJobTicket(
+  ctx: AgentContext,
+  job: { jobId: bigint; requester: string },
+  o: { signal?: AbortSignal; deadlineMs?: number; onRetry?: RetryCounter } = {},
+): Promise<FetchedTicket> {
+  const specHash = await retryTransient(ctx, 'specHash read', () => specHashOf(ctx.ledger, job.jobId), {
+    ...o,
+    jobId: job.jobId,
+  });
+  return await retryTransient(
+    ctx,
+    'ticket fetch',
+    async () => {
+      const requester = await peerOfAddress(ctx, job.requester, o.signal);
+      const fetched = await ctx.net.request(
+        requester,
+        jobTicketFetchProtocol,
+        { jobId: String(job.jobId) },
+        o.signal ? { signal: o.signal } : {},
+      );
+      return {
+        ticket: decodeJobTicket(fetched.ticket, specHash),
+        commitments: fetched.commitments,
+        mirrored: fetched.mirrored,
+        requester,
+      };
+    },
+    { attempts: Number.POSITIVE_INFINITY, deadlineMs: o.deadlineMs ?? 120_000, jobId: job.jobId, ...o },
+  );
 }

@@ -8,19 +8,17 @@
  * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
  */
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
-import { computeMarketAbi, jobStateName, roleId } from '@aic/ledger';
+import { pause } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
+import { computeMarketAbi, jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
-import { quoteVerification } from '@aic/verification';
-import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
-import { loadDatasetSource } from '../jobs/dataset-source.ts';
-import { jobSampleKey } from '../jobs/job-key.ts';
-import { decodeJobTicket } from '../jobs/job-ticket.ts';
-import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
+import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
 import { CanaryIssuer } from './canary.ts';
 import { ChallengeBook } from './challenge-book.ts';
-import { type AgentContext, errorLine, peerOfAddress, specHashOf, whenSeedReady, withRetries } from './context.ts';
-import type { RequesterAgent } from './requester-agent.ts';
+import { type AgentContext, whenSeedReady } from './context.ts';
+import { arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
+import { RoleScope, type Startable } from './lifecycle.ts';
+import type { RequesterAgent } from './requester/requester-agent.ts';
 
 /** Proves a provider's claimed hardware class by demanded work (the GPU Vessel's challenge protocol). */
 export type HardwareChallenger = (peerId: string, claimedClass: number) => Promise<{ passed: boolean; reason: string }>;
@@ -45,9 +43,9 @@ interface KnownOffer {
 }
 
 /** Gossip may still deliver an offer a provider sent before it went silent; one arriving later than this is new. */
-const REJOIN_AFTER_MS = 10_000;
+const REJOIN_AFTER_MS = DEFAULT_PRESET.coordinator.rejoinAfterMs;
 
-export class CoordinatorAgent {
+export class CoordinatorAgent implements Startable {
   readonly #offers = new Map<string, KnownOffer>();
   readonly #challenges: ChallengeBook;
   /** Providers preempted for silence, and when; a fresh offer from one later brings it back (it restarted). */
@@ -58,15 +56,17 @@ export class CoordinatorAgent {
   readonly #unplaced = new Set<bigint>();
   /** Jobs already logged as waiting for an eligible offer. */
   readonly #waiting = new Set<bigint>();
-  #timer: NodeJS.Timeout | undefined;
   readonly #canaries: CanaryIssuer | undefined;
+  readonly #scope: RoleScope;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly init: CoordinatorInit,
   ) {
+    this.#scope = new RoleScope('coordinator', ctx.log);
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
-    this.#canaries = init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester) : undefined;
+    this.#canaries =
+      init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester, this.#scope) : undefined;
   }
 
   /** Verifiers caught passing a canary. */
@@ -74,41 +74,64 @@ export class CoordinatorAgent {
     return this.#canaries?.lazyVerifiers() ?? [];
   }
 
-  start(): void {
-    this.ctx.net.addEventListener('offer', (e) => void this.#onOffer((e as CustomEvent<OfferEventDetail>).detail));
-    this.ctx.watcher.on((event) => {
+  /** Subscribes to offers and to the market (its bookkeeping is rebuilt from the chain's history: the watcher
+   * replays it to this role after a restart, and every action re-reads the job first), then ticks each second. */
+  async start(): Promise<void> {
+    const onOffer = (e: Event) =>
+      void this.#scope.spawn('offer', () => this.#onOffer((e as CustomEvent<OfferEventDetail>).detail));
+    this.ctx.net.addEventListener('offer', onOffer);
+    this.#scope.defer(() => this.ctx.net.removeEventListener('offer', onOffer));
+    const track = (event: MarketEvent) => this.#track(event);
+    const place = (event: MarketEventOf<'JobEscrowed' | 'JobPreempted'>) => {
       this.#track(event);
-      const { jobId } = event.args as { jobId?: bigint };
-      if (jobId === undefined) return;
-      if (event.eventName === 'JobEscrowed' || event.eventName === 'JobPreempted')
-        this.#once(jobId, () => this.#place(jobId));
-      if (event.eventName === 'JobDisputed') this.#once(jobId, () => this.#arbitrate(jobId));
-      const canaries = this.#canaries;
-      if (canaries?.isCanary(jobId) && event.eventName === 'VerdictSubmitted') {
-        const { verifier, valid } = event.args as { verifier: string; valid: boolean };
-        void canaries.onVerdict(jobId, verifier, valid).catch((error: unknown) => {
-          canaries.abandon();
-          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'canary challenge failed');
-        });
-      }
-    });
+      this.#once(event.args.jobId, () => this.#place(event.args.jobId));
+    };
+    this.#scope.defer(
+      this.ctx.watcher.on(
+        {
+          JobEscrowed: place,
+          JobPreempted: place,
+          JobAssigned: track,
+          JobReassigned: track,
+          ResultCommitted: track,
+          JobExpired: track,
+          JobRefunded: track,
+          JobDisputed: (event) => this.#once(event.args.jobId, () => this.#arbitrate(event.args.jobId)),
+          VerdictSubmitted: (event) => {
+            const canaries = this.#canaries;
+            const { jobId, verifier, valid } = event.args;
+            if (!canaries?.isCanary(jobId)) return;
+            void this.#scope.spawn('canary verdict', async () => {
+              await canaries.onVerdict(jobId, verifier, valid).catch((error: unknown) => {
+                canaries.abandon();
+                throw error;
+              });
+            });
+          },
+        },
+        { replayFrom: 0n },
+      ),
+    );
     const canaries = this.#canaries;
     if (canaries) {
-      const tick = () => {
-        if (canaries.inFlight || this.ctx.signal.aborted) return;
-        void canaries.issue().catch((error: unknown) => {
-          canaries.abandon();
-          this.ctx.log.warn({ err: errorLine(error) }, 'canary not issued');
+      this.#scope.every(this.init.canaryIntervalMs ?? 0, () => {
+        if (canaries.inFlight) return;
+        void this.#scope.spawn('canary issue', async () => {
+          await canaries.issue().catch((error: unknown) => {
+            canaries.abandon();
+            throw error;
+          });
         });
-      };
-      const canaryTimer = setInterval(tick, this.init.canaryIntervalMs);
-      this.ctx.signal.addEventListener('abort', () => clearInterval(canaryTimer), { once: true });
+      });
     }
-    this.#timer = setInterval(() => {
+    this.#scope.every(1_000, () => {
       this.#retryUnplaced();
-      void this.#checkLiveness();
-    }, 1_000);
-    this.ctx.signal.addEventListener('abort', () => clearInterval(this.#timer), { once: true });
+      this.#checkLiveness();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#scope.close();
   }
 
   /** Hardware challenge outcome per provider address (for status and tests). */
@@ -119,13 +142,7 @@ export class CoordinatorAgent {
   #once(jobId: bigint, task: () => Promise<void>): void {
     if (this.#busy.has(jobId)) return;
     this.#busy.add(jobId);
-    void task()
-      .catch((error: unknown) => {
-        if (!this.ctx.signal.aborted) {
-          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'coordination failed');
-        }
-      })
-      .finally(() => this.#busy.delete(jobId));
+    void this.#scope.spawn('coordination', task, { jobId: String(jobId) }).finally(() => this.#busy.delete(jobId));
   }
 
   async #onOffer(detail: OfferEventDetail): Promise<void> {
@@ -191,11 +208,13 @@ export class CoordinatorAgent {
       this.#unplaced.delete(jobId);
       return;
     }
-    const seed = await whenSeedReady(this.ctx, () => ledger.market.read.assignmentSeed([jobId]));
+    const seed = await whenSeedReady(() => ledger.market.read.assignmentSeed([jobId]), this.#scope.signal);
     if (this.#canaries && job.requester.toLowerCase() === ledger.account().toLowerCase()) {
       // Its own job is a canary; the issuer learns the id when its escrow transaction returns.
       const until = Date.now() + 10_000;
-      while (!this.#canaries.isCanary(jobId) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      while (!this.#canaries.isCanary(jobId) && Date.now() < until) {
+        if (!(await pause(100, this.#scope.signal))) return;
+      }
       if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
     }
     const offers = await this.#eligibleOffers();
@@ -270,9 +289,10 @@ export class CoordinatorAgent {
   /** Jobs being trained (from the chain's events) and their provider: what the liveness check watches, no RPC. */
   readonly #active = new Map<bigint, string>();
 
-  #track(event: { eventName: string; args: unknown }): void {
-    const { jobId, provider } = event.args as { jobId?: bigint; provider?: string };
-    if (jobId === undefined) return;
+  #track(event: MarketEvent): void {
+    if (!('jobId' in event.args)) return;
+    const jobId = event.args.jobId;
+    const provider = 'provider' in event.args ? event.args.provider : undefined;
     if ((event.eventName === 'JobAssigned' || event.eventName === 'JobReassigned') && provider) {
       this.#active.set(jobId, provider.toLowerCase());
     }
@@ -284,7 +304,7 @@ export class CoordinatorAgent {
     }
   }
 
-  async #checkLiveness(): Promise<void> {
+  #checkLiveness(): void {
     const { ledger, net } = this.ctx;
     const me = ledger.account().toLowerCase();
     const connected = new Set(net.getPeers().map((p) => p.address?.toLowerCase()));
@@ -296,96 +316,24 @@ export class CoordinatorAgent {
       }
       const since = this.#silentSince.get(jobId) ?? Date.now();
       this.#silentSince.set(jobId, since);
-      if (Date.now() - since >= (this.init.livenessGraceMs ?? 3_000)) {
+      if (Date.now() - since >= (this.init.livenessGraceMs ?? DEFAULT_PRESET.coordinator.livenessGraceMs)) {
         if (!this.#gone.has(provider)) this.#gone.set(provider, Date.now());
         this.#once(jobId, () => this.#preempt(jobId));
       }
     }
   }
 
-  /** Preempts at the newest mirrored checkpoint whose last segment re-runs exactly (pro-rata pay up to there). */
+  /** Preempts at the newest mirrored checkpoint that re-runs exactly, then places the job again. */
   async #preempt(jobId: bigint): Promise<void> {
-    const { ledger, net, log } = this.ctx;
-    const job = await ledger.market.read.jobOf([jobId]);
-    if (!['Assigned', 'Running', 'Reassigned'].includes(jobStateName(job.state))) return;
-    const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await withRetries(this.ctx, () =>
-      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
-    );
-    const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
-    const data = await loadDatasetSource(ticket.dataset);
-    const candidates = fetched.mirrored
-      .filter((k) => k > job.resumeFrom && k < job.checkpointCount && fetched.mirrored.includes(k - 1))
-      .sort((a, b) => b - a);
-    let verified: number = job.resumeFrom;
-    const input = {
-      spec: ticket.spec,
-      data,
-      commitments: fetched.commitments,
-      loadCheckpoint: (i: number) =>
-        withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
-    };
-    for (const k of candidates.slice(0, 3)) {
-      if (await checkSegment(input, k - 1)) {
-        verified = k;
-        break;
-      }
-    }
-    await this.ctx.send(() => ledger.confirm('preemptJob', () => ledger.market.write.preemptJob([jobId, verified])));
-    log.info({ jobId: String(jobId), provider: job.provider, verifiedCheckpoints: verified }, 'job preempted');
-    await this.#place(jobId);
+    if (await preemptSilentProvider(this.ctx, jobId, this.#scope.signal)) await this.#place(jobId);
   }
 
-  /** Re-runs the segments the designated verifier sampled (same public seed); a mismatch proves the cheat. */
+  /** A disputed job: a canary is ruled by its issuer, any other by re-running the sampled segments. */
   async #arbitrate(jobId: bigint): Promise<void> {
-    const { ledger, net, log } = this.ctx;
-    const job = await ledger.market.read.jobOf([jobId]);
+    const job = await this.ctx.ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Disputed') return;
     if (this.#canaries?.isCanary(jobId)) return await this.#canaries.arbitrate(jobId);
-    const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await withRetries(this.ctx, () =>
-      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
-    );
-    const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
-    const segments = job.checkpointCount;
-    const seed = await ledger.market.read.assignmentSeed([jobId]);
-    const { samples } = quoteVerification({
-      segments,
-      confidence: this.init.confidence,
-      cheatFraction: this.init.cheatFraction,
-    });
-    let cheated = fetched.commitments.length !== segments + 1;
-    let bad: readonly number[] = [];
-    if (!cheated) {
-      const verdict = await checkCommittedJob({
-        spec: ticket.spec,
-        data: await loadDatasetSource(ticket.dataset),
-        commitments: fetched.commitments,
-        seed,
-        jobKey: jobSampleKey(jobId),
-        samples,
-        loadCheckpoint: (i) => withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
-      });
-      bad = verdict.mismatches;
-      cheated = !verdict.valid;
-    }
-    const rightVerifier = cheated ? job.verifier : await this.#otherVerifier(job.verifier);
-    await this.ctx.send(() =>
-      ledger.confirm('resolveDispute', () => ledger.market.write.resolveDispute([jobId, cheated, rightVerifier])),
-    );
-    log.info({ jobId: String(jobId), providerCheated: cheated, divergentSegments: bad }, 'dispute resolved');
-  }
-
-  /** A verifier other than the one proven wrong (the contract pays the verifier fee to the one named right). */
-  async #otherVerifier(wrong: `0x${string}`): Promise<`0x${string}`> {
-    const market = this.ctx.ledger.market;
-    const role = roleId('VERIFIER_ROLE');
-    const count = await market.read.getRoleMemberCount([role]);
-    for (let i = 0n; i < count; i++) {
-      const member = await market.read.getRoleMember([role, i]);
-      if (member.toLowerCase() !== wrong.toLowerCase()) return member;
-    }
-    return wrong;
+    await arbitrateDispute(this.ctx, this.init, jobId, this.#scope.signal);
   }
 }
 

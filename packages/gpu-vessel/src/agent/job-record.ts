@@ -1,9 +1,11 @@
 /**
  * The requester's record of one of its jobs on disk (`<dir>/<jobId>/`): the ticket bytes, the commitments the
- * provider reported, a progress log (JSON lines) and the mirrored checkpoints. The mirror is what lets a preempted job
- * resume on another provider and lets verifiers re-run segments when the provider is gone.
+ * provider reported, a progress log (JSON lines), the mirrored checkpoints, and the job's own state (`state.json`:
+ * submission terms, how far settlement and minting got, the outcome, retry and redraw counters) so a restarted
+ * requester goes on where it stopped. The mirror is what lets a preempted job resume on another provider and lets
+ * verifiers re-run segments when the provider is gone.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import {
@@ -26,6 +28,22 @@ export interface ProgressLine {
   checkpoint?: number | undefined;
 }
 
+/** How far the requester got with a job: each step is done once, and a restart resumes from the last one. */
+export type RequesterStep = 'escrowed' | 'settled' | 'minted';
+
+export interface RequesterJobState {
+  step: RequesterStep;
+  /** TrainedAI lineage shares (bps) of the dataset and the model, from the submission. */
+  lineageBps?: { dataset: number; model: number } | undefined;
+  outcome?: { trainedAssetId: string; resultPath: string; resultCid: string } | undefined;
+  /** Why the settled job's result could not be fetched or minted (after retries). */
+  resultError?: string | undefined;
+  retries: number;
+  redraws: number;
+  /** Last time anything happened to the job (progress, a chain event), for stall detection. */
+  lastProgressAtMs: number;
+}
+
 export class JobRecord {
   readonly dir: string;
   ticket!: Uint8Array;
@@ -35,6 +53,8 @@ export class JobRecord {
   reporter: string | undefined;
   /** Serializes this job's checkpoint transfers. */
   readonly mirrorQueue = createSerialQueue();
+  state: RequesterJobState = { step: 'escrowed', retries: 0, redraws: 0, lastProgressAtMs: Date.now() };
+  readonly #saveState = createSerialQueue();
 
   constructor(
     root: string,
@@ -47,12 +67,33 @@ export class JobRecord {
     return join(this.dir, 'checkpoints');
   }
 
-  static async create(root: string, jobId: bigint, ticket: Uint8Array): Promise<JobRecord> {
+  static async create(
+    root: string,
+    jobId: bigint,
+    ticket: Uint8Array,
+    state: Partial<RequesterJobState> = {},
+  ): Promise<JobRecord> {
     const record = new JobRecord(root, jobId);
     record.ticket = ticket;
+    record.state = { ...record.state, ...state };
     await mkdir(record.checkpointDir, { recursive: true });
+    await record.saveState();
     await writeFile(join(record.dir, 'ticket.json'), ticket);
     return record;
+  }
+
+  /** Updates the job's state and writes it (atomically: a crash leaves the old or the new file). */
+  async update(change: Partial<RequesterJobState>): Promise<void> {
+    this.state = { ...this.state, ...change };
+    await this.saveState();
+  }
+
+  saveState(): Promise<void> {
+    return this.#saveState(async () => {
+      const path = join(this.dir, 'state.json');
+      await writeFile(`${path}.tmp`, JSON.stringify(this.state));
+      await rename(`${path}.tmp`, path);
+    });
   }
 
   /** Loads a record written by an earlier run; undefined when this node did not submit the job. */
@@ -62,6 +103,14 @@ export class JobRecord {
       record.ticket = new Uint8Array(await readFile(join(record.dir, 'ticket.json')));
     } catch {
       return undefined;
+    }
+    try {
+      record.state = {
+        ...record.state,
+        ...(JSON.parse(await readFile(join(record.dir, 'state.json'), 'utf8')) as object),
+      };
+    } catch {
+      // a record from before job state was kept: starts as escrowed, the chain says the rest
     }
     try {
       record.commitments = JSON.parse(await readFile(join(record.dir, 'commitments.json'), 'utf8')) as Commitment[];
@@ -78,6 +127,7 @@ export class JobRecord {
 
   async addProgress(line: ProgressLine, commitment?: { index: number; step: number; hash: `0x${string}` }) {
     this.progress.push(line);
+    this.state.lastProgressAtMs = line.atMs;
     await appendFile(join(this.dir, 'progress.jsonl'), `${JSON.stringify(line)}\n`);
     if (commitment) {
       // A resumed job reports from its resume point on: what the preempted provider reported after it is dropped.

@@ -7,8 +7,8 @@
  * checkpoint the requester mirrored.
  */
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { AicError } from '@aic/core';
+import { AicError, retry } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
 import { jobStateName } from '@aic/ledger';
 import {
   type Commitment,
@@ -22,9 +22,9 @@ import type { ProviderOffer } from '@aic/network';
 import { createSerialQueue } from '../chain/serial.ts';
 import { type CheckpointFiles, fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
-import { decodeJobTicket } from '../jobs/job-ticket.ts';
-import { jobProgressProtocol, jobTicketFetchProtocol } from '../jobs/protocols.ts';
-import { type AgentContext, errorLine, peerOfAddress, specHashOf, withRetries } from './context.ts';
+import { jobProgressProtocol } from '../jobs/protocols.ts';
+import { type AgentContext, errorLine, fetchJobTicket, retryTransient } from './context.ts';
+import { RoleScope, type Startable } from './lifecycle.ts';
 
 /** One training run in the worker process: resumes from the newest checkpoint of the job found in checkpointDir. */
 export type TrainingRunner = (
@@ -56,33 +56,47 @@ export interface ProviderAgentInit {
   fakeSegmentFraction?: number;
 }
 
-export class ProviderAgent {
+export class ProviderAgent implements Startable {
   readonly #running = new Map<bigint, Promise<void>>();
   /** The commitments this agent reported per job (index → checkpoint step), for serving checkpoints. */
   readonly #reported = new Map<bigint, Commitment[]>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #scope: RoleScope;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly init: ProviderAgentInit,
     private readonly train: TrainingRunner,
-  ) {}
+  ) {
+    this.#scope = new RoleScope('provider', ctx.log);
+  }
 
+  /** Stakes if needed, then runs every job the chain assigns to this key — after its own restart too: the watcher
+   * replays the assignments from genesis to this role only, and `#run` re-reads each job before acting. */
   async start(): Promise<void> {
-    await this.#ensureStaked();
-    const me = this.ctx.ledger.account().toLowerCase();
-    this.ctx.watcher.on((event) => {
-      if (event.eventName !== 'JobAssigned' && event.eventName !== 'JobReassigned') return;
-      const { jobId, provider } = event.args as { jobId: bigint; provider: string };
-      if (provider.toLowerCase() === me) this.runJob(jobId);
-    });
-    const publish = () =>
-      void this.ctx.net
-        .publishOffer({ ...this.init.offer, priceWeiPerHour: this.init.priceWeiPerHour })
-        .catch((error: unknown) => this.ctx.log.warn({ err: error }, 'offer not published'));
-    publish();
-    this.#timer = setInterval(publish, this.init.republishMs ?? 5_000);
-    this.ctx.signal.addEventListener('abort', () => clearInterval(this.#timer), { once: true });
+    try {
+      await retryTransient(this.ctx, 'provider registration', () => this.#ensureStaked(), {
+        signal: this.#scope.signal,
+      });
+      const me = this.ctx.ledger.account().toLowerCase();
+      const assigned = (event: { args: { jobId: bigint; provider: string } }) => {
+        if (event.args.provider.toLowerCase() === me) void this.runJob(event.args.jobId);
+      };
+      this.#scope.defer(this.ctx.watcher.on({ JobAssigned: assigned, JobReassigned: assigned }, { replayFrom: 0n }));
+      const publish = () =>
+        void this.ctx.net
+          .publishOffer({ ...this.init.offer, priceWeiPerHour: this.init.priceWeiPerHour })
+          .catch((error: unknown) => this.ctx.log.warn({ err: errorLine(error) }, 'offer not published'));
+      publish();
+      this.#scope.every(this.init.republishMs ?? DEFAULT_PRESET.provider.offerRepublishMs, publish);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops offering and taking jobs, aborts the runs in flight (their workers are killed) and waits for them. */
+  async stop(): Promise<void> {
+    await this.#scope.close();
   }
 
   /** Checkpoints of this provider's runs, for the requester's mirror and for verifiers. */
@@ -103,46 +117,41 @@ export class ProviderAgent {
   runJob(jobId: bigint): Promise<void> {
     let run = this.#running.get(jobId);
     if (!run) {
-      run = this.#runWithRetries(jobId).finally(() => this.#running.delete(jobId));
+      run = this.#scope
+        .spawn('job', () => this.#runWithRetries(jobId), { jobId: String(jobId) })
+        .finally(() => this.#running.delete(jobId));
       this.#running.set(jobId, run);
     }
     return run;
   }
 
   async #runWithRetries(jobId: bigint): Promise<void> {
-    const attempts = this.init.runAttempts ?? 4;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#run(jobId);
-      } catch (error) {
-        if (this.ctx.signal.aborted) return;
-        const last = attempt >= attempts;
-        this.ctx.log.error(
-          { jobId: String(jobId), attempt, err: errorLine(error) },
-          last ? 'job failed' : 'job attempt failed',
-        );
-        if (last) return;
-        await delay(1_000 * 2 ** attempt, undefined, { signal: this.ctx.signal }).catch(() => undefined);
-      }
-    }
+    const signal = this.#scope.signal;
+    await retry(() => this.#run(jobId, signal), {
+      attempts: this.init.runAttempts ?? 4,
+      baseMs: 2_000,
+      signal,
+      onRetry: ({ error, attempt }) =>
+        this.ctx.log.error({ jobId: String(jobId), attempt, err: errorLine(error) }, 'job attempt failed'),
+    }).catch((error: unknown) => {
+      if (!signal.aborted) this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'job failed');
+    });
   }
 
-  async #run(jobId: bigint): Promise<void> {
+  async #run(jobId: bigint, signal: AbortSignal): Promise<void> {
     const { ledger, net, log } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
     const state = jobStateName(job.state);
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
-    const requester = await peerOfAddress(this.ctx, job.requester);
-    const fetched = await withRetries(this.ctx, () =>
-      net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
-    );
-    const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
+    // A requester that is restarting is waited for (bounded), not given up on.
+    const fetched = await fetchJobTicket(this.ctx, { jobId, requester: job.requester }, { signal });
+    const { ticket, requester } = fetched;
     const data = await loadDatasetSource(ticket.dataset);
     if (job.datasetId > 0)
       checkDatasetRoot(data, (await ledger.registry.read.assetOf([BigInt(job.datasetId)])).contentRoot);
     const dir = this.#checkpointDir(jobId);
-    await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester);
+    await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
     if (state !== 'Running') {
       await this.ctx.send(() => ledger.confirm('startJob', () => ledger.market.write.startJob([jobId])));
     }
@@ -151,14 +160,20 @@ export class ProviderAgent {
     this.#reported.set(jobId, reported);
     let lastPush = 0;
     let totalSteps = resolveJob(ticket.spec, data).totalSteps;
-    // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once.
+    // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once. Plain
+    // progress is best effort; a commitment is retried for longer (a requester restarting), and any still missing
+    // is re-reported before the commitment (#deliverCommitments).
     const inOrder = createSerialQueue();
     const push = (body: Parameters<typeof jobProgressProtocol.request.toWire>[0]) =>
-      void inOrder(() => withRetries(this.ctx, () => net.request(requester, jobProgressProtocol, body), 3)).catch(
-        (error: unknown) => {
-          log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
-        },
-      );
+      void inOrder(() =>
+        retryTransient(this.ctx, 'progress', () => net.request(requester, jobProgressProtocol, body, { signal }), {
+          jobId,
+          signal,
+          attempts: body.checkpoint ? 6 : 2,
+        }),
+      ).catch((error: unknown) => {
+        if (!signal.aborted) log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
+      });
     const fraction = this.init.fakeSegmentFraction;
     const result = await this.train(
       {
@@ -168,7 +183,7 @@ export class ProviderAgent {
         fault: fraction ? { fakeSegmentFraction: fraction, seed: Number(jobId) } : undefined,
       },
       {
-        signal: this.ctx.signal,
+        signal,
         onProgress: (p) => {
           totalSteps = p.totalSteps;
           if (Date.now() - lastPush < 1_000) return;
@@ -195,6 +210,7 @@ export class ProviderAgent {
     if (reReported && last) push({ jobId: String(jobId), step: last.step, totalSteps }); // progress ends at the end
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
     await inOrder(async () => undefined);
+    await this.#deliverCommitments(jobId, job.requester, result.commitments, totalSteps, signal);
     await this.ctx.send(() =>
       ledger.confirm('commitResult', () =>
         ledger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),
@@ -203,12 +219,46 @@ export class ProviderAgent {
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
   }
 
+  /** Checks that the requester holds every commitment of the run (a requester killed and restarted mid-job missed
+   * the ones sent while it was down) and re-reports the missing ones until it does: a verifier given a partial list
+   * would call an honest run a cheat. */
+  async #deliverCommitments(
+    jobId: bigint,
+    requesterAddress: string,
+    commitments: readonly Commitment[],
+    totalSteps: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await retryTransient(
+      this.ctx,
+      'commitment delivery',
+      async () => {
+        const held = await fetchJobTicket(this.ctx, { jobId, requester: requesterAddress }, { signal });
+        const missing = commitments.flatMap((c, index) => (held.commitments[index]?.hash === c.hash ? [] : [index]));
+        if (missing.length === 0) return;
+        this.ctx.log.warn(
+          { jobId: String(jobId), missing: missing.length },
+          'requester lacks commitments: re-reporting',
+        );
+        for (const index of missing) {
+          const c = commitments[index]!;
+          const checkpoint = { index, step: c.step, hash: c.hash };
+          const body = { jobId: String(jobId), step: c.step, totalSteps, checkpoint };
+          await this.ctx.net.request(held.requester, jobProgressProtocol, body, { signal });
+        }
+        throw new AicError('JOB_COMMITMENTS_UNDELIVERED', `requester lacked ${missing.length} commitments`);
+      },
+      { jobId, signal, attempts: 8 },
+    );
+  }
+
   /** A reassigned job continues from the requester's mirrored checkpoint unless a newer local one exists. */
   async #resumePoint(
     jobId: bigint,
     resumeFrom: number,
     commitments: readonly Commitment[],
     requester: string,
+    signal: AbortSignal,
   ): Promise<void> {
     if (resumeFrom === 0) return;
     const target = commitments[resumeFrom];
@@ -217,7 +267,12 @@ export class ProviderAgent {
     const dir = this.#checkpointDir(jobId);
     const local = await listCheckpoints(dir).catch(() => [] as number[]);
     if (local.some((step) => step >= target.step)) return;
-    const checkpoint = await fetchCheckpoint(this.ctx.net, requester, jobId, resumeFrom, this.ctx.signal);
+    const checkpoint = await retryTransient(
+      this.ctx,
+      'resume checkpoint fetch',
+      () => fetchCheckpoint(this.ctx.net, requester, jobId, resumeFrom, signal),
+      { jobId, signal },
+    );
     if (checkpoint.commitments.at(-1)?.hash !== target.hash || checkpoint.step !== target.step) {
       throw new AicError(
         'JOB_RESUME_MISMATCH',

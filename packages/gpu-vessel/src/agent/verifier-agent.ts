@@ -1,21 +1,26 @@
+/**
+ * The verifier role: for each committed job it is drawn for, it fetches the ticket and the commitments from the
+ * requester, re-runs the sampled segments from their checkpoints and posts its verdict. A transient failure (the
+ * requester restarting, a checkpoint stream cut or too slow, the chain's RPC briefly gone) is retried with backoff
+ * inside the role until the verify window is nearly over, instead of leaving the job to a redraw.
+ */
+import { isAicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
 import { commitmentRoot } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { jobSampleKey } from '../jobs/job-key.ts';
-import { decodeJobTicket } from '../jobs/job-ticket.ts';
-import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 import { checkCommittedJob } from '../verify/check-committed-job.ts';
 import {
   type AgentContext,
   committedResultOf,
-  errorLine,
+  fetchJobTicket,
   peerOfAddress,
-  specHashOf,
+  retryTransient,
   whenSeedReady,
-  withRetries,
 } from './context.ts';
+import { RoleScope, type Startable } from './lifecycle.ts';
 
 export interface VerifierAgentInit {
   confidence: number;
@@ -26,34 +31,62 @@ export interface VerifierAgentInit {
   silentOnFirstDraw?: boolean;
 }
 
-export class VerifierAgent {
+/** How long one verification keeps retrying transient failures (the devnet's verify window is 60 s, the minimal
+ * preset's 600 s; a verdict after the window still counts while nobody has redrawn). */
+const VERIFY_RETRY_DEADLINE_MS = 120_000;
+
+export class VerifierAgent implements Startable {
   readonly #done = new Set<bigint>();
+  readonly #scope: RoleScope;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly init: VerifierAgentInit,
-  ) {}
+  ) {
+    this.#scope = new RoleScope('verifier', ctx.log);
+  }
 
-  start(): void {
-    this.ctx.watcher.on((event) => {
-      const { jobId } = event.args as { jobId: bigint };
+  /** Follows commitments and redraws; after a restart the watcher replays them to this role (each is re-read:
+   * only a job still Committed and drawn to this key is verified). */
+  async start(): Promise<void> {
+    const draw = (jobId: bigint, redraw: boolean) => {
       // A redraw (the first verifier stayed silent past the verify window) is a new draw: maybe this node's.
-      if (event.eventName === 'VerifierRedrawn') this.#done.delete(jobId);
-      else if (event.eventName !== 'ResultCommitted' || this.init.silentOnFirstDraw) return;
+      if (redraw) this.#done.delete(jobId);
+      else if (this.init.silentOnFirstDraw) return;
       if (this.#done.has(jobId)) return;
       this.#done.add(jobId);
-      void this.verify(jobId).catch((error: unknown) => {
-        if (!this.ctx.signal.aborted) {
-          this.ctx.log.error({ jobId: String(jobId), err: errorLine(error) }, 'verification failed');
-        }
-      });
-    });
+      void this.#scope.spawn('verification', () => this.verify(jobId), { jobId: String(jobId) });
+    };
+    this.#scope.defer(
+      this.ctx.watcher.on(
+        {
+          ResultCommitted: (e) => draw(e.args.jobId, false),
+          VerifierRedrawn: (e) => draw(e.args.jobId, true),
+        },
+        { replayFrom: 0n },
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.#scope.close();
   }
 
   /** Verifies `jobId` if this node is its designated verifier; resolves to the verdict, or undefined when not ours. */
   async verify(jobId: bigint): Promise<boolean | undefined> {
+    const signal = this.#scope.signal;
+    return await retryTransient(this.ctx, 'verification', () => this.#verifyOnce(jobId, signal), {
+      jobId,
+      signal,
+      attempts: Number.POSITIVE_INFINITY,
+      deadlineMs: VERIFY_RETRY_DEADLINE_MS,
+      baseMs: 1_000,
+    });
+  }
+
+  async #verifyOnce(jobId: bigint, signal: AbortSignal): Promise<boolean | undefined> {
     const { ledger, net, log } = this.ctx;
-    const designated = await whenSeedReady(this.ctx, () => ledger.market.read.designatedVerifier([jobId]));
+    const designated = await whenSeedReady(() => ledger.market.read.designatedVerifier([jobId]), signal);
     if (designated.toLowerCase() !== ledger.account().toLowerCase()) return undefined;
     const job = await ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Committed') return undefined;
@@ -62,12 +95,13 @@ export class VerifierAgent {
     let valid = true;
     let detail: Record<string, unknown> = { lazy: true };
     if (!this.init.lazy) {
-      const requester = await peerOfAddress(this.ctx, job.requester);
-      const fetched = await withRetries(this.ctx, () =>
-        net.request(requester, jobTicketFetchProtocol, { jobId: String(jobId) }),
+      const fetched = await fetchJobTicket(
+        this.ctx,
+        { jobId, requester: job.requester },
+        { signal, deadlineMs: 60_000 },
       );
-      const ticket = decodeJobTicket(fetched.ticket, await specHashOf(ledger, jobId));
-      const { checkpointRoot } = await committedResultOf(ledger, jobId);
+      const { ticket, requester } = fetched;
+      const { checkpointRoot, provider } = await committedResultOf(ledger, jobId);
       const commitments = fetched.commitments;
       const segments = job.checkpointCount;
       if (commitments.length !== segments + 1 || commitmentRoot(commitments) !== checkpointRoot) {
@@ -89,8 +123,21 @@ export class VerifierAgent {
           samples,
           commitmentRoot: checkpointRoot,
           loadCheckpoint: (i) =>
-            withRetries(this.ctx, () => fetchCheckpoint(net, requester, jobId, i, this.ctx.signal)),
-          signal: this.ctx.signal,
+            retryTransient(
+              this.ctx,
+              'checkpoint fetch',
+              async () => {
+                try {
+                  return await fetchCheckpoint(net, requester, jobId, i, signal);
+                } catch (error) {
+                  // The requester's mirror may still be catching up (it restarted): the provider has it too.
+                  if (!isAicError(error, 'CHECKPOINT_NOT_FOUND')) throw error;
+                  return await fetchCheckpoint(net, await peerOfAddress(this.ctx, provider, signal), jobId, i, signal);
+                }
+              },
+              { jobId, signal, attempts: 6 },
+            ),
+          signal,
         });
         valid = verdict.valid;
         detail = { sampled: verdict.checked.length, of: segments, pDetect, mismatches: verdict.mismatches };

@@ -96,8 +96,11 @@ async function answerFor(
   }
 }
 
-/** Serves checkpoints from the registered sources (first that has it wins); returns `addSource`. */
-export async function serveCheckpoints(net: AicNetwork): Promise<{ addSource(source: CheckpointSource): void }> {
+/** Serves checkpoints from the registered sources (first that has it wins); returns `addSource`, and `stop`, which
+ * unregisters the protocol. */
+export async function serveCheckpoints(
+  net: AicNetwork,
+): Promise<{ addSource(source: CheckpointSource): void; stop(): Promise<void> }> {
   const sources: CheckpointSource[] = [];
   await net.handleStream(CHECKPOINT_PROTOCOL, async (stream, remote) => {
     const signal = AbortSignal.timeout(CHECKPOINT_EXCHANGE_TIMEOUT_MS);
@@ -113,7 +116,7 @@ export async function serveCheckpoints(net: AicNetwork): Promise<{ addSource(sou
       stream.abort(error instanceof Error ? error : new Error('checkpoint exchange failed'));
     }
   });
-  return { addSource: (source) => void sources.push(source) };
+  return { addSource: (source) => void sources.push(source), stop: () => net.unhandle(CHECKPOINT_PROTOCOL) };
 }
 
 /**

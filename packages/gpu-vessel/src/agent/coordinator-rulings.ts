@@ -1,0 +1,103 @@
+/**
+ * The coordinator's rulings over a job: preempting a silent provider at the newest mirrored checkpoint whose last
+ * segment re-runs exactly (pro-rata pay up to there), and arbitrating a dispute by re-running the segments the
+ * designated verifier sampled (same public seed). Both re-read the job before acting and retry transient fetches.
+ */
+import { jobStateName, roleId } from '@aic/ledger';
+import { quoteVerification } from '@aic/verification';
+import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import { loadDatasetSource } from '../jobs/dataset-source.ts';
+import { jobSampleKey } from '../jobs/job-key.ts';
+import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
+import { type AgentContext, fetchJobTicket, retryTransient } from './context.ts';
+
+/** Preempts `jobId` if it is still being trained; resolves to whether it did. */
+export async function preemptSilentProvider(ctx: AgentContext, jobId: bigint, signal: AbortSignal): Promise<boolean> {
+  const { ledger, net, log } = ctx;
+  const job = await ledger.market.read.jobOf([jobId]);
+  if (!['Assigned', 'Running', 'Reassigned'].includes(jobStateName(job.state))) return false;
+  const fetched = await fetchJobTicket(ctx, { jobId, requester: job.requester }, { signal });
+  const { ticket, requester } = fetched;
+  const data = await loadDatasetSource(ticket.dataset);
+  const candidates = fetched.mirrored
+    .filter((k) => k > job.resumeFrom && k < job.checkpointCount && fetched.mirrored.includes(k - 1))
+    .sort((a, b) => b - a);
+  let verified: number = job.resumeFrom;
+  const input = {
+    spec: ticket.spec,
+    data,
+    commitments: fetched.commitments,
+    loadCheckpoint: (i: number) =>
+      retryTransient(ctx, 'checkpoint fetch', () => fetchCheckpoint(net, requester, jobId, i, signal), {
+        jobId,
+        signal,
+      }),
+  };
+  for (const k of candidates.slice(0, 3)) {
+    if (await checkSegment(input, k - 1)) {
+      verified = k;
+      break;
+    }
+  }
+  await ctx.send(() => ledger.confirm('preemptJob', () => ledger.market.write.preemptJob([jobId, verified])));
+  log.info({ jobId: String(jobId), provider: job.provider, verifiedCheckpoints: verified }, 'job preempted');
+  return true;
+}
+
+/** Re-runs the segments the designated verifier sampled; a mismatch proves the cheat. Rules on chain. */
+export async function arbitrateDispute(
+  ctx: AgentContext,
+  policy: { confidence: number; cheatFraction: number },
+  jobId: bigint,
+  signal: AbortSignal,
+): Promise<void> {
+  const { ledger, net, log } = ctx;
+  const job = await ledger.market.read.jobOf([jobId]);
+  if (jobStateName(job.state) !== 'Disputed') return;
+  const fetched = await fetchJobTicket(ctx, { jobId, requester: job.requester }, { signal });
+  const { ticket, requester } = fetched;
+  const segments = job.checkpointCount;
+  const seed = await ledger.market.read.assignmentSeed([jobId]);
+  const { samples } = quoteVerification({
+    segments,
+    confidence: policy.confidence,
+    cheatFraction: policy.cheatFraction,
+  });
+  let cheated = fetched.commitments.length !== segments + 1;
+  let bad: readonly number[] = [];
+  if (!cheated) {
+    const verdict = await checkCommittedJob({
+      spec: ticket.spec,
+      data: await loadDatasetSource(ticket.dataset),
+      commitments: fetched.commitments,
+      seed,
+      jobKey: jobSampleKey(jobId),
+      samples,
+      loadCheckpoint: (i) =>
+        retryTransient(ctx, 'checkpoint fetch', () => fetchCheckpoint(net, requester, jobId, i, signal), {
+          jobId,
+          signal,
+        }),
+      signal,
+    });
+    bad = verdict.mismatches;
+    cheated = !verdict.valid;
+  }
+  const rightVerifier = cheated ? job.verifier : await otherVerifier(ctx, job.verifier);
+  await ctx.send(() =>
+    ledger.confirm('resolveDispute', () => ledger.market.write.resolveDispute([jobId, cheated, rightVerifier])),
+  );
+  log.info({ jobId: String(jobId), providerCheated: cheated, divergentSegments: bad }, 'dispute resolved');
+}
+
+/** A verifier other than the one proven wrong (the contract pays the verifier fee to the one named right). */
+async function otherVerifier(ctx: AgentContext, wrong: `0x${string}`): Promise<`0x${string}`> {
+  const market = ctx.ledger.market;
+  const role = roleId('VERIFIER_ROLE');
+  const count = await market.read.getRoleMemberCount([role]);
+  for (let i = 0n; i < count; i++) {
+    const member = await market.read.getRoleMember([role, i]);
+    if (member.toLowerCase() !== wrong.toLowerCase()) return member;
+  }
+  return wrong;
+}

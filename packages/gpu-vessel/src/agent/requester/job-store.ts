@@ -1,0 +1,100 @@
+/**
+ * The requester's jobs on disk (`<root>/<jobId>/`, see JobRecord) and the escrows in flight (`<root>/pending/`). A
+ * ticket is written as pending before its escrow transaction is sent, so a requester killed between the transaction
+ * and its record finds the job again on restart (its JobCreated event names this key and the ticket's hash) instead
+ * of leaving an escrowed job whose ticket nobody can fetch.
+ */
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { computeMarketAbi, type LedgerClient } from '@aic/ledger';
+import { ticketHash } from '../../jobs/job-ticket.ts';
+import { JobRecord, type RequesterJobState } from '../job-record.ts';
+
+/** A pending escrow whose JobCreated never appears is dropped after this long. */
+const PENDING_TTL_MS = 24 * 3_600_000;
+
+export class JobStore {
+  readonly #records = new Map<bigint, JobRecord>();
+
+  constructor(readonly root: string) {}
+
+  get pendingDir(): string {
+    return join(this.root, 'pending');
+  }
+
+  /** This node's record of `jobId`, from memory or disk; undefined when the job is not this node's. */
+  async get(jobId: bigint): Promise<JobRecord | undefined> {
+    let record = this.#records.get(jobId);
+    if (!record) {
+      record = await JobRecord.load(this.root, jobId);
+      if (record) this.#records.set(jobId, record);
+    }
+    return record;
+  }
+
+  /** Every job recorded on disk. */
+  async all(): Promise<JobRecord[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const out: JobRecord[] = [];
+    for (const name of names.filter((n) => /^[0-9]+$/.test(n))) {
+      const record = await this.get(BigInt(name));
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  /** Writes the ticket as pending before its escrow is sent; returns its hash (the job's specHash). */
+  async beginEscrow(ticket: Uint8Array, state: Partial<RequesterJobState>): Promise<`0x${string}`> {
+    const hash = ticketHash(ticket);
+    await mkdir(this.pendingDir, { recursive: true });
+    await writeFile(
+      join(this.pendingDir, `${hash}.json`),
+      JSON.stringify({ ticket: Buffer.from(ticket).toString('base64'), state }),
+    );
+    return hash;
+  }
+
+  /** The escrow landed as `jobId`: the job's record replaces the pending ticket. */
+  async completeEscrow(jobId: bigint, ticket: Uint8Array, state: Partial<RequesterJobState>): Promise<JobRecord> {
+    const record = await JobRecord.create(this.root, jobId, ticket, state);
+    this.#records.set(jobId, record);
+    await rm(join(this.pendingDir, `${ticketHash(ticket)}.json`), { force: true });
+    return record;
+  }
+
+  /** The escrow failed before any transaction landed: forget its ticket. */
+  async abandonEscrow(hash: `0x${string}`): Promise<void> {
+    await rm(join(this.pendingDir, `${hash}.json`), { force: true });
+  }
+
+  /** After a restart: pending tickets whose escrow did land (a JobCreated by `requester` with their hash) become
+   * records; returns how many were recovered. */
+  async recoverPending(ledger: LedgerClient): Promise<number> {
+    const names = (await readdir(this.pendingDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+    if (names.length === 0) return 0;
+    const created = await ledger.publicClient.getContractEvents({
+      address: ledger.market.address,
+      abi: computeMarketAbi,
+      eventName: 'JobCreated',
+      args: { requester: ledger.account() },
+      fromBlock: 0n,
+      strict: true,
+    });
+    let recovered = 0;
+    for (const name of names) {
+      const path = join(this.pendingDir, name);
+      const pending = JSON.parse(await readFile(path, 'utf8')) as { ticket: string; state: Partial<RequesterJobState> };
+      const ticket = new Uint8Array(Buffer.from(pending.ticket, 'base64'));
+      const hash = ticketHash(ticket).toLowerCase();
+      const event = created.find((e) => e.args.specHash.toLowerCase() === hash);
+      if (event) {
+        if (!(await this.get(event.args.jobId))) await this.completeEscrow(event.args.jobId, ticket, pending.state);
+        else await rm(path, { force: true });
+        recovered++;
+      } else if (Date.now() - (await stat(path)).mtimeMs > PENDING_TTL_MS) {
+        await rm(path, { force: true });
+      }
+    }
+    return recovered;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The requester's side of a verified job (DESIGN.md §6): quote → escrow → serve the ticket to the parties the chain
+ * names → record progress and mirror every checkpoint the provider reports → settle after the challenge window →
+ * write the result and mint it as a TrainedAI NFT with lineage (dataset, base model; the provider in its manifest).
+ * This class composes the parts (job store, protocol server, chain reactor, settlement) under one lifecycle; each
+ * job's state is on disk, so a requester killed at any point and started again goes on where it stopped.
+ */
+import { AicError, isAicError } from '@aic/core';
+import { jobStateName } from '@aic/ledger';
+import { type Checkpoint, type Commitment, resolveJob } from '@aic/model-vessel';
+import { quoteVerification } from '@aic/verification';
+import type { Address } from 'viem';
+import { loadDatasetSource } from '../../jobs/dataset-source.ts';
+import { encodeJobTicket } from '../../jobs/job-ticket.ts';
+import type { AgentContext } from '../context.ts';
+import type { ProgressLine } from '../job-record.ts';
+import { RoleScope, type Startable } from '../lifecycle.ts';
+import { RequesterChainReactor } from './chain-reactor.ts';
+import { RequesterJobServer } from './job-server.ts';
+import { JobStore } from './job-store.ts';
+import { RequesterSettlement } from './settlement.ts';
+import { type JobOutcome, type JobQuote, type JobStatus, type JobSubmission, STALL_AFTER_MS } from './types.ts';
+
+const FINAL_STATES = new Set(['Settled', 'Slashed', 'Refunded', 'Expired']);
+
+export class RequesterAgent implements Startable {
+  readonly #listeners = new Set<(jobId: bigint, what: string) => void>();
+  readonly #store: JobStore;
+  readonly #scope: RoleScope;
+  readonly #server: RequesterJobServer;
+  readonly #settlement: RequesterSettlement;
+  readonly #reactor: RequesterChainReactor;
+
+  constructor(
+    private readonly ctx: AgentContext,
+    root: string,
+  ) {
+    this.#store = new JobStore(root);
+    this.#scope = new RoleScope('requester', ctx.log);
+    const events = {
+      emit: (jobId: bigint, what: string) => this.#emit(jobId, what),
+      onRetry: (jobId: bigint) => void this.#countRetry(jobId).catch(() => undefined),
+    };
+    this.#server = new RequesterJobServer(ctx, this.#store, this.#scope, events);
+    this.#settlement = new RequesterSettlement(ctx, this.#scope, events);
+    this.#reactor = new RequesterChainReactor(ctx, this.#store, this.#scope, this.#settlement, this.#server, events);
+  }
+
+  async start(): Promise<void> {
+    try {
+      // Escrows sent just before a crash become records before anyone asks for their ticket.
+      const recovered = await this.#store.recoverPending(this.ctx.ledger);
+      if (recovered > 0) this.ctx.log.info({ jobs: recovered }, 'escrows recovered after a restart');
+      await this.#server.start();
+      await this.#reactor.start();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#scope.close();
+  }
+
+  /** Listens to what happens to this node's jobs (progress and chain events), for logs and `aic job status`. */
+  onUpdate(listener: (jobId: bigint, what: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** What the job would cost and how it would be verified, before paying. */
+  async quote(input: JobSubmission): Promise<JobQuote> {
+    const data = await loadDatasetSource(input.dataset);
+    const resolved = resolveJob(input.spec, data);
+    const segments = Math.ceil(resolved.totalSteps / resolved.commitEverySteps);
+    const q = await this.ctx.ledger.quoteJob(this.#request(input, segments, '0x'.padEnd(66, '0') as `0x${string}`));
+    const v = quoteVerification({ segments, confidence: input.confidence, cheatFraction: input.cheatFraction });
+    return {
+      totalWei: q.totalWei,
+      providerWei: input.providerBudgetWei,
+      protocolFeeWei: q.protocolFeeWei,
+      datasetFeeWei: q.datasetFeeWei,
+      modelFeeWei: q.modelFeeWei,
+      verifierFeeWei: q.verifierFeeWei,
+      segments,
+      totalSteps: resolved.totalSteps,
+      ...v,
+    };
+  }
+
+  /** Escrows the job on chain (one permit-signed transaction) and keeps its ticket to hand to the assigned parties.
+   * The ticket is on disk before the transaction is sent (see JobStore). */
+  async submit(input: JobSubmission): Promise<{ jobId: bigint; escrowWei: bigint; quote: JobQuote }> {
+    const quote = await this.quote(input);
+    const ticket = encodeJobTicket({
+      spec: input.spec,
+      dataset: input.dataset,
+      nonce: input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    });
+    const state = { step: 'escrowed' as const, lineageBps: input.lineageBps };
+    const specHash = await this.#store.beginEscrow(ticket, state);
+    const request = this.#request(input, quote.segments, specHash);
+    let escrowed: { jobId: bigint; escrowWei: bigint };
+    try {
+      escrowed = await this.ctx.send(() => this.ctx.ledger.createAndFundJob(request));
+    } catch (error) {
+      // A revert sent nothing; an RPC failure may have: the pending ticket stays for the restart check then.
+      if (isAicError(error, 'LEDGER_REVERTED')) {
+        await this.#store.abandonEscrow(specHash);
+      }
+      throw error;
+    }
+    await this.#store.completeEscrow(escrowed.jobId, ticket, state);
+    return { ...escrowed, quote };
+  }
+
+  async status(jobId: bigint): Promise<JobStatus> {
+    const job = await this.ctx.ledger.market.read.jobOf([jobId]);
+    const record = await this.#store.get(jobId);
+    const last = record?.progress.at(-1);
+    const state = jobStateName(job.state);
+    const lastProgressAtMs = record?.state.lastProgressAtMs;
+    const open = !FINAL_STATES.has(state) || (state === 'Settled' && record?.state.step !== 'minted');
+    const stalled =
+      open &&
+      lastProgressAtMs !== undefined &&
+      Date.now() - lastProgressAtMs >= STALL_AFTER_MS &&
+      !record?.state.resultError;
+    const outcome = record?.state.outcome;
+    return {
+      jobId,
+      state,
+      provider: job.provider,
+      verifier: job.verifier,
+      resumeFrom: job.resumeFrom,
+      checkpointCount: job.checkpointCount,
+      step: last?.step,
+      totalSteps: last?.totalSteps,
+      loss: last?.loss,
+      accuracy: last?.accuracy,
+      commitments: record?.commitments.length ?? 0,
+      outcome: outcome && { ...outcome, trainedAssetId: BigInt(outcome.trainedAssetId) },
+      resultError: record?.state.resultError,
+      retries: record?.state.retries ?? 0,
+      redraws: record?.state.redraws ?? 0,
+      lastProgressAtMs,
+      stalledSinceMs: stalled ? lastProgressAtMs : undefined,
+    };
+  }
+
+  async logs(jobId: bigint): Promise<ProgressLine[]> {
+    return (await this.#store.get(jobId))?.progress ?? [];
+  }
+
+  async outcome(jobId: bigint): Promise<JobOutcome | undefined> {
+    const outcome = (await this.#store.get(jobId))?.state.outcome;
+    return outcome && { ...outcome, trainedAssetId: BigInt(outcome.trainedAssetId) };
+  }
+
+  /** Records a run this node did itself (the coordinator's canaries): the reported commitments and the checkpoints. */
+  async recordOwnRun(jobId: bigint, commitments: readonly Commitment[], checkpoints: readonly Checkpoint[]) {
+    const record = await this.#store.get(jobId);
+    if (!record) throw new AicError('JOB_NOT_FOUND', `job ${jobId} is not this node's`);
+    for (const [index, c] of commitments.entries()) {
+      const line = {
+        atMs: Date.now(),
+        step: c.step,
+        totalSteps: commitments.at(-1)?.step ?? c.step,
+        provider: this.ctx.ledger.account(),
+        checkpoint: index,
+      };
+      await record.addProgress(line, { index, step: c.step, hash: c.hash });
+    }
+    for (const checkpoint of checkpoints) await record.mirror(checkpoint);
+  }
+
+  /** Mirrored checkpoints, served to verifiers, the arbiter and a replacement provider. */
+  async checkpointSource(jobId: bigint, index: number, sender: Address) {
+    const record = await this.#store.get(jobId);
+    if (!record) return undefined;
+    await this.#server.authorize(jobId, sender);
+    return await record.checkpoint(index);
+  }
+
+  #request(input: JobSubmission, segments: number, specHash: `0x${string}`) {
+    return {
+      datasetId: Number(input.datasetId),
+      modelId: Number(input.modelId),
+      providerBudgetWei: input.providerBudgetWei,
+      verifierFeeWei: input.verifierFeeWei,
+      minHwClass: input.minHwClass,
+      checkpointCount: segments,
+      deadline: Math.floor(Date.now() / 1000) + input.deadlineSec,
+      specHash,
+    };
+  }
+
+  async #countRetry(jobId: bigint): Promise<void> {
+    const record = await this.#store.get(jobId);
+    if (record) await record.update({ retries: record.state.retries + 1 });
+  }
+
+  #emit(jobId: bigint, what: string): void {
+    for (const listener of this.#listeners) listener(jobId, what);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The requester's chain work after the commitment: redraw a verifier silent past the verify window, settle once the
+ * challenge window closes, then fetch the final weights (checked against the committed CID) and mint them as a
+ * TrainedAI NFT with lineage. Each step is idempotent by construction: it re-reads the chain before acting (the job's
+ * state; for the mint, whether this key already minted a TrainedAI with the job's result CID and checkpoint root),
+ * and records how far it got in the job's state, so a restarted requester neither settles nor mints twice.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AicError, pause } from '@aic/core';
+import { AssetKind, assetRegistryAbi, jobStateName } from '@aic/ledger';
+import { cidOfBytes, weightsToSafetensors } from '@aic/model-vessel';
+import { fetchCheckpoint } from '../../jobs/checkpoint-transfer.ts';
+import {
+  type AgentContext,
+  committedResultOf,
+  errorLine,
+  isTransient,
+  peerOfAddress,
+  type RetryCounter,
+  retryTransient,
+} from '../context.ts';
+import type { JobRecord } from '../job-record.ts';
+import type { RoleScope } from '../lifecycle.ts';
+
+export class RequesterSettlement {
+  /** One loop of each kind per job at a time. */
+  readonly #busy = new Set<string>();
+
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly scope: RoleScope,
+    private readonly events: { emit(jobId: bigint, what: string): void; onRetry: RetryCounter },
+  ) {}
+
+  #once(kind: string, record: JobRecord, task: () => Promise<void>): void {
+    const key = `${kind}:${record.jobId}`;
+    if (this.#busy.has(key)) return;
+    this.#busy.add(key);
+    void this.scope.spawn(kind, task, { jobId: String(record.jobId) }).finally(() => this.#busy.delete(key));
+  }
+
+  /** Settles once the challenge window closes; a transient failure or a lost race is retried (anyone may settle). */
+  settleWhenWindowCloses(record: JobRecord): void {
+    this.#once('settlement', record, () =>
+      retryTransient(this.ctx, 'settlement', () => this.#settleOnce(record), this.#retry(record, 10)),
+    );
+  }
+
+  async #settleOnce(record: JobRecord): Promise<void> {
+    const { ledger } = this.ctx;
+    const jobId = record.jobId;
+    for (;;) {
+      const job = await ledger.market.read.jobOf([jobId]);
+      const state = jobStateName(job.state);
+      if (state === 'Settled') return this.finish(record);
+      if (state !== 'Verifying') return;
+      // Never settle a job this node also provided: that is a canary, whose answer it knows is wrong.
+      if (job.provider.toLowerCase() === ledger.account().toLowerCase()) return;
+      const block = await ledger.publicClient.getBlock({ blockTag: 'latest' });
+      if (block.timestamp >= BigInt(job.challengeEnds)) {
+        const settled = await this.ctx
+          .send(() => ledger.confirm('settleJob', () => ledger.market.write.settleJob([jobId])))
+          .then(
+            () => true,
+            (error: unknown) => {
+              // someone else settled first (anyone may): the loop re-reads the job
+              if (isTransient(error)) throw error;
+              this.ctx.log.info({ jobId: String(jobId), err: errorLine(error) }, 'settlement skipped');
+              return false;
+            },
+          );
+        if (!settled) {
+          if (!(await pause(1_000, this.scope.signal))) return;
+          continue;
+        }
+        await record.update({ step: 'settled' });
+        return this.finish(record);
+      }
+      if (!(await pause(250, this.scope.signal))) return;
+    }
+  }
+
+  /** While the job waits for its drawn verifier, draws another once the verify window passes without a verdict
+   * (an offline verifier must not hold the job; anyone may redraw, the requester is the one waiting). */
+  redrawWhenSilent(record: JobRecord): void {
+    this.#once('verify-window watch', record, () =>
+      retryTransient(this.ctx, 'verify-window watch', () => this.#watchVerifyWindow(record), this.#retry(record, 20)),
+    );
+  }
+
+  async #watchVerifyWindow(record: JobRecord): Promise<void> {
+    const { ledger } = this.ctx;
+    const jobId = record.jobId;
+    for (;;) {
+      const job = await ledger.market.read.jobOf([jobId]);
+      if (jobStateName(job.state) !== 'Committed') return;
+      const now = (await ledger.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
+      if (now > BigInt(job.challengeEnds)) {
+        await this.ctx
+          .send(() => ledger.confirm('redrawVerifier', () => ledger.market.write.redrawVerifier([jobId])))
+          .then(
+            () => this.ctx.log.warn({ jobId: String(jobId) }, 'verifier silent past the verify window: redrawn'),
+            // someone else redrew first, or the verdict landed meanwhile: the loop re-reads the job
+            (error: unknown) => {
+              if (isTransient(error)) throw error;
+              this.ctx.log.info({ jobId: String(jobId), err: errorLine(error) }, 'redraw skipped');
+            },
+          );
+        if (!(await pause(1_000, this.scope.signal))) return;
+        continue;
+      }
+      const waitMs = Math.min(10_000, Math.max(500, Number(BigInt(job.challengeEnds) - now) * 1_000));
+      if (!(await pause(waitMs, this.scope.signal))) return;
+    }
+  }
+
+  /** The result after settlement, with a few attempts (the mirror may still be fetching the final checkpoint, the
+   * chain may be busy); after the last, the job's status carries the error instead of waiting for a result. */
+  finish(record: JobRecord): Promise<void> {
+    if (record.state.step === 'minted') return Promise.resolve();
+    this.#once('result', record, async () => {
+      try {
+        await retryTransient(this.ctx, 'result', () => this.#finishOnce(record), {
+          ...this.#retry(record, 4),
+          baseMs: 2_000,
+        });
+      } catch (error) {
+        if (this.scope.stopped) return;
+        const line = errorLine(error);
+        await record.update({ resultError: line });
+        this.events.emit(record.jobId, `result failed: ${line}`);
+      }
+    });
+    return Promise.resolve();
+  }
+
+  async #finishOnce(record: JobRecord): Promise<void> {
+    const { ledger } = this.ctx;
+    const jobId = record.jobId;
+    const job = await ledger.market.read.jobOf([jobId]);
+    if (jobStateName(job.state) !== 'Settled') return;
+    if (record.state.step !== 'settled') await record.update({ step: 'settled' });
+    const { resultCid, provider, checkpointRoot } = await committedResultOf(ledger, jobId);
+    const last = record.contiguousCommitments().length - 1;
+    let final = await record.checkpoint(last);
+    if (!final) {
+      const peer = await peerOfAddress(this.ctx, provider, this.scope.signal);
+      final = await fetchCheckpoint(this.ctx.net, peer, jobId, last, this.scope.signal);
+    }
+    // The runtime names the job in the file's metadata, so the CID binds the weights to this job.
+    const weights = weightsToSafetensors(final.weights, { job: final.jobDigest });
+    if ((await cidOfBytes(weights)) !== resultCid) {
+      throw new AicError('JOB_RESULT_MISMATCH', `final checkpoint of job ${jobId} does not match the committed CID`);
+    }
+    const resultPath = join(record.dir, 'result.safetensors');
+    await writeFile(resultPath, weights);
+    const shares = record.state.lineageBps ?? { dataset: 3_000, model: 2_000 };
+    await writeFile(
+      join(record.dir, 'trained-ai.json'),
+      JSON.stringify({
+        jobId: String(jobId),
+        resultCid,
+        checkpointRoot,
+        provider,
+        datasetId: job.datasetId,
+        modelId: job.modelId,
+      }),
+    );
+    const lineage = [
+      ...(job.datasetId > 0 ? [{ parentId: BigInt(job.datasetId), shareBps: shares.dataset }] : []),
+      ...(job.modelId > 0 ? [{ parentId: BigInt(job.modelId), shareBps: shares.model }] : []),
+    ];
+    // Minted already (by this node before a crash that lost the outcome)? The chain says so: mint once.
+    const tokenId =
+      (await this.#mintedBefore(resultCid, checkpointRoot)) ??
+      (
+        await this.ctx.send(() =>
+          ledger.mintAsset({
+            kind: AssetKind.TrainedAI,
+            manifestCid: resultCid,
+            contentRoot: checkpointRoot,
+            pricePerUseWei: 0n,
+            lineage,
+          }),
+        )
+      ).tokenId;
+    const outcome = { trainedAssetId: String(tokenId), resultPath, resultCid };
+    await record.update({ step: 'minted', outcome, resultError: undefined });
+    await writeFile(join(record.dir, 'outcome.json'), JSON.stringify(outcome));
+    this.events.emit(jobId, `TrainedAI #${tokenId} minted`);
+  }
+
+  /** The TrainedAI this key minted for the result (same CID and checkpoint root), if any. */
+  async #mintedBefore(resultCid: string, checkpointRoot: `0x${string}`): Promise<bigint | undefined> {
+    const { ledger } = this.ctx;
+    const minted = await ledger.publicClient.getContractEvents({
+      address: ledger.registry.address,
+      abi: assetRegistryAbi,
+      eventName: 'AssetMinted',
+      args: { owner: ledger.account(), kind: AssetKind.TrainedAI },
+      fromBlock: 0n,
+      strict: true,
+    });
+    const same = minted.find(
+      (e) => e.args.manifestCid === resultCid && e.args.contentRoot.toLowerCase() === checkpointRoot.toLowerCase(),
+    );
+    return same?.args.tokenId;
+  }
+
+  #retry(record: JobRecord, attempts: number) {
+    return { attempts, jobId: record.jobId, signal: this.scope.signal, onRetry: this.events.onRetry, baseMs: 1_000 };
+  }
+}

@@ -1,0 +1,66 @@
+/** What the requester's API takes and answers: a job's submission terms, its quote, its outcome and status. */
+import type { JobSpec } from '@aic/model-vessel';
+
+export interface JobSubmission {
+  spec: JobSpec;
+  /** Training data source, e.g. 'template:mnist/train' (checked against the Dataset NFT by the provider). */
+  dataset: string;
+  datasetId: bigint;
+  modelId: bigint;
+  providerBudgetWei: bigint;
+  verifierFeeWei: bigint;
+  minHwClass: number;
+  deadlineSec: number;
+  confidence: number;
+  cheatFraction: number;
+  /** TrainedAI lineage shares (bps) of the dataset and the model. */
+  lineageBps?: { dataset: number; model: number };
+  nonce?: string;
+}
+
+export interface JobQuote {
+  totalWei: bigint;
+  providerWei: bigint;
+  protocolFeeWei: bigint;
+  datasetFeeWei: bigint;
+  modelFeeWei: bigint;
+  verifierFeeWei: bigint;
+  segments: number;
+  totalSteps: number;
+  samples: number;
+  pDetect: number;
+  overhead: number;
+}
+
+export interface JobOutcome {
+  trainedAssetId: bigint;
+  resultPath: string;
+  resultCid: string;
+}
+
+/** A job is stalled once nothing happened to it (no progress, no chain event) for this long while still open. */
+export const STALL_AFTER_MS = 60_000;
+
+export interface JobStatus {
+  jobId: bigint;
+  state: string;
+  provider: `0x${string}`;
+  verifier: `0x${string}`;
+  resumeFrom: number;
+  checkpointCount: number;
+  step: number | undefined;
+  totalSteps: number | undefined;
+  loss: number | undefined;
+  accuracy: number | undefined;
+  commitments: number;
+  outcome: JobOutcome | undefined;
+  resultError: string | undefined;
+  /** Transient failures this node retried for the job (mirror, settlement, result, redraw). */
+  retries: number;
+  /** Verifiers redrawn after staying silent past the verify window. */
+  redraws: number;
+  /** Last time anything happened to the job (progress from its provider, a chain event). */
+  lastProgressAtMs: number | undefined;
+  /** Set while the job is open and nothing happened for STALL_AFTER_MS: since when. */
+  stalledSinceMs: number | undefined;
+}
