@@ -57,7 +57,13 @@ describe('a requester killed and restarted mid-job', () => {
     const started = Date.now();
     await n.stop();
     const stopMs = Date.now() - started;
-    const exits = n.lines.map((l) => JSON.parse(l) as { type?: string; index?: number; code?: number | null });
+    const exits = n.lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { type?: string; index?: number; code?: number | null }];
+      } catch {
+        return []; // the chain's own lines
+      }
+    });
     const last = new Map<number, number | null | undefined>();
     for (const e of exits) if (e.type === 'exited' && e.index !== undefined) last.set(e.index, e.code);
     expect([...last.keys()].sort(), n.lines.filter((l) => l.includes('NODE_EXIT_HELD')).join('\n')).toHaveLength(
