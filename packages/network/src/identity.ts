@@ -52,10 +52,28 @@ export function addressFromPublicKey(publicKey: Uint8Array): Address {
  * Throws NETWORK_NOT_SECP256K1_PEER for Ed25519/RSA peers, which have no Ethereum address.
  */
 export function addressFromPeerId(peerId: PeerId): Address {
+  const key = peerId.toString();
+  const cached = addressOfPeerId.get(key);
+  if (cached !== undefined) return cached;
   if (peerId.type !== 'secp256k1') {
     throw new NetworkError('NETWORK_NOT_SECP256K1_PEER', 'peer has no secp256k1 key', {
-      details: { peerId: peerId.toString(), type: peerId.type },
+      details: { peerId: key, type: peerId.type },
     });
   }
-  return addressFromPublicKey(peerId.publicKey.raw);
+  return rememberAddress(key, addressFromPublicKey(peerId.publicKey.raw));
+}
+
+/** The address of a PeerId string seen before (by {@link addressFromPeerId}), without parsing it again. */
+export function knownAddressOfPeerId(peerId: string): Address | undefined {
+  return addressOfPeerId.get(peerId);
+}
+
+// Deriving an address decompresses a curve point and hashes twice (~0.2 ms); peers ask for the same few often.
+const addressOfPeerId = new Map<string, Address>();
+const ADDRESS_CACHE_ENTRIES = 4096;
+
+function rememberAddress(peerId: string, address: Address): Address {
+  if (addressOfPeerId.size >= ADDRESS_CACHE_ENTRIES) addressOfPeerId.delete(addressOfPeerId.keys().next().value ?? '');
+  addressOfPeerId.set(peerId, address);
+  return address;
 }

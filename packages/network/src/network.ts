@@ -20,6 +20,8 @@ import { type NetworkLogger, silentLogger } from './logger.ts';
 import {
   addressOfPeerIdString,
   collectPeerScores,
+  connectedPeerIds,
+  connectedPeers,
   type NetworkPeer,
   type PeerScore,
   peerDetail,
@@ -100,7 +102,7 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
       {
         rpc: this.#rpc,
         ping: (peer, s) => libp2p.services.ping.ping(peer, { signal: s }),
-        connectedPeers: () => libp2p.getPeers(),
+        connectedPeers: () => connectedPeers(libp2p),
         logger: logger.child({ module: 'network/coordinates' }),
         signal,
       },
@@ -276,17 +278,20 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    */
   connectivity(): Connectivity {
     if (this.#keeper !== undefined) return this.#keeper.connectivity();
-    const connectedPeers = this.#libp2p.getPeers().length;
-    return { connectedPeers, targetPeers: 0, minPeers: 0, underconnected: false, knownPeers: 0 };
+    const count = connectedPeerIds(this.#libp2p).size;
+    return { connectedPeers: count, targetPeers: 0, minPeers: 0, underconnected: false, knownPeers: 0 };
   }
 
   /** Connected peers with their Ethereum addresses. */
   getPeers(): NetworkPeer[] {
-    return this.#libp2p.getPeers().map((peer) => ({
-      peerId: peer.toString(),
-      address: safeAddress(peer),
-      remoteAddrs: this.#libp2p.getConnections(peer).map((c) => c.remoteAddr.toString()),
-    }));
+    const byPeer = new Map<string, NetworkPeer>();
+    for (const c of this.#libp2p.getConnections()) {
+      const peerId = c.remotePeer.toString();
+      const peer = byPeer.get(peerId) ?? { peerId, address: safeAddress(c.remotePeer), remoteAddrs: [] };
+      peer.remoteAddrs.push(c.remoteAddr.toString());
+      byPeer.set(peerId, peer);
+    }
+    return [...byPeer.values()];
   }
 
   /** Peers known to be subscribed to a gossip topic. */

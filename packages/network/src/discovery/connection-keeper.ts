@@ -2,6 +2,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { NetworkLogger } from '../logger.ts';
+import { connectedPeerIds, connectedPeers } from '../peers.ts';
 import { type CandidateSource, PeerCandidates, type PeerCandidatesInit } from './peer-candidates.ts';
 
 /** Connection keeping (see {@link ConnectionKeeper}); every field has a default. */
@@ -48,6 +49,7 @@ export interface ConnectionKeeperComponents {
 }
 
 const REEXCHANGE_SAME_PEER_MS = 10_000;
+const MIN_TICK_MS = 50;
 
 /**
  * Keeps a node at `targetPeers` connections: it dials peers it has learned of (peer exchange answers, the origin
@@ -105,7 +107,7 @@ export class ConnectionKeeper {
   }
 
   connectivity(): Connectivity {
-    const connectedPeers = this.#c.libp2p.getPeers().length;
+    const connectedPeers = connectedPeerIds(this.#c.libp2p).size;
     return {
       connectedPeers,
       targetPeers: this.#target,
@@ -152,15 +154,19 @@ export class ConnectionKeeper {
     if (!this.#running || this.#c.signal.aborted) return;
     this.#updateHealth();
     const now = Date.now();
-    const room = this.#target - this.#c.libp2p.getPeers().length - this.#dialing.size;
-    const connected = new Set(this.#c.libp2p.getPeers().map((p) => p.toString()));
+    const connected = connectedPeerIds(this.#c.libp2p);
+    const room = this.#target - connected.size - this.#dialing.size;
     const exclude = (id: string) => this.#dialing.has(id) || connected.has(id) || this.#c.isBanned(id);
-    const due = this.#candidates.due(now, Math.min(room, this.#maxDials - this.#dialing.size), exclude);
+    const slots = Math.min(room, this.#maxDials - this.#dialing.size);
+    const due = this.#candidates.due(now, slots, exclude);
     for (const candidate of due) void this.#dial(candidate.peerId, candidate.addrs);
     if (due.length === 0 && room > 0 && now >= this.#nextExchangeMs) void this.#exchangeWithSomeone();
-    const next = this.#candidates.nextDueMs(exclude);
-    const jittered = this.#intervalMs * (0.75 + Math.random() / 2);
-    const delay = next !== undefined && room > 0 ? Math.min(jittered, Math.max(0, next - now)) : jittered;
+    // With free dial slots, wake when the next candidate's backoff ends; with none, a finishing dial wakes us.
+    let delay = this.#intervalMs * (0.75 + Math.random() / 2);
+    if (slots > due.length) {
+      const next = this.#candidates.nextDueMs(exclude);
+      if (next !== undefined) delay = Math.min(delay, Math.max(MIN_TICK_MS, next - now));
+    }
     this.#schedule(delay);
   }
 
@@ -182,13 +188,16 @@ export class ConnectionKeeper {
   }
 
   async #exchangeWithSomeone(): Promise<void> {
-    const peers = this.#c.libp2p.getPeers();
+    const peers = connectedPeers(this.#c.libp2p);
     if (peers.length === 0 || this.#exchanging) return;
     // The neighbour asked longest ago (never asked first).
     const peer = peers.reduce((a, b) =>
       (this.#exchangedAt.get(a.toString()) ?? 0) <= (this.#exchangedAt.get(b.toString()) ?? 0) ? a : b,
     );
-    const fresh = await this.#exchangeWith(peer, true);
+    this.#exchanging = true;
+    const fresh = await this.#exchangeWith(peer, true).finally(() => {
+      this.#exchanging = false;
+    });
     this.#exchangeIntervalMs =
       fresh > 0 ? this.#exchangeBaseMs : Math.min(this.#exchangeMaxMs, this.#exchangeIntervalMs * 2);
     this.#nextExchangeMs = Date.now() + this.#exchangeIntervalMs;
@@ -201,12 +210,14 @@ export class ConnectionKeeper {
     if (!force && now - (this.#exchangedAt.get(id) ?? 0) < REEXCHANGE_SAME_PEER_MS) return 0;
     this.#exchangedAt.set(id, now);
     if (this.#exchangedAt.size > 1024) this.#exchangedAt.delete(this.#exchangedAt.keys().next().value ?? '');
-    this.#exchanging = true;
     try {
       const peers = await this.#c.exchange(peer, this.#c.signal);
+      const connected = connectedPeerIds(this.#c.libp2p);
+      const self = this.#c.libp2p.peerId.toString();
       let fresh = 0;
       for (const p of peers) {
-        if (p.id === this.#c.libp2p.peerId.toString() || !isPeerId(p.id) || this.#isConnected(p.id)) continue;
+        if (p.id === self || connected.has(p.id) || this.#candidates.get(p.id) !== undefined || !isPeerId(p.id))
+          continue;
         const clean = dialableAddrs(p.addrs);
         if (this.#candidates.learn(p.id, clean, 'peer-exchange', Date.now())) fresh++;
       }
@@ -215,8 +226,6 @@ export class ConnectionKeeper {
     } catch (error) {
       this.#c.logger.debug({ peer: id, err: (error as Error).message }, 'peer exchange failed');
       return 0;
-    } finally {
-      this.#exchanging = false;
     }
   }
 
@@ -246,11 +255,11 @@ export class ConnectionKeeper {
   }
 
   #belowTarget(): boolean {
-    return this.#c.libp2p.getPeers().length < this.#target;
+    return connectedPeerIds(this.#c.libp2p).size < this.#target;
   }
 
   #isConnected(peerId: string): boolean {
-    return this.#c.libp2p.getPeers().some((p) => p.toString() === peerId);
+    return connectedPeerIds(this.#c.libp2p).has(peerId);
   }
 
   /** Runs a tick in `delayMs` unless one is already due sooner. */

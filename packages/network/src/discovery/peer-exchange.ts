@@ -1,4 +1,5 @@
 import type { Libp2p, PeerId } from '@libp2p/interface';
+import { connectedPeers } from '../peers.ts';
 import { PEER_EXCHANGE_MAX_PEERS, peerExchangeProtocol } from '../rpc/protocols/peer-exchange.ts';
 import type { RpcService } from '../rpc/rpc-service.ts';
 
@@ -30,7 +31,7 @@ export class PeerExchange {
   }
 
   async #samplePeers(requester: PeerId): Promise<Array<{ id: string; addrs: string[] }>> {
-    const candidates = this.#libp2p.getPeers().filter((p) => !p.equals(requester));
+    const candidates = connectedPeers(this.#libp2p).filter((p) => !p.equals(requester));
     const picked = candidates.sort(() => Math.random() - 0.5).slice(0, PEER_EXCHANGE_MAX_PEERS);
     const out: Array<{ id: string; addrs: string[] }> = [];
     for (const peer of picked) {
