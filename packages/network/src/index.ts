@@ -14,6 +14,7 @@ export {
   type VivaldiConfig,
   type VivaldiCoordinate,
 } from './coordinates/vivaldi.ts';
+export type { ConnectionKeeperInit } from './discovery/connection-keeper.ts';
 export { NETWORK_ERROR_CODES, NetworkError, type NetworkErrorCode } from './errors.ts';
 export type { AicNetworkEvents, PeerEventDetail, PenaltyEventDetail } from './events.ts';
 export { GOSSIP_TOPICS, type GossipTopic } from './gossip/topics.ts';
@@ -26,9 +27,10 @@ export {
   type RawPrivateKey,
 } from './identity.ts';
 export type { AicLibp2pServices } from './libp2p-node.ts';
+export { CONNECTION_MANAGER_SETTINGS, CONNECTION_MONITOR_SETTINGS } from './libp2p-node.ts';
 export { RATE_LIMITS, STREAM_LIMITS, WIRE_LIMITS } from './limits.ts';
 export { type NetworkLogger, silentLogger } from './logger.ts';
-export { AicNetwork, createAicNetwork, type NetworkPeer, type PeerScore } from './network.ts';
+export { AicNetwork, type Connectivity, createAicNetwork, type NetworkPeer, type PeerScore } from './network.ts';
 export {
   defineProtocol,
   type ProtocolDefinition,
