@@ -119,6 +119,9 @@ export class JobRecord {
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as ProgressLine);
+      // progress lines are appended as they come; the state file is written on steps only
+      const lastAt = record.progress.at(-1)?.atMs ?? 0;
+      if (lastAt > record.state.lastProgressAtMs) record.state.lastProgressAtMs = lastAt;
     } catch {
       // no progress yet
     }
