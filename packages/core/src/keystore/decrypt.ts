@@ -5,6 +5,7 @@ import { type Address, getAddress } from 'viem';
 import { AicError } from '../errors/index.ts';
 import { privateKeyBytesToAddress } from './address.ts';
 import { deriveKey } from './kdf.ts';
+import { assertValidPrivateKey } from './private-key.ts';
 import { keystoreV3Schema, type ParsedKeystore } from './schema.ts';
 
 /**
@@ -15,8 +16,9 @@ export function parseKeystore(json: unknown): ParsedKeystore {
   if (typeof json === 'string') {
     try {
       value = JSON.parse(json);
-    } catch (cause) {
-      throw new AicError('KEYSTORE_INVALID', 'keystore is not valid JSON', { cause });
+    } catch {
+      // No cause: JSON.parse quotes the text it choked on, and a file given as a keystore may hold a raw key.
+      throw new AicError('KEYSTORE_INVALID', 'keystore is not valid JSON');
     }
   }
   const parsed = keystoreV3Schema.safeParse(value);
@@ -29,7 +31,8 @@ export function parseKeystore(json: unknown): ParsedKeystore {
 
 /**
  * Decrypts a keystore v3 file (scrypt or pbkdf2, aes-128-ctr) into its 32-byte private key.
- * Throws 'KEYSTORE_INVALID' for a malformed file and 'KEYSTORE_WRONG_PASSWORD' when the MAC does not match.
+ * Throws 'KEYSTORE_INVALID' for a malformed file, 'KEYSTORE_WRONG_PASSWORD' when the MAC does not match, and
+ * 'KEY_INVALID' when the key it holds is no secp256k1 key (zero, or not below the curve order).
  *
  * @example
  * const privateKey = await decryptKeystore(JSON.parse(await readFile('key.json', 'utf8')), password);
@@ -48,6 +51,7 @@ export async function decryptKeystore(json: unknown, password: string): Promise<
       details: { length: privateKey.length },
     });
   }
+  assertValidPrivateKey(privateKey, 'the key in the keystore');
   if (address !== undefined && privateKeyBytesToAddress(privateKey).slice(2).toLowerCase() !== address) {
     throw new AicError('KEYSTORE_INVALID', 'keystore address does not match its key', { details: { address } });
   }

@@ -1,9 +1,9 @@
 import { ctr } from '@noble/ciphers/aes.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, concatBytes, randomBytes } from '@noble/hashes/utils.js';
-import { AicError } from '../errors/index.ts';
 import { privateKeyBytesToAddress } from './address.ts';
 import { deriveKey } from './kdf.ts';
+import { assertValidPrivateKey } from './private-key.ts';
 import type { KeystoreV3 } from './schema.ts';
 
 /** Standard scrypt cost (geth "standard", ethers default): 2^18. Tests pass a small N; real keystores never should. */
@@ -16,7 +16,8 @@ export interface EncryptKeystoreOptions {
 
 /**
  * Encrypts a 32-byte secp256k1 private key into a standard Ethereum keystore v3 (scrypt, aes-128-ctr, keccak MAC)
- * that geth, ethers, viem-based wallets and MetaMask import.
+ * that geth, ethers, viem-based wallets and MetaMask import. A key that is not 32 bytes with 0 < k < n fails with
+ * 'KEY_INVALID' (the reason, never the value).
  *
  * @example
  * const json = await encryptKeystore(privateKey, password);
@@ -27,11 +28,7 @@ export async function encryptKeystore(
   password: string,
   opts: EncryptKeystoreOptions = {},
 ): Promise<KeystoreV3> {
-  if (privateKey.length !== 32) {
-    throw new AicError('KEYSTORE_INVALID_KEY', 'private key must be 32 bytes', {
-      details: { length: privateKey.length },
-    });
-  }
+  assertValidPrivateKey(privateKey);
   const address = privateKeyBytesToAddress(privateKey);
   const kdfparams = { dklen: 32, salt: bytesToHex(randomBytes(32)), n: opts.scryptN ?? DEFAULT_SCRYPT_N, r: 8, p: 1 };
   const iv = randomBytes(16);

@@ -5,4 +5,11 @@
 export { privateKeyBytesToAddress } from './address.ts';
 export { decryptKeystore, keystoreAddress, parseKeystore } from './decrypt.ts';
 export { DEFAULT_SCRYPT_N, type EncryptKeystoreOptions, encryptKeystore } from './encrypt.ts';
+export {
+  assertValidPrivateKey,
+  type InvalidKeyReason,
+  looksLikePrivateKeyHex,
+  parsePrivateKeyHex,
+  SECP256K1_ORDER,
+} from './private-key.ts';
 export type { KeystoreV3, ParsedKeystore } from './schema.ts';

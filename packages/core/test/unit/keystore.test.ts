@@ -63,6 +63,6 @@ describe('keystore v3', () => {
   });
 
   it('rejects a private key that is not 32 bytes', async () => {
-    expect(await thrownCode(encryptKeystore(new Uint8Array(31), password, { scryptN }))).toBe('KEYSTORE_INVALID_KEY');
+    expect(await thrownCode(encryptKeystore(new Uint8Array(31), password, { scryptN }))).toBe('KEY_INVALID');
   });
 });
