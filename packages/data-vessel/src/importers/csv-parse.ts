@@ -10,11 +10,18 @@ function csvError(line: number, reason: string): AicError {
  * with the line number.
  */
 export function parseCsv(text: string): string[][] {
+  return parseCsvLines(text).rows;
+}
+
+/** {@link parseCsv}, plus the line of the file each row starts on (1-based; quoted fields may span lines). */
+export function parseCsvLines(text: string): { rows: string[][]; lines: number[] } {
   const rows: string[][] = [];
+  const lines: number[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   let line = 1;
+  let rowLine = 1;
   const endRow = () => {
     row.push(field);
     if (row.length > 1 || row[0] !== '') {
@@ -22,6 +29,7 @@ export function parseCsv(text: string): string[][] {
         throw csvError(line, `has ${row.length} fields, the header has ${rows[0]?.length}`);
       }
       rows.push(row);
+      lines.push(rowLine);
     }
     row = [];
     field = '';
@@ -44,9 +52,10 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '\n') {
       endRow();
       line++;
+      rowLine = line;
     } else if (c !== '\r') field += c;
   }
   if (quoted) throw csvError(line, 'a quoted field is not closed');
   endRow();
-  return rows;
+  return { rows, lines };
 }
