@@ -1,4 +1,4 @@
-import { type ApiClient, createApiClient } from '@aic/node/api';
+import type { ApiClient } from '@aic/node/api';
 import { defaultApiUrl, defaultDataDir } from '@aic/node/options';
 import type { Command } from 'commander';
 import type { CliIo } from './io.ts';
@@ -14,7 +14,7 @@ export interface GlobalOptions {
 export interface CommandContext {
   io: CliIo;
   global: GlobalOptions;
-  /** The typed client of the node at --api (built on first use). */
+  /** The typed client of the node at --api (its module is loaded on the first call). */
   api(): ApiClient;
 }
 
@@ -26,7 +26,28 @@ export function contextOf(io: CliIo, command: Command): CommandContext {
     api: all.api ?? defaultApiUrl(io.env),
   };
   let client: ApiClient | undefined;
-  return { io, global, api: () => (client ??= createApiClient(global.api)) };
+  return { io, global, api: () => (client ??= lazyApiClient(global.api)) };
+}
+
+/**
+ * The API client with its module (route table, zod schemas, error mapping) loaded on the first request, so
+ * commands that never reach a node (and `aic --help`) do not pay for it. Every route method is async anyway.
+ */
+export function lazyApiClient(baseUrl: string): ApiClient {
+  let loaded: Promise<ApiClient> | undefined;
+  const load = () => (loaded ??= import('@aic/node/api').then(({ createApiClient }) => createApiClient(baseUrl)));
+  return new Proxy({} as ApiClient, {
+    get(_target, name) {
+      if (name === 'baseUrl') return baseUrl.replace(/\/+$/, '');
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        const client = (await load()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+        const call = client[name];
+        if (call === undefined) throw new TypeError(`no API route ${name}`);
+        return call(...args);
+      };
+    },
+  });
 }
 
 /**

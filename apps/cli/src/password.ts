@@ -1,5 +1,4 @@
 import { AicError } from '@aic/core';
-import { PASSWORD_ENV, passwordFromSources } from '@aic/node/identity';
 import type { CliIo } from './io.ts';
 
 /**
@@ -10,6 +9,8 @@ export async function resolvePassword(
   io: CliIo,
   opts: { passwordFile?: string | undefined; confirm?: boolean; purpose: string },
 ): Promise<string> {
+  // Loaded here, not at start-up: the identity module pulls in the keystore crypto and viem.
+  const { PASSWORD_ENV, passwordFromSources } = await import('@aic/node/identity');
   const given = await passwordFromSources({ passwordFile: opts.passwordFile, env: io.env });
   if (given !== undefined) return given;
   if (io.stdin.isTTY !== true || io.stdin.setRawMode === undefined) {

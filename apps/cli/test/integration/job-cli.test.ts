@@ -157,7 +157,7 @@ describe('aic job against a devnet with the job roles', () => {
       // Just escrowed: nothing to fetch yet.
       expectOneLineError(await aic([...api, 'job', 'result', jobId]), 1, 'JOB_NOT_SETTLED');
 
-      const followed = await aic(['--json', ...api, 'job', 'status', jobId, '--follow', '--timeout-minutes', '4']);
+      const followed = await aic(['--json', ...api, 'job', 'status', jobId, '--follow', '--timeout', '240']);
       const context = `${followed.stderr}\n${devnet?.lines.slice(-40).join('\n')}`;
       expect(followed.code, context).toBe(0);
       const statuses = jsonLines(followed.stdout);

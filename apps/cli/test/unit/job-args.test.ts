@@ -80,7 +80,7 @@ const quote: JobQuote = {
 
 describe('aic job: request body and rendering', () => {
   it('leaves unset flags out so the node defaults apply, and converts minutes to seconds', () => {
-    const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeoutMinutes: 60 };
+    const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeout: 1800 };
     expect(submitBodyOf(base)).toEqual({ template: 'mnist', datasetId: '3', modelId: '4', budgetAic: '40' });
     expect(submitBodyOf({ ...base, epochs: 1, backend: 'wasm', deadlineMinutes: 2, verifierFee: '3' })).toEqual({
       template: 'mnist',
