@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevnetChain, startDevnetChain } from './chain.ts';
-import { type DevnetNodes, devAccountKey, startDevnetNodes } from './nodes.ts';
+import { type DevnetNodes, type DevnetRole, devAccountKey, startDevnetNodes } from './nodes.ts';
 
 /** Dev accounts of the nodes: requester, 2 providers, data owner (users), allocator+arbiter (7), verifiers (8, 9). */
 export const JOB_NODE_KEYS = [12, 13, 14, 15, 7, 8, 9];
@@ -20,6 +20,7 @@ export async function startJobNetwork(
     argsOf?: (index: number) => string[];
     count?: number;
     keys?: number[];
+    roles?: DevnetRole[];
     verifyWindowSec?: number;
   } = {},
 ): Promise<JobNetwork> {
@@ -44,6 +45,7 @@ export async function startJobNetwork(
     demoActivity: false,
     ...(options.envOf ? { envOf: options.envOf } : {}),
     ...(options.argsOf ? { argsOf: options.argsOf } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
     onEvent: (e) => lines.push(JSON.stringify(e)),
   });
   return {

@@ -11,8 +11,8 @@ import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
 import { AssetKind } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { TEMPLATES } from '@aic/model-vessel';
-import { createApiClient } from '@aic/node/api';
 import { type Address, getAddress, keccak256, toHex } from 'viem';
+import { nodeApi } from './node-api.ts';
 import type { DevnetNodeInfo } from './nodes-events.ts';
 
 export interface NetworkedJobOptions {
@@ -93,7 +93,7 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   );
 
   // 2. The requester's node quotes, then escrows (one permit-signed transaction).
-  const api = createApiClient(requesterNode.apiUrl);
+  const api = nodeApi(requesterNode);
   const body = {
     template,
     datasetId: String(datasetId),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { aicToWei } from '@aic/core';
-import { type ApiClient, createApiClient, type OfferInput } from '@aic/node/api';
+import type { ApiClient, OfferInput } from '@aic/node/api';
+import { nodeApi } from './node-api.ts';
 import type { DevnetNodeInfo } from './nodes-events.ts';
 
 /**
@@ -9,9 +10,9 @@ import type { DevnetNodeInfo } from './nodes-events.ts';
  */
 export async function startDemoActivity(nodes: DevnetNodeInfo[]): Promise<void> {
   const providers = nodes.filter((n) => n.role === 'gpu-provider');
-  await Promise.all(providers.map((n, k) => createApiClient(n.apiUrl).publishOffer({ body: demoOffer(k) })));
+  await Promise.all(providers.map((n, k) => nodeApi(n).publishOffer({ body: demoOffer(k) })));
   const requester = nodes.find((n) => n.role === 'requester');
-  if (requester !== undefined) await announceDemoJob(createApiClient(requester.apiUrl));
+  if (requester !== undefined) await announceDemoJob(nodeApi(requester));
 }
 
 function demoOffer(k: number): OfferInput {

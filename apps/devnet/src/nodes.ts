@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { encryptKeystore } from '@aic/core/keystore';
-import { createApiClient } from '@aic/node/api';
 import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
+import { nodeApi } from './node-api.ts';
 import { type NodeStatus, type SupervisedNode, superviseNode } from './node-supervisor.ts';
 import { startDemoActivity } from './nodes-activity.ts';
 import { activityFromLog, type DevnetNodeEvent, type DevnetNodeInfo, type DevnetRole, roleOf } from './nodes-events.ts';
@@ -50,6 +50,8 @@ export interface StartDevnetNodesOptions {
   envOf?: (index: number) => Record<string, string>;
   /** Extra flags per node. */
   argsOf?: (index: number) => string[];
+  /** Roles by index instead of `roleOf` (e.g. more requesters for a soak). */
+  roles?: DevnetRole[];
 }
 
 export interface DevnetNodes {
@@ -161,7 +163,7 @@ async function startOne(
   emit: (event: DevnetNodeEvent) => void,
   ports?: Ports,
 ): Promise<Started> {
-  const role = roleOf(index);
+  const role = options.roles?.[index] ?? roleOf(index);
   const dataDir = join(options.dataDir, `node-${index}-${role}`);
   emit({ type: 'starting', index, role });
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
@@ -189,7 +191,8 @@ function nodeArgs(
   const apiPort = ports?.apiPort ?? (o.apiPortBase === undefined ? 0 : o.apiPortBase + index);
   const listen = `/ip4/127.0.0.1/tcp/${ports?.p2pPort ?? 0}`;
   return [
-    ...['--data-dir', dataDir, '--role', role, '--listen', listen, '--api-port', String(apiPort)],
+    // Every default (liveness grace, intervals, worker caps…) from the devnet preset, like the chain's parameters.
+    ...['--preset', 'devnet', '--data-dir', dataDir, '--role', role, '--listen', listen, '--api-port', String(apiPort)],
     ...bootstrap.flatMap((b) => ['--bootstrap', b]),
     ...(o.rpcUrl === undefined ? [] : ['--rpc-url', o.rpcUrl]),
     ...(o.deploymentFile === undefined ? [] : ['--deployment', o.deploymentFile]),
@@ -203,7 +206,7 @@ const JOB_ROLE_FLAGS: Record<DevnetRole, string[]> = {
   'data-owner': [],
   'gpu-provider': ['--provider', '--log-level', 'info'],
   // The coordinator also verifies: it challenges canaries a lazy verifier passed.
-  coordinator: ['--coordinator', '--verifier', '--liveness-grace-ms', '3000'],
+  coordinator: ['--coordinator', '--verifier'],
   verifier: ['--verifier'],
 };
 
@@ -218,7 +221,7 @@ async function ensureKeystore(dataDir: string, privateKey: Uint8Array | undefine
 /** Each node reads its own balance through its API (and so through the typed ledger client). */
 async function reportBalances(nodes: DevnetNodeInfo[], emit: (event: DevnetNodeEvent) => void): Promise<void> {
   for (const node of nodes) {
-    const { aic } = await createApiClient(node.apiUrl).balance();
+    const { aic } = await nodeApi(node).balance();
     emit({ type: 'balance', index: node.index, role: node.role, aic });
   }
 }
@@ -228,7 +231,7 @@ async function waitConnected(nodes: DevnetNodeInfo[], timeoutMs: number): Promis
   const deadline = Date.now() + timeoutMs;
   const want = (n: DevnetNodeInfo) => (n.index === 0 ? nodes.length - 1 : Math.min(1, nodes.length - 1));
   for (const node of nodes) {
-    const api = createApiClient(node.apiUrl);
+    const api = nodeApi(node);
     while ((await api.status()).connectedPeers < want(node)) {
       if (Date.now() > deadline) {
         throw new AicError('DEVNET_NOT_CONNECTED', `node ${node.index} did not connect within ${timeoutMs} ms`);

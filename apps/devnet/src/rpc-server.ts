@@ -43,13 +43,15 @@ export interface DevnetServerStats {
 export interface DevnetServer {
   url: string;
   stats(): DevnetServerStats;
+  /** Changes the fraction of JSON-RPC requests failed on purpose (fault tests: after the nodes are up). */
+  setFaultRate(rate: number): void;
   close(): Promise<void>;
 }
 
 /** Starts the devnet's HTTP server on `host:port` (127.0.0.1 by default). */
 export async function startDevnetServer(options: DevnetServerOptions): Promise<DevnetServer> {
   const stats: DevnetServerStats = { httpRequests: 0, calls: 0, refused: 0, faults: 0 };
-  const faultRate = options.faultRate ?? 0;
+  let faultRate = options.faultRate ?? 0;
   const random = seededUniforms(options.faultSeed ?? 1n, 'devnet-rpc-faults');
   const answer = (request: unknown) => answerOne(request, options, stats);
 
@@ -107,6 +109,9 @@ export async function startDevnetServer(options: DevnetServerOptions): Promise<D
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     stats: () => ({ ...stats }),
+    setFaultRate: (rate) => {
+      faultRate = Math.min(0.99, Math.max(0, rate));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
