@@ -7,7 +7,7 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AicError } from '@aic/core';
+import { AicError, aicToWei } from '@aic/core';
 import { type AicPreset, DEFAULT_PRESET, PRESET_NAMES, presetOf } from '@aic/core/params';
 import type { RunNodeOptions } from './options.ts';
 
@@ -243,6 +243,28 @@ export const NODE_FLAGS = {
     'how often peer RTTs are sampled for Vivaldi coordinates',
     (p) => p.node.coordinatesIntervalMs,
   ),
+  'api-allow-host': strings(
+    'node',
+    '<host>',
+    'a Host the API answers besides 127.0.0.1, localhost, [::1] and --api-host (e.g. a LAN name)',
+    () => [],
+  ),
+  'api-allow-origin': strings(
+    'node',
+    '<origin>',
+    "an Origin (scheme://host:port) allowed besides the API's own",
+    () => [],
+  ),
+  'budget-per-job-aic': aic(
+    'node',
+    'most the API may escrow for one job, AIC, 0 = no cap',
+    (p) => p.node.budgetPerJobAic,
+  ),
+  'budget-per-day-aic': aic(
+    'node',
+    'most the API may escrow per UTC day, AIC, 0 = no cap',
+    (p) => p.node.budgetPerDayAic,
+  ),
   provider: bool('provider', 'run the GPU Vessel agent: stake, offer, run assigned jobs in a capped worker'),
   'hw-class': int(
     'provider',
@@ -368,8 +390,19 @@ export function runOptionsOf(
     logFormat: v['log-format'],
     republishIntervalMs: v['republish-interval-ms'],
     coordinatesIntervalMs: v['coordinates-interval-ms'],
+    api: {
+      allowedHosts: v['api-allow-host'],
+      allowedOrigins: v['api-allow-origin'],
+      budget: { perJobWei: capWei(v['budget-per-job-aic']), perDayWei: capWei(v['budget-per-day-aic']) },
+    },
     jobs: jobRolesOf(v, preset, env),
   };
+}
+
+/** A budget cap in wei; '0' means no cap. */
+function capWei(aicAmount: string): bigint | undefined {
+  const wei = aicToWei(aicAmount);
+  return wei === 0n ? undefined : wei;
 }
 
 function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv): RunNodeOptions['jobs'] {

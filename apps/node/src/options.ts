@@ -39,6 +39,8 @@ export interface RunNodeOptions {
   coordinatesIntervalMs?: number | undefined;
   /** Job roles: GPU Vessel provider, verifier, coordinator (allocator + arbiter). */
   jobs?: import('./node.ts').AicNodeInit['jobs'];
+  /** Host / Origin allow-lists and budget caps of the API. */
+  api?: import('./node.ts').AicNodeInit['api'];
 }
 
 /** The log message a starting node prints once its API listens; tests and the devnet wait for it. */

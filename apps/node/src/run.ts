@@ -46,6 +46,7 @@ export async function runNode(
         republishIntervalMs: options.republishIntervalMs,
         coordinatesIntervalMs: options.coordinatesIntervalMs,
         jobs: options.jobs,
+        api: options.api,
       }),
     },
     { privateKey, logger, createNetwork: deps.createNetwork ?? createAicNetworkAdapter },

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../src/api/api-token.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
 import { createTestAccount, startTestNode } from '../helpers/cluster.ts';
@@ -23,7 +24,7 @@ describe('a node killed with SIGKILL', () => {
   it('loses nothing it acknowledged: offers and announcements survive, no torn or temp files', async () => {
     node = await startTestNode(join(root, 'node'));
     const { peerId, address } = node.ready;
-    const api = createApiClient(node.ready.apiUrl);
+    const api = createApiClient(node.ready.apiUrl, { token: readApiToken(join(root, 'node')) });
     // Acknowledged writes (201) interleaved with a burst the kill may interrupt.
     const acknowledged = await Promise.all(
       Array.from({ length: 10 }, (_, i) => api.publishOffer({ body: sampleOffer({ offerId: `offer-${i}` }) })),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../src/api/api-token.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
 import { createTestAccount, dataDirOf, eventually, startTestNode, waitForPeers } from '../helpers/cluster.ts';
@@ -38,7 +39,7 @@ describe('four node processes on 127.0.0.1', () => {
   });
 
   it('delivers an offer published through one node to all the others', async () => {
-    const publisher = createApiClient(nodes[3]!.ready.apiUrl);
+    const publisher = createApiClient(nodes[3]!.ready.apiUrl, { token: readApiToken(dataDirOf(root, 3)) });
     const offer = await publisher.publishOffer({ body: sampleOffer({ offerId: 'gossip-test' }) });
     await Promise.all(
       nodes.slice(0, 3).map((n) =>
@@ -51,7 +52,9 @@ describe('four node processes on 127.0.0.1', () => {
   });
 
   it('delivers a job announcement to the other nodes', async () => {
-    const job = await createApiClient(nodes[1]!.ready.apiUrl).announceJob({ body: sampleJob() });
+    const job = await createApiClient(nodes[1]!.ready.apiUrl, { token: readApiToken(dataDirOf(root, 1)) }).announceJob({
+      body: sampleJob(),
+    });
     for (const n of [nodes[0]!, nodes[2]!]) {
       await eventually(`job at ${n.ready.apiUrl}`, async () => {
         const { announcements } = await createApiClient(n.ready.apiUrl).listJobAnnouncements();
@@ -84,7 +87,7 @@ describe('four node processes on 127.0.0.1', () => {
     const url = nodes[2]!.ready.apiUrl;
     const response = await fetch(`${url}/v1/offers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${readApiToken(dataDirOf(root, 2))}` },
       body: JSON.stringify({ capacity: 'lots' }),
     });
     expect(response.status).toBe(400);

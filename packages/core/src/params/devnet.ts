@@ -9,6 +9,9 @@ export const devnetPreset = {
     listen: ['/ip4/0.0.0.0/tcp/7600', '/ip4/0.0.0.0/tcp/7601/ws'],
     republishIntervalMs: 30_000,
     coordinatesIntervalMs: 10_000,
+    // A devnet job escrows ~50 AIC; room for a soak of tens of jobs a day per requester.
+    budgetPerJobAic: '1000',
+    budgetPerDayAic: '20000',
   },
   provider: { hwClass: 0, stakeAic: '500', priceAicPerHour: '40', offerRepublishMs: 5_000, offerTtlSeconds: 30 },
   worker: { memoryMiB: 2048, timeoutMs: 3_600_000 },

@@ -5,6 +5,8 @@ import type { AicPreset } from './types.ts';
 export const mainnetPreset = {
   ...devnetPreset,
   name: 'mainnet',
+  // A member raises these on purpose (--budget-per-job-aic, --budget-per-day-aic): a leaked token spends little.
+  node: { ...devnetPreset.node, budgetPerJobAic: '200', budgetPerDayAic: '1000' },
   // The default stake covers class 0's minimum below; a provider claiming a higher class stakes more.
   provider: { ...devnetPreset.provider, stakeAic: '1000' },
   // Tens of seconds: a provider's node restarting on its data directory must be back before it is preempted.

@@ -10,7 +10,7 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** The node process: API, libp2p, gossip and coordinate timers. */
 export interface NodePreset {
-  /** The API has no authentication, so it listens on loopback unless the operator says otherwise. */
+  /** Loopback unless the operator says otherwise (writes need the node's API token; Host and Origin are checked). */
   readonly apiHost: string;
   readonly apiPort: number;
   /** TCP for nodes, WebSockets for browsers. */
@@ -19,6 +19,10 @@ export interface NodePreset {
   readonly republishIntervalMs: number;
   /** How often peer RTTs are sampled for Vivaldi coordinates. */
   readonly coordinatesIntervalMs: number;
+  /** Most the API may escrow for one job (budget + fees + asset prices + verifier fee), AIC; '0' = no cap. */
+  readonly budgetPerJobAic: string;
+  /** Most the API may escrow per UTC day, AIC; '0' = no cap. */
+  readonly budgetPerDayAic: string;
 }
 
 /** The GPU Vessel agent (`--provider`). */
