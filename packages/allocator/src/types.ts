@@ -2,6 +2,7 @@
  * Inputs of the Resource Allocator. Plain numbers (not bigints) keep the hot path fast; every operation used on them
  * (+ − × ÷ √, comparisons) is exactly rounded by IEEE 754, so any machine reproduces the same decision.
  */
+import { DEFAULT_PRESET } from '@aic/core/params';
 
 /** A network coordinate (Vivaldi): estimated RTT = ‖a − b‖ + heightA + heightB, in ms. */
 export interface Coordinate {
@@ -122,7 +123,8 @@ export interface CostModel {
   readonly fragmentationWeight?: number;
 }
 
-export const DEFAULT_COST_MODEL: CostModel = { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.01 };
+/** The default preset's cost model (`@aic/core/params`). */
+export const DEFAULT_COST_MODEL: CostModel = { ...DEFAULT_PRESET.allocator };
 
 /** One kind of job in the expected mix, with its share of arrivals (weights are normalized). */
 export interface JobMixEntry {
