@@ -26,16 +26,31 @@ export function contextOf(io: CliIo, command: Command): CommandContext {
     api: all.api ?? defaultApiUrl(io.env),
   };
   let client: ApiClient | undefined;
-  return { io, global, api: () => (client ??= lazyApiClient(global.api)) };
+  return { io, global, api: () => (client ??= lazyApiClient(global.api, { env: io.env, dataDir: global.dataDir })) };
+}
+
+/** Where writes find the node's API token: $AIC_API_TOKEN, else the token file the node wrote into --data-dir. */
+export interface ApiTokenSource {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
 }
 
 /**
  * The API client with its module (route table, zod schemas, error mapping) loaded on the first request, so
  * commands that never reach a node (and `aic --help`) do not pay for it. Every route method is async anyway.
+ * Writes send the node's API token (read on each write: $AIC_API_TOKEN, else `<data-dir>/node/api-token`;
+ * API_TOKEN_UNREADABLE names the file when neither is there). Reads need none.
  */
-export function lazyApiClient(baseUrl: string): ApiClient {
+export function lazyApiClient(baseUrl: string, tokenSource?: ApiTokenSource): ApiClient {
   let loaded: Promise<ApiClient> | undefined;
-  const load = () => (loaded ??= import('@aic/node/api').then(({ createApiClient }) => createApiClient(baseUrl)));
+  const load = () =>
+    (loaded ??= import('@aic/node/api').then(({ createApiClient, readApiToken }) =>
+      createApiClient(baseUrl, {
+        ...(tokenSource === undefined
+          ? {}
+          : { token: () => tokenSource.env.AIC_API_TOKEN || readApiToken(tokenSource.dataDir) }),
+      }),
+    ));
   return new Proxy({} as ApiClient, {
     get(_target, name) {
       if (name === 'baseUrl') return baseUrl.replace(/\/+$/, '');

@@ -58,9 +58,16 @@ describe('aic job: argument checking', () => {
   });
 
   it('passes valid flags through to the node (then fails to reach it, exit 1)', async () => {
-    const { io, err } = captureIo();
+    const { io, err } = captureIo({ AIC_API_TOKEN: 'x'.repeat(43) });
     expect(await runCli([...api, ...submit, '--budget', '2.5', '--yes'], io)).toBe(1);
     expect(err()).toMatch(/^API_UNREACHABLE: /);
+  });
+
+  it("names the node's API token file when a write has no token", async () => {
+    const { io, err } = captureIo();
+    const argv = ['--data-dir', '/nonexistent-aic', ...api, ...submit, '--budget', '2.5', '--yes'];
+    expect(await runCli(argv, io)).toBe(1);
+    expect(err()).toMatch(/^API_TOKEN_UNREADABLE: .*\/nonexistent-aic\/node\/api-token/);
   });
 });
 
