@@ -9,6 +9,7 @@
 
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
 import { aicToWei, weiToAic } from '@aic/core';
+import { devnetPreset } from '@aic/core/params';
 import { AssetKind, HardwareClass, type JobRequestInput } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { type Checkpoint, datasetDigest, irisTemplate, trainJob, verifySegment } from '@aic/model-vessel';
@@ -23,8 +24,10 @@ export interface DemoJobOptions {
   signal: AbortSignal;
 }
 
-const CONFIDENCE = 0.99;
-const CHEAT_FRACTION = 0.1;
+// The network's verification policy, stake and price: the devnet preset's (`@aic/core/params`), as its nodes use.
+const { confidence: CONFIDENCE, cheatFraction: CHEAT_FRACTION } = devnetPreset.verification;
+const STAKE_AIC = devnetPreset.provider.stakeAic;
+const PRICE_AIC_PER_HOUR = devnetPreset.provider.priceAicPerHour;
 
 export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): Promise<void> {
   const { publicClient, as } = createDevClients(chain, dev.deployment);
@@ -57,13 +60,13 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
   for (const p of [provider1, provider2]) {
     const ledger = as(p);
     if ((await ledger.market.read.providerOf([p])).registered) continue;
-    const stake = aicToWei('500');
+    const stake = aicToWei(STAKE_AIC);
     const permit = await ledger.signPermit(ledger.market.address, stake);
     await ledger.confirm('registerProvider', () =>
       ledger.market.write.registerProvider([HardwareClass.Cpu, stake, permit]),
     );
   }
-  step('2 providers staked 500 AIC each (hardware class CPU)');
+  step(`2 providers staked ${STAKE_AIC} AIC each (hardware class CPU)`);
 
   // 3. The requester sees the verification quote, then escrows the job in one transaction (permit, no approve).
   const epochs = 60;
@@ -103,8 +106,8 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
     hwClass: HardwareClass.Cpu,
     memoryGiB: 16,
     tflops: 0.3,
-    pricePerHour: 40 + i,
-    stake: 500,
+    pricePerHour: Number(PRICE_AIC_PER_HOUR) + i,
+    stake: Number(STAKE_AIC),
     reputation: 0.5,
     coordinate: { vec: [0, 0, 0], height: 1 },
     bandwidthMBps: 100,
@@ -112,7 +115,8 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
     slots: 1,
   }));
   const placement = choosePlacement(
-    createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
+    // A wider near-best band than the preset's 1 %, so both demo offers (1 AIC apart) are in the seeded draw.
+    createOfferBook(offers, { ...devnetPreset.allocator, nearBestFraction: 0.05 }),
     {
       id: `job-${jobId}`,
       minHwClass: HardwareClass.Cpu,
@@ -127,8 +131,10 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
   )!;
   const chosen = placement.provider as Address;
   const allocator = as(dev.roles.allocator);
-  await allocator.confirm('assignJob', () => allocator.market.write.assignJob([jobId, chosen, aicToWei('40')]));
-  step(`allocator assigned it to ${chosen} at 40 AIC (seed ${toHex(seed).slice(0, 12)}…)`);
+  await allocator.confirm('assignJob', () =>
+    allocator.market.write.assignJob([jobId, chosen, aicToWei(PRICE_AIC_PER_HOUR)]),
+  );
+  step(`allocator assigned it to ${chosen} at ${PRICE_AIC_PER_HOUR} AIC (seed ${toHex(seed).slice(0, 12)}…)`);
 
   // 5. The provider trains in the deterministic runtime, committing every 8 steps, and commits the Merkle root.
   const checkpoints: Checkpoint[] = [];
