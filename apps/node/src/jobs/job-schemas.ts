@@ -1,4 +1,5 @@
 import { aicToWei } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
 import { z } from 'zod';
 import { MAX_UINT32, MAX_UINT96, weiStringSchema } from '../api/schemas.ts';
 
@@ -31,7 +32,7 @@ export const jobSubmitBodySchema = z.strictObject({
   backend: z.enum(['cpu', 'wasm']).default('cpu'),
   budgetAic: aicAmount.describe('fixed price paid to the provider(s), protocol fee on top'),
   verifierFeeAic: aicAmount.default('1'),
-  confidence: z.number().min(0.5).max(0.999999).default(0.99),
+  confidence: z.number().min(0.5).max(0.999999).default(DEFAULT_PRESET.verification.confidence),
   minHwClass: z.number().int().min(0).max(4).default(0),
   deadlineSec: z
     .number()

@@ -8,6 +8,7 @@
  * stake (the price of keeping verifiers honest).
  */
 import { aicToWei } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
 import { HardwareClass } from '@aic/ledger';
 import {
   type Checkpoint,
@@ -76,8 +77,7 @@ export class CanaryIssuer {
       verifierFeeWei: aicToWei('1'),
       minHwClass: HardwareClass.Cpu,
       deadlineSec: 3_600,
-      confidence: 0.99,
-      cheatFraction: 0.1,
+      ...DEFAULT_PRESET.verification,
     });
     this.#canaries.set(jobId, spec);
     this.ctx.log.info({ jobId: String(jobId) }, 'canary issued');
