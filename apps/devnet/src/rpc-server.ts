@@ -81,7 +81,9 @@ export async function startDevnetServer(options: DevnetServerOptions): Promise<D
         req.socket.destroy();
         return;
       }
-      send(res, 503, { jsonrpc: '2.0', id: null, error: { code: -32603, message: 'injected fault' } });
+      // A plain-text 503, as a proxy in front of a node would answer (a JSON-RPC error body would read as a revert).
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('service unavailable (injected fault)');
       return;
     }
     const text = await readBody(req);
