@@ -92,7 +92,19 @@ describe('aic against running nodes', () => {
 
   it('publishes an offer with flags and lists it on both nodes', async () => {
     const offer = await aicJson<{ offerId: string; priceWeiPerHour: string; hardware: { gpus: unknown[] } }>([
-      ...['--api', nodeB.ready.apiUrl, 'offers', 'publish', '--price', '1.5', '--gpus', '2'],
+      // Writes send the node's API token, which the CLI reads from the node's --data-dir.
+      ...[
+        '--data-dir',
+        join(root, 'b'),
+        '--api',
+        nodeB.ready.apiUrl,
+        'offers',
+        'publish',
+        '--price',
+        '1.5',
+        '--gpus',
+        '2',
+      ],
       ...['--gpu-model', 'H100', '--gpu-memory-gib', '80', '--backends', 'cpu,webgpu'],
     ]);
     expect(offer.priceWeiPerHour).toBe('1500000000000000000');
@@ -117,13 +129,21 @@ describe('aic against running nodes', () => {
     expect(listed.stdout).toContain('1.5');
   });
 
-  it('announces a job', async () => {
-    const job = await aicJson<{ jobId: string; requester: string }>([
+  it('announces a job with the API token, and is refused without the right one', async () => {
+    const announce = [
       ...['--api', apiA, 'jobs', 'announce', '--task', 'image-classification', '--model', 'bafy-model'],
       ...['--max-price', '2', '--min-gpus', '1', '--backend', 'webgpu'],
-    ]);
+    ];
+    const job = await aicJson<{ jobId: string; requester: string }>(['--data-dir', join(root, 'a'), ...announce]);
     expect(job.requester).toBe(account.address);
     expect(job.jobId).toMatch(/^0x[0-9a-f]{64}$/);
+    const wrongToken = await runAic(announce, { AIC_API_TOKEN: 'x'.repeat(43) });
+    expect(wrongToken.code).toBe(1);
+    expectOneLineError(wrongToken.stderr, 'API_UNAUTHORIZED');
+    const noToken = await runAic(['--data-dir', join(root, 'nobody'), ...announce]);
+    expect(noToken.code).toBe(1);
+    expectOneLineError(noToken.stderr, 'API_TOKEN_UNREADABLE');
+    expect(noToken.stderr).toContain(join(root, 'nobody', 'node', 'api-token'));
   });
 
   it('fails with a non-zero exit and one clear line', async () => {
