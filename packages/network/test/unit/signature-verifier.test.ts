@@ -36,6 +36,25 @@ describe('SignatureVerifier (cached-key fast path)', () => {
     expect(verifier.verify(digest(9), sig.subarray(0, 64), signer.address)).toBe(false);
   });
 
+  it('agrees with recovery on random signatures and on corrupted ones (variable-time fast path)', () => {
+    const verifier = new SignatureVerifier();
+    let accepted = 0;
+    for (let i = 0; i < 40; i++) {
+      const key = createWireSigner(`0x${(BigInt(i + 1) * 0x9e3779b97f4a7c15n).toString(16).padStart(64, '0')}`);
+      const d = Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j * 7) & 0xff);
+      const sig = key.sign(d);
+      verifier.verify(d, sig, key.address); // caches the key: the next checks take the fast path
+      const corrupted = Uint8Array.from(sig);
+      corrupted[i % 64] = (corrupted[i % 64] ?? 0) ^ (1 << (i % 8));
+      for (const candidate of [sig, corrupted]) {
+        const expected = recoverSigner(d, candidate) === key.address;
+        expect(verifier.verify(d, candidate, key.address)).toBe(expected);
+        if (expected) accepted++;
+      }
+    }
+    expect(accepted).toBe(40);
+  });
+
   it('keeps at most maxKeys keys and still verifies evicted senders by recovery', () => {
     const verifier = new SignatureVerifier(1);
     expect(verifier.verify(digest(1), signer.sign(digest(1)), signer.address)).toBe(true);
