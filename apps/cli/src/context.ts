@@ -8,6 +8,8 @@ export interface GlobalOptions {
   json: boolean;
   dataDir: string;
   api: string;
+  /** --api-token-file: where writes read the node's API token (else $AIC_API_TOKEN, else the data dir's file). */
+  apiTokenFile?: string | undefined;
 }
 
 /** What a command action gets: the process surface, the global options and a typed API client. */
@@ -24,15 +26,19 @@ export function contextOf(io: CliIo, command: Command): CommandContext {
     json: all.json === true,
     dataDir: all.dataDir ?? defaultDataDir(io.env),
     api: all.api ?? defaultApiUrl(io.env),
+    apiTokenFile: all.apiTokenFile,
   };
   let client: ApiClient | undefined;
-  return { io, global, api: () => (client ??= lazyApiClient(global.api, { env: io.env, dataDir: global.dataDir })) };
+  const tokenSource = { env: io.env, dataDir: global.dataDir, file: global.apiTokenFile };
+  return { io, global, api: () => (client ??= lazyApiClient(global.api, tokenSource)) };
 }
 
-/** Where writes find the node's API token: $AIC_API_TOKEN, else the token file the node wrote into --data-dir. */
+/** Where writes find the node's API token: --api-token-file, else $AIC_API_TOKEN, else the token file the node
+ * wrote into --data-dir. */
 export interface ApiTokenSource {
   env: NodeJS.ProcessEnv;
   dataDir: string;
+  file?: string | undefined;
 }
 
 /**
@@ -48,7 +54,12 @@ export function lazyApiClient(baseUrl: string, tokenSource?: ApiTokenSource): Ap
       createApiClient(baseUrl, {
         ...(tokenSource === undefined
           ? {}
-          : { token: () => tokenSource.env.AIC_API_TOKEN || readApiToken(tokenSource.dataDir) }),
+          : {
+              token: () =>
+                tokenSource.file !== undefined
+                  ? readApiToken(tokenSource.dataDir, tokenSource.file)
+                  : tokenSource.env.AIC_API_TOKEN || readApiToken(tokenSource.dataDir),
+            }),
       }),
     ));
   return new Proxy({} as ApiClient, {

@@ -23,6 +23,10 @@ export function createProgram(io: CliIo): Command {
     .option('--json', 'machine-readable JSON output')
     .option('--data-dir <dir>', 'data directory: keystores and node state (default $AIC_DATA_DIR or ~/.aic)')
     .option('--api <url>', 'node API to talk to (default $AIC_API_URL or http://127.0.0.1:7700)')
+    .option(
+      '--api-token-file <file>',
+      "the node's API token for writes (default $AIC_API_TOKEN, else <data-dir>/node/api-token)",
+    )
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
