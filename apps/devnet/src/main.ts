@@ -58,11 +58,10 @@ const controller = new AbortController();
 
 async function main(): Promise<void> {
   const started = Date.now();
-  // A short challenge window so the demo job settles within seconds of its verdict.
+  // The devnet preset's contract parameters: a 5 s challenge window, so the demo job settles seconds after its verdict.
   const devchain = await startDevnetChain({
     ...opts,
     log,
-    challengeWindowSec: 5,
     // Tests only: methods a test must call from outside (e.g. evm_increaseTime to close a rewards epoch), and a
     // fraction of RPC requests to fail on purpose.
     extraRpcMethods: parseExtraMethods(process.env.AIC_DEVNET_RPC_ALLOW),
