@@ -26,7 +26,7 @@ interface Devnet {
   lines: string[];
   rpcUrl: string;
   deploymentFile: string;
-  nodes: Map<string, { apiUrl: string; address: Address }>;
+  nodes: Map<string, { apiUrl: string; address: Address; dataDir: string }>;
 }
 
 /** The devnet exactly as `npm start` runs it with 7 nodes (job roles), minus the demo job; resolves once ready. */
@@ -52,8 +52,12 @@ function startDevnet(dataDir: string): Promise<Devnet> {
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      const node = /node \d+ \(([a-z-]+)\) ready: api (\S+) address (0x[0-9a-fA-F]{40})/.exec(line);
-      if (node && !nodes.has(node[1]!)) nodes.set(node[1]!, { apiUrl: node[2]!, address: getAddress(node[3]!) });
+      const node = /node (\d+) \(([a-z-]+)\) ready: api (\S+) address (0x[0-9a-fA-F]{40})/.exec(line);
+      if (node && !nodes.has(node[2]!)) {
+        // The node's data directory holds its API token, which writes (job submit) need.
+        const nodeDir = join(dataDir, `node-${node[1]}-${node[2]}`);
+        nodes.set(node[2]!, { apiUrl: node[3]!, address: getAddress(node[4]!), dataDir: nodeDir });
+      }
       const ready = /ready in .* RPC (http:\/\/127\.0\.0\.1:\d+), deployment (.+)\. Ctrl-C stops/.exec(line);
       if (ready) resolve({ child, lines, rpcUrl: ready[1]!, deploymentFile: ready[2]!, nodes });
     });
@@ -124,7 +128,8 @@ describe('aic job against a devnet with the job roles', () => {
     dir = await mkdtemp(join(tmpdir(), 'aic-job-cli-'));
     devnet = await startDevnet(join(dir, 'devnet'));
     const { datasetId, modelId } = await mintAssets(devnet);
-    api = ['--api', devnet.nodes.get('requester')!.apiUrl];
+    const requester = devnet.nodes.get('requester')!;
+    api = ['--api', requester.apiUrl, '--data-dir', requester.dataDir];
     submit = [...api, 'job', 'submit', '--template', 'mnist', '--dataset', datasetId, '--model', modelId];
     submit.push('--budget', '40', '--verifier-fee', '3', '--epochs', '1', '--backend', 'wasm');
   }, JOB_TIMEOUT_MS);
