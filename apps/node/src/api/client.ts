@@ -97,14 +97,25 @@ async function send(url: URL, route: RouteDef, body: unknown, options: ApiClient
     const token = typeof options.token === 'function' ? options.token() : options.token;
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
   }
+  const timeoutMs = options.timeoutMs ?? 10_000;
   try {
     return await fetchImpl(url, {
       method: route.method,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(timeoutMs),
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (cause) {
+    if ((cause as { name?: unknown }).name === 'TimeoutError') {
+      throw new AicError(
+        'API_TIMEOUT',
+        `no answer from ${route.method} ${url.origin}${route.path} within ${timeoutMs} ms`,
+        {
+          cause,
+          details: { url: url.origin, path: route.path, timeoutMs },
+        },
+      );
+    }
     throw new AicError('API_UNREACHABLE', `cannot reach the node at ${url.origin}`, {
       cause,
       details: { url: url.origin },

@@ -342,3 +342,17 @@ describe('budget caps and unknown jobs (API server over a stub requester)', () =
     expect((await api.jobLogs({ query: { jobId: '1' } })).lines).toEqual([]);
   });
 });
+
+describe('the typed client', () => {
+  it('says a slow node timed out (API_TIMEOUT), not that it is unreachable', async () => {
+    const never: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+      });
+    const error = await createApiClient('http://127.0.0.1:9', { fetch: never, timeoutMs: 50 })
+      .status()
+      .catch((e: unknown) => e);
+    expect(isAicError(error, 'API_TIMEOUT')).toBe(true);
+    expect((error as Error).message).toContain('within 50 ms');
+  });
+});
