@@ -34,9 +34,12 @@ export interface MarketWatcher {
   on(handlers: MarketHandlers, options?: { replayFrom?: bigint }): () => void;
   /** Polls until stopped; the first poll starts after the cursor's block (genesis without one). */
   start(): Promise<void>;
-  /** Stops polling and waits for the poll in flight (its handlers included) to end. */
+  /** Stops polling and waits (at most 5 s) for the poll in flight, its handlers included, to end. */
   stop(): Promise<void>;
 }
+
+/** How long stop() waits for the poll in flight. */
+const STOP_WAIT_MS = 5_000;
 
 interface Listener {
   handlers: MarketHandlers;
@@ -133,7 +136,10 @@ export function watchMarket(
     },
     async stop() {
       controller.abort();
-      await loop;
+      // An RPC call in flight ends by its own timeout; the stop waits for it at most STOP_WAIT_MS.
+      const grace = new AbortController();
+      await Promise.race([loop, pause(STOP_WAIT_MS, grace.signal)]);
+      grace.abort();
     },
   };
 }
