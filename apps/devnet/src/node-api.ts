@@ -16,7 +16,9 @@ export function nodeApi(node: Pick<DevnetNodeInfo, 'apiUrl' | 'dataDir'>): ApiCl
     headers.set('authorization', `Bearer ${token}`);
     return fetch(input, { ...init, headers });
   };
-  return createApiClient(node.apiUrl, { fetch: withToken });
+  // 60 s, not the client's 10 s: a node's first quote loads the template's data set, which takes longer than 10 s
+  // on a loaded machine (the demo job failed with a timeout at load 30 on 2 cores).
+  return createApiClient(node.apiUrl, { fetch: withToken, timeoutMs: 60_000 });
 }
 
 function readToken(dataDir: string): string | undefined {
