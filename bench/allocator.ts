@@ -1,10 +1,17 @@
 /**
- * `npm run bench -- allocator`: the Resource Allocator in a synthetic market of 10,000 providers (one core).
- * - jobsPerS: online placements (seeded near-best choice, slots consumed) per second;
- *   baseline in the same run: a full scan of every offer per job.
+ * `npm run bench -- allocator`: the Resource Allocator (one core).
+ * - jobsPerS: online placements per second in a synthetic market of 10,000 providers with distinct prices
+ *   (baseline in the same run: a full scan of every offer per job).
  * - costVsOptimal: batch placement's total cost / the exact optimum (Hungarian) on a contended subsample.
- * Last line: {"bench":"allocator","jobsPerS":..,"costVsOptimal":..} (goals: ≥ 20,000 jobs/s; ≤ 1.02).
+ * - jobsPerSIdentical: online placements per second of GPU jobs (fractions, 1–8 GPUs on one machine, CPU and
+ *   memory) on a 10,000-machine fleet where 90 % of the machines are identical, in steady state (jobs end).
+ * - unallocatedGpuVsBestFit: on a heterogeneous fleet filled to 100 % of its GPUs' worth of demand, GPUs left
+ *   unallocated by the fragmentation-aware allocator / by fractional best-fit (first-fit printed beside them).
+ * - tiesPlaceJobMs / tiesBatch20Ms: 3,000 offers at one price (the quadratic case of the first allocator).
+ * Last line: {"bench":"allocator","jobsPerS":..,"jobsPerSIdentical":..,"costVsOptimal":..,"unallocatedGpuVsBestFit":..}
+ * (goals: ≥ 20,000 jobs/s; ≥ 20,000; ≤ 1.02; ≤ 0.7).
  */
+
 import {
   costOf,
   createOfferBook,
@@ -19,6 +26,7 @@ import {
   syntheticJobs,
   syntheticOffers,
 } from '@aic/allocator';
+import { fleetFill, identicalFleetRate, tiesTimings } from './allocator/fleet.ts';
 
 const PROVIDERS = 10_000;
 const offers = syntheticOffers(PROVIDERS, 2026n);
@@ -94,11 +102,35 @@ console.log(
   `subsample ${subJobs.length} jobs × ${subOffers.length} offers: optimum ${exact.value.total.toFixed(2)} AIC (${exact.ms.toFixed(0)} ms), ` +
     `batch ${batchCost.toFixed(2)} (${batch.value.length} placed, ${batch.ms.toFixed(0)} ms), online greedy ${greedyCost.toFixed(2)} (${greedy.filter(Boolean).length} placed)`,
 );
+const fill = fleetFill();
+console.log(
+  `fleet filled to 100 % of demand: ${fill.machines} machines, ${fill.gpus} GPUs, ${fill.jobs} jobs; unallocated GPUs: ` +
+    `allocator ${fill.unallocated.allocator.toFixed(1)}, best-fit ${fill.unallocated.bestFit.toFixed(1)}, first-fit ${fill.unallocated.firstFit.toFixed(1)}`,
+);
+const identical = identicalFleetRate();
+console.log(
+  `identical fleet: ${identical.machines} machines (${identical.families} families, ${identical.groups} groups at the end), ` +
+    `${identical.placed} of ${identical.attempts} placements in ${identical.ms.toFixed(0)} ms (${identical.jobsPerS.toFixed(0)} jobs/s)`,
+);
+const ties = tiesTimings();
+console.log(
+  `3,000 offers at one price: placeJob ${ties.placeJobMs.toFixed(3)} ms, placeBatch of 20 ${ties.batch20Ms.toFixed(2)} ms`,
+);
 console.log(
   JSON.stringify({
     bench: 'allocator',
     jobsPerS: Math.round(jobsPerS),
+    jobsPerSIdentical: Math.round(identical.jobsPerS),
     costVsOptimal: Number(costVsOptimal.toFixed(4)),
+    unallocatedGpuVsBestFit: Number((fill.unallocated.allocator / fill.unallocated.bestFit).toFixed(3)),
+    unallocatedGpus: {
+      allocator: Number(fill.unallocated.allocator.toFixed(2)),
+      bestFit: Number(fill.unallocated.bestFit.toFixed(2)),
+      firstFit: Number(fill.unallocated.firstFit.toFixed(2)),
+    },
+    fleetGpus: fill.gpus,
+    tiesPlaceJobMs: Number(ties.placeJobMs.toFixed(4)),
+    tiesBatch20Ms: Number(ties.batch20Ms.toFixed(3)),
     baselineFullScanJobsPerS: Math.round(baselineJobsPerS),
     speedupVsFullScan: Number((jobsPerS / baselineJobsPerS).toFixed(1)),
     onlineGreedyCostVsOptimal: greedy.every(Boolean) ? Number((greedyCost / exact.value.total).toFixed(4)) : null,

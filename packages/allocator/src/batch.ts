@@ -10,7 +10,7 @@
  */
 import { seededUniforms } from '@aic/core';
 import { assignSparse, type SparseEdge } from './assignment.ts';
-import { type Scan, scanGroups, takeOn } from './candidates.ts';
+import { memberFits, type Scan, scanGroups, takeOn } from './candidates.ts';
 import { priceOf } from './cost.ts';
 import type { Machine, OfferBook } from './offer-book.ts';
 import { placeJob } from './place.ts';
@@ -118,7 +118,7 @@ function someMembers(scan: Scan, members: readonly Machine[], count: number, u: 
   const start = Math.floor(u * members.length);
   for (let i = 0; i < members.length && out.length < count; i++) {
     const m = members[(start + i) % members.length]!;
-    if (!scan.excluded.has(m)) out.push(m);
+    if (memberFits(scan, m)) out.push(m);
   }
   return out;
 }

@@ -1,26 +1,37 @@
 /**
  * The near-best search: which groups of identical machines can take a job and at what score, cheapest first. Costs
- * are computed once per family, fit and fragmentation once per group (cached per job shape), so the work per
- * placement grows with the number of distinct (family, free state) pairs near the best score, not with the number
- * of machines in them: ties among identical machines cost nothing.
+ * are computed once per family, GPU fit and fragmentation once per group (cached per GPU shape), so the work per
+ * placement grows with the number of distinct (family, GPU state) pairs near the best score, not with the number
+ * of machines in them: ties among identical machines cost nothing. The machine is then drawn with the seed among
+ * the near-best groups' members that also have the job's CPU, memory and a slot (rejection: uniform over those).
  */
 import { AicError } from '@aic/core';
 import { computeCost, costOf, isStaticallyFeasible } from './cost.ts';
 import { fragmentationOf } from './fragmentation.ts';
-import { applyShape, copyState, fitGpus, withinDeclared } from './machine-state.ts';
-import { compareIds, type Group, groupFragmentation, type Machine, type OfferBook, regroup } from './offer-book.ts';
-import { type Shape, shapeOfJob } from './requirement.ts';
-import type { JobDemand } from './types.ts';
+import { applyShape, copyState, fitGpus, hostFits, withinDeclared } from './machine-state.ts';
+import {
+  compareIds,
+  type Family,
+  type Group,
+  groupFragmentation,
+  type Machine,
+  type OfferBook,
+  regroup,
+  tightenBounds,
+} from './offer-book.ts';
+import { GPU_UNITS, type Shape, shapeOfJob } from './requirement.ts';
+import { addSupply, scarcityOf } from './scarcity.ts';
+import { DEFAULT_FRAGMENTATION_WEIGHT, DEFAULT_SCARCITY_WEIGHT, type JobDemand } from './types.ts';
 
 export interface GroupCandidate {
   readonly group: Group;
   /** Cost without fragmentation (price × duration + transfer, reputation-weighted). */
   readonly cost: number;
-  /** What the near-best rule ranks by: cost × (1 + w × (ΔF + g)). */
+  /** What the near-best rule ranks by: cost × (1 + w × (ΔF + g + host)), see {@link scanGroups}. */
   readonly score: number;
   readonly delta: number;
   readonly gpus: readonly number[];
-  /** Members the job may go to (its excluded providers left out). */
+  /** Members not excluded (some may lack the job's CPU or memory: the draw rejects those). */
   readonly size: number;
 }
 
@@ -34,13 +45,28 @@ export interface Scan {
 /**
  * The groups within `fraction` of the best score, plus the next best until they hold at least `atLeast` machines.
  * Scans each eligible class's families in unit-cost order and stops when no later family can qualify.
+ *
+ * Score = cost × (1 + w × (ΔF + g + host + scarce)): ΔF the change of the machine's expected GPU fragmentation
+ * (≥ −g), g the GPUs taken, host = max(0, (largest share of the machine's CPU or memory taken) × its GPUs − g), the
+ * GPUs' worth of host resources a CPU- or memory-heavy job strands, scarce = s × Σ share × r(class) over the GPUs
+ * taken (scarcity.ts). w and s from the cost model (defaults 20 and 10: measured on the synthetic fleet by
+ * `npm run bench -- allocator`; price and these terms then trade ratio for ratio). Every term is ≥ 0, so the unit-cost order is a lower bound.
  */
-export function scanGroups(book: OfferBook, job: JobDemand, fraction: number, atLeast = 1): Scan {
+export function scanGroups(
+  book: OfferBook,
+  job: JobDemand,
+  fraction: number,
+  atLeast = 1,
+  blocked?: ReadonlySet<Group>,
+): Scan {
   const shape = shapeOfJob(job);
   const excluded = excludedMachines(book, job);
-  const excludedIn = new Map<Group, number>();
+  const excludedIn = excluded.size === 0 ? NO_COUNTS : new Map<Group, number>();
   for (const m of excluded) excludedIn.set(m.group, (excludedIn.get(m.group) ?? 0) + 1);
-  const weight = book.model.fragmentationWeight ?? 1;
+  const weight = book.model.fragmentationWeight ?? DEFAULT_FRAGMENTATION_WEIGHT;
+  const scarcityWeight = book.model.scarcityWeight ?? DEFAULT_SCARCITY_WEIGHT;
+  const scarcity = shape.gpuCount > 0 && book.mix.length > 0 ? scarcityOf(book.supply, book.mix) : undefined;
+  const share = shape.gpuUnits / GPU_UNITS;
   const found: GroupCandidate[] = [];
   let bound = Number.POSITIVE_INFINITY;
   for (let c = Math.max(0, job.minHwClass); c < book.byClass.length; c++) {
@@ -53,13 +79,17 @@ export function scanGroups(book: OfferBook, job: JobDemand, fraction: number, at
       if (computeCost(family.rep, job, book.model) > bound) break; // nothing later in this list can qualify
       if (family.live.length === 0 || !isStaticallyFeasible(family.rep, job, shape)) continue;
       let cost: number | undefined;
+      const host = hostTerm(family, shape);
       for (const group of family.live) {
+        if (group.cpuBound < shape.cpuMilli || group.memBound < shape.memMiB || blocked?.has(group)) continue;
         const ev = evaluate(book, group, shape);
         if (ev.gpus === undefined) continue;
         const size = group.members.length - (excludedIn.get(group) ?? 0);
         if (size <= 0) continue;
         cost ??= costOf(family.rep, job, book.model);
-        const score = cost * (1 + weight * Math.max(0, ev.delta + shape.gpus));
+        let scarce = 0;
+        if (scarcity) for (const i of ev.gpus) scarce += share * scarcityWeight * scarcity[family.gpuClass[i]!]!;
+        const score = cost * (1 + weight * (Math.max(0, ev.delta + shape.gpus) + host + scarce));
         if (score > bound) continue;
         found.push({ group, cost, score, delta: ev.delta, gpus: ev.gpus, size });
         bound = boundOf(found, atLeast, fraction, bound, score);
@@ -78,24 +108,44 @@ export function scanGroups(book: OfferBook, job: JobDemand, fraction: number, at
   return { shape, candidates, excluded };
 }
 
-/** The `index`-th machine (0-based) among the candidates' members, excluded ones skipped. */
-export function memberAt(scan: Scan, index: number): { machine: Machine; candidate: GroupCandidate } | undefined {
-  let x = index;
-  for (const candidate of scan.candidates) {
-    if (x >= candidate.size) {
-      x -= candidate.size;
-      continue;
-    }
-    for (const machine of candidate.group.members) {
-      if (scan.excluded.has(machine)) continue;
-      if (x-- === 0) return { machine, candidate };
-    }
+/** Whether `machine` (in one of the scan's groups) can take the job: not excluded, with the slot, CPU and memory. */
+export function memberFits(scan: Scan, machine: Machine): boolean {
+  return !scan.excluded.has(machine) && hostFits(machine.state, scan.shape);
+}
+
+/**
+ * Draws a machine uniformly (by the seeded stream `next`) among the candidates' members that fit: up to 16 draws
+ * over all members, then a scan from the last draw. Undefined when no member fits (their bounds are then exact).
+ */
+export function pickMember(
+  scan: Scan,
+  next: () => number,
+): { machine: Machine; candidate: GroupCandidate } | undefined {
+  let total = 0;
+  for (const c of scan.candidates) total += c.group.members.length;
+  if (total === 0) return undefined;
+  let x = 0;
+  for (let attempt = 0; attempt < 16; attempt++) {
+    x = Math.floor(next() * total);
+    const hit = memberAt(scan, x);
+    if (memberFits(scan, hit.machine)) return hit;
   }
+  for (let i = 1; i < total; i++) {
+    const hit = memberAt(scan, (x + i) % total);
+    if (memberFits(scan, hit.machine)) return hit;
+  }
+  for (const c of scan.candidates) tightenBounds(c.group);
   return undefined;
 }
 
-export function totalMembers(scan: Scan): number {
-  return scan.candidates.reduce((s, c) => s + c.size, 0);
+function memberAt(scan: Scan, index: number): { machine: Machine; candidate: GroupCandidate } {
+  let x = index;
+  for (const candidate of scan.candidates) {
+    const members = candidate.group.members;
+    if (x < members.length) return { machine: members[x]!, candidate };
+    x -= members.length;
+  }
+  throw new RangeError('member index out of range');
 }
 
 /** Uses up what `shape` takes on `machine` (GPUs `gpus`); with a job id, remembers it for the release. */
@@ -110,6 +160,7 @@ export function takeOn(book: OfferBook, machine: Machine, shape: Shape, jobId?: 
     });
   }
   applyShape(machine.state, shape, gpus, 1);
+  for (const i of gpus) addSupply(book.supply, machine.family.gpuClass[i]!, -shape.gpuUnits);
   regroup(book, machine);
   if (jobId !== undefined) book.held.set(jobId, { machine, shape, gpus });
   return gpus;
@@ -128,26 +179,40 @@ export function releaseJob(book: OfferBook, jobId: string): void {
     throw new AicError('ALLOCATOR_RELEASE_INVALID', `release of ${jobId} would exceed what the offer declared`);
   }
   book.held.delete(jobId);
+  for (const i of gpus) addSupply(book.supply, machine.family.gpuClass[i]!, shape.gpuUnits);
   regroup(book, machine);
   book.heads[machine.offer.hwClass] = 0;
 }
 
 function evaluate(book: OfferBook, group: Group, shape: Shape): { gpus: readonly number[] | undefined; delta: number } {
-  let ev = group.evals.get(shape.key);
+  let ev = group.evals.get(shape.gpuKey);
   if (ev) return ev;
   const gpus = fitGpus(group.family.gpus, group.state, shape);
   let delta = 0;
-  if (gpus !== undefined && shape.usesResources && group.family.gpus.length > 0 && book.mix.length > 0) {
+  if (gpus !== undefined && shape.gpuCount > 0 && book.mix.length > 0) {
     const after = copyState(group.state);
     applyShape(after, shape, gpus, 1);
     delta = fragmentationOf(group.family.gpus, after, book.mix) - groupFragmentation(book, group);
   }
   ev = { gpus, delta };
-  group.evals.set(shape.key, ev);
+  group.evals.set(shape.gpuKey, ev);
   return ev;
 }
 
-function excludedMachines(book: OfferBook, job: JobDemand): Set<Machine> {
+/** GPUs' worth of host resources the job strands beyond its own GPUs (0 on a machine without GPUs). */
+function hostTerm(family: Family, shape: Shape): number {
+  const gpus = family.gpus.length;
+  if (gpus === 0 || (shape.cpuMilli === 0 && shape.memMiB === 0)) return 0;
+  const cpu = family.cpuTotal > 0 ? shape.cpuMilli / family.cpuTotal : 0;
+  const mem = family.memTotal > 0 ? shape.memMiB / family.memTotal : 0;
+  return Math.max(0, Math.max(cpu, mem) * gpus - shape.gpus);
+}
+
+const NO_MACHINES: ReadonlySet<Machine> = new Set();
+const NO_COUNTS: Map<Group, number> = new Map();
+
+function excludedMachines(book: OfferBook, job: JobDemand): ReadonlySet<Machine> {
+  if (!job.excludeProviders || job.excludeProviders.length === 0) return NO_MACHINES;
   const out = new Set<Machine>();
   for (const p of job.excludeProviders ?? []) for (const m of book.byProvider.get(p.toLowerCase()) ?? []) out.add(m);
   return out;

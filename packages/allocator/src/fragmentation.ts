@@ -15,12 +15,22 @@ export interface MixShape {
   readonly weight: number;
 }
 
-/** Normalizes a job mix: only entries that use GPUs count (a CPU job cannot be starved of GPUs). */
+/**
+ * Normalizes a job mix: only entries that use GPUs count (a CPU job cannot be starved of GPUs), merged by their GPU
+ * needs (fragmentation is judged on GPUs; CPU and memory stay exact constraints of every placement).
+ */
 export function mixShapes(mix: readonly JobMixEntry[]): MixShape[] {
-  const shapes = mix
-    .filter((e) => e.weight > 0 && Number.isFinite(e.weight))
-    .map((e) => ({ shape: shapeOf(e.hardware), weight: e.weight }))
-    .filter((e) => e.shape.gpuCount > 0);
+  const byKey = new Map<string, { shape: Shape; weight: number }>();
+  for (const e of mix) {
+    if (!(e.weight > 0) || !Number.isFinite(e.weight)) continue;
+    const { cpuCores: _cpu, memoryGiB: _mem, ...gpuPart } = e.hardware;
+    const shape = shapeOf(gpuPart);
+    if (shape.gpuCount === 0) continue;
+    const entry = byKey.get(shape.gpuKey);
+    if (entry) entry.weight += e.weight;
+    else byKey.set(shape.gpuKey, { shape, weight: e.weight });
+  }
+  const shapes = [...byKey.values()];
   const total = shapes.reduce((s, e) => s + e.weight, 0);
   return total > 0 ? shapes.map((e) => ({ shape: e.shape, weight: e.weight / total })) : [];
 }

@@ -6,7 +6,7 @@
  * peers; the group with the lowest price plus the value of its worst intra-group RTT wins. A job that does not ask
  * for spreading keeps all its GPUs on one machine (`placeJob`).
  */
-import { scanGroups, takeOn } from './candidates.ts';
+import { memberFits, scanGroups, takeOn } from './candidates.ts';
 import { computeHours, priceOf, rttMs } from './cost.ts';
 import { compareIds, type Machine, type OfferBook } from './offer-book.ts';
 import { placementOf } from './place.ts';
@@ -37,7 +37,7 @@ export function placeGroup(book: OfferBook, job: JobDemand, size?: number, ancho
     let taken = 0;
     for (const machine of cand.group.members) {
       if (taken >= machines) break;
-      if (scan.excluded.has(machine)) continue;
+      if (!memberFits(scan, machine)) continue;
       pool.push({ machine, cand });
       taken++;
     }

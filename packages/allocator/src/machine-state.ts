@@ -39,9 +39,20 @@ export function copyState(s: FreeState): FreeState {
   return { gpuFree: s.gpuFree.slice(), cpuMilli: s.cpuMilli, memMiB: s.memMiB, slots: s.slots };
 }
 
-/** Equal keys ⇔ equal free amounts, GPU by GPU. */
-export function stateKey(s: FreeState): string {
-  return `${s.slots}|${s.cpuMilli}|${s.memMiB}|${s.gpuFree.join(',')}`;
+/** Equal keys ⇔ equal free GPU shares, GPU by GPU, and both with or both without a free slot. */
+export function gpuStateKey(s: FreeState): string {
+  return `${s.slots > 0 ? 1 : 0}|${s.gpuFree.join(',')}`;
+}
+
+/** The GPU side of a state: CPU and memory unbounded (what GPU fit and fragmentation are judged on). */
+export function gpuView(s: FreeState): FreeState {
+  const unbounded = Number.MAX_SAFE_INTEGER;
+  return { gpuFree: s.gpuFree.slice(), cpuMilli: unbounded, memMiB: unbounded, slots: s.slots > 0 ? 1 : 0 };
+}
+
+/** Whether the machine has the slot, CPU and memory the shape needs (its GPUs are judged by its group). */
+export function hostFits(s: FreeState, shape: Shape): boolean {
+  return s.slots > 0 && s.cpuMilli >= shape.cpuMilli && s.memMiB >= shape.memMiB;
 }
 
 /** Whether GPU `gpu` is of a model, kind and memory the shape accepts. */

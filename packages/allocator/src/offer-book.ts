@@ -4,16 +4,18 @@
  * - A *family* is a set of offers identical in everything a decision depends on except the provider (hardware,
  *   price, throughput, stake, reputation, location, caches). Families sit in one list per hardware class, sorted by
  *   the cost of one TFLOP (a lower bound of any job's score there), so a scan can stop early.
- * - Inside a family, a *group* holds the machines whose free amounts are equal GPU by GPU. A placement evaluates
- *   each group once (fit, fragmentation change; cached per job shape, since a group's state never changes), draws a
- *   machine with the seed, and moves it to the group of its new state. 10,000 identical machines are one family and a
- *   handful of groups, not 10,000 candidates.
+ * - Inside a family, a *group* holds the machines whose free GPU shares are equal GPU by GPU (CPU, memory and
+ *   slots differ; the group keeps upper bounds of them). A placement evaluates each group once (GPU fit,
+ *   fragmentation change; cached per GPU shape, since a group's GPU state never changes), draws a machine with the
+ *   seed among those that also have the CPU and memory, and moves it to the group of its new state. 10,000 identical
+ *   machines are one family and a few dozen groups, not 10,000 candidates.
  */
 import { AicError } from '@aic/core';
 import { computeCost } from './cost.ts';
 import { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
-import { copyState, type FreeState, gpusOf, initialState, stateKey } from './machine-state.ts';
+import { copyState, type FreeState, gpuStateKey, gpusOf, gpuView, initialState } from './machine-state.ts';
 import { DEFAULT_JOB_MIX, MAX_GPUS_PER_MACHINE, type Shape } from './requirement.ts';
+import { addSupply, classOf, createSupply, type Supply } from './scarcity.ts';
 import { type CostModel, DEFAULT_COST_MODEL, type Gpu, type JobDemand, type JobMixEntry, type Offer } from './types.ts';
 
 export interface Family {
@@ -21,6 +23,11 @@ export interface Family {
   /** Its first offer by id: what costs are computed on (every member would give the same). */
   readonly rep: Offer;
   readonly gpus: readonly Gpu[];
+  /** GPU class (scarcity index) of each GPU. */
+  readonly gpuClass: Int32Array;
+  /** Declared CPU (milli-cores) and memory (MiB) of each member: how much of the machine a job's host share is. */
+  readonly cpuTotal: number;
+  readonly memTotal: number;
   readonly unitCost: number;
   readonly groups: Map<string, Group>;
   /** Groups with members and a free slot. */
@@ -30,12 +37,15 @@ export interface Family {
 export interface Group {
   readonly key: string;
   readonly family: Family;
-  /** The free amounts every member has (never mutated). */
+  /** The free GPU shares every member has, CPU and memory unbounded (never mutated). */
   readonly state: FreeState;
   readonly members: Machine[];
+  /** Upper bounds of the members' free CPU and memory (raised on every join, made exact when a search finds none). */
+  cpuBound: number;
+  memBound: number;
   livePos: number;
   frag: number | undefined;
-  /** Per job shape: the GPUs a placement would use (undefined: no fit) and the fragmentation change. */
+  /** Per GPU shape: the GPUs a placement would use (undefined: no fit) and the fragmentation change. */
   readonly evals: Map<string, { gpus: readonly number[] | undefined; delta: number }>;
 }
 
@@ -52,6 +62,8 @@ export interface Machine {
 export interface OfferBook {
   readonly model: CostModel;
   readonly mix: readonly MixShape[];
+  /** Free GPUs per class, fleet-wide (for scarcity). */
+  readonly supply: Supply;
   /** Families by hardware class, each list ascending by unit cost. */
   readonly byClass: ReadonlyArray<readonly Family[]>;
   /** Per class, the index of the first family that may still have a free slot (the full cheap prefix is skipped). */
@@ -91,6 +103,7 @@ export function createOfferBook(
   const families = new Map<string, Family>();
   const byId = new Map<string, Machine>();
   const byProvider = new Map<string, Machine[]>();
+  const supply = createSupply();
   for (const offer of sorted) {
     if (byId.has(offer.id)) {
       throw new AicError('ALLOCATOR_OFFER_DUPLICATE', `duplicate offer id ${offer.id}`, { details: { id: offer.id } });
@@ -98,11 +111,15 @@ export function createOfferBook(
     checkOffer(offer);
     const key = familyKey(offer);
     let family = families.get(key);
+    const declared = initialState(offer);
     if (!family) {
       family = {
         key,
         rep: offer,
         gpus: gpusOf(offer),
+        gpuClass: Int32Array.from(gpusOf(offer), (g) => classOf(supply, g)),
+        cpuTotal: declared.cpuMilli,
+        memTotal: declared.memMiB,
         unitCost: computeCost(offer, UNIT_JOB, model),
         groups: new Map(),
         live: [],
@@ -112,8 +129,8 @@ export function createOfferBook(
       byClass[offer.hwClass] = list;
       list.push(family);
     }
-    const declared = initialState(offer);
     const state = copyState(declared);
+    for (let i = 0; i < state.gpuFree.length; i++) addSupply(supply, family.gpuClass[i]!, state.gpuFree[i]!);
     const machine: Machine = { offer, family, declared, state, group: groupFor(family, state), pos: 0 };
     addMember(machine.group, machine);
     byId.set(offer.id, machine);
@@ -127,6 +144,7 @@ export function createOfferBook(
   return {
     model,
     mix: mixShapes(options.jobMix ?? DEFAULT_JOB_MIX),
+    supply,
     byClass: lists,
     heads: lists.map(() => 0),
     byId,
@@ -144,18 +162,45 @@ export function groupFragmentation(book: OfferBook, group: Group): number {
 
 /** Moves `machine` to the group of its (changed) state. */
 export function regroup(book: OfferBook, machine: Machine): void {
+  const group = groupFor(machine.family, machine.state);
+  if (group === machine.group) {
+    raiseBounds(group, machine);
+    return;
+  }
   removeMember(machine.group, machine);
-  machine.group = groupFor(machine.family, machine.state);
-  addMember(machine.group, machine);
-  if (machine.group.livePos >= 0) book.heads[machine.offer.hwClass] = 0; // it may be the cheapest again
+  machine.group = group;
+  addMember(group, machine);
+  if (group.livePos >= 0) book.heads[machine.offer.hwClass] = 0; // it may be the cheapest again
+}
+
+/** Makes a group's CPU and memory bounds exact (after a search found no member with enough of both). */
+export function tightenBounds(group: Group): void {
+  group.cpuBound = 0;
+  group.memBound = 0;
+  for (const m of group.members) raiseBounds(group, m);
+}
+
+function raiseBounds(group: Group, machine: Machine): void {
+  if (machine.state.cpuMilli > group.cpuBound) group.cpuBound = machine.state.cpuMilli;
+  if (machine.state.memMiB > group.memBound) group.memBound = machine.state.memMiB;
 }
 
 function groupFor(family: Family, state: FreeState): Group {
-  const key = stateKey(state);
+  const key = gpuStateKey(state);
   let group = family.groups.get(key);
   if (!group) {
     if (family.groups.size > 4 * family.live.length + 1_024) dropEmptyGroups(family);
-    group = { key, family, state: copyState(state), members: [], livePos: -1, frag: undefined, evals: new Map() };
+    group = {
+      key,
+      family,
+      state: gpuView(state),
+      members: [],
+      cpuBound: 0,
+      memBound: 0,
+      livePos: -1,
+      frag: undefined,
+      evals: new Map(),
+    };
     family.groups.set(key, group);
   }
   return group;
@@ -164,6 +209,7 @@ function groupFor(family: Family, state: FreeState): Group {
 function addMember(group: Group, machine: Machine): void {
   machine.pos = group.members.length;
   group.members.push(machine);
+  raiseBounds(group, machine);
   if (group.livePos < 0 && group.state.slots > 0) {
     group.livePos = group.family.live.length;
     group.family.live.push(group);
@@ -175,6 +221,10 @@ function removeMember(group: Group, machine: Machine): void {
   if (last !== machine) {
     group.members[machine.pos] = last;
     last.pos = machine.pos;
+  }
+  if (group.members.length === 0) {
+    group.cpuBound = 0;
+    group.memBound = 0;
   }
   if (group.members.length === 0 && group.livePos >= 0) {
     const live = group.family.live;
@@ -210,6 +260,7 @@ function familyKey(o: Offer): string {
     o.bandwidthMBps,
     JSON.stringify(cached),
     JSON.stringify(gpus),
+    m ? `${m.cpuCores}/${m.memoryGiB}` : '-',
     m?.backends ? JSON.stringify(m.backends) : '-',
   ].join('|');
 }

@@ -5,9 +5,9 @@
  * many identical machines tie.
  */
 import { seededUniforms } from '@aic/core';
-import { type GroupCandidate, memberAt, releaseJob, scanGroups, takeOn, totalMembers } from './candidates.ts';
+import { type GroupCandidate, pickMember, releaseJob, scanGroups, takeOn } from './candidates.ts';
 import { priceOf } from './cost.ts';
-import type { Machine, OfferBook } from './offer-book.ts';
+import type { Group, Machine, OfferBook } from './offer-book.ts';
 import { GPU_UNITS, type Shape } from './requirement.ts';
 import type { JobDemand, Placement } from './types.ts';
 
@@ -36,15 +36,23 @@ interface Decision {
 }
 
 function decide(book: OfferBook, job: JobDemand, seed: bigint): Decision | undefined {
-  const scan = scanGroups(book, job, book.model.nearBestFraction);
-  const total = totalMembers(scan);
-  if (total === 0) return undefined;
-  const picked = memberAt(scan, Math.floor(seededUniforms(seed, job.id)() * total))!;
-  return {
-    machine: picked.machine,
-    shape: scan.shape,
-    placement: placementOf(job, picked.machine, picked.candidate, scan.shape),
-  };
+  const next = seededUniforms(seed, job.id);
+  let blocked: Set<Group> | undefined;
+  for (;;) {
+    const scan = scanGroups(book, job, book.model.nearBestFraction, 1, blocked);
+    if (scan.candidates.length === 0) return undefined;
+    const picked = pickMember(scan, next);
+    if (picked) {
+      return {
+        machine: picked.machine,
+        shape: scan.shape,
+        placement: placementOf(job, picked.machine, picked.candidate, scan.shape),
+      };
+    }
+    // None of the near-best groups' machines has the CPU and memory as well: look further.
+    blocked ??= new Set();
+    for (const c of scan.candidates) blocked.add(c.group);
+  }
 }
 
 export function placementOf(job: JobDemand, machine: Machine, cand: GroupCandidate, shape: Shape): Placement {

@@ -13,8 +13,10 @@ export const MAX_GPUS_PER_MACHINE = 64;
 const MAX_SPREAD_MACHINES = 256;
 
 export interface Shape {
-  /** Equal keys ⇔ equal resource needs (what fit and fragmentation depend on). */
+  /** Equal keys ⇔ equal resource needs. */
   readonly key: string;
+  /** Equal keys ⇔ equal GPU needs (what GPU fit and fragmentation depend on). */
+  readonly gpuKey: string;
   /** GPUs touched: 0, 1 for a fraction, n for n whole GPUs. */
   readonly gpuCount: number;
   /** Shares taken on each touched GPU (GPU_UNITS for whole GPUs). */
@@ -41,9 +43,16 @@ export const supplyMiB = (gib: number): number => Math.floor(gib * 1_024 + 1e-9)
 export const supplyGpuUnits = (share: number): number =>
   Math.min(GPU_UNITS, Math.max(0, Math.floor(share * GPU_UNITS + 1e-9)));
 
-/** The shape of `job` (throws ALLOCATOR_REQUIREMENT_INVALID for impossible amounts). */
+const shapes = new WeakMap<JobDemand, Shape>();
+
+/** The shape of `job` (throws ALLOCATOR_REQUIREMENT_INVALID for impossible amounts); cached per job object. */
 export function shapeOfJob(job: JobDemand): Shape {
-  return shapeOf(job.hardware);
+  let shape = shapes.get(job);
+  if (!shape) {
+    shape = shapeOf(job.hardware);
+    shapes.set(job, shape);
+  }
+  return shape;
 }
 
 /** Normalizes a requirement; throws ALLOCATOR_REQUIREMENT_INVALID for amounts no machine could mean. */
@@ -70,18 +79,17 @@ export function shapeOf(requirement: HardwareRequirement | undefined): Shape {
   const cpuMilli = demandMilli(r.cpuCores ?? 0);
   const memMiB = demandMiB(r.memoryGiB ?? 0);
   const usesResources = gpuCount > 0 || cpuMilli > 0 || memMiB > 0;
-  const key = [
+  const gpuKey = [
     gpuCount,
     gpuUnits,
     models ? [...models].sort().join('+') : '*',
     [...kinds].sort().join('+'),
     minGpuMemoryGiB,
-    cpuMilli,
-    memMiB,
-    usesResources ? 1 : 0,
   ].join('|');
+  const key = `${gpuKey}|${cpuMilli}|${memMiB}|${usesResources ? 1 : 0}`;
   return {
     key,
+    gpuKey,
     gpuCount,
     gpuUnits,
     gpus: (gpuCount * gpuUnits) / GPU_UNITS,

@@ -3,7 +3,7 @@
  * give one back, list the cheapest offers. New code places with `placeJob` and releases with `releasePlacement`.
  */
 import { AicError } from '@aic/core';
-import { scanGroups, takeOn } from './candidates.ts';
+import { memberFits, scanGroups, takeOn } from './candidates.ts';
 import { applyShape, withinDeclared } from './machine-state.ts';
 import { type Machine, type OfferBook, regroup } from './offer-book.ts';
 import { shapeOf } from './requirement.ts';
@@ -27,7 +27,7 @@ export function cheapestCandidates(book: OfferBook, job: JobDemand, fraction: nu
     let listed = 0;
     for (const m of cand.group.members) {
       if (listed >= Math.max(1, atLeast)) break;
-      if (scan.excluded.has(m)) continue;
+      if (!memberFits(scan, m)) continue;
       out.push({ offer: m.offer, cost: cand.cost });
       listed++;
     }

@@ -178,6 +178,7 @@ const MODEL_SETS: readonly (readonly string[])[] = [
   ['T4-16G', 'A10-24G'],
   ['A10-24G'],
 ];
+const BIG_MODEL_SETS: readonly (readonly string[])[] = [['A100-80G', 'H100-80G'], ['V100-32G'], ['A100-80G']];
 const FRACTIONS = [0.1, 0.25, 0.5, 0.5, 0.75];
 const MULTI = [2, 2, 2, 4, 4, 8];
 
@@ -196,13 +197,15 @@ function requirement(u: () => number, modelSetShare: number): HardwareRequiremen
     gpus === 0 ? [4, 8, 16, 32][Math.floor(u() * 4)]! : Math.ceil(perGpu * [2, 4, 8][Math.floor(u() * 3)]!);
   const memoryGiB =
     gpus === 0 ? [8, 16, 64][Math.floor(u() * 3)]! : Math.ceil(perGpu * [8, 16, 32][Math.floor(u() * 3)]!);
+  // A model set is asked only where machines of those models have that many GPUs (8-GPU models for 2+ GPUs).
   const named = gpus > 0 && u() < modelSetShare;
+  const sets = gpus > 1 ? BIG_MODEL_SETS : MODEL_SETS;
   const bigMemory = gpus >= 1 && !named && u() < 0.1;
   return {
     gpus,
     cpuCores,
     memoryGiB,
-    ...(named ? { gpuModels: MODEL_SETS[Math.floor(u() * MODEL_SETS.length)]! } : {}),
+    ...(named ? { gpuModels: sets[Math.floor(u() * sets.length)]! } : {}),
     ...(bigMemory ? { minGpuMemoryGiB: 32 } : {}),
   };
 }

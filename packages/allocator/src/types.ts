@@ -116,14 +116,19 @@ export interface CostModel {
   /** Offers within this fraction of the best cost are "near-best"; the seed picks among them. */
   readonly nearBestFraction: number;
   /**
-   * Weight of fragmentation in the score: score = cost × (1 + w × (ΔF + g)), where ΔF is the change of the machine's
-   * expected fragmentation over the job mix, in GPUs, and g the GPUs the job takes (ΔF ≥ −g, so the term is ≥ 0 and
-   * the unit-cost order stays a lower bound). Default 1.
+   * Weight w of the placement terms in the score: score = cost × (1 + w × (ΔF + g + host + scarce)), with ΔF the
+   * change of the machine's expected GPU fragmentation over the job mix (≥ −g), g the GPUs taken, host the GPUs'
+   * worth of CPU or memory a host-heavy job strands, scarce the GPUs taken weighted by their class's scarcity. Every
+   * term is ≥ 0 (the unit-cost order stays a lower bound). Default {@link DEFAULT_FRAGMENTATION_WEIGHT}.
    */
   readonly fragmentationWeight?: number;
+  /** Weight s of GPU-class scarcity inside the placement terms. Default {@link DEFAULT_SCARCITY_WEIGHT}. */
+  readonly scarcityWeight?: number;
 }
 
-/** The default preset's cost model (`@aic/core/params`). */
+export const DEFAULT_FRAGMENTATION_WEIGHT = 20;
+export const DEFAULT_SCARCITY_WEIGHT = 10;
+
 export const DEFAULT_COST_MODEL: CostModel = { ...DEFAULT_PRESET.allocator };
 
 /** One kind of job in the expected mix, with its share of arrivals (weights are normalized). */
