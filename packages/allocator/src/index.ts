@@ -21,7 +21,6 @@ export {
   transferHours,
 } from './cost.ts';
 export * from './errors.ts';
-export * from './errors.ts';
 export { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
 export { type GroupPlacement, placeGroup } from './group.ts';
 export { hungarian } from './hungarian.ts';
