@@ -17,7 +17,7 @@ import type { NetworkFactory, NodeNetwork } from './network-port.ts';
 import { type ItemBook, loadItemBook } from './services/item-book.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
-import { startRepublishing } from './services/republisher.ts';
+import { type RunningService, startRepublishing } from './services/republisher.ts';
 import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
 import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
@@ -86,7 +86,8 @@ interface Running {
   api: ApiServer;
   apiUrl: string;
   books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
-  timers: NodeJS.Timeout[];
+  /** Long-lived node services (offer republishing), stopped before the network. */
+  services: RunningService[];
   jobs: JobServices | undefined;
   apiTokenFile: string;
   spending: SpendingGuard;
@@ -121,7 +122,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       const r = running;
       if (r === undefined) return;
       log.info('stopping');
-      for (const timer of r.timers) clearInterval(timer);
+      for (const service of r.services) await service.stop();
       // Job roles first, while the network they unregister from is up; each waits (bounded) for its work.
       await r.jobs?.stop();
       await r.api.stop();
@@ -269,7 +270,7 @@ async function startServing(
       },
     );
   });
-  const timers = [
+  const services = [
     startRepublishing(network, books.offers, init.republishIntervalMs ?? DEFAULT_PRESET.node.republishIntervalMs, c),
   ];
   c.log.info(
@@ -282,7 +283,7 @@ async function startServing(
     },
     'node started',
   );
-  return { network, api, apiUrl, books, timers, jobs, apiTokenFile: apiToken.file, spending };
+  return { network, api, apiUrl, books, services, jobs, apiTokenFile: apiToken.file, spending };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {
