@@ -253,6 +253,8 @@ async function startServing(
         token: apiToken.token,
         allowedHosts: init.api?.allowedHosts,
         allowedOrigins: init.api?.allowedOrigins,
+        // An EIP-712 signature by the node's own account is the alternative credential (browser wallets).
+        signer: network.address,
       },
     },
     { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },

@@ -28,6 +28,13 @@ export interface ApiClientOptions {
    * reads need none. A function is called on each write, so a token file can be read lazily.
    */
   token?: string | (() => string | undefined) | undefined;
+  /**
+   * Signs each write instead (the EIP-712 credential, e.g. `eip712RequestSigner(account)` for the node's own
+   * account): returns the headers to add. Used when no token is given.
+   */
+  sign?:
+    | ((request: { method: string; path: string; body: string | undefined }) => Promise<Record<string, string>>)
+    | undefined;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -92,10 +99,17 @@ function validateOutgoing(route: RouteDef, schema: NonNullable<RouteDef['body']>
 
 async function send(url: URL, route: RouteDef, body: unknown, options: ApiClientOptions): Promise<Response> {
   const fetchImpl = options.fetch ?? fetch;
-  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  let headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
   if (route.method !== 'GET') {
     const token = typeof options.token === 'function' ? options.token() : options.token;
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    else if (options.sign !== undefined) {
+      headers = {
+        ...headers,
+        ...(await options.sign({ method: route.method, path: url.pathname + url.search, body: text })),
+      };
+    }
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   try {
@@ -103,7 +117,7 @@ async function send(url: URL, route: RouteDef, body: unknown, options: ApiClient
       method: route.method,
       signal: AbortSignal.timeout(timeoutMs),
       headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(text === undefined ? {} : { body: text }),
     });
   } catch (cause) {
     if ((cause as { name?: unknown }).name === 'TimeoutError') {

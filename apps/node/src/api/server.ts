@@ -6,7 +6,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { NodeMetrics } from '../metrics.ts';
-import { type AccessPolicy, type ApiAccessInit, accessPolicy, checkAccess } from './access.ts';
+import {
+  type AccessPolicy,
+  type ApiAccessInit,
+  accessPolicy,
+  checkAccess,
+  checkRequestSignature,
+  createSeenSignatures,
+} from './access.ts';
 import { boundedError } from './bounded.ts';
 import { errorToResponse } from './errors.ts';
 import { type ApiHandlers, apiRoutes, type RouteDef } from './routes.ts';
@@ -54,6 +61,15 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
     clientErrorHandler: answerClientError,
   });
   let policy: AccessPolicy | undefined;
+  const seenSignatures = createSeenSignatures();
+  const rawBodies = new WeakMap<object, string>();
+  const needsSignature = new WeakSet<object>();
+  // The exact body text is kept for the EIP-712 credential (it signs the body's bytes); parsing is Fastify's own.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    rawBodies.set(request, body as string);
+    parseJson(request, body as string, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
@@ -87,8 +103,35 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
         host: header('host'),
         origin: header('origin'),
         authorization: header('authorization'),
+        signature: header('x-aic-signature'),
+        signedAt: header('x-aic-signed-at'),
       },
       policy,
+    );
+    if (refusal === 'signature') needsSignature.add(request);
+    else if (refusal !== undefined) throw refusal;
+  });
+  // A signed write is checked once its body is read (the signature covers the exact bytes), before validation.
+  app.addHook('preValidation', async (request) => {
+    if (!needsSignature.has(request) || policy === undefined) return;
+    const header = (name: string) => {
+      const v = request.headers[name];
+      return Array.isArray(v) ? v.join(',') : v;
+    };
+    const refusal = await checkRequestSignature(
+      {
+        method: request.method,
+        path: request.url,
+        body: rawBodies.get(request),
+        host: header('host'),
+        origin: header('origin'),
+        authorization: undefined,
+        signature: header('x-aic-signature'),
+        signedAt: header('x-aic-signed-at'),
+      },
+      policy,
+      seenSignatures,
+      Date.now(),
     );
     if (refusal !== undefined) throw refusal;
   });

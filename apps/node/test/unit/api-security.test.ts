@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AicError, aicToWei, isAicError } from '@aic/core';
+import { toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokenPath, readApiToken } from '../../src/api/api-token.ts';
 import { loadSpendingGuard } from '../../src/api/budget.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import { type ApiHandlerComponents, createApiHandlers } from '../../src/api/handlers.ts';
+import { eip712RequestSigner } from '../../src/api/request-signature.ts';
 import { type ApiServer, createApiServer } from '../../src/api/server.ts';
 import type { JobServices } from '../../src/jobs/job-services.ts';
 import { createRootLogger } from '../../src/logger.ts';
@@ -145,6 +148,47 @@ describe('node API security (real server, in-memory network)', () => {
     expect((await createApiClient(a.node.apiUrl).listOffers({ query: { source: 'own' } })).offers).toEqual([]);
     expect((await post(`http://localhost:${a.port}`)).status).toBe(201);
     expect((await post('https://wallet.example')).status).toBe(201);
+  });
+
+  it("accepts an EIP-712 signature by the node's account instead of the token, once, fresh, for this body", async () => {
+    const a = await startNode(1);
+    const own = privateKeyToAccount(toHex(keyOf(1)));
+    expect(own.address).toBe(a.node.address);
+    const signed = createApiClient(a.node.apiUrl, { sign: eip712RequestSigner(own) });
+    expect((await signed.publishOffer({ body: sampleOffer({ offerId: 'signed' }) })).offerId).toBe('signed');
+
+    const sign = eip712RequestSigner(own);
+    const post = async (headers: Record<string, string>, body = offerBody) =>
+      rawRequest(a.node.apiUrl, { method: 'POST', path: '/v1/offers', body, headers });
+    const headers = await sign({ method: 'POST', path: '/v1/offers', body: offerBody });
+    expect((await post(headers)).status).toBe(201);
+    const replay = await post(headers);
+    expect(replay.status).toBe(401);
+    expect(replay.json().message).toContain('already used');
+    const tampered = await post(
+      await sign({ method: 'POST', path: '/v1/offers', body: offerBody }),
+      JSON.stringify(sampleOffer({ offerId: 'other' })),
+    );
+    expect(tampered.status).toBe(401);
+    const stale = await eip712RequestSigner(
+      own,
+      () => Date.now() - 10 * 60_000,
+    )({
+      method: 'POST',
+      path: '/v1/offers',
+      body: offerBody,
+    });
+    expect((await post(stale)).status).toBe(401);
+    const stranger = privateKeyToAccount(toHex(keyOf(2)));
+    const foreign = await post(
+      await eip712RequestSigner(stranger)({ method: 'POST', path: '/v1/offers', body: offerBody }),
+    );
+    expect(foreign.status).toBe(401);
+    expect(foreign.json().code).toBe('API_UNAUTHORIZED');
+    const own2 = (await createApiClient(a.node.apiUrl).listOffers({ query: { source: 'own' } })).offers;
+    // The token-less signed writes went through twice (client, raw); the refused ones added nothing.
+    expect(own2).toHaveLength(2);
+    expect(own2.map((o) => o.offerId)).toContain('signed');
   });
 
   it('accepts a configured host name', async () => {
