@@ -23,8 +23,10 @@ export function startTestNode(dataDir: string, bootstrap: string[] = [], extra: 
   return spawnNodeProcess({
     args: [
       ...['--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--log-level', 'info'],
-      // Faster than production so a loaded CI machine still sees RTT estimates and late joiners get offers.
-      ...['--coordinates-interval-ms', '500', '--republish-interval-ms', '2000'],
+      // The minimal preset's timers (coordinates every 500 ms, offers re-gossiped every 2 s): a loaded CI machine still
+      // sees RTT estimates and late joiners get offers.
+      '--preset',
+      'minimal',
       ...bootstrap.flatMap((b) => ['--bootstrap', b]),
       ...extra,
     ],
