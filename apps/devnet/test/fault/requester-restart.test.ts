@@ -5,7 +5,7 @@
  * accounted for, and the providers got exactly the quoted price). One devnet, three jobs in turn; then every node is
  * stopped and each process ends on its own (issue 19, done-when 1: no process.exit), with exit code 0.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
 import { type KillPoint, runJobKillingRequester } from '../helpers/requester-restart.ts';
 
@@ -17,14 +17,17 @@ const CASES: { point: KillPoint; template: 'iris' | 'mnist'; epochs: number; com
 
 describe('a requester killed and restarted mid-job', () => {
   let net: JobNetwork | undefined;
+  // Started once for the three jobs, outside their timeouts (7 node processes take minutes on a busy machine).
+  beforeAll(async () => {
+    net = await startJobNetwork();
+  }, 300_000);
   afterAll(async () => {
     await net?.close();
   });
 
   for (const c of CASES) {
     it(`killed ${c.point}: settles once, mints once, pays once`, { timeout: 420_000 }, async () => {
-      net ??= await startJobNetwork();
-      const n = net;
+      const n = net!;
       const context = () =>
         n.lines
           .filter((l) => /"index":0,|failed|retrying|error|recovered|re-reporting|missed/.test(l))
