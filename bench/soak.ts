@@ -9,7 +9,7 @@ import { runSoak } from '../apps/devnet/src/soak.ts';
 const jobs = Number(process.argv[2] ?? 20);
 const rpcFailureRate = Number(process.argv[3] ?? 0.1);
 const load = loadavg()[0]!;
-const r = await runSoak({ jobs, rpcFailureRate, log: (line) => console.log(`[soak] ${line}`) });
+const r = await runSoak({ jobs, rpcFailureRate, timeoutMs: 30 * 60_000, log: (line) => console.log(`[soak] ${line}`) });
 const ok =
   r.escrowed === jobs &&
   r.settled === r.escrowed &&

@@ -21,6 +21,8 @@ import type { DevnetNodeEvent, DevnetNodeInfo, DevnetRole } from './nodes-events
 export interface SoakOptions {
   jobs?: number;
   rpcFailureRate?: number;
+  /** Tries per submit on a transient error (default 1: see soakOn). */
+  submitAttempts?: number;
   /** Bound on the wait for every job to end. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -40,7 +42,8 @@ export interface SoakReport {
   /** Jobs that did not end before the timeout, with their last state. */
   unfinished: string[];
   resultErrors: string[];
-  /** Σ over every party of (balance + owed + stake), after − before: 0 when no AIC is lost. */
+  /** Σ over every party of (balance + owed + stake) + the escrow still held for the soak's jobs, after − before: 0
+   * when no AIC is lost (also while jobs are open). */
   conservationDeltaWei: bigint;
   retries: number;
   redraws: number;
@@ -137,6 +140,8 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     );
     return registered.every((p) => p.registered);
   }, 120_000);
+  const heldEscrow = async (ids: bigint[]) =>
+    (await Promise.all(ids.map((id) => market.read.jobOf([id])))).reduce((sum, j) => sum + BigInt(j.escrow), 0n);
   const before = await holdings();
   const fromBlock = await publicClient.getBlockNumber();
 
@@ -145,14 +150,14 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     `submitting ${jobs} jobs from ${requesters.length} requesters; the RPC now fails ${(o.rpcFailureRate ?? 0.1) * 100} % of requests`,
   );
   const started = Date.now();
-  // A submit the node could not finish (an injected RPC fault it did not retry) is retried here, as a member would:
-  // the injected faults drop requests before the chain sees them, and the chain's JobCreated count catches a double.
+  // Each job is submitted once (`submitAttempts` 1): a retry after a transient error can escrow twice — the node's
+  // submit is not idempotent (the escrow may be mined while its receipt poll fails) — which the JobCreated count shows.
   let submitRetries = 0;
   const submissions = await Promise.allSettled(
     Array.from({ length: jobs }, (_, i) => {
       const node = requesters[i % requesters.length]!;
       return retry(() => nodeApi(node).submitJob({ body }), {
-        attempts: 6,
+        attempts: o.submitAttempts ?? 1,
         baseMs: 1_000,
         retryable: isTransientSubmitError,
         onRetry: () => void submitRetries++,
@@ -191,7 +196,7 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     resultErrors: [...final].flatMap(([id, s]) =>
       s.resultError === undefined ? [] : [`#${id} ${String(s.resultError)}`],
     ),
-    conservationDeltaWei: (await holdings()) - before,
+    conservationDeltaWei: (await holdings()) + (await heldEscrow(created.map((c) => c.args.jobId!))) - before,
     retries: Math.max(retryLines, statusRetries),
     redraws: redrawn.length,
     rpcFaults: stats.faults,
