@@ -7,10 +7,11 @@
  * open one offer (paid by each of the 29 receivers; on a machine with fewer cores than workers they queue).
  *
  *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
- * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...}
+ * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..} (CPU of all peers per offer, the
+ * figure to compare builds by on a busy machine; latency there mostly measures the other load).
  */
 import '@aic/core/polyfills';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   type AicNetwork,
@@ -207,6 +208,10 @@ async function runMain(): Promise<void> {
     `${peerCount} peers in ${workerCount} workers; opening an offer costs ${openMs.toFixed(2)} ms; one offer every ${intervalMs} ms`,
   );
 
+  // CPU of the whole process (every worker's peers) while offers flow: unlike latency, it barely depends on what else
+  // the machine runs, so it compares builds on a busy machine.
+  const cpuBefore = process.cpuUsage();
+  const publishStart = performance.now();
   for (let i = 0; i < offerCount; i++) {
     const peer = i % peerCount;
     let w = 0;
@@ -221,6 +226,8 @@ async function runMain(): Promise<void> {
   do {
     reports = await Promise.all(workers.map((w) => w.send<(typeof reports)[number]>({ cmd: 'report' })));
   } while (reports.reduce((n, r) => n + r.delivered.length, 0) < expected && Date.now() < deadline);
+  const cpu = process.cpuUsage(cpuBefore);
+  const publishWallMs = performance.now() - publishStart;
   await Promise.all(workers.map((w) => w.send({ cmd: 'stop' })));
   await Promise.all(workers.map((w) => w.terminate()));
 
@@ -245,6 +252,9 @@ async function runMain(): Promise<void> {
       publishIntervalMs: intervalMs,
       pingRttMs: round(pingRttMs),
       openOfferCpuMs: round(openMs),
+      cpuMsPerOffer: round((cpu.user + cpu.system) / 1000 / offerCount),
+      idleCpuShare: round(1 - (cpu.user + cpu.system) / 1000 / publishWallMs),
+      loadAvg1m: round(loadavg()[0] ?? 0),
     }),
   );
 }
