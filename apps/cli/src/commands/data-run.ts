@@ -35,7 +35,8 @@ import type {
 
 export async function buy(ctx: CommandContext, o: BuyOptions, tokenId: string): Promise<void> {
   const id = parseTokenId(tokenId);
-  const ledger = await ledgerClientFor(o.rpcUrl, o.deployment, await unlockSigner(ctx, o));
+  const chain = chainOf(ctx, o);
+  const ledger = await ledgerClientFor(chain, await unlockSigner(ctx, o));
   const { paidWei } = await ledger.buyUses(id, BigInt(o.uses));
   const buyer = ledger.account();
   const result = {
@@ -63,7 +64,8 @@ export async function request(ctx: CommandContext, o: RequestOptions): Promise<v
     throw new AicError('DATA_REQUIREMENT_INVALID', `${o.requirement} is not JSON`, { cause });
   }
   const requirement = parseDataRequirement(json);
-  const ledger = await ledgerClientFor(o.rpcUrl, o.deployment, await unlockSigner(ctx, o));
+  const chain = chainOf(ctx, o);
+  const ledger = await ledgerClientFor(chain, await unlockSigner(ctx, o));
   const reward = BigInt(o.reward);
   const block = await ledger.publicClient.getBlock();
   const deadline = Number(block.timestamp) + o.days * 86_400;
@@ -214,14 +216,14 @@ export async function publish(ctx: CommandContext, o: PublishCliOptions, dir: st
   const { manifest } = await readDatasetDir(dir);
   const publication = datasetPublication(manifest);
   const pricePerUseWei = o.price === undefined ? publication.pricePerUseWei : BigInt(o.price);
-  const privateKey = await unlockSigner(ctx, o);
-  const ledger = await ledgerClientFor(o.rpcUrl, o.deployment, privateKey);
+  const chain = chainOf(ctx, o);
+  const ledger = await ledgerClientFor(chain, await unlockSigner(ctx, o));
   const { AssetKind } = await import('@aic/ledger');
   const { tokenId } = await ledger
     .mintAsset({ kind: AssetKind.Dataset, ...publication, pricePerUseWei })
     .catch((cause: unknown) => {
       if (isAicError(cause)) throw cause;
-      throw new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${o.rpcUrl} did not answer`, { cause });
+      throw new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${chain.rpcUrl} did not answer`, { cause });
     });
   const result = {
     tokenId: tokenId.toString(),
@@ -242,7 +244,23 @@ async function unlockSigner(ctx: CommandContext, o: PublishCliOptions): Promise<
   return (await unlockKeystore(path, password)).privateKey;
 }
 
-async function ledgerClientFor(rpcUrl: string, deploymentFile: string, privateKey: Uint8Array) {
+/** The chain a writing command uses: --rpc-url / --deployment, else $AIC_RPC_URL / $AIC_DEPLOYMENT. */
+export function chainOf(ctx: CommandContext, o: PublishCliOptions): { rpcUrl: string; deploymentFile: string } {
+  const rpcUrl = o.rpcUrl ?? ctx.io.env.AIC_RPC_URL;
+  const deploymentFile = o.deployment ?? ctx.io.env.AIC_DEPLOYMENT;
+  if (rpcUrl === undefined || rpcUrl === '') {
+    throw new AicError('CLI_INVALID_ARGUMENT', 'needs the chain: pass --rpc-url <url> or set $AIC_RPC_URL');
+  }
+  if (deploymentFile === undefined || deploymentFile === '') {
+    throw new AicError('CLI_INVALID_ARGUMENT', 'needs the contracts: pass --deployment <file> or set $AIC_DEPLOYMENT');
+  }
+  return { rpcUrl, deploymentFile };
+}
+
+async function ledgerClientFor(
+  { rpcUrl, deploymentFile }: { rpcUrl: string; deploymentFile: string },
+  privateKey: Uint8Array,
+) {
   const { createLedgerClient, parseDeployment } = await import('@aic/ledger');
   const { createPublicClient, createWalletClient, defineChain, http, toHex } = await import('viem');
   const { privateKeyToAccount } = await import('viem/accounts');

@@ -75,8 +75,8 @@ export function registerDataCommands(program: Command, io: CliIo): void {
     .command('publish')
     .description('mint the Dataset NFT: manifest CID, dataset root as content root, price per use')
     .argument('<dir>', 'a dataset folder written by `aic data import`')
-    .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL')
-    .requiredOption('--deployment <file>', 'contract deployment file')
+    .option('--rpc-url <url>', 'chain JSON-RPC URL (default $AIC_RPC_URL)')
+    .option('--deployment <file>', 'contract deployment file (default $AIC_DEPLOYMENT)')
     .option('--price <AIC>', 'price per use in AIC (default: the manifest price)', parseAicToWei)
     .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
     .option('--keystore <file>', 'a keystore file elsewhere')
@@ -102,8 +102,8 @@ export function registerDataCommands(program: Command, io: CliIo): void {
 /** The chain and signer options every writing `aic data` command takes. */
 function withSigner(command: Command): Command {
   return command
-    .requiredOption('--rpc-url <url>', 'chain JSON-RPC URL')
-    .requiredOption('--deployment <file>', 'contract deployment file')
+    .option('--rpc-url <url>', 'chain JSON-RPC URL (default $AIC_RPC_URL)')
+    .option('--deployment <file>', 'contract deployment file (default $AIC_DEPLOYMENT)')
     .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
     .option('--keystore <file>', 'a keystore file elsewhere')
     .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)');
@@ -151,8 +151,10 @@ export interface PreviewOptions {
 }
 
 export interface PublishCliOptions {
-  rpcUrl: string;
-  deployment: string;
+  /** Else $AIC_RPC_URL (see chainOf in data-run.ts). */
+  rpcUrl?: string;
+  /** Else $AIC_DEPLOYMENT. */
+  deployment?: string;
   price?: string;
   account?: string;
   keystore?: string;

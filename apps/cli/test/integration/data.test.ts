@@ -193,10 +193,12 @@ describe('aic data publish', () => {
       await encryptKeystore(buyer.getHdKey().privateKey as Uint8Array, 'pw', { scryptN: 16 }),
     );
     const ownerBefore = await ledger.balanceOf(publisher.address);
-    const bought = await aicJson<{ paidWei: string; hasAccess: boolean }>([
-      ...['--data-dir', buyerDir, 'data', 'buy', published.tokenId, '--uses', '2'],
-      ...[...chainArgs, '--password-file', passwordFile],
-    ]);
+    // The chain from the environment instead of flags.
+    const chainEnv = { AIC_RPC_URL: rpcUrl, AIC_DEPLOYMENT: deploymentFile };
+    const bought = await aicJson<{ paidWei: string; hasAccess: boolean }>(
+      ['--data-dir', buyerDir, 'data', 'buy', published.tokenId, '--uses', '2', '--password-file', passwordFile],
+      chainEnv,
+    );
     expect(bought).toMatchObject({ paidWei: '5000000000000000000', hasAccess: true });
     // 2.5 % protocol fee to the treasury, the rest to ownerOf() at payment time.
     expect((await ledger.balanceOf(publisher.address)) - ownerBefore).toBe(4_875_000_000_000_000_000n);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { noResult } from '../../src/commands/job.ts';
 import { createFollowTracker, type FollowedStatus, outcomeOf } from '../../src/commands/job-follow.ts';
 import { runCli } from '../../src/program.ts';
@@ -78,6 +78,8 @@ describe('following a job: events and outcomes', () => {
 
 describe('aic job status --follow against a node API', () => {
   let server: Server | undefined;
+  // The CLI loads the API client on its first request; load it once here, outside the tests' time limit.
+  beforeAll(() => import('@aic/node/api'), 120_000);
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   /** A node API that answers /v1/jobs/status with the given statuses in turn (the last one repeats). */
