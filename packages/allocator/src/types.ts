@@ -70,21 +70,21 @@ export interface Machine {
  */
 export interface HardwareRequirement {
   /** GPUs: 0 (none), a fraction in (0, 1) of one GPU (time slicing / MIG), or a whole number on one machine. */
-  readonly gpus?: number;
+  readonly gpus?: number | undefined;
   /** Any of these GPU models (absent: any model). */
-  readonly gpuModels?: readonly string[];
+  readonly gpuModels?: readonly string[] | undefined;
   /** Minimum memory of each GPU used, GiB. */
-  readonly minGpuMemoryGiB?: number;
+  readonly minGpuMemoryGiB?: number | undefined;
   /** Any of these accelerator kinds (absent: "gpu" when GPUs are asked for). */
-  readonly acceleratorKinds?: readonly string[];
+  readonly acceleratorKinds?: readonly string[] | undefined;
   /** CPU cores used up while the job runs. */
-  readonly cpuCores?: number;
+  readonly cpuCores?: number | undefined;
   /** Host memory used up while the job runs, GiB. */
-  readonly memoryGiB?: number;
+  readonly memoryGiB?: number | undefined;
   /** Runtime the job needs (cpu, wasm, webgpu, tensorflow). */
-  readonly backend?: string;
+  readonly backend?: string | undefined;
   /** Spread over several machines (multi-server multi-GPU): the amounts above are per machine. */
-  readonly spread?: { readonly machines: number; readonly maxRttMs: number };
+  readonly spread?: { readonly machines: number; readonly maxRttMs: number } | undefined;
 }
 
 /** What a job needs. */

@@ -74,6 +74,11 @@ export {
   serveCheckpoints,
 } from './jobs/checkpoint-transfer.ts';
 export { checkDatasetRoot, datasetRootOf, loadDatasetSource } from './jobs/dataset-source.ts';
+export {
+  type HardwareRequirementWire,
+  hardwareRequirementSchema,
+  offerHardwareToMachine,
+} from './jobs/hardware-requirement.ts';
 export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
 export { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from './jobs/job-ticket.ts';
 export { jobProgressProtocol, jobTicketFetchProtocol } from './jobs/protocols.ts';

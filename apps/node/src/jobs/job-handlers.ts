@@ -38,6 +38,7 @@ function submissionOf(body: z.output<typeof jobSubmitBodySchema>) {
     providerBudgetWei: aicToWei(body.budgetAic),
     verifierFeeWei: aicToWei(body.verifierFeeAic),
     minHwClass: body.minHwClass,
+    ...(body.hardware ? { hardware: body.hardware } : {}),
     deadlineSec: body.deadlineSec,
     confidence: body.confidence,
     cheatFraction: VERIFICATION_POLICY.cheatFraction,

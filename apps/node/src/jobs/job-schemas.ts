@@ -1,5 +1,6 @@
 import { aicToWei } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
+import { hardwareRequirementSchema } from '@aic/gpu-vessel';
 import { z } from 'zod';
 import { MAX_UINT32, MAX_UINT96, weiStringSchema } from '../api/schemas.ts';
 
@@ -34,6 +35,12 @@ export const jobSubmitBodySchema = z.strictObject({
   verifierFeeAic: aicAmount.default('1'),
   confidence: z.number().min(0.5).max(0.999999).default(DEFAULT_PRESET.verification.confidence),
   minHwClass: z.number().int().min(0).max(4).default(0),
+  hardware: hardwareRequirementSchema
+    .omit({ spread: true })
+    .optional()
+    .describe(
+      'exact hardware needs: gpus (fraction or count on one machine), gpuModels, minGpuMemoryGiB, cpuCores, memoryGiB, backend',
+    ),
   deadlineSec: z
     .number()
     .int()

@@ -13,10 +13,12 @@ import { DEFAULT_PRESET } from '@aic/core/params';
 import { computeMarketAbi, jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
+import { offerHardwareToMachine } from '../jobs/hardware-requirement.ts';
 import { CanaryIssuer } from './canary.ts';
 import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
 import { arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
+import { JobRequirements } from './job-requirements.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
 
@@ -58,12 +60,14 @@ export class CoordinatorAgent implements Startable {
   readonly #waiting = new Set<bigint>();
   readonly #canaries: CanaryIssuer | undefined;
   readonly #scope: RoleScope;
+  readonly #requirements: JobRequirements;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly init: CoordinatorInit,
   ) {
     this.#scope = new RoleScope('coordinator', ctx.log);
+    this.#requirements = new JobRequirements(ctx);
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries =
       init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester, this.#scope) : undefined;
@@ -169,6 +173,7 @@ export class CoordinatorAgent implements Startable {
         bandwidthMBps: 100,
         cachedDatasets: o.cachedDatasetIds,
         slots: o.capacity.concurrentJobs,
+        machine: offerHardwareToMachine(o.hardware),
       },
     });
     if (!this.#challenges.due(provider, Date.now())) return;
@@ -217,6 +222,7 @@ export class CoordinatorAgent implements Startable {
       }
       if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
     }
+    const hardware = await this.#requirements.of(jobId, job.requester, this.#scope.signal);
     const offers = await this.#eligibleOffers();
     const placement = choosePlacement(
       createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
@@ -230,13 +236,14 @@ export class CoordinatorAgent implements Startable {
         datasetMB: 0,
         dataSources: [],
         excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
+        ...(hardware ? { hardware } : {}),
       },
       seed,
     );
     if (!placement) {
       // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again.
       if (!this.#waiting.has(jobId))
-        this.ctx.log.info({ jobId: String(jobId), offers: offers.length }, 'no eligible offer yet');
+        this.ctx.log.info({ jobId: String(jobId), offers: offers.length, hardware }, 'no eligible offer yet');
       this.#waiting.add(jobId);
       return;
     }

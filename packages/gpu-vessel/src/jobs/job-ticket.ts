@@ -3,10 +3,12 @@
  * escrows `keccak256(ticket bytes)` on chain as the job's specHash, so whoever fetches the ticket from anyone can check
  * it is the one paid for — no canonical JSON needed, the bytes travel unchanged.
  */
+import type { HardwareRequirement } from '@aic/allocator';
 import { AicError } from '@aic/core';
 import { type JobSpec, jobSpecSchema } from '@aic/model-vessel';
 import { type Hex, keccak256 } from 'viem';
 import { z } from 'zod';
+import { hardwareRequirementSchema } from './hardware-requirement.ts';
 
 /** Where the provider gets the training data: a template's split it has cached, checked against the Dataset NFT root. */
 export const DATASET_SOURCE_PATTERN = /^template:(mnist|iris|intent|speech)\/(train|test)$/;
@@ -17,11 +19,18 @@ export const jobTicketSchema = z.strictObject({
   dataset: z.string().regex(DATASET_SOURCE_PATTERN),
   /** Requester-chosen nonce so two identical trainings are two different tickets. */
   nonce: z.string().max(64),
+  /** Exact hardware needs (GPU models, per-GPU memory, GPUs on one machine or a fraction, CPU, memory); optional. */
+  hardware: hardwareRequirementSchema.optional(),
 });
 export type JobTicket = z.output<typeof jobTicketSchema>;
 
 /** The ticket's exact bytes (what is hashed on chain and sent on the wire). */
-export function encodeJobTicket(ticket: { spec: JobSpec; dataset: string; nonce: string }): Uint8Array {
+export function encodeJobTicket(ticket: {
+  spec: JobSpec;
+  dataset: string;
+  nonce: string;
+  hardware?: HardwareRequirement;
+}): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ format: 'aic-job-ticket/1', ...ticket }));
 }
 

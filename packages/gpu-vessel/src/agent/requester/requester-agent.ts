@@ -97,6 +97,7 @@ export class RequesterAgent implements Startable {
       spec: input.spec,
       dataset: input.dataset,
       nonce: input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      ...(input.hardware ? { hardware: input.hardware } : {}),
     });
     const state = { step: 'escrowed' as const, lineageBps: input.lineageBps };
     const specHash = await this.#store.beginEscrow(ticket, state);

@@ -1,4 +1,5 @@
 /** What the requester's API takes and answers: a job's submission terms, its quote, its outcome and status. */
+import type { HardwareRequirement } from '@aic/allocator';
 import type { JobSpec } from '@aic/model-vessel';
 
 export interface JobSubmission {
@@ -10,6 +11,8 @@ export interface JobSubmission {
   providerBudgetWei: bigint;
   verifierFeeWei: bigint;
   minHwClass: number;
+  /** Exact hardware needs, written into the ticket for the coordinator's allocator (absent: any machine of the class). */
+  hardware?: HardwareRequirement;
   deadlineSec: number;
   confidence: number;
   cheatFraction: number;
