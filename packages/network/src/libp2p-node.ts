@@ -19,7 +19,13 @@ import type { PeerScoreBook } from './scoring/peer-score-book.ts';
  * than 5 inbound connections per second from one IP address, which on 127.0.0.1 turned a whole devnet's
  * (re)dials into refusals.
  */
-export const CONNECTION_MANAGER_SETTINGS = { inboundConnectionThreshold: 50, maxIncomingPendingConnections: 32 };
+export const CONNECTION_MANAGER_SETTINGS = {
+  inboundConnectionThreshold: 50,
+  maxIncomingPendingConnections: 32,
+  // A Noise handshake on a machine with 20× more runnable threads than cores took longer than libp2p's 10 s.
+  dialTimeout: 20_000,
+  inboundUpgradeTimeout: 20_000,
+};
 
 /**
  * libp2p's connection monitor pings every connection and aborts it when a ping fails; its default deadline (5 s)

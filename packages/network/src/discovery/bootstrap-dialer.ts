@@ -2,6 +2,9 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { NetworkLogger } from '../logger.ts';
 
+/** One bootstrap dial's limit: as libp2p's (CONNECTION_MANAGER_SETTINGS), handshakes are slow on a busy machine. */
+const DIAL_TIMEOUT_MS = 20_000;
+
 export interface BootstrapDialerInit {
   /** Multiaddrs that end in /p2p/<peerId>. */
   list: readonly string[];
@@ -58,7 +61,7 @@ export class BootstrapDialer {
     if (this.#controller.signal.aborted) return;
     try {
       await this.#libp2p.dial(target.addr, {
-        signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(5_000)]),
+        signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]),
       });
       this.#logger.debug({ addr: target.addr.toString() }, 'connected to bootstrap peer');
     } catch (error) {

@@ -17,7 +17,7 @@ export interface ConnectionKeeperInit {
   exchangeIntervalMs?: number;
   /** …up to this. Default 30 s. */
   maxExchangeIntervalMs?: number;
-  /** One dial's time limit. Default 10 s (handshakes are slow on a busy machine). */
+  /** One dial's time limit. Default 20 s (handshakes are slow on a busy machine). */
   dialTimeoutMs?: number;
   /** Dials in flight at most. Default 4. */
   maxParallelDials?: number;
@@ -88,7 +88,7 @@ export class ConnectionKeeper {
     this.#exchangeBaseMs = init.exchangeIntervalMs ?? 2_000;
     this.#exchangeMaxMs = init.maxExchangeIntervalMs ?? 30_000;
     this.#exchangeIntervalMs = this.#exchangeBaseMs;
-    this.#dialTimeoutMs = init.dialTimeoutMs ?? 10_000;
+    this.#dialTimeoutMs = init.dialTimeoutMs ?? 20_000;
     this.#maxDials = init.maxParallelDials ?? 4;
     this.#graceMs = init.warnGraceMs ?? 15_000;
     this.#candidates = new PeerCandidates(init.candidates);
