@@ -1,7 +1,7 @@
 /**
  * Proof of Value on the devnet: after `npm start`'s demo job the rater posts the epoch's scores; `aic rewards status`
- * on the data owner's node shows its new score, and anyone recomputing the scores from the chain's events gets
- * exactly the posted ones.
+ * on the data owner's node shows its new score, which is what the rating formula gives for the dataset and model fees
+ * read from the chain's raw events (computed in the test, not by the rating engine).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { createLedgerClient, parseDeployment } from '@aic/ledger';
 import { createPublicClient, getAddress, http } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeScoresFromChain } from '../../src/post-scores.ts';
+import { assetUsage, settledJobs } from '../helpers/chain-facts.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const TREASURY = getAddress('0x976EA74026E726554dB657fA54763abd0C3a0aa9'); // dev account 6
@@ -33,7 +34,7 @@ describe('Proof-of-Value rewards on the devnet', () => {
     child?.kill('SIGKILL');
   });
 
-  it('posts scores after the demo job that aic rewards status shows and that the chain events reproduce', async () => {
+  it('posts the scores the rating formula gives for the job’s fees, shows them in aic rewards status, and pays the claim', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'aic-pov-'));
     child = spawn(
       process.execPath,
@@ -62,8 +63,10 @@ describe('Proof-of-Value rewards on the devnet', () => {
     expect(output).toMatch(/job: TrainedAI #3 minted, lineage #1 30 %, #2 20 %/);
     const rpcUrl = /ready in .* RPC (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
     const dataOwnerApi = /node 3 \(data-owner\) ready: api (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    // The data owner's node directory: `aic` sends writes with the API token it finds there (<dir>/node/api-token).
+    const ownerDir = join(dataDir, 'node-3-data-owner');
 
-    const status = await aic(['--api', dataOwnerApi, '--json', 'rewards', 'status']);
+    const status = await aic(['--data-dir', ownerDir, '--api', dataOwnerApi, '--json', 'rewards', 'status']);
     expect(status.code, status.stderr).toBe(0);
     const standing = JSON.parse(status.stdout) as { score: string; scoreEpoch: number; address: string };
     expect(BigInt(standing.score)).toBeGreaterThan(0n);
@@ -83,11 +86,20 @@ describe('Proof-of-Value rewards on the devnet', () => {
     const recomputed = await computeScoresFromChain(ledger, TREASURY, postBlock - 1n);
     const postedScores = new Map(recorded.map((e) => [e.args.contributor!.toLowerCase(), e.args.score!]));
     const nonZero = new Map([...recomputed.scores].filter(([, s]) => s > 0n));
+    // A consistency check only (the rater ran the same code on the same logs): the posting covers the whole epoch.
     expect(postedScores).toEqual(nonZero);
     expect(postedScores.get(standing.address.toLowerCase())).toBe(BigInt(standing.score));
+    // The independent check: each asset owner's score from the raw fee events, by the formula of
+    // packages/rating/src/score.ts (usage weight 50 %, neutral quality, no work units for assets, unit 1 gwei).
+    const expected = new Map<string, bigint>();
+    for (const { owner, usageWei } of (await assetUsage(ledger, await settledJobs(ledger, postBlock - 1n))).values()) {
+      expected.set(owner, (expected.get(owner) ?? 0n) + (usageWei * 5_000n) / 10_000n / 10n ** 9n);
+    }
+    expect(expected.get(standing.address.toLowerCase())).toBeGreaterThan(0n);
+    for (const [owner, score] of expected) expect(postedScores.get(owner), owner).toBe(score);
 
     // Nothing is claimable until the epoch closes; then `aic rewards claim` pays the node account.
-    const early = await aic(['--api', dataOwnerApi, 'rewards', 'claim']);
+    const early = await aic(['--data-dir', ownerDir, '--api', dataOwnerApi, 'rewards', 'claim']);
     expect(early.code).toBe(1);
     expect(early.stderr.trim()).toMatch(/^REWARDS_CONFLICT: nothing to claim yet/);
     await fetch(rpcUrl, {
@@ -96,7 +108,7 @@ describe('Proof-of-Value rewards on the devnet', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_increaseTime', params: [3_600] }),
     });
     const before = await ledger.balanceOf(getAddress(standing.address));
-    const claimed = await aic(['--api', dataOwnerApi, '--json', 'rewards', 'claim']);
+    const claimed = await aic(['--data-dir', ownerDir, '--api', dataOwnerApi, '--json', 'rewards', 'claim']);
     expect(claimed.code, claimed.stderr).toBe(0);
     const paid = BigInt((JSON.parse(claimed.stdout) as { claimedWei: string }).claimedWei);
     expect(paid).toBeGreaterThan(0n);
