@@ -14,6 +14,7 @@
 // esbuild, e.g. `npm ci --omit=dev`, means no build, and bin/aic.js runs the sources). `--outdir <dir>` builds
 // elsewhere (tests); the folder must be inside the checkout, so Node finds the external packages from it.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,36 @@ const outDir = resolve(flags.outdir ?? join(cliDir, 'dist'));
 const BUNDLED_PACKAGES = [/^commander$/, /^viem(\/|$)/, /^zod(\/|$)/, /^@noble\//];
 
 const isWorkspaceFile = (path) => path.startsWith(repoRoot) && !path.includes(`${'/'}node_modules${'/'}`);
+
+/**
+ * Imports on the start-up path that would pull a whole package index into the first chunk: `@aic/core`'s units
+ * take two functions from `viem`, whose index (with everything it re-exports) would then load on every start.
+ * They resolve to a module re-exporting just those functions' files (the same files the rest of viem uses).
+ */
+const NARROW_IMPORTS = {
+  'packages/core/src/units.ts': {
+    viem: (dir) =>
+      `export { formatUnits } from ${JSON.stringify(join(dir, '_esm/utils/unit/formatUnits.js'))};\n` +
+      `export { parseUnits } from ${JSON.stringify(join(dir, '_esm/utils/unit/parseUnits.js'))};\n`,
+  },
+};
+
+const narrowImportsPlugin = {
+  name: 'aic-narrow-imports',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const narrowed = NARROW_IMPORTS[relative(repoRoot, args.importer)]?.[args.path];
+      if (narrowed === undefined) return undefined;
+      return { path: `${args.path}:${relative(repoRoot, args.importer)}`, namespace: 'aic-narrow' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'aic-narrow' }, (args) => {
+      const [pkg, importer] = args.path.split(':');
+      // The package as the importer resolves it (its own version), by its folder.
+      const dir = dirname(createRequire(join(repoRoot, importer)).resolve(`${pkg}/package.json`));
+      return { contents: NARROW_IMPORTS[importer][pkg](dir), loader: 'js', resolveDir: dir };
+    });
+  },
+};
 
 /** Bare imports from workspace code: bundled when workspace (`@aic/*`) or listed, else external. */
 const externalsPlugin = {
@@ -84,10 +115,11 @@ async function main() {
     banner: {
       js: "import { createRequire as __aicCreateRequire } from 'node:module';\nconst require = __aicCreateRequire(import.meta.url);",
     },
-    plugins: [externalsPlugin, sourceUrlPlugin],
+    plugins: [narrowImportsPlugin, externalsPlugin, sourceUrlPlugin],
   });
   // Paths relative to apps/cli, where bin/aic.js resolves them.
   const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes(':')) // virtual modules (aic-narrow:…) have no file
     .map((p) => resolve(repoRoot, p))
     .filter(isWorkspaceFile)
     .map((p) => relative(cliDir, p))

@@ -4,7 +4,7 @@
  * Vessel) work from the build; bad input gets one typed line naming where it is, and never echoes key material.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -63,6 +63,8 @@ describe('the built aic binary', () => {
     const info = JSON.parse(readFileSync(join(OUT, 'build-info.json'), 'utf8')) as { inputs: string[] };
     expect(info.inputs).toContain('src/main.ts');
     expect(info.inputs.some((p) => p.startsWith('../../packages/core/src/'))).toBe(true);
+    // bin/aic.js stats each of them to tell whether the build is current: all must be files.
+    for (const input of info.inputs) expect(existsSync(join(CLI_DIR, input)), input).toBe(true);
   });
 
   it('runs the lazily loaded commands from the build: a new account, a CSV import with its column report', async () => {
