@@ -7,7 +7,7 @@
  * through the requester's API and reports — every other step happens in the nodes.
  */
 import { AicError, aicToWei, weiToAic } from '@aic/core';
-import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
+import { datasetRootOf, type HardwareRequirementWire, loadDatasetSource } from '@aic/gpu-vessel';
 import { AssetKind } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { TEMPLATES } from '@aic/model-vessel';
@@ -26,6 +26,8 @@ export interface NetworkedJobOptions {
   epochs?: number;
   commitEverySteps?: number;
   budgetAic?: string;
+  /** Exact hardware needs written into the job's ticket (the coordinator's allocator places by them). */
+  hardware?: Omit<HardwareRequirementWire, 'spread'>;
   /** Called with the job id once escrowed (fault tests kill a provider mid-job from here). */
   onSubmitted?: (jobId: bigint) => void;
   /** Called on each status poll. */
@@ -103,6 +105,7 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     commitEverySteps: o.commitEverySteps ?? 25,
     budgetAic: o.budgetAic ?? '40',
     verifierFeeAic: '3',
+    ...(o.hardware ? { hardware: o.hardware } : {}),
   };
   const q = await api.quoteJob({ body });
   const quote = {
