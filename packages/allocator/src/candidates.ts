@@ -8,7 +8,7 @@
 import { AicError } from '@aic/core';
 import { computeCost, costOf, isStaticallyFeasible } from './cost.ts';
 import { fragmentationOf } from './fragmentation.ts';
-import { applyShape, copyState, fitGpus, hostFits, withinDeclared } from './machine-state.ts';
+import { applyShape, copyState, fitGpus, gpuEligible, hostFits, withinDeclared } from './machine-state.ts';
 import {
   compareIds,
   type Family,
@@ -77,7 +77,8 @@ export function scanGroups(
     for (; i < list.length; i++) {
       const family = list[i]!;
       if (computeCost(family.rep, job, book.model) > bound) break; // nothing later in this list can qualify
-      if (family.live.length === 0 || !isStaticallyFeasible(family.rep, job, shape)) continue;
+      if (family.live.length === 0 || !isStaticallyFeasible(family.rep, job, shape) || !canHost(family, shape))
+        continue;
       let cost: number | undefined;
       const host = hostTerm(family, shape);
       for (const group of family.live) {
@@ -197,6 +198,17 @@ function evaluate(book: OfferBook, group: Group, shape: Shape): { gpus: readonly
   ev = { gpus, delta };
   group.evals.set(shape.gpuKey, ev);
   return ev;
+}
+
+/** Whether the family's machines have enough GPUs of an eligible model, kind and memory (free or not). */
+function canHost(family: Family, shape: Shape): boolean {
+  if (shape.gpuCount === 0) return true;
+  let ok = family.hosts.get(shape.gpuKey);
+  if (ok === undefined) {
+    ok = family.gpus.filter((g) => gpuEligible(g, shape)).length >= shape.gpuCount;
+    family.hosts.set(shape.gpuKey, ok);
+  }
+  return ok;
 }
 
 /** GPUs' worth of host resources the job strands beyond its own GPUs (0 on a machine without GPUs). */

@@ -30,6 +30,8 @@ export interface Family {
   readonly memTotal: number;
   readonly unitCost: number;
   readonly groups: Map<string, Group>;
+  /** Per GPU shape: whether enough of the family's GPUs are of an eligible model, kind and memory at all. */
+  readonly hosts: Map<string, boolean>;
   /** Groups with members and a free slot. */
   readonly live: Group[];
 }
@@ -122,6 +124,7 @@ export function createOfferBook(
         memTotal: declared.memMiB,
         unitCost: computeCost(offer, UNIT_JOB, model),
         groups: new Map(),
+        hosts: new Map(),
         live: [],
       };
       families.set(key, family);
