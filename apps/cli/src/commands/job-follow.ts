@@ -23,7 +23,7 @@ export interface FollowedStatus {
   stalledSinceMs?: number | undefined;
 }
 
-export type FollowEventKind = 'redraw' | 'retry' | 'reassigned' | 'stalled' | 'moving';
+export type FollowEventKind = 'redraw' | 'retry' | 'reassigned' | 'stalled' | 'moving' | 'unreachable' | 'reachable';
 
 export interface FollowEvent {
   event: FollowEventKind;

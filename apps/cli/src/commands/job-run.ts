@@ -1,6 +1,6 @@
 import { copyFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { AicError } from '@aic/core';
+import { AicError, isAicError } from '@aic/core';
 import type { ApiClient } from '@aic/node/api';
 import type { CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
@@ -82,9 +82,31 @@ async function followStatus(ctx: CommandContext, api: ApiClient, jobId: string, 
   const deadline = startedMs + timeoutSec * 1_000;
   const tracker = createFollowTracker();
   let lastKey = '';
+  let state = 'unknown';
+  let unreachableSinceMs: number | undefined;
   for (;;) {
-    const status = await api.jobStatus({ query: { jobId } });
+    // A node that restarts (or is briefly too busy to answer) does not end the follow: say so, and keep asking.
+    const status = await api.jobStatus({ query: { jobId } }).catch((error: unknown) => {
+      if (!isAicError(error, 'API_UNREACHABLE')) throw error;
+      return undefined;
+    });
     const nowMs = Date.now();
+    if (status === undefined) {
+      if (unreachableSinceMs === undefined) {
+        unreachableSinceMs = nowMs;
+        const message = `the node at ${ctx.global.api} does not answer; still trying until --timeout`;
+        emit(ctx, { event: 'unreachable', jobId, atMs: nowMs, message }, eventLine);
+      }
+      if (nowMs + FOLLOW_POLL_MS > deadline) throw followTimeout(jobId, timeoutSec, startedMs, state, tracker, true);
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      continue;
+    }
+    if (unreachableSinceMs !== undefined) {
+      const message = `the node answers again (after ${Math.round((nowMs - unreachableSinceMs) / 1000)} s)`;
+      emit(ctx, { event: 'reachable', jobId, atMs: nowMs, message }, eventLine);
+      unreachableSinceMs = undefined;
+    }
+    state = status.state;
     for (const e of tracker.observe(status, nowMs)) emit(ctx, e, eventLine);
     const key = changeKey(status);
     if (key !== lastKey) {
@@ -92,16 +114,27 @@ async function followStatus(ctx: CommandContext, api: ApiClient, jobId: string, 
       emit(ctx, status, (s) => statusLine(s, nowMs));
     }
     if (isJobDone(status)) return finishFollow(ctx, status);
-    if (Date.now() + FOLLOW_POLL_MS > deadline) {
-      const seconds = Math.round((Date.now() - startedMs) / 1000);
-      throw new AicError(
-        'JOB_FOLLOW_TIMEOUT',
-        `timed out after ${seconds} s (--timeout ${timeoutSec}) following job #${jobId}: last state ${tracker.lastState(Date.now())}`,
-        { details: { jobId, state: status.state, timeoutSec } },
-      );
-    }
+    if (Date.now() + FOLLOW_POLL_MS > deadline)
+      throw followTimeout(jobId, timeoutSec, startedMs, state, tracker, false);
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
   }
+}
+
+function followTimeout(
+  jobId: string,
+  timeoutSec: number,
+  startedMs: number,
+  state: string,
+  tracker: ReturnType<typeof createFollowTracker>,
+  unreachable: boolean,
+): AicError {
+  const seconds = Math.round((Date.now() - startedMs) / 1000);
+  const node = unreachable ? '; the node did not answer the last requests' : '';
+  return new AicError(
+    'JOB_FOLLOW_TIMEOUT',
+    `timed out after ${seconds} s (--timeout ${timeoutSec}) following job #${jobId}: last state ${tracker.lastState(Date.now())}${node}`,
+    { details: { jobId, state, timeoutSec, unreachable } },
+  );
 }
 
 function finishFollow(ctx: CommandContext, status: JobStatus): void {

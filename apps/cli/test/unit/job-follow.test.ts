@@ -118,6 +118,26 @@ describe('aic job status --follow against a node API', () => {
     expect(out()).toContain('job #7 settled: TrainedAI #4');
   });
 
+  it('keeps following while the node does not answer, and says so', async () => {
+    let served = 0;
+    const node = createServer((req, res) => {
+      served++;
+      if (served === 2) return req.socket.destroy(); // the node goes away for a moment
+      const body = served === 1 ? status() : status({ state: 'Settled', commitments: 3, trainedAssetId: '5' });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+    server = node;
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(node.address() as AddressInfo).port}`;
+    const { io, out, err } = captureIo();
+    expect(await runCli(['--api', api, 'job', 'status', '7', '--follow', '--timeout', '60'], io)).toBe(0);
+    expect(err()).toBe('');
+    expect(out()).toContain(`the node at ${api} does not answer; still trying until --timeout`);
+    expect(out()).toMatch(/the node answers again \(after \d+ s\)/);
+    expect(out()).toContain('job #7 settled: TrainedAI #5');
+  });
+
   it('fails with the reason when the job fails', async () => {
     const api = await fakeNode([status(), status({ state: 'Expired' })]);
     const { io, err } = captureIo();
