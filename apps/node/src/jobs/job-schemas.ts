@@ -1,6 +1,6 @@
 import { aicToWei } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
-import { hardwareRequirementSchema } from '@aic/gpu-vessel';
+import { hardwareRequirementSchema } from '@aic/gpu-vessel/hardware-requirement';
 import { z } from 'zod';
 import { MAX_UINT32, MAX_UINT96, weiStringSchema } from '../api/schemas.ts';
 
