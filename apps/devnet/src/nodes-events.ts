@@ -112,8 +112,22 @@ export function formatDevnetEvent(event: DevnetNodeEvent): string {
 
 function summarizeFields(fields: Record<string, unknown>): string {
   const parts = Object.entries(fields)
-    .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+    .filter(([k, v]) => k !== 'err' && (typeof v === 'string' || typeof v === 'number'))
     .slice(0, 3)
     .map(([k, v]) => `${k}=${String(v)}`);
+  // The error is what a person needs first when something is retried or fails: always shown, bounded.
+  const err = errorSummary(fields.err);
+  if (err !== undefined) parts.push(`err=${err}`);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+const MAX_ERROR_CHARS = 200;
+
+function errorSummary(err: unknown): string | undefined {
+  if (err === undefined || err === null) return undefined;
+  if (typeof err === 'string') return err.slice(0, MAX_ERROR_CHARS);
+  if (typeof err !== 'object') return String(err).slice(0, MAX_ERROR_CHARS);
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const text = [code, message].filter((x) => typeof x === 'string').join(' ');
+  return text === '' ? undefined : text.slice(0, MAX_ERROR_CHARS);
 }
