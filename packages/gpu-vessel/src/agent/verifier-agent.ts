@@ -37,6 +37,9 @@ const VERIFY_RETRY_DEADLINE_MS = 120_000;
 
 export class VerifierAgent implements Startable {
   readonly #done = new Set<bigint>();
+  /** Jobs whose verification is in flight: a redraw to this node while it still retries must not start a second
+   * re-run of the same segments (it would double the CPU load that made it late in the first place). */
+  readonly #running = new Set<bigint>();
   readonly #scope: RoleScope;
 
   constructor(
@@ -53,9 +56,17 @@ export class VerifierAgent implements Startable {
       // A redraw (the first verifier stayed silent past the verify window) is a new draw: maybe this node's.
       if (redraw) this.#done.delete(jobId);
       else if (this.init.silentOnFirstDraw) return;
-      if (this.#done.has(jobId)) return;
+      if (this.#done.has(jobId) || this.#running.has(jobId)) return;
       this.#done.add(jobId);
-      void this.#scope.spawn('verification', () => this.verify(jobId), { jobId: String(jobId) });
+      this.#running.add(jobId);
+      const run = async () => {
+        try {
+          return await this.verify(jobId);
+        } finally {
+          this.#running.delete(jobId);
+        }
+      };
+      void this.#scope.spawn('verification', run, { jobId: String(jobId) });
     };
     this.#scope.defer(
       this.ctx.watcher.on(
