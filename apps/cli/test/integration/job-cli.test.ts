@@ -45,7 +45,13 @@ function startDevnet(dataDir: string): Promise<Devnet> {
       '--data-dir',
       dataDir,
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The test mints the data owner's NFTs with its unlocked dev account, as the devnet's own demo does in-process;
+      // the guarded RPC refuses that to every other process unless allowed here.
+      env: { ...process.env, AIC_DEVNET_RPC_ALLOW: 'eth_sendTransaction' },
+    },
   );
   const lines: string[] = [];
   const nodes: Devnet['nodes'] = new Map();
