@@ -18,11 +18,11 @@ import {
   createAicNetwork,
   createWireSigner,
   GOSSIP_TOPICS,
-  type ProviderOffer,
   providerOfferSpec,
   WireCodec,
 } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
+import { benchOffer, now } from './helpers/bench-offer.ts';
 
 type Command =
   | { cmd: 'start'; count: number; bootstrap: string[] }
@@ -32,24 +32,6 @@ type Command =
   | { cmd: 'publish'; peer: number; offerId: string }
   | { cmd: 'report' }
   | { cmd: 'stop' };
-
-const now = () => performance.timeOrigin + performance.now();
-
-function offer(offerId: string): ProviderOffer {
-  return {
-    offerId,
-    capacity: { gpus: 1, concurrentJobs: 1 },
-    hardware: {
-      gpus: [{ model: 'bench-gpu', memoryBytes: 24 * 1024 ** 3 }],
-      cpuCores: 8,
-      memoryBytes: 64 * 1024 ** 3,
-      backends: ['wasm'],
-    },
-    priceWeiPerHour: 10n ** 18n,
-    cachedDatasetIds: [],
-    ttlSeconds: 600,
-  };
-}
 
 /** Waits (≤ 30 s) until this event loop lags < 20 ms for 2 s in a row: handshakes take a while to settle. */
 async function settle(): Promise<void> {
@@ -97,7 +79,7 @@ async function runWorker(): Promise<void> {
       }
       case 'publish': {
         sent.push([command.offerId, now()]);
-        return nets[command.peer]?.publishOffer(offer(command.offerId));
+        return nets[command.peer]?.publishOffer(benchOffer(command.offerId));
       }
       case 'report':
         return { sent, delivered };
@@ -148,9 +130,9 @@ class PeerWorker {
 function measureOpenMs(): number {
   const sender = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
   const receiver = new WireCodec({ signer: createWireSigner(generatePrivateKey()) });
-  receiver.open(providerOfferSpec, sender.seal(providerOfferSpec, offer('warm-up')));
+  receiver.open(providerOfferSpec, sender.seal(providerOfferSpec, benchOffer('warm-up')));
   const batches = Array.from({ length: 5 }, (_, b) => {
-    const sealed = Array.from({ length: 40 }, (_, i) => sender.seal(providerOfferSpec, offer(`verify-${b}-${i}`)));
+    const sealed = Array.from({ length: 40 }, (_, i) => sender.seal(providerOfferSpec, benchOffer(`verify-${b}-${i}`)));
     const start = performance.now();
     for (const bytes of sealed) receiver.open(providerOfferSpec, bytes);
     return (performance.now() - start) / sealed.length;

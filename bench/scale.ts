@@ -13,8 +13,9 @@ import '@aic/core/polyfills';
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS, type ProviderOffer } from '@aic/network';
+import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
+import { benchOffer, now } from './helpers/bench-offer.ts';
 
 type Command =
   | { cmd: 'start'; count: number; bootstrap: string[]; first: boolean }
@@ -30,24 +31,6 @@ interface Health {
   /** Connections lost so far (churn). */
   disconnects: number;
   rssBytes: number;
-}
-
-const now = () => performance.timeOrigin + performance.now();
-
-function offer(offerId: string): ProviderOffer {
-  return {
-    offerId,
-    capacity: { gpus: 1, concurrentJobs: 1 },
-    hardware: {
-      gpus: [{ model: 'bench-gpu', memoryBytes: 24 * 1024 ** 3 }],
-      cpuCores: 8,
-      memoryBytes: 64 * 1024 ** 3,
-      backends: ['wasm'],
-    },
-    priceWeiPerHour: 10n ** 18n,
-    cachedDatasetIds: [],
-    ttlSeconds: 600,
-  };
 }
 
 /** A child process: runs some nodes and answers the parent's commands over IPC. */
@@ -89,7 +72,7 @@ async function runChild(): Promise<void> {
         } satisfies Health;
       case 'publish':
         sent.push([c.offerId, now()]);
-        return nets[c.node]?.publishOffer(offer(c.offerId));
+        return nets[c.node]?.publishOffer(benchOffer(c.offerId));
       case 'report':
         return { sent, delivered };
       case 'stop':
