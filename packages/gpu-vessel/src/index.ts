@@ -67,6 +67,13 @@ export {
 } from './hardware/descriptor.ts';
 export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
 export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
+export type {
+  JobAssetPort,
+  JobDatasetManifest,
+  JobDatasetTensor,
+  MaterializeDatasetRequest,
+  MaterializedDataset,
+} from './jobs/asset-port.ts';
 export {
   type CheckpointSource,
   fetchCheckpoint,

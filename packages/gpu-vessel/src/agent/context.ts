@@ -10,6 +10,7 @@ import { computeMarketAbi } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
 import type { Hex } from 'viem';
 import type { MarketWatcher } from '../chain/market-watcher.ts';
+import type { JobAssetPort } from '../jobs/asset-port.ts';
 import { decodeJobTicket, type JobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
 
@@ -26,6 +27,8 @@ export interface AgentContext {
   send: <T>(task: () => Promise<T>) => Promise<T>;
   watcher: MarketWatcher;
   log: AgentLogger;
+  /** The node's data role: datasets and models named by asset id (absent: only template tickets can run). */
+  assets?: JobAssetPort;
 }
 
 /** The PeerId of a connected peer whose key is `address`, waiting up to `timeoutMs` for it to connect. */
