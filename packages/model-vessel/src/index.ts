@@ -41,7 +41,17 @@ export {
 } from './runtime/checkpoint-files.ts';
 export { type Commitment, commitmentHash, commitmentRoot, type StepDigests } from './runtime/commitment.ts';
 export { checkDataset, datasetDigest, datasetFromSafetensors, type TensorDataset } from './runtime/dataset.ts';
-export { type JobSpec, jobSpecSchema, type ResolvedJob, resolveJob, type TrainingSettings } from './runtime/job.ts';
+export {
+  checkDatasetFitsModel,
+  type DatasetShape,
+  type JobSpec,
+  jobSpecSchema,
+  type ResolvedJob,
+  type ResolvedJobShape,
+  resolveJob,
+  resolveJobShape,
+  type TrainingSettings,
+} from './runtime/job.ts';
 export {
   hashStateArrays,
   readModelWeights,

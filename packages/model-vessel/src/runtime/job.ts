@@ -94,6 +94,131 @@ function checkDataMatchesModel(model: ValidatedModel, data: TensorDataset): void
 }
 
 /**
+ * A dataset as its public manifest describes it, without the data: what a requester knows before paying.
+ * `task` and `classCount` (when given) are checked against the model's output and loss too.
+ */
+export interface DatasetShape {
+  readonly featureShape: readonly number[];
+  /** Per-row label shape; [] and [1] both mean one value (a class id or a regression target) per row. */
+  readonly labelShape: readonly number[];
+  /** Training rows (the train split). */
+  readonly count: number;
+  readonly task?: 'classification' | 'regression';
+  readonly classCount?: number;
+}
+
+/** A job resolved from its dataset's shape only: everything but the digest, which needs the data. */
+export type ResolvedJobShape = Omit<ResolvedJob, 'jobDigest'>;
+
+function schemaMismatch(reason: string, details: Record<string, unknown>): never {
+  throw new AicError('JOB_SCHEMA_MISMATCH', reason, { details });
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.join() === b.join();
+const oneValue = (shape: readonly number[]) => shape.length === 0 || sameShape(shape, [1]);
+
+/** The model's output and loss against the dataset's labels: class ids, one-hot rows or regression targets. */
+function checkLabelsFitModel(model: ValidatedModel, data: DatasetShape): void {
+  const output = model.manifest.outputs[0]?.shape ?? [];
+  const loss = model.manifest.architecture.loss;
+  const details = { output, labels: data.labelShape, loss, task: data.task, classes: data.classCount };
+  if (data.task === 'regression') {
+    if (loss !== 'meanSquaredError')
+      schemaMismatch(`a regression dataset needs a regression loss, not ${loss}`, details);
+    const width = oneValue(data.labelShape) ? [1] : data.labelShape;
+    if (!sameShape(output, width)) schemaMismatch(`the model outputs [${output}], the labels are [${width}]`, details);
+    return;
+  }
+  if (loss === 'meanSquaredError') schemaMismatch('a classification dataset needs a classification loss', details);
+  const classes = data.classCount;
+  if (loss === 'categoricalCrossentropy') {
+    if (!sameShape(output, data.labelShape)) schemaMismatch('one-hot labels must match the model output', details);
+    return;
+  }
+  if (!oneValue(data.labelShape))
+    schemaMismatch(`class-id labels are one value per row, not [${data.labelShape}]`, details);
+  const width = output.at(-1) ?? 0;
+  if (loss === 'binaryCrossentropy') {
+    if (width !== 1 || (classes !== undefined && classes > 2))
+      schemaMismatch('binary loss needs 2 classes, 1 output', details);
+    return;
+  }
+  if (classes !== undefined && width !== classes) {
+    schemaMismatch(`the model outputs ${width} classes, the dataset has ${classes}`, details);
+  }
+}
+
+/**
+ * Checks that a dataset (by its shape) fits a validated model's input, output and loss.
+ * Throws JOB_SCHEMA_MISMATCH with the shapes in its details.
+ */
+export function checkDatasetFitsModel(model: ValidatedModel, data: DatasetShape): void {
+  const input = model.manifest.inputs[0]?.shape ?? [];
+  if (!sameShape(input, data.featureShape)) {
+    schemaMismatch(`features are [${data.featureShape}] per row, the model wants [${input}]`, {
+      input,
+      features: data.featureShape,
+    });
+  }
+  if (data.task !== undefined) checkLabelsFitModel(model, data);
+}
+
+function parseSpec(spec: JobSpec) {
+  const parsed = jobSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), reason: i.message }));
+    throw new AicError('JOB_SPEC_INVALID', issues.map((i) => `${i.path}: ${i.reason}`).join('; '), {
+      details: { issues },
+    });
+  }
+  return parsed.data;
+}
+
+function resolveWithModel(
+  job: z.output<typeof jobSpecSchema>,
+  model: ValidatedModel,
+  count: number,
+  limits: ModelLimits,
+): ResolvedJobShape {
+  checkBackendSupportsModel(model, job.backend);
+  const hyperparameters = resolveHyperparameters(model.manifest.hyperparameters, job.hyperparameters);
+  const settings = settingsFrom(hyperparameters, limits);
+  const totalSteps = stepsFor(count, settings.batchSize, settings.epochs);
+  if (totalSteps > limits.maxSteps) {
+    throw new AicError('MODEL_TOO_LARGE', `${totalSteps} steps exceed the limit of ${limits.maxSteps}`, {
+      details: { issues: [{ path: 'hyperparameters.epochs', reason: 'too many steps' }] },
+    });
+  }
+  return {
+    model,
+    backend: job.backend,
+    seed: job.seed,
+    hyperparameters,
+    settings,
+    commitEverySteps: job.commitEverySteps,
+    totalSteps,
+  };
+}
+
+/**
+ * Resolves a job from its dataset's shape only (the public manifest: shapes, train rows, classes), before any data
+ * is fetched: a requester quotes with it and refuses a dataset that does not fit the model before paying.
+ * Throws what {@link resolveJob} throws, with JOB_SCHEMA_MISMATCH for a dataset that does not fit.
+ *
+ * @example resolveJobShape(spec, { featureShape: [4], labelShape: [], count: 120, task: 'classification', classCount: 3 })
+ */
+export function resolveJobShape(
+  spec: JobSpec,
+  data: DatasetShape,
+  limits: ModelLimits = DEFAULT_MODEL_LIMITS,
+): ResolvedJobShape {
+  const job = parseSpec(spec);
+  const model = validateManifest(job.manifest, limits);
+  checkDatasetFitsModel(model, data);
+  return resolveWithModel(job, model, data.count, limits);
+}
+
+/**
  * Validates a job spec against its data and the limits, and resolves everything training needs.
  * Throws the manifest errors of `validateManifest`, MODEL_HYPERPARAMETER_INVALID, MODEL_TOO_LARGE (too many steps),
  * RUNTIME_DATA_INVALID or JOB_SPEC_INVALID.
@@ -103,42 +228,18 @@ export function resolveJob(
   data: TensorDataset,
   limits: ModelLimits = DEFAULT_MODEL_LIMITS,
 ): ResolvedJob {
-  const parsed = jobSpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), reason: i.message }));
-    throw new AicError('JOB_SPEC_INVALID', issues.map((i) => `${i.path}: ${i.reason}`).join('; '), {
-      details: { issues },
-    });
-  }
-  const job = parsed.data;
+  const job = parseSpec(spec);
   const model = validateManifest(job.manifest, limits);
   checkDataMatchesModel(model, data);
-  checkBackendSupportsModel(model, job.backend);
-  const hyperparameters = resolveHyperparameters(model.manifest.hyperparameters, job.hyperparameters);
-  const settings = settingsFrom(hyperparameters, limits);
-  const totalSteps = stepsFor(data.count, settings.batchSize, settings.epochs);
-  if (totalSteps > limits.maxSteps) {
-    throw new AicError('MODEL_TOO_LARGE', `${totalSteps} steps exceed the limit of ${limits.maxSteps}`, {
-      details: { issues: [{ path: 'hyperparameters.epochs', reason: 'too many steps' }] },
-    });
-  }
+  const resolved = resolveWithModel(job, model, data.count, limits);
   const identity = canonicalJson({
     manifest: model.manifest,
     backend: job.backend,
     seed: job.seed,
-    hyperparameters,
+    hyperparameters: resolved.hyperparameters,
     commitEverySteps: job.commitEverySteps,
     data: bytesToHex0x(datasetDigest(data)),
   });
   const jobDigest = bytesToHex0x(sha256Bytes(new TextEncoder().encode(identity)));
-  return {
-    model,
-    backend: job.backend,
-    seed: job.seed,
-    hyperparameters,
-    settings,
-    commitEverySteps: job.commitEverySteps,
-    totalSteps,
-    jobDigest,
-  };
+  return { ...resolved, jobDigest };
 }
