@@ -1,0 +1,1 @@
+export { type ContentStore, openContentStore, parseContentCid } from './content-store.ts';
