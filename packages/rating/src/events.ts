@@ -11,6 +11,7 @@ export function orderedEvents(events: readonly RatingEvent[], epoch: number): Ra
 function normalizeAddresses(e: RatingEvent): RatingEvent {
   switch (e.type) {
     case 'ResourceRegistered':
+    case 'OwnershipTransferred':
       return { ...e, owner: e.owner.toLowerCase() };
     case 'UsagePaid':
     case 'WorkVerified':

@@ -11,9 +11,9 @@
 import { AicError, BPS_DENOMINATOR } from '@aic/core';
 import { consensusQualityBps } from './consensus.ts';
 import { orderedEvents } from './events.ts';
-import { buildLedgerView } from './ledger-view.ts';
+import { buildLedgerView, type ResourceInfo } from './ledger-view.ts';
 import { assertValidParams, UINT128_MAX } from './params.ts';
-import { type ResourceTally, tallyEpoch, votesOf } from './tally.ts';
+import { type OwnerShare, type ResourceTally, tallyEpoch, votesOf } from './tally.ts';
 import type { Address, RatingEvent, RatingParams, ResourceKind } from './types.ts';
 
 export interface ResourceScore {
@@ -46,7 +46,10 @@ export interface EpochRating {
   slashes: SlashRecord[];
 }
 
-/** Rates one epoch: every resource's components and score, per-contributor scores, slash records. */
+/**
+ * Rates one epoch: every resource's components and score, per-contributor scores, slash records. A resource that
+ * changed hands in the epoch has one entry per owner, each scored on the usage paid while it owned the resource.
+ */
 export function rateEpoch(events: readonly RatingEvent[], params: RatingParams): EpochRating {
   assertValidParams(params);
   const ordered = orderedEvents(events, params.epoch);
@@ -55,12 +58,12 @@ export function rateEpoch(events: readonly RatingEvent[], params: RatingParams):
     params.epoch,
     params.hubAddresses.map((a) => a.toLowerCase()),
   );
-  const tallies = tallyEpoch(ordered, params.epoch, view);
+  const tallies = tallyEpoch(view);
   const resources: ResourceScore[] = [];
   const slashes: SlashRecord[] = [];
   for (const [resource, tally] of tallies) {
     const info = view.resources.get(resource)!;
-    resources.push(scoreResource(resource, info.kind, info.owner, tally, view.stakes, params));
+    resources.push(...scoreResource(resource, info, tally, view.stakes, params));
     if (tally.fraud) slashes.push({ epoch: params.epoch, resource, owner: info.owner, slashedWei: tally.slashedWei });
   }
   const { scores, totalScore, sinkScore } = contributorScores(resources, params);
@@ -75,36 +78,38 @@ export function computeEpochScores(events: readonly RatingEvent[], params: Ratin
   return rateEpoch(events, params).scores;
 }
 
+/** Quality and reliability are the resource's; each owner's share of usage and work gets its own score. */
 function scoreResource(
   resource: string,
-  kind: ResourceKind,
-  owner: Address,
+  info: ResourceInfo,
   tally: ResourceTally,
   stakes: ReadonlyMap<Address, bigint>,
   params: RatingParams,
-): ResourceScore {
-  const usage = tally.eligibleUsageWei;
-  const workValue = tally.workUnits * params.unitValueWei[kind];
-  const workCreditWei = smaller(workValue, usage);
-  const base = (usage * params.usageWeightBps + workCreditWei * params.workWeightBps) / BPS_DENOMINATOR;
-  const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating, usage);
+): ResourceScore[] {
+  const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating, tally.eligibleUsageWei);
   const qualityBps = params.qualityFloorBps + ((BPS_DENOMINATOR - params.qualityFloorBps) * ratingBps) / 10_000n;
   const reliabilityBps = reliabilityOf(tally);
-  const score = tally.fraud
-    ? 0n
-    : (base * qualityBps * reliabilityBps) / (BPS_DENOMINATOR * BPS_DENOMINATOR) / params.scoreUnitWei;
-  return {
-    resource,
-    kind,
-    owner,
-    eligibleUsageWei: usage,
-    excludedUsageWei: tally.excludedUsageWei,
-    workCreditWei,
-    qualityBps,
-    reliabilityBps,
-    fraud: tally.fraud,
-    score,
-  };
+  const shares: Array<[Address, OwnerShare]> = tally.byOwner.size > 0 ? [...tally.byOwner] : [[info.owner, tally]];
+  return shares.map(([owner, share]) => {
+    const usage = share.eligibleUsageWei;
+    const workCreditWei = smaller(share.workUnits * params.unitValueWei[info.kind], usage);
+    const base = (usage * params.usageWeightBps + workCreditWei * params.workWeightBps) / BPS_DENOMINATOR;
+    const score = tally.fraud
+      ? 0n
+      : (base * qualityBps * reliabilityBps) / (BPS_DENOMINATOR * BPS_DENOMINATOR) / params.scoreUnitWei;
+    return {
+      resource,
+      kind: info.kind,
+      owner,
+      eligibleUsageWei: usage,
+      excludedUsageWei: share.excludedUsageWei,
+      workCreditWei,
+      qualityBps,
+      reliabilityBps,
+      fraud: tally.fraud,
+      score,
+    };
+  });
 }
 
 /** Math.min for bigints. */

@@ -5,12 +5,16 @@
 import type { RatingVote } from './consensus.ts';
 import type { LedgerView } from './ledger-view.ts';
 import { isRating } from './params.ts';
-import type { Address, RatingEvent } from './types.ts';
+import type { Address } from './types.ts';
 
-export interface ResourceTally {
+/** What one owner of a resource earned from it in the epoch (a resource sold mid-epoch has two). */
+export interface OwnerShare {
   eligibleUsageWei: bigint;
   excludedUsageWei: bigint;
   workUnits: bigint;
+}
+
+export interface ResourceTally extends OwnerShare {
   completedJobs: number;
   failedJobs: number;
   slashedWei: bigint;
@@ -18,47 +22,66 @@ export interface ResourceTally {
   /** Eligible fee paid per payer: the weight of that payer's rating. */
   feeByPayer: Map<Address, bigint>;
   ratingByRater: Map<Address, number>;
+  /** The usage and work split by the owner at each event, in first-seen order; quality and reliability stay whole. */
+  byOwner: Map<Address, OwnerShare>;
+}
+
+function emptyShare(): OwnerShare {
+  return { eligibleUsageWei: 0n, excludedUsageWei: 0n, workUnits: 0n };
 }
 
 function emptyTally(): ResourceTally {
   return {
-    eligibleUsageWei: 0n,
-    excludedUsageWei: 0n,
-    workUnits: 0n,
+    ...emptyShare(),
     completedJobs: 0,
     failedJobs: 0,
     slashedWei: 0n,
     fraud: false,
     feeByPayer: new Map(),
     ratingByRater: new Map(),
+    byOwner: new Map(),
   };
 }
 
-/** Tallies the events of `epoch` for every registered resource (events about unknown resources are ignored). */
-export function tallyEpoch(
-  events: readonly RatingEvent[],
-  epoch: number,
-  view: LedgerView,
-): Map<string, ResourceTally> {
+function shareOf(tally: ResourceTally, owner: Address): OwnerShare {
+  let share = tally.byOwner.get(owner);
+  if (!share) {
+    share = emptyShare();
+    tally.byOwner.set(owner, share);
+  }
+  return share;
+}
+
+/**
+ * Tallies the events of `epoch` for every registered resource (events about unknown resources are ignored). Paid
+ * usage and work count for the owner at the event (who also received the fee), judged unrelated or not against that
+ * owner; ratings, outcomes and fraud are the resource's own.
+ */
+export function tallyEpoch(view: LedgerView): Map<string, ResourceTally> {
   const tallies = new Map<string, ResourceTally>();
   for (const resource of [...view.resources.keys()].sort()) tallies.set(resource, emptyTally());
-  for (const e of events) {
-    if (e.epoch !== epoch || !('resource' in e) || e.type === 'ResourceRegistered') continue;
+  for (const { event: e, owner } of view.epochEvents) {
     const tally = tallies.get(e.resource);
-    const owner = view.resources.get(e.resource)?.owner;
-    if (!tally || owner === undefined) continue;
+    if (!tally) continue;
     switch (e.type) {
-      case 'UsagePaid':
+      case 'UsagePaid': {
         if (e.amountWei <= 0n) break;
+        const share = shareOf(tally, owner);
         if (view.linkage.isRelated(e.payer, owner)) {
           tally.excludedUsageWei += e.amountWei;
+          share.excludedUsageWei += e.amountWei;
         } else {
           tally.eligibleUsageWei += e.amountWei;
+          share.eligibleUsageWei += e.amountWei;
           tally.feeByPayer.set(e.payer, (tally.feeByPayer.get(e.payer) ?? 0n) + e.amountWei);
         }
         break;
+      }
       case 'WorkVerified':
-        if (e.units > 0n && !view.linkage.isRelated(e.payer, owner)) tally.workUnits += e.units;
+        if (e.units > 0n && !view.linkage.isRelated(e.payer, owner)) {
+          tally.workUnits += e.units;
+          shareOf(tally, owner).workUnits += e.units;
+        }
         break;
       case 'Rated':
         if (isRating(e.rating)) tally.ratingByRater.set(e.rater, e.rating);

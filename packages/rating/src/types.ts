@@ -21,6 +21,16 @@ export interface ResourceRegistered extends ChainPosition {
   owner: Address;
 }
 
+/**
+ * A resource changed hands (an asset NFT's ERC-721 `Transfer` after its mint, e.g. a PLAZA sale): from this event on,
+ * `owner` receives the resource's score, as it receives its fees. The zero address (a burn) leaves it unowned.
+ */
+export interface OwnershipTransferred extends ChainPosition {
+  type: 'OwnershipTransferred';
+  resource: string;
+  owner: Address;
+}
+
 /** Someone paid for a resource's use (JobSettled fees, UsesBought, AccessBought, StoragePaid). */
 export interface UsagePaid extends ChainPosition {
   type: 'UsagePaid';
@@ -83,6 +93,7 @@ export interface FraudProven extends ChainPosition {
 
 export type RatingEvent =
   | ResourceRegistered
+  | OwnershipTransferred
   | UsagePaid
   | WorkVerified
   | Funded

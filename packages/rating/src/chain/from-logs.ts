@@ -1,7 +1,8 @@
 /**
  * Chain events → rating events (pure). The input is the decoded log stream of the AIC contracts (the ledger client's
  * `fetchLedgerLogs`), so anyone holding the chain recomputes exactly the scores the rater posted.
- * Resources: `gpu:<provider>`, `storage:<provider>` and `asset:<tokenId>`.
+ * Resources: `gpu:<provider>`, `storage:<provider>` and `asset:<tokenId>`. An asset's score goes to its owner at the
+ * scored event (AssetMinted, then each ERC-721 Transfer), the same account its fees were paid to.
  */
 import type { RatingEvent, ResourceKind } from '../types.ts';
 
@@ -47,6 +48,13 @@ export function ratingEventsFromLogs(logs: readonly ChainLog[], schedule: EpochS
           kind: assetKind(Number(a.kind)),
           owner: addr('owner'),
         });
+        break;
+      case 'AssetRegistry.Transfer':
+        // The mint's own Transfer (from zero) is AssetMinted's; every later one, a PLAZA sale included, moves the
+        // asset's score to its new owner from here on, as its fees move.
+        if (addr('from') !== ZERO) {
+          push({ type: 'OwnershipTransferred', resource: `asset:${key('tokenId')}`, owner: addr('to') });
+        }
         break;
       case 'ComputeMarket.ProviderRegistered':
         push({ type: 'ResourceRegistered', resource: `gpu:${addr('provider')}`, kind: 'gpu', owner: addr('provider') });
