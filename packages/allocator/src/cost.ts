@@ -95,6 +95,11 @@ function reputationFactor(offer: Offer, model: CostModel): number {
   return 1 + model.reputationPenalty * (1 - Math.min(1, Math.max(0, offer.reputation)));
 }
 
+/** Whether the offer's verified cache already holds the job's dataset (placing it there moves no data). */
+export function holdsDataset(offer: Offer, job: JobDemand): boolean {
+  return job.datasetId !== undefined && job.datasetMB > 0 && hasCached(offer, job.datasetId);
+}
+
 function hasCached(offer: Offer, datasetId: string): boolean {
   const cached = offer.cachedDatasets;
   return cached instanceof Set ? cached.has(datasetId) : (cached as readonly string[]).includes(datasetId);

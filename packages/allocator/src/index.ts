@@ -14,6 +14,7 @@ export {
   computeCost,
   computeHours,
   costOf,
+  holdsDataset,
   isFeasible,
   priceOf,
   pricePerHourOf,

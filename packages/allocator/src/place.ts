@@ -5,8 +5,8 @@
  * many identical machines tie.
  */
 import { seededUniforms } from '@aic/core';
-import { type GroupCandidate, pickMember, releaseJob, scanGroups, takeOn } from './candidates.ts';
-import { priceOf } from './cost.ts';
+import { type GroupCandidate, pickMember, releaseJob, type Scan, scanGroups, takeOn } from './candidates.ts';
+import { holdsDataset, priceOf } from './cost.ts';
 import type { Group, Machine, OfferBook } from './offer-book.ts';
 import { GPU_UNITS, type Shape } from './requirement.ts';
 import type { JobDemand, Placement } from './types.ts';
@@ -39,7 +39,7 @@ function decide(book: OfferBook, job: JobDemand, seed: bigint): Decision | undef
   const next = seededUniforms(seed, job.id);
   let blocked: Set<Group> | undefined;
   for (;;) {
-    const scan = scanGroups(book, job, book.model.nearBestFraction, 1, blocked);
+    const scan = preferHolders(scanGroups(book, job, book.model.nearBestFraction, 1, blocked), job);
     if (scan.candidates.length === 0) return undefined;
     const picked = pickMember(scan, next);
     if (picked) {
@@ -53,6 +53,18 @@ function decide(book: OfferBook, job: JobDemand, seed: bigint): Decision | undef
     blocked ??= new Set();
     for (const c of scan.candidates) blocked.add(c.group);
   }
+}
+
+/**
+ * Among near-best candidates, the ones that already hold the job's dataset go first: the seed draws among those
+ * when there are any. Within the near-best margin the requester's bill hardly differs, but a fetch moves the whole
+ * dataset over the network (and a small dataset's transfer time is far below the margin, so cost alone would
+ * ignore it). Caches are per family (part of its key), so the filter is exact per candidate.
+ */
+function preferHolders(scan: Scan, job: JobDemand): Scan {
+  if (job.datasetId === undefined || job.datasetMB <= 0 || scan.candidates.length < 2) return scan;
+  const holding = scan.candidates.filter((c) => holdsDataset(c.group.family.rep, job));
+  return holding.length === 0 || holding.length === scan.candidates.length ? scan : { ...scan, candidates: holding };
 }
 
 export function placementOf(job: JobDemand, machine: Machine, cand: GroupCandidate, shape: Shape): Placement {

@@ -49,7 +49,19 @@ export {
   type JobAnnouncementEventDetail,
   jobAnnouncementSpec,
 } from './wire/messages/job-announcement.ts';
-export { type OfferEventDetail, type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
+export {
+  MAX_CACHED_DATASET_ROOTS,
+  type OfferEventDetail,
+  type ProviderOffer,
+  providerOfferSpec,
+} from './wire/messages/provider-offer.ts';
+export {
+  type Holding,
+  type HoldingsAnnouncement,
+  type HoldingsEventDetail,
+  holdingsSpec,
+  MAX_HOLDINGS_PER_ANNOUNCEMENT,
+} from './wire/messages/holdings.ts';
 export { type ResultNotice, type ResultNoticeEventDetail, resultNoticeSpec } from './wire/messages/result-notice.ts';
 export type { ReplayGuardInit } from './wire/replay-guard.ts';
 export { createWireSigner, WIRE_SIGNATURE_DOMAIN, type WireSigner } from './wire/signature.ts';

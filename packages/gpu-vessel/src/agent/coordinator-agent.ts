@@ -7,17 +7,19 @@
  *   the requester's mirror (pro-rata pay for those), and the job is reassigned from there;
  * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
  */
-import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
+import { type CostModel, choosePlacement, createOfferBook } from '@aic/allocator';
 import { pause } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { computeMarketAbi, jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
-import { offerHardwareToMachine } from '../jobs/hardware-requirement.ts';
 import { CanaryIssuer } from './canary.ts';
 import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
+import { LocalityInputs, type LocalityPort } from './coordinator-locality.ts';
+import { type KnownOffer, knownOfferOf, offerForJob } from './coordinator-offers.ts';
 import { arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
+import { TrackRecord } from './coordinator-track-record.ts';
 import { JobRequirements } from './job-requirements.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
@@ -36,13 +38,17 @@ export interface CoordinatorInit {
   /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester`. */
   canaryIntervalMs?: number;
   requester?: RequesterAgent;
+  /** Where each dataset's holders are (the node's holdings book); absent: transfers are costed without distance. */
+  locality?: LocalityPort;
+  /** The allocator's cost weights (default: the default preset's). */
+  allocator?: CostModel;
 }
 
-interface KnownOffer {
-  offer: Offer;
-  peerId: string;
-  expiresAtMs: number;
-}
+/**
+ * Tickets state no amount of work, and a fixed-price job's pay is its quote whatever the estimate: one nominal
+ * TFLOP makes the compute cost price ÷ proven throughput, which ranks offers; it only sets how much a fetch weighs.
+ */
+const NOMINAL_WORK_TFLOP = 1;
 
 /** Gossip may still deliver an offer a provider sent before it went silent; one arriving later than this is new. */
 const REJOIN_AFTER_MS = DEFAULT_PRESET.coordinator.rejoinAfterMs;
@@ -61,6 +67,8 @@ export class CoordinatorAgent implements Startable {
   readonly #canaries: CanaryIssuer | undefined;
   readonly #scope: RoleScope;
   readonly #requirements: JobRequirements;
+  readonly #locality: LocalityInputs;
+  readonly #record = new TrackRecord();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -68,6 +76,7 @@ export class CoordinatorAgent implements Startable {
   ) {
     this.#scope = new RoleScope('coordinator', ctx.log);
     this.#requirements = new JobRequirements(ctx);
+    this.#locality = new LocalityInputs(ctx, init.locality);
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries =
       init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester, this.#scope) : undefined;
@@ -86,6 +95,7 @@ export class CoordinatorAgent implements Startable {
     this.ctx.net.addEventListener('offer', onOffer);
     this.#scope.defer(() => this.ctx.net.removeEventListener('offer', onOffer));
     const track = (event: MarketEvent) => this.#track(event);
+    const history = (event: MarketEvent) => this.#recordHistory(event);
     const place = (event: MarketEventOf<'JobEscrowed' | 'JobPreempted'>) => {
       this.#track(event);
       this.#once(event.args.jobId, () => this.#place(event.args.jobId));
@@ -97,6 +107,8 @@ export class CoordinatorAgent implements Startable {
           JobPreempted: place,
           JobAssigned: track,
           JobReassigned: track,
+          JobSettled: history,
+          ProviderSlashed: history,
           ResultCommitted: track,
           JobExpired: track,
           JobRefunded: track,
@@ -156,26 +168,8 @@ export class CoordinatorAgent implements Startable {
     const goneAt = this.#gone.get(provider);
     if (goneAt !== undefined && Date.now() - goneAt > REJOIN_AFTER_MS) this.#gone.delete(provider);
     const peer = this.ctx.net.getPeers().find((p) => p.address?.toLowerCase() === provider)?.peerId ?? detail.relayedBy;
-    const o = detail.payload;
-    this.#offers.set(provider, {
-      peerId: peer,
-      expiresAtMs: detail.expiresAtMs,
-      offer: {
-        id: `${provider}/${o.offerId}`,
-        provider: detail.sender,
-        hwClass: info.hwClass,
-        memoryGiB: o.hardware.memoryBytes / 2 ** 30,
-        tflops: 0.01,
-        pricePerHour: Number(o.priceWeiPerHour / 10n ** 12n) / 1e6,
-        stake: Number(info.stake / 10n ** 18n),
-        reputation: 0.5,
-        coordinate: { vec: [0, 0, 0], height: 0 },
-        bandwidthMBps: 100,
-        cachedDatasets: o.cachedDatasetIds,
-        slots: o.capacity.concurrentJobs,
-        machine: offerHardwareToMachine(o.hardware),
-      },
-    });
+    const coordinate = this.ctx.net.coordinate();
+    this.#offers.set(provider, knownOfferOf(detail, info, peer, coordinate));
     if (!this.#challenges.due(provider, Date.now())) return;
     const outcome = this.init.challenge(peer, info.hwClass).then(
       (r) => {
@@ -194,13 +188,13 @@ export class CoordinatorAgent implements Startable {
   }
 
   /** Offers that count: unexpired, challenge passed, provider not gone. */
-  async #eligibleOffers(): Promise<Offer[]> {
+  async #eligibleOffers(): Promise<KnownOffer[]> {
     const now = Date.now();
-    const out: Offer[] = [];
+    const out: KnownOffer[] = [];
     for (const [provider, known] of this.#offers) {
       if (known.expiresAtMs <= now || this.#gone.has(provider)) continue;
       if ((await this.#challenges.passed(provider)) !== true) continue;
-      out.push(known.offer);
+      out.push(known);
     }
     return out;
   }
@@ -223,18 +217,22 @@ export class CoordinatorAgent implements Startable {
       if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
     }
     const hardware = await this.#requirements.of(jobId, job.requester, this.#scope.signal);
-    const offers = await this.#eligibleOffers();
+    const locality = await this.#locality.of(BigInt(job.datasetId), this.#scope.signal);
+    const offers = (await this.#eligibleOffers()).map((known) =>
+      offerForJob(known, this.#record.reputationOf(known.offer.provider), locality),
+    );
     const placement = choosePlacement(
-      createOfferBook(offers, { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.05 }),
+      createOfferBook(offers, this.init.allocator ?? DEFAULT_PRESET.allocator),
       {
         id: `job-${jobId}`,
         minHwClass: job.minHwClass,
         minMemoryGiB: 0,
-        workTflop: 1,
+        workTflop: NOMINAL_WORK_TFLOP,
         maxPricePerHour: Number.MAX_SAFE_INTEGER,
         minStake: 0,
-        datasetMB: 0,
-        dataSources: [],
+        ...(locality ? { datasetId: locality.datasetRoot } : {}),
+        datasetMB: locality?.datasetMB ?? 0,
+        dataSources: locality?.dataSources ?? [],
         excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
         ...(hardware ? { hardware } : {}),
       },
@@ -261,7 +259,14 @@ export class CoordinatorAgent implements Startable {
     this.#silentSince.delete(jobId);
     this.#unplaced.delete(jobId);
     this.ctx.log.info(
-      { jobId: String(jobId), provider: placement.provider, seed: String(seed), among: offers.length },
+      {
+        jobId: String(jobId),
+        provider: placement.provider,
+        seed: String(seed),
+        among: offers.length,
+        ...(locality ? { datasetMB: locality.datasetMB, holders: locality.dataSources.length } : {}),
+        cached: offers.some((o) => o.id === placement.offerId && (o.cachedDatasets as readonly string[]).length > 0),
+      },
       state === 'Escrowed' ? 'job assigned' : 'job reassigned',
     );
   }
@@ -296,7 +301,19 @@ export class CoordinatorAgent implements Startable {
   /** Jobs being trained (from the chain's events) and their provider: what the liveness check watches, no RPC. */
   readonly #active = new Map<bigint, string>();
 
+  /** Feeds the providers' track record (the allocator's reputation input) from the chain's outcomes. */
+  #recordHistory(event: MarketEvent): void {
+    if (event.eventName === 'JobSettled') this.#record.settled(event.args.jobId, event.args.providerPaid);
+    if (event.eventName === 'ProviderSlashed' || event.eventName === 'JobPreempted') {
+      this.#record.failed(event.args.provider);
+    }
+    if (event.eventName === 'JobAssigned' || event.eventName === 'JobReassigned') {
+      this.#record.assigned(event.args.jobId, event.args.provider);
+    }
+  }
+
   #track(event: MarketEvent): void {
+    this.#recordHistory(event);
     if (!('jobId' in event.args)) return;
     const jobId = event.args.jobId;
     const provider = 'provider' in event.args ? event.args.provider : undefined;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { vivaldiCoordinateSchema } from '../../coordinates/coordinate-schema.ts';
 import { WIRE_LIMITS } from '../../limits.ts';
 import type { MessageSpec, VerifiedMessage } from '../message-spec.ts';
-import { assetId, safeUint, shortText, weiAmount } from './fields.ts';
+import { assetId, bytes32Hex, safeUint, shortText, weiAmount } from './fields.ts';
+
+/** Cached dataset roots an offer may list: 128 × 67 bytes stays well inside the 16 KiB offer limit. */
+export const MAX_CACHED_DATASET_ROOTS = 128;
 
 /** Gossip message: a GPU Vessel advertises capacity, hardware, price and cached datasets for `ttlSeconds`. */
 const hardwareSchema = z.strictObject({
@@ -26,6 +29,12 @@ const offerWireSchema = z.strictObject({
   hardware: hardwareSchema,
   priceWeiPerHour: weiAmount,
   cachedDatasetIds: z.array(assetId).max(256),
+  /**
+   * Dataset roots (the Data Vessel's Merkle roots = Dataset NFTs' contentRoot) whose shards the provider's verified
+   * worker cache holds now: the allocator's locality input (a job on one of them moves no data). Self-reported, a
+   * hint, not a proof. Absent in offers from older nodes.
+   */
+  cachedDatasetRoots: z.array(bytes32Hex).max(MAX_CACHED_DATASET_ROOTS).optional(),
   ttlSeconds: z.number().int().min(1).max(86_400),
   /** The provider's Vivaldi coordinate, so any node can estimate its RTT to this provider (filled in on publish). */
   coordinate: vivaldiCoordinateSchema.optional(),
@@ -43,11 +52,12 @@ export const providerOfferSpec: MessageSpec<ProviderOffer> = {
   type: 'aic/offer/1',
   maxBytes: WIRE_LIMITS.offerBytes,
   schema: offerWireSchema,
-  toWire: ({ coordinate, peer, ...offer }) => ({
+  toWire: ({ coordinate, peer, cachedDatasetRoots, ...offer }) => ({
     ...offer,
     priceWeiPerHour: offer.priceWeiPerHour.toString(),
     // CBOR has no `undefined`: absent optional fields are left out.
     ...(coordinate === undefined ? {} : { coordinate }),
+    ...(cachedDatasetRoots === undefined ? {} : { cachedDatasetRoots: [...cachedDatasetRoots] }),
     ...(peer === undefined ? {} : { peer: { id: peer.id, addrs: [...peer.addrs] } }),
   }),
 };
