@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 import type { Connectivity } from './discovery/connection-keeper.ts';
 import type { Offence } from './scoring/offences.ts';
+import type { HoldingsEventDetail } from './wire/messages/holdings.ts';
 import type { JobAnnouncementEventDetail } from './wire/messages/job-announcement.ts';
 import type { OfferEventDetail } from './wire/messages/provider-offer.ts';
 import type { ResultNoticeEventDetail } from './wire/messages/result-notice.ts';
@@ -26,6 +27,8 @@ export interface AicNetworkEvents {
   offer: CustomEvent<OfferEventDetail>;
   'job-announcement': CustomEvent<JobAnnouncementEventDetail>;
   'result-notice': CustomEvent<ResultNoticeEventDetail>;
+  /** A holder's current holdings (datasets, models), signed by it; each replaces its previous announcement. */
+  holdings: CustomEvent<HoldingsEventDetail>;
   'peer:connect': CustomEvent<PeerEventDetail>;
   'peer:disconnect': CustomEvent<PeerEventDetail>;
   'peer:penalized': CustomEvent<PenaltyEventDetail>;

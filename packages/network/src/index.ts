@@ -55,6 +55,13 @@ export {
   type ProviderOffer,
   providerOfferSpec,
 } from './wire/messages/provider-offer.ts';
+export {
+  type Holding,
+  type HoldingsAnnouncement,
+  type HoldingsEventDetail,
+  holdingsSpec,
+  MAX_HOLDINGS_PER_ANNOUNCEMENT,
+} from './wire/messages/holdings.ts';
 export { type ResultNotice, type ResultNoticeEventDetail, resultNoticeSpec } from './wire/messages/result-notice.ts';
 export type { ReplayGuardInit } from './wire/replay-guard.ts';
 export { createWireSigner, WIRE_SIGNATURE_DOMAIN, type WireSigner } from './wire/signature.ts';

@@ -9,6 +9,8 @@ export const WIRE_LIMITS = {
   jobAnnouncementBytes: 64 * 1024,
   /** Largest result notice on the gossip topic. */
   resultNoticeBytes: 16 * 1024,
+  /** Largest holdings announcement on the gossip topic (up to 256 holdings). */
+  holdingsBytes: 48 * 1024,
   /** Largest gossipsub RPC frame accepted from a peer (several messages may share one frame). */
   gossipRpcBytes: 1024 * 1024,
   /** Default largest request or response on a request/response protocol (protocols may lower or raise it). */

@@ -33,6 +33,7 @@ import type { ProtocolDefinition } from './rpc/protocol.ts';
 import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
 import type { Offence } from './scoring/offences.ts';
 import { PeerScoreBook } from './scoring/peer-score-book.ts';
+import { type HoldingsAnnouncement, holdingsSpec } from './wire/messages/holdings.ts';
 import { type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
 import { type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
 import { type ResultNotice, resultNoticeSpec } from './wire/messages/result-notice.ts';
@@ -217,6 +218,20 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   async publishJobAnnouncement(announcement: JobAnnouncement): Promise<number> {
     this.#assertStarted();
     return await this.#gossip.publish(jobAnnouncementSpec, announcement);
+  }
+
+  /**
+   * Publishes this node's holdings (its full current set; with its coordinate, PeerId and listen addresses so that
+   * fetchers can rank and dial it); resolves to the number of peers it was sent to.
+   */
+  async publishHoldings(announcement: Omit<HoldingsAnnouncement, 'peer'>): Promise<number> {
+    this.#assertStarted();
+    const coordinate = announcement.coordinate ?? this.#coordinates.coordinate;
+    return await this.#gossip.publish(holdingsSpec, {
+      ...announcement,
+      coordinate: { ...coordinate, vec: [...coordinate.vec] },
+      peer: { id: this.peerId.toString(), addrs: this.multiaddrs().slice(0, 8) },
+    });
   }
 
   /** Publishes a result notice; resolves to the number of peers it was sent to. */

@@ -2,6 +2,7 @@ import type { CoordinateService } from '../coordinates/coordinate-service.ts';
 import type { ConnectionKeeper } from '../discovery/connection-keeper.ts';
 import type { AicNetworkEvents } from '../events.ts';
 import { addressOfPeerIdString } from '../peers.ts';
+import { handleHoldings, holdingsSpec } from '../wire/messages/holdings.ts';
 import { handleJobAnnouncement, jobAnnouncementSpec } from '../wire/messages/job-announcement.ts';
 import { handleProviderOffer, providerOfferSpec } from '../wire/messages/provider-offer.ts';
 import { handleResultNotice, resultNoticeSpec } from '../wire/messages/result-notice.ts';
@@ -10,7 +11,7 @@ import type { GossipRouter } from './gossip-router.ts';
 export interface AicTopicSinks {
   coordinates: CoordinateService;
   keeper: ConnectionKeeper | undefined;
-  emit<K extends 'offer' | 'job-announcement' | 'result-notice'>(
+  emit<K extends 'offer' | 'job-announcement' | 'result-notice' | 'holdings'>(
     type: K,
     detail: AicNetworkEvents[K]['detail'] | undefined,
   ): void;
@@ -39,5 +40,12 @@ export function routeAicTopics(gossip: GossipRouter, sinks: AicTopicSinks): void
   gossip.route({
     spec: resultNoticeSpec,
     deliver: (m, relayedBy) => sinks.emit('result-notice', handleResultNotice(m, relayedBy)),
+  });
+  gossip.route({
+    spec: holdingsSpec,
+    deliver: (m, relayedBy) => {
+      if (m.payload.coordinate !== undefined) sinks.coordinates.rememberAdvertised(m.sender, m.payload.coordinate);
+      sinks.emit('holdings', handleHoldings(m, relayedBy, now(), addressOfPeerIdString));
+    },
   });
 }

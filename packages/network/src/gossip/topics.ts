@@ -1,3 +1,4 @@
+import { type HoldingsAnnouncement, holdingsSpec } from '../wire/messages/holdings.ts';
 import { type JobAnnouncement, jobAnnouncementSpec } from '../wire/messages/job-announcement.ts';
 import { type ProviderOffer, providerOfferSpec } from '../wire/messages/provider-offer.ts';
 import { type ResultNotice, resultNoticeSpec } from '../wire/messages/result-notice.ts';
@@ -10,8 +11,9 @@ export const GOSSIP_TOPICS = {
   offers: providerOfferSpec.type,
   jobAnnouncements: jobAnnouncementSpec.type,
   resultNotices: resultNoticeSpec.type,
+  holdings: holdingsSpec.type,
 } as const;
 
 export type GossipTopic = (typeof GOSSIP_TOPICS)[keyof typeof GOSSIP_TOPICS];
 
-export type { JobAnnouncement, ProviderOffer, ResultNotice };
+export type { HoldingsAnnouncement, JobAnnouncement, ProviderOffer, ResultNotice };
