@@ -13,6 +13,7 @@ import { createLedgerReader } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { createNodeModelService, type NodeModelService } from './models/model-service.ts';
 import type { NetworkFactory, NodeNetwork } from './network-port.ts';
 import { type ItemBook, loadItemBook } from './services/item-book.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
@@ -89,6 +90,8 @@ interface Running {
   /** Long-lived node services (offer republishing), stopped before the network. */
   services: RunningService[];
   jobs: JobServices | undefined;
+  /** Models as assets and paid inference (serves the models this node holds). */
+  models: NodeModelService;
   apiTokenFile: string;
   spending: SpendingGuard;
 }
@@ -125,6 +128,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       for (const service of r.services) await service.stop();
       // Job roles first, while the network they unregister from is up; each waits (bounded) for its work.
       await r.jobs?.stop();
+      await r.models.stop();
       await r.api.stop();
       await r.network.stop();
       await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush(), r.spending.flush()]);
@@ -231,7 +235,13 @@ async function startServing(
     { path: join(stateDir, 'spending.json'), caps: init.api?.budget ?? {} },
     { logger: moduleLogger(c.logger, 'state'), metrics: c.metrics, now: c.now },
   );
+  const models = await createNodeModelService(
+    { dataDir: init.dataDir, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey: c.privateKey },
+    { network, logger: moduleLogger(c.logger, 'models'), spending },
+  );
+  await models.start();
   const handlers = createApiHandlers({
+    modelHandlers: models.handlers,
     spending,
     jobServices: jobs,
     network,
@@ -261,6 +271,7 @@ async function startServing(
   );
   const apiUrl = await api.start().catch(async (cause: unknown) => {
     await api.stop().catch(() => undefined);
+    await models.stop().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
@@ -285,7 +296,7 @@ async function startServing(
     },
     'node started',
   );
-  return { network, api, apiUrl, books, services, jobs, apiTokenFile: apiToken.file, spending };
+  return { network, api, apiUrl, books, services, jobs, models, apiTokenFile: apiToken.file, spending };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

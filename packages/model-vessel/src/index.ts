@@ -7,7 +7,7 @@ export * from './errors.ts';
 export { ALLOWED_ACTIVATIONS, ALLOWED_INITIALIZERS, ALLOWED_LAYERS } from './graph/allow-list.ts';
 export { buildModel, deriveSeed } from './graph/build-model.ts';
 export { type CheckedGraph, type CheckedLayer, checkTopology } from './graph/check-topology.ts';
-export { callModel, createModelCallHandler, serveModels } from './inference/model-call.ts';
+export { callModel, createModelCallHandler, type ModelSource, serveModels } from './inference/model-call.ts';
 export {
   createModelService,
   type ModelCall,
@@ -17,6 +17,7 @@ export {
   type ModelServiceInit,
 } from './inference/model-service.ts';
 export { checkCallInputs, MAX_SAMPLES_PER_CALL, predict } from './inference/predict.ts';
+export { loadServedModel, PUBLISHED_MODEL_SEED } from './inference/served-model.ts';
 export { DEFAULT_MODEL_LIMITS, type ModelLimits } from './limits.ts';
 export { type HyperparameterValue, resolveHyperparameters } from './manifest/hyperparameters.ts';
 export {

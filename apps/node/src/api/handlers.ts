@@ -5,6 +5,8 @@ import { createJobHandlers } from '../jobs/job-handlers.ts';
 import type { JobServices } from '../jobs/job-services.ts';
 import type { NodeLedger } from '../ledger-port.ts';
 import type { NodeMetrics } from '../metrics.ts';
+import type { ModelHandlers } from '../models/model-handlers.ts';
+import { unavailableModelHandlers } from '../models/model-service.ts';
 import type { NodeNetwork } from '../network-port.ts';
 import type { ItemBook } from '../services/item-book.ts';
 import type { PeerBook } from '../services/peer-book.ts';
@@ -30,6 +32,8 @@ export interface ApiHandlerComponents {
   jobServices?: JobServices | undefined;
   /** The owner's budget caps on spending writes (jobs/submit); absent = no caps (tests). */
   spending?: SpendingGuard | undefined;
+  /** Models as assets and paid inference (models/model-service.ts); absent = those endpoints answer 503. */
+  modelHandlers?: ModelHandlers | undefined;
 }
 
 /** The API's behaviour, one function per route; input already validated by the server. */
@@ -110,6 +114,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
+    ...(c.modelHandlers ?? unavailableModelHandlers()),
   };
 }
 

@@ -144,3 +144,56 @@ export const jobAnnouncementSchema = jobAnnouncementInputSchema.extend({
 });
 export type JobAnnouncement = z.infer<typeof jobAnnouncementSchema>;
 export const jobAnnouncementListSchema = z.object({ announcements: z.array(jobAnnouncementSchema) });
+
+// ---- models as assets and paid inference (POST /v1/models/publish, /v1/models/call, /v1/plaza/uses)
+
+const MODEL_AIC_AMOUNT_RE = /^[0-9]{1,12}(\.[0-9]{1,18})?$/;
+/** An AIC amount as decimal text ("2", "0.5"); at most 18 decimals and 12 integer digits (fits uint96 in wei). */
+const modelAicAmount = z.string().regex(MODEL_AIC_AMOUNT_RE, 'an AIC amount, e.g. 40 or 2.5');
+const modelIdText = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'a positive integer asset id')
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_UINT32, 'an asset id is at most 2^32 - 1 (uint32)');
+
+export const modelPublishBodySchema = z.strictObject({
+  manifest: z.string().min(2).max(60_000).describe('the manifest JSON text, exactly as published (bytes hashed)'),
+  pricePerUseAic: modelAicAmount.describe('price of one use on PLAZA'),
+});
+export const modelPublishedSchema = z.object({
+  modelId: z.string(),
+  manifestCid: z.string().describe('CIDv1 (raw, sha2-256) of the manifest bytes in the node content store'),
+  contentRoot: z.string().describe('keccak256 of the manifest bytes, the Model NFT content root'),
+  pricePerUseWei: weiStringSchema,
+});
+
+/** One sample: numbers, nested as the model's input shape (flattened row-major). */
+const sampleSchema: z.ZodType<unknown> = z.array(z.union([z.number(), z.array(z.unknown())])).max(1_000_000);
+export const modelCallBodySchema = z.strictObject({
+  modelId: modelIdText,
+  input: sampleSchema.optional().describe('one input sample'),
+  inputs: z.array(sampleSchema).min(1).max(256).optional().describe('several samples (instead of input)'),
+});
+export const modelCallResultSchema = z.object({
+  modelId: z.string(),
+  outputs: z.array(z.array(z.number())).describe('one row of output values per sample'),
+  labels: z.array(z.string()).optional().describe('class names of the output units, when the model declares them'),
+  predictions: z.array(z.string()).optional().describe('the most likely label per sample (classification)'),
+  servedBy: z.string().describe('PeerId of the node that ran the call'),
+  usesLeft: z.string().describe("the caller's uses of this asset left after the call (decimal)"),
+});
+
+export const plazaUsesBodySchema = z.strictObject({
+  assetId: modelIdText,
+  uses: z.number().int().min(1).max(1_000_000),
+  maxTotalAic: modelAicAmount.describe('refuse if the uses would cost more than this (price moved meanwhile)'),
+});
+export const plazaUsesBoughtSchema = z.object({
+  assetId: z.string(),
+  uses: z.number().int(),
+  pricePerUseWei: weiStringSchema,
+  paidWei: weiStringSchema,
+  paid: z.string().describe('the same amount in AIC, decimal'),
+  protocolFeeWei: weiStringSchema.describe('the part of paidWei that went to the treasury'),
+  usesLeft: z.string(),
+  transactionHash: z.string(),
+});

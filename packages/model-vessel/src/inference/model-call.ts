@@ -20,13 +20,21 @@ function decodeInputs(bytes: Uint8Array): { inputs: Float32Array; count: number 
 }
 
 /**
+ * Where the handler finds the service of a model id: a Map, or a lookup that loads a model lazily (a node loads the
+ * weights of a settled TrainedAI on its first call).
+ */
+export interface ModelSource {
+  get(modelId: string): ModelService | undefined | Promise<ModelService | undefined>;
+}
+
+/**
  * The network handler of `/aic/model-call/1.0.0` for the models this node serves (by asset id). The caller is the
  * request's authenticated signer; payment is checked by each model service against the ledger's usage rights, so
  * `paymentProof` is not needed yet. Errors answer with their code (MODEL_NOT_SERVED, MODEL_CALL_UNPAID, …).
  */
-export function createModelCallHandler(services: ReadonlyMap<string, ModelService>) {
+export function createModelCallHandler(services: ModelSource) {
   return async (request: ModelCallRequest, context: { sender: `0x${string}` }): Promise<{ outputs: Uint8Array }> => {
-    const service = services.get(request.modelId);
+    const service = await services.get(request.modelId);
     if (!service) throw new AicError('MODEL_NOT_SERVED', `model ${request.modelId} is not served here`);
     const { inputs, count } = decodeInputs(request.inputs);
     const result = await service.call({ caller: context.sender, inputs, count });
@@ -36,7 +44,7 @@ export function createModelCallHandler(services: ReadonlyMap<string, ModelServic
 }
 
 /** Serves `services` on a started network. */
-export function serveModels(net: AicNetwork, services: ReadonlyMap<string, ModelService>): Promise<void> {
+export function serveModels(net: AicNetwork, services: ModelSource): Promise<void> {
   return net.handle(modelCallProtocol, createModelCallHandler(services));
 }
 

@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encryptKeystore } from '@aic/core/keystore';
+import { connectLedger, deploymentToJson, type LedgerClient } from '@aic/ledger';
+import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import { irisTemplate } from '@aic/model-vessel';
+import { keccak256, toBytes } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../src/api/api-token.ts';
+import { type ApiClient, createApiClient } from '../../src/api/client.ts';
+import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
+import type { NodeProcess } from '../../src/spawn.ts';
+import { startTestNode, TEST_PASSWORD, waitForPeers } from '../helpers/cluster.ts';
+
+// Hardhat's well-known development mnemonic: the embedded chain funds accounts 12+ with AIC (deployDevnet).
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+
+// A member's own small MLP (4 inputs, 3 classes), as text: its exact bytes are what the Model NFT commits to.
+const MANIFEST = JSON.stringify({ ...irisTemplate.manifest, name: 'member-mlp' }, null, 2);
+
+// Two node processes on 127.0.0.1 and the embedded chain: the publisher's node validates and stores a manifest,
+// mints the Model NFT and serves it; the caller's node buys uses on PLAZA with its account and calls the model over
+// the model-call protocol; each call consumes one use on chain; the AIC moves by exactly the quoted amounts.
+describe('models as assets and paid inference between two nodes', () => {
+  let root: string;
+  let chain: EmbeddedChain;
+  let reader: LedgerClient;
+  let treasury: `0x${string}`;
+  const nodes: NodeProcess[] = [];
+  const [publisher, caller] = [12, 13].map((i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i }));
+  let publisherApi: ApiClient;
+  let callerApi: ApiClient;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'aic-models-'));
+    chain = await startEmbeddedChain();
+    const dev = await deployDevnet(chain.provider, chain.accounts);
+    treasury = dev.roles.treasury;
+    const rpcUrl = await chain.serve();
+    const deploymentFile = join(root, 'deployment.json');
+    await writeFile(deploymentFile, deploymentToJson(dev.deployment));
+    reader = await connectLedger({ rpcUrl, deploymentFile });
+    const chainFlags = ['--rpc-url', rpcUrl, '--deployment', deploymentFile];
+    for (const [i, account] of [publisher!, caller!].entries()) {
+      const dir = join(root, `node-${i}`);
+      const key = account.getHdKey().privateKey!;
+      await saveKeystore(keystoreDir(dir), await encryptKeystore(key, TEST_PASSWORD, { scryptN: 1024 }));
+      nodes.push(await startTestNode(dir, nodes[0]?.ready.multiaddrs ?? [], chainFlags));
+    }
+    await waitForPeers(nodes[1]!.ready.apiUrl, 1);
+    publisherApi = createApiClient(nodes[0]!.ready.apiUrl, { token: readApiToken(join(root, 'node-0')) });
+    callerApi = createApiClient(nodes[1]!.ready.apiUrl, { token: readApiToken(join(root, 'node-1')) });
+  }, 240_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(nodes.map((n) => n.stop()));
+    await chain?.close();
+    await rm(root, { recursive: true, force: true });
+    expect(codes).toEqual(codes.map(() => 0));
+  });
+
+  it('refuses a manifest with a layer outside the allow-list, naming the layer', async () => {
+    const hostile = MANIFEST.replace('"Dense"', '"Lambda"');
+    await expect(publisherApi.publishModel({ body: { manifest: hostile, pricePerUseAic: '1' } })).rejects.toMatchObject(
+      {
+        code: 'MODEL_LAYER_NOT_ALLOWED',
+        message: expect.stringContaining('Lambda'),
+      },
+    );
+  });
+
+  it('publishes, sells uses and serves paid calls, each consuming one use', async () => {
+    const published = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '2' } });
+    expect(published.contentRoot).toBe(keccak256(toBytes(MANIFEST)));
+    const modelId = BigInt(published.modelId);
+    const asset = await reader.registry.read.assetOf([modelId]);
+    expect(asset.contentRoot).toBe(published.contentRoot);
+    expect(asset.manifestCid).toBe(published.manifestCid);
+    expect(await reader.registry.read.ownerOf([modelId])).toBe(publisher!.address);
+
+    const input = [0.1, -0.3, 1.2, 0.8];
+    // no uses yet: refused by the caller's node before anything runs, and nothing is consumed
+    await expect(callerApi.callModel({ body: { modelId: published.modelId, input } })).rejects.toMatchObject({
+      code: 'MODEL_CALL_UNPAID',
+      details: { httpStatus: 403 },
+    });
+
+    const balances = () =>
+      Promise.all([publisher!.address, caller!.address, treasury].map((a) => reader.token.read.balanceOf([a])));
+    const before = await balances();
+    const bought = await callerApi.buyUses({ body: { assetId: published.modelId, uses: 2, maxTotalAic: '4' } });
+    expect(bought).toMatchObject({ uses: 2, pricePerUseWei: String(2n * 10n ** 18n), usesLeft: '2' });
+    expect(BigInt(bought.paidWei)).toBe(4n * 10n ** 18n);
+    const fee = BigInt(bought.protocolFeeWei);
+    const after = await balances();
+    expect(after[1]! - before[1]!).toBe(-BigInt(bought.paidWei));
+    expect(after[2]! - before[2]!).toBe(fee);
+    expect(after[0]! - before[0]!).toBe(BigInt(bought.paidWei) - fee);
+
+    const first = await callerApi.callModel({ body: { modelId: published.modelId, input } });
+    expect(first.servedBy).toBe(nodes[0]!.ready.peerId);
+    expect(first.outputs).toHaveLength(1);
+    expect(first.outputs[0]).toHaveLength(3);
+    expect(first.labels).toEqual(irisTemplate.manifest.outputs[0]?.labels);
+    expect(first.usesLeft).toBe('1');
+    const second = await callerApi.callModel({ body: { modelId: published.modelId, inputs: [input] } });
+    expect(second.outputs).toEqual(first.outputs); // the same weights, the same answer
+    expect(second.usesLeft).toBe('0');
+    expect(await reader.plaza.read.usesLeft([modelId, caller!.address])).toBe(0n);
+    await expect(callerApi.callModel({ body: { modelId: published.modelId, input } })).rejects.toMatchObject({
+      code: 'MODEL_CALL_UNPAID',
+    });
+    // serving moved no AIC: the income was split when the uses were bought
+    expect(await balances()).toEqual(after);
+  });
+
+  it('refuses buying uses over maxTotalAic before anything is paid', async () => {
+    const published = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '3' } });
+    const before = await reader.token.read.balanceOf([caller!.address]);
+    await expect(
+      callerApi.buyUses({ body: { assetId: published.modelId, uses: 2, maxTotalAic: '5' } }),
+    ).rejects.toMatchObject({ code: 'API_BUDGET_CAP_EXCEEDED' });
+    expect(await reader.token.read.balanceOf([caller!.address])).toBe(before);
+  });
+});
