@@ -1,6 +1,8 @@
 /**
  * The devnet's rater: reads every AIC event from the chain, computes the current epoch's Proof-of-Value scores with the
  * Contribution Rating System, and posts them to the RewardsPool. Anyone can recompute the same scores from the chain.
+ * The logs include the AssetRegistry's ERC-721 `Transfer`s, so an asset's score goes to its owner at each scored event
+ * (after a PLAZA sale, the buyer), the account its fees went to.
  */
 import { weiToAic } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
