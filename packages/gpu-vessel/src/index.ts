@@ -3,6 +3,12 @@
  * detection, self-benchmark, hardware-class challenges, the sandboxed training worker process, the verifier's job
  * check, and the agents of verified jobs (requester, provider, verifier, coordinator) over libp2p and the chain.
  */
+export {
+  type CachedDataset,
+  CachedDatasets,
+  type CachedDatasetsInit,
+  recordingMaterialized,
+} from './agent/cached-datasets.ts';
 export { type AgentContext, type AgentLogger, isTransient, peerOfAddress } from './agent/context.ts';
 export {
   CoordinatorAgent,
@@ -10,6 +16,12 @@ export {
   type HardwareChallenger,
   priceWithinEscrow,
 } from './agent/coordinator-agent.ts';
+export {
+  type DatasetHolder,
+  datasetBytesOf,
+  type JobLocality,
+  type LocalityPort,
+} from './agent/coordinator-locality.ts';
 export type { ProgressLine, RequesterJobState, RequesterStep } from './agent/job-record.ts';
 export { RoleScope, STOP_GRACE_MS, type Startable, startAll } from './agent/lifecycle.ts';
 export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './agent/provider-agent.ts';
@@ -86,8 +98,32 @@ export {
   hardwareRequirementSchema,
   offerHardwareToMachine,
 } from './jobs/hardware-requirement.ts';
+export {
+  checkDatasetManifestRoot,
+  checkModelManifestRoot,
+  checkTicketAssets,
+  type JobAsset,
+  readJobAssets,
+} from './jobs/job-assets.ts';
 export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
-export { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from './jobs/job-ticket.ts';
+export {
+  type AssetJobTicket,
+  type AssetTicketInput,
+  decodeJobTicket,
+  encodeJobTicket,
+  isAssetTicket,
+  type JobTicket,
+  type TemplateJobTicket,
+  type TemplateTicketInput,
+  ticketHash,
+} from './jobs/job-ticket.ts';
 export { jobProgressProtocol, jobTicketFetchProtocol } from './jobs/protocols.ts';
+export {
+  checkAssetTicket,
+  datasetShapeOf,
+  loadTicketDataset,
+  materializeTicketData,
+  type TicketData,
+} from './jobs/ticket-data.ts';
 export * from './verify/index.ts';
 export * from './worker/index.ts';

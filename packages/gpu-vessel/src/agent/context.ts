@@ -114,6 +114,13 @@ const FINAL = new Set([
   'JOB_RESULT_MISMATCH',
   'JOB_MIRROR_MISMATCH',
   'JOB_RESUME_MISMATCH',
+  // a job on published assets the chain or the data contradict: another attempt reads the same
+  'JOB_ASSET_KIND_MISMATCH',
+  'JOB_ASSETS_UNAVAILABLE',
+  'JOB_DATASET_MISMATCH',
+  'JOB_MODEL_ROOT_MISMATCH',
+  'JOB_SCHEMA_MISMATCH',
+  'JOB_TICKET_ASSET_MISMATCH',
   'LEDGER_REVERTED',
 ]);
 

@@ -6,8 +6,9 @@
 import { jobStateName, roleId } from '@aic/ledger';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
-import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { jobSampleKey } from '../jobs/job-key.ts';
+import type { JobTicket } from '../jobs/job-ticket.ts';
+import { defaultJobDataDir, loadTicketDataset, removeJobData } from '../jobs/ticket-data.ts';
 import { checkCommittedJob, checkSegment } from '../verify/check-committed-job.ts';
 import { type AgentContext, fetchJobTicket, retryTransient } from './context.ts';
 
@@ -18,7 +19,7 @@ export async function preemptSilentProvider(ctx: AgentContext, jobId: bigint, si
   if (!['Assigned', 'Running', 'Reassigned'].includes(jobStateName(job.state))) return false;
   const fetched = await fetchJobTicket(ctx, { jobId, requester: job.requester }, { signal });
   const { ticket, requester } = fetched;
-  const data = await loadDatasetSource(ticket.dataset);
+  const data = await rulingData(ctx, job, jobId, ticket, signal);
   const candidates = fetched.mirrored
     .filter((k) => k > job.resumeFrom && k < job.checkpointCount && fetched.mirrored.includes(k - 1))
     .sort((a, b) => b - a);
@@ -68,7 +69,7 @@ export async function arbitrateDispute(
   if (!cheated) {
     const verdict = await checkCommittedJob({
       spec: ticket.spec,
-      data: await loadDatasetSource(ticket.dataset),
+      data: await rulingData(ctx, job, jobId, ticket, signal),
       commitments: fetched.commitments,
       seed,
       jobKey: jobSampleKey(jobId),
@@ -88,6 +89,19 @@ export async function arbitrateDispute(
     ledger.confirm('resolveDispute', () => ledger.market.write.resolveDispute([jobId, cheated, rightVerifier])),
   );
   log.info({ jobId: String(jobId), providerCheated: cheated, divergentSegments: bad }, 'dispute resolved');
+}
+
+/** The job's training data for a re-run: a template split, or the published dataset (plaintext removed after). */
+async function rulingData(
+  ctx: AgentContext,
+  job: { datasetId: number; modelId: number },
+  jobId: bigint,
+  ticket: JobTicket,
+  signal: AbortSignal,
+) {
+  const dir = defaultJobDataDir(ctx.ledger.account(), jobId);
+  const init = { ledger: ctx.ledger, assets: ctx.assets, job, jobId, dir, signal };
+  return await loadTicketDataset(init, ticket).finally(() => removeJobData(dir));
 }
 
 /** A verifier other than the one proven wrong (the contract pays the verifier fee to the one named right). */

@@ -22,7 +22,9 @@ import type { ProviderOffer } from '@aic/network';
 import { createSerialQueue } from '../chain/serial.ts';
 import { type CheckpointFiles, fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
+import { isAssetTicket, type JobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol } from '../jobs/protocols.ts';
+import { materializeTicketData, removeJobData, type TicketData } from '../jobs/ticket-data.ts';
 import { type AgentContext, errorLine, fetchJobTicket, retryTransient } from './context.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
 
@@ -30,7 +32,8 @@ import { RoleScope, type Startable } from './lifecycle.ts';
 export type TrainingRunner = (
   init: {
     spec: JobSpec;
-    dataset: string;
+    /** A template source, or a published dataset's plaintext shards in the job's sandbox dir. */
+    dataset: TicketData;
     checkpointDir: string;
     fault?: { fakeSegmentFraction: number; seed: number } | undefined;
   },
@@ -147,19 +150,19 @@ export class ProviderAgent implements Startable {
     // A requester that is restarting is waited for (bounded), not given up on.
     const fetched = await fetchJobTicket(this.ctx, { jobId, requester: job.requester }, { signal });
     const { ticket, requester } = fetched;
-    const data = await loadDatasetSource(ticket.dataset);
-    if (job.datasetId > 0)
-      checkDatasetRoot(data, (await ledger.registry.read.assetOf([BigInt(job.datasetId)])).contentRoot);
+    const dataDir = join(this.init.root, String(jobId), 'data');
+    const prepared = await this.#prepareData(jobId, job, ticket, dataDir, signal);
     const dir = this.#checkpointDir(jobId);
     await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
     if (state !== 'Running') {
       await this.ctx.send(() => ledger.confirm('startJob', () => ledger.market.write.startJob([jobId])));
     }
-    log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset: ticket.dataset }, 'job started');
+    const dataset = isAssetTicket(ticket) ? `asset:${ticket.dataset.assetId}` : ticket.dataset;
+    log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset }, 'job started');
     const reported = this.#reported.get(jobId) ?? [];
     this.#reported.set(jobId, reported);
     let lastPush = 0;
-    let totalSteps = resolveJob(ticket.spec, data).totalSteps;
+    let totalSteps = prepared.totalSteps;
     // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once. Plain
     // progress is best effort; a commitment is retried for longer (a requester restarting), and any still missing
     // is re-reported before the commitment (#deliverCommitments).
@@ -178,7 +181,7 @@ export class ProviderAgent implements Startable {
     const result = await this.train(
       {
         spec: ticket.spec,
-        dataset: ticket.dataset,
+        dataset: prepared.source,
         checkpointDir: dir,
         fault: fraction ? { fakeSegmentFraction: fraction, seed: Number(jobId) } : undefined,
       },
@@ -217,6 +220,28 @@ export class ProviderAgent implements Startable {
       ),
     );
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
+    await removeJobData(dataDir);
+  }
+
+  /** The job's data and step count: a template split checked against the Dataset NFT here, or a published dataset
+   * checked (kinds, model root, manifest root, fit) and materialized by the node's data role into `dataDir`. */
+  async #prepareData(
+    jobId: bigint,
+    job: { datasetId: number; modelId: number },
+    ticket: JobTicket,
+    dataDir: string,
+    signal: AbortSignal,
+  ): Promise<{ source: TicketData; totalSteps: number }> {
+    const { ledger } = this.ctx;
+    if (!isAssetTicket(ticket)) {
+      const data = await loadDatasetSource(ticket.dataset);
+      if (job.datasetId > 0)
+        checkDatasetRoot(data, (await ledger.registry.read.assetOf([BigInt(job.datasetId)])).contentRoot);
+      return { source: { template: ticket.dataset }, totalSteps: resolveJob(ticket.spec, data).totalSteps };
+    }
+    const init = { ledger, assets: this.ctx.assets, job, jobId, dir: dataDir, signal };
+    const { source, totalSteps } = await materializeTicketData(init, ticket);
+    return { source, totalSteps: totalSteps ?? 0 };
   }
 
   /** Checks that the requester holds every commitment of the run (a requester killed and restarted mid-job missed

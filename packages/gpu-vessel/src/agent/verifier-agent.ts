@@ -4,13 +4,15 @@
  * requester restarting, a checkpoint stream cut or too slow, the chain's RPC briefly gone) is retried with backoff
  * inside the role until the verify window is nearly over, instead of leaving the job to a redraw.
  */
+
+import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
 import { commitmentRoot } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
-import { loadDatasetSource } from '../jobs/dataset-source.ts';
 import { jobSampleKey } from '../jobs/job-key.ts';
+import { defaultJobDataDir, loadTicketDataset, removeJobData } from '../jobs/ticket-data.ts';
 import { checkCommittedJob } from '../verify/check-committed-job.ts';
 import {
   type AgentContext,
@@ -25,6 +27,8 @@ import { RoleScope, type Startable } from './lifecycle.ts';
 export interface VerifierAgentInit {
   confidence: number;
   cheatFraction: number;
+  /** Where a published dataset is materialized for a re-run (`<dataDir>/<jobId>`; default: under tmp). */
+  dataDir?: string;
   /** TEST-ONLY fault injection: approve without re-running anything (what canaries catch). */
   lazy?: boolean;
   /** TEST-ONLY fault injection: ignore every job's first draw, as an offline verifier would (redraws are answered). */
@@ -125,9 +129,16 @@ export class VerifierAgent implements Startable {
           confidence: this.init.confidence,
           cheatFraction: this.init.cheatFraction,
         });
+        const dir = this.init.dataDir
+          ? join(this.init.dataDir, String(jobId))
+          : defaultJobDataDir(ledger.account(), jobId);
+        const data = await loadTicketDataset(
+          { ledger, assets: this.ctx.assets, job, jobId, dir, signal },
+          ticket,
+        ).finally(() => removeJobData(dir));
         const verdict = await checkCommittedJob({
           spec: ticket.spec,
-          data: await loadDatasetSource(ticket.dataset),
+          data,
           commitments,
           seed,
           jobKey: jobSampleKey(jobId),

@@ -10,7 +10,15 @@ import { DATASET_SOURCE_PATTERN } from './job-ticket.ts';
 
 const cache = new Map<string, Promise<TensorDataset>>();
 
-export async function loadDatasetSource(source: string): Promise<TensorDataset> {
+/** A template split's data. A ticket naming a published dataset (`{ assetId }`) needs the node's data role:
+ * `loadTicketDataset` (throws JOB_ASSETS_UNAVAILABLE here). */
+export async function loadDatasetSource(source: string | { assetId: string }): Promise<TensorDataset> {
+  if (typeof source !== 'string') {
+    throw new AicError(
+      'JOB_ASSETS_UNAVAILABLE',
+      `dataset #${source.assetId} is a published asset: use loadTicketDataset`,
+    );
+  }
   const match = DATASET_SOURCE_PATTERN.exec(source);
   if (!match) throw new AicError('JOB_DATASET_UNKNOWN', `unknown dataset source ${source}`);
   const [, id, split] = match as unknown as [string, string, 'train' | 'test'];

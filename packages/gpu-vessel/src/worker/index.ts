@@ -1,3 +1,4 @@
+export { loadShardDataset } from './dataset-source.ts';
 export { errorOfExit, type WorkerExit } from './exit-reason.ts';
 export { fabricateSegment, fakedSegments } from './fake-segments.ts';
 export type { WorkerDataset, WorkerFault } from './protocol.ts';
