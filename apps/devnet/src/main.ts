@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     nodeStatus = devnet.status;
   }
   for (const line of howToJoin(rpcUrl, deploymentFile, nodes[0]?.multiaddrs)) log(line);
+  // The requester node (node 0) serves the web client at its API's origin.
+  if (nodes[0] !== undefined) log(`web client: ${nodes[0].apiUrl}/ (PLAZA, GPU offers, jobs, wallet)`);
   log(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — RPC ${rpcUrl}, deployment ${deploymentFile}. Ctrl-C stops.`,
   );

@@ -1,6 +1,7 @@
 import { AicError, isAicError } from '@aic/core';
 import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
 import type { NodeLedger } from './ledger-port.ts';
+import { readPlazaAssets } from './web/plaza-assets.ts';
 
 /**
  * The node's ledger through the typed @aic/ledger client over JSON-RPC: reads, and (with the node's key) the few
@@ -49,6 +50,14 @@ export function createLedgerReader(init: {
           claimableWei,
           emissionPerEpochWei: schedule[2],
         };
+      } catch (cause) {
+        throw rpcFailure(cause);
+      }
+    },
+    async plazaAssets(query) {
+      const ledger = await ledgerClient();
+      try {
+        return await readPlazaAssets(ledger, query);
       } catch (cause) {
         throw rpcFailure(cause);
       }

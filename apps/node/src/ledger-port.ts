@@ -1,3 +1,5 @@
+import type { PlazaAssets, PlazaAssetsQuery } from './web/plaza-assets.ts';
+
 /** Balances of one address on the configured chain. */
 export interface Balances {
   chainId: number;
@@ -23,4 +25,6 @@ export interface NodeLedger {
   rewards(address: `0x${string}`): Promise<RewardStanding>;
   /** Claims the node account's rewards (signed with the node's key); resolves with the amount paid. */
   claimRewards(): Promise<{ amountWei: bigint; transactionHash: `0x${string}` }>;
+  /** One page of the AssetRegistry's assets (the web client's PLAZA); absent in fakes that do not need it. */
+  plazaAssets?(query: PlazaAssetsQuery): Promise<PlazaAssets>;
 }

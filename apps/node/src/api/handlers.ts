@@ -115,6 +115,12 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
     ...(c.modelHandlers ?? unavailableModelHandlers()),
+    plazaAssets: async ({ query }) => {
+      if (c.ledger?.plazaAssets === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      return c.ledger.plazaAssets(query);
+    },
   };
 }
 

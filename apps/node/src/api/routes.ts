@@ -7,6 +7,7 @@ import {
   jobSubmitBodySchema,
   jobSubmittedSchema,
 } from '../jobs/job-schemas.ts';
+import { plazaAssetsQuerySchema, plazaAssetsSchema } from '../web/plaza-assets.ts';
 import {
   balanceSchema,
   jobAnnouncementInputSchema,
@@ -165,6 +166,15 @@ export const apiRoutes = {
     successStatus: 201,
     body: plazaUsesBodySchema,
     response: plazaUsesBoughtSchema,
+  },
+  // Read routes of the web client (apps/web).
+  plazaAssets: {
+    method: 'GET',
+    path: '/v1/plaza/assets',
+    summary: "AssetRegistry's datasets, models and Trained AIs, newest first: owner, price per use, lineage",
+    successStatus: 200,
+    query: plazaAssetsQuerySchema,
+    response: plazaAssetsSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

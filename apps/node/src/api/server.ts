@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { NodeMetrics } from '../metrics.ts';
+import { registerWebClient } from '../web/web-client.ts';
 import {
   type AccessPolicy,
   type ApiAccessInit,
@@ -28,6 +29,8 @@ export interface ApiServerInit {
   bodyLimitBytes?: number;
   /** The API token writes need, and the Host / Origin allow-lists (README "Security"). */
   access: ApiAccessInit;
+  /** The web client's static build served at `/` (default: apps/web/dist of the checkout). */
+  webDistDir?: string;
 }
 
 /** Longest request target (path + query) served; longer is 414. Node refuses request lines over 16 KiB itself (431). */
@@ -154,6 +157,8 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  // The web client at `/` (the API stays under /v1); the same Host/Origin checks apply to its files.
+  registerWebClient(app, init.webDistDir);
   return {
     fastify: app,
     async start() {

@@ -1,0 +1,139 @@
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { apiGet } from '../api.ts';
+import { ProgressChart } from '../components/ProgressChart.tsx';
+import { QueryState } from '../components/QueryState.tsx';
+import { shortHex } from '../format.ts';
+
+/** States after which nothing changes any more: polling stops. */
+const FINAL_STATE = /settled|failed|refunded|cancel|expired|slashed/i;
+const JOB_ID = /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/;
+
+export default function JobPage({ jobId }: { jobId: string | undefined }) {
+  return (
+    <section aria-labelledby="job-title">
+      <h1 id="job-title">Jobs</h1>
+      <JobIdForm current={jobId} />
+      {jobId === undefined ? (
+        <p className="muted">Enter the id of a job this node requested (aic job submit prints it).</p>
+      ) : (
+        <JobView jobId={jobId} />
+      )}
+    </section>
+  );
+}
+
+function JobIdForm({ current }: { current: string | undefined }) {
+  const [value, setValue] = useState(current ?? '');
+  const [error, setError] = useState<string | undefined>();
+  const inputId = useId();
+  const errorId = useId();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const id = value.trim();
+    if (!JOB_ID.test(id)) {
+      setError('A job id is 0x followed by up to 64 hex digits, or a decimal number.');
+      return;
+    }
+    setError(undefined);
+    window.location.hash = `#/job/${encodeURIComponent(id)}`;
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} noValidate>
+      <label htmlFor={inputId}>Job id</label>
+      <input
+        id={inputId}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={error !== undefined}
+        aria-describedby={error === undefined ? undefined : errorId}
+        placeholder="0x…"
+      />
+      <button type="submit">Open</button>
+      {error === undefined ? null : (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function JobView({ jobId }: { jobId: string }) {
+  const status = useQuery({
+    queryKey: ['jobStatus', jobId],
+    queryFn: ({ signal }) => apiGet('jobStatus', '/v1/jobs/status', { jobId }, signal),
+    refetchInterval: (query) => (FINAL_STATE.test(query.state.data?.state ?? '') ? false : 2_000),
+  });
+  const finished = FINAL_STATE.test(status.data?.state ?? '');
+  const logs = useQuery({
+    queryKey: ['jobLogs', jobId],
+    queryFn: ({ signal }) => apiGet('jobLogs', '/v1/jobs/logs', { jobId }, signal),
+    enabled: status.isSuccess,
+    refetchInterval: finished ? false : 2_000,
+  });
+  return (
+    <QueryState isPending={status.isPending} error={status.error} what={`job ${shortHex(jobId)}`}>
+      {() => {
+        const s = status.data!;
+        const progress = s.totalSteps ? Math.min(1, (s.step ?? 0) / s.totalSteps) : 0;
+        return (
+          <>
+            <dl className="facts wide" data-testid="job-status">
+              <dt>State</dt>
+              <dd>
+                <span className="badge">{s.state}</span>
+              </dd>
+              <dt>Progress</dt>
+              <dd>
+                <progress max={1} value={progress} aria-label="training progress" />{' '}
+                {s.totalSteps ? `step ${s.step ?? 0} of ${s.totalSteps}` : 'not started'}
+              </dd>
+              <dt>Loss / accuracy</dt>
+              <dd>
+                {s.loss === undefined ? '–' : s.loss.toFixed(4)} /{' '}
+                {s.accuracy === undefined ? '–' : `${(s.accuracy * 100).toFixed(1)} %`}
+              </dd>
+              <dt>Provider</dt>
+              <dd>
+                <code>{shortHex(s.provider)}</code>
+              </dd>
+              <dt>Verifier</dt>
+              <dd>
+                <code>{shortHex(s.verifier)}</code>
+              </dd>
+              <dt>Checkpoints</dt>
+              <dd>
+                {s.checkpointCount} ({s.commitments} committed)
+              </dd>
+              {s.trainedAssetId === undefined ? null : (
+                <>
+                  <dt>Trained AI</dt>
+                  <dd>NFT #{s.trainedAssetId}</dd>
+                </>
+              )}
+              {s.resultError === undefined ? null : (
+                <>
+                  <dt>Result</dt>
+                  <dd className="error-text">{s.resultError}</dd>
+                </>
+              )}
+              {s.stalledSinceMs === undefined ? null : (
+                <>
+                  <dt>Stalled</dt>
+                  <dd className="error-text">
+                    nothing happened since {new Date(s.stalledSinceMs).toLocaleTimeString()}
+                  </dd>
+                </>
+              )}
+            </dl>
+            <h2>Training progress</h2>
+            <ProgressChart lines={logs.data?.lines ?? []} />
+          </>
+        );
+      }}
+    </QueryState>
+  );
+}

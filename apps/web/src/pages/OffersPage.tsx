@@ -1,0 +1,83 @@
+import { useQuery } from '@tanstack/react-query';
+import { apiGet, type Offer } from '../api.ts';
+import { QueryState } from '../components/QueryState.tsx';
+import { formatAic, formatBytes, formatDuration, shortHex } from '../format.ts';
+
+export function OffersPage() {
+  return (
+    <section aria-labelledby="offers-page-title">
+      <h1 id="offers-page-title">GPU offers</h1>
+      <p className="muted">Compute that GPU Vessels offer on the network right now, cheapest first.</p>
+      <OffersTable />
+    </section>
+  );
+}
+
+export function OffersTable() {
+  const offers = useQuery({
+    queryKey: ['offers'],
+    queryFn: ({ signal }) => apiGet('listOffers', '/v1/offers', {}, signal),
+    refetchInterval: 10_000,
+  });
+  return (
+    <QueryState isPending={offers.isPending} error={offers.error} what="the GPU offers">
+      {() => {
+        const list = [...(offers.data?.offers ?? [])].sort((a, b) =>
+          BigInt(a.priceWeiPerHour) < BigInt(b.priceWeiPerHour) ? -1 : 1,
+        );
+        if (list.length === 0) return <p className="notice">No provider offers compute on this network right now.</p>;
+        return (
+          // A table wider than a phone scrolls: its container must be reachable by keyboard to scroll it.
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs focus (WCAG 2.1.1)
+          <section className="table-scroll" aria-label="GPU offers table" tabIndex={0}>
+            <table data-testid="offers-table">
+              <thead>
+                <tr>
+                  <th scope="col">Provider</th>
+                  <th scope="col">Hardware</th>
+                  <th scope="col">CPU / memory</th>
+                  <th scope="col">Backends</th>
+                  <th scope="col" className="num">
+                    Price per hour
+                  </th>
+                  <th scope="col" className="num">
+                    Jobs at once
+                  </th>
+                  <th scope="col">Expires in</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((offer) => (
+                  <OfferRow key={`${offer.provider}/${offer.offerId}`} offer={offer} />
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      }}
+    </QueryState>
+  );
+}
+
+function OfferRow({ offer }: { offer: Offer }) {
+  const gpus = offer.hardware.gpus;
+  const hardware =
+    gpus.length === 0
+      ? 'CPU only'
+      : `${gpus.length} × ${gpus[0]?.model ?? 'GPU'} (${formatBytes(gpus[0]?.memoryBytes ?? 0)})`;
+  return (
+    <tr>
+      <td>
+        <code title={offer.provider}>{shortHex(offer.provider, 4)}</code>
+      </td>
+      <td>{hardware}</td>
+      <td>
+        {offer.hardware.cpuCores} cores, {formatBytes(offer.hardware.memoryBytes)}
+      </td>
+      <td>{offer.hardware.backends.join(', ')}</td>
+      <td className="num">{formatAic(offer.priceWeiPerHour)} AIC</td>
+      <td className="num">{offer.capacity.concurrentJobs}</td>
+      <td>{formatDuration(Math.max(0, (offer.expiresAtMs - Date.now()) / 1000))}</td>
+    </tr>
+  );
+}

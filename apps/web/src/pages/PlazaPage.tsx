@@ -1,0 +1,123 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
+import { apiGet, type PlazaAsset } from '../api.ts';
+import { QueryState } from '../components/QueryState.tsx';
+import { formatAic, shortHex } from '../format.ts';
+import { OffersTable } from './OffersPage.tsx';
+
+const KINDS = ['All', 'Dataset', 'Model', 'TrainedAI', 'Data'] as const;
+type KindFilter = (typeof KINDS)[number];
+const KIND_LABELS: Record<KindFilter, string> = {
+  All: 'All',
+  Dataset: 'Datasets',
+  Model: 'Models',
+  TrainedAI: 'Trained AIs',
+  Data: 'Data',
+};
+
+export function PlazaPage() {
+  const assets = useQuery({
+    queryKey: ['plazaAssets'],
+    queryFn: ({ signal }) => apiGet('plazaAssets', '/v1/plaza/assets', { limit: 200 }, signal),
+    refetchInterval: 15_000,
+  });
+  const [kind, setKind] = useState<KindFilter>('All');
+  const [search, setSearch] = useState('');
+  const searchId = useId();
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (assets.data?.assets ?? []).filter(
+      (a) =>
+        (kind === 'All' || a.kind === kind) &&
+        (needle === '' || [a.tokenId, a.manifestCid, a.owner, a.kind].some((f) => f.toLowerCase().includes(needle))),
+    );
+  }, [assets.data, kind, search]);
+  return (
+    <>
+      <section aria-labelledby="plaza-title">
+        <h1 id="plaza-title">AI PLAZA</h1>
+        <p className="muted">Datasets, models and Trained AIs registered on chain, with their price per use.</p>
+        <div className="toolbar">
+          <fieldset className="segmented">
+            <legend className="visually-hidden">Asset kind</legend>
+            {KINDS.map((k) => (
+              <label key={k} className={kind === k ? 'active' : undefined}>
+                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+                {KIND_LABELS[k]}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor={searchId} className="visually-hidden">
+            Search assets
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            placeholder="Search by id, manifest or owner"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <QueryState isPending={assets.isPending} error={assets.error} what="the PLAZA assets">
+          {() =>
+            shown.length === 0 ? (
+              <p className="notice">
+                {assets.data?.totalMinted === 0
+                  ? 'No asset is registered on this chain yet: publish a dataset or a model with the aic CLI.'
+                  : 'No asset matches this filter.'}
+              </p>
+            ) : (
+              <ul className="cards" aria-label="Assets" data-testid="plaza-assets">
+                {shown.map((asset) => (
+                  <AssetCard key={asset.tokenId} asset={asset} />
+                ))}
+              </ul>
+            )
+          }
+        </QueryState>
+      </section>
+      <section aria-labelledby="offers-title">
+        <h2 id="offers-title">GPU offers</h2>
+        <OffersTable />
+      </section>
+    </>
+  );
+}
+
+function AssetCard({ asset }: { asset: PlazaAsset }) {
+  const free = asset.pricePerUseWei === '0';
+  return (
+    <li className="card" data-kind={asset.kind}>
+      <div className="card-head">
+        <span className={`badge kind-${asset.kind}`}>{KIND_LABELS[asset.kind as KindFilter] ?? asset.kind}</span>
+        <h3>#{asset.tokenId}</h3>
+      </div>
+      <dl className="facts">
+        <dt>Price per use</dt>
+        <dd>{free ? 'free' : `${formatAic(asset.pricePerUseWei)} AIC`}</dd>
+        <dt>Owner</dt>
+        <dd>
+          <code title={asset.owner}>{shortHex(asset.owner)}</code>
+        </dd>
+        <dt>Licence</dt>
+        <dd>{asset.licenseId}</dd>
+        <dt>Manifest</dt>
+        <dd>
+          <code className="wrap" title={asset.manifestCid}>
+            {asset.manifestCid.length > 40 ? `${asset.manifestCid.slice(0, 40)}…` : asset.manifestCid}
+          </code>
+        </dd>
+        <dt>Lineage</dt>
+        <dd>
+          {asset.lineage.length === 0
+            ? 'original'
+            : asset.lineage.map((link, i) => (
+                <span key={link.parentId}>
+                  {i > 0 ? ', ' : 'from '}#{link.parentId} ({link.shareBps / 100} %)
+                </span>
+              ))}
+        </dd>
+      </dl>
+    </li>
+  );
+}

@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The node serves dist/ at its API's origin, so every URL in the build is relative to '/'.
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Hashed names (dist/assets/*-<hash>.js) are served immutable; index.html is not cached.
+    assetsDir: 'assets',
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 600,
+  },
+});
