@@ -19,6 +19,18 @@ export const devnetPreset = {
   coordinator: { livenessGraceMs: 3_000, canaryIntervalMs: 0, rechallengeAfterMs: 15_000, rejoinAfterMs: 10_000 },
   verification: { confidence: 0.99, cheatFraction: 0.1 },
   allocator: { valueOfTimePerHour: 5, reputationPenalty: 0.2, nearBestFraction: 0.01 },
+  // A devnet block comes every second and a challenge has 20 blocks: looking every second answers in time.
+  storage: {
+    capacityMiB: 1024,
+    priceAicPerMiBEpoch: '0.01',
+    maxCollateralAic: '1000',
+    dealEpochs: 24,
+    collateralPerPrice: 2,
+    answerIntervalMs: 1_000,
+    collectIntervalMs: 30_000,
+    auditIntervalMs: 60_000,
+    acceptTimeoutMs: 60_000,
+  },
   contracts: {
     protocolFeeBps: 250,
     // Short windows: a devnet job verifies in ~15 s and settles 5 s later (the chain's time is fast-forwarded).

@@ -12,6 +12,7 @@ export type {
   NodePreset,
   PresetName,
   ProviderPreset,
+  StoragePreset,
   VerificationPreset,
   WorkerPreset,
 } from './types.ts';

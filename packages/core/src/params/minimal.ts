@@ -7,5 +7,6 @@ export const minimalPreset = {
   name: 'minimal',
   node: { ...devnetPreset.node, republishIntervalMs: 2_000, coordinatesIntervalMs: 500 },
   worker: { memoryMiB: 512, timeoutMs: 600_000 },
+  storage: { ...devnetPreset.storage, answerIntervalMs: 200, collectIntervalMs: 500, auditIntervalMs: 0 },
   contracts: { ...devnetPreset.contracts, challengeWindowSec: 60, verifyWindowSec: 600 },
 } as const satisfies AicPreset;

@@ -73,6 +73,28 @@ export interface AllocatorPreset {
   readonly nearBestFraction: number;
 }
 
+/** The Storage Vessel (`--storage`: a provider keeping replicas) and a data owner placing them. */
+export interface StoragePreset {
+  /** Replica bytes a storage node accepts in all, MiB. */
+  readonly capacityMiB: number;
+  /** A storage node's price, AIC per MiB (rounded up) per storage epoch. */
+  readonly priceAicPerMiBEpoch: string;
+  /** Most collateral a storage node posts for one deal, AIC. */
+  readonly maxCollateralAic: string;
+  /** Epochs of a deal a data owner proposes unless told otherwise. */
+  readonly dealEpochs: number;
+  /** Collateral a data owner asks for, as a multiple of the deal's whole price. */
+  readonly collateralPerPrice: number;
+  /** How often a storage node looks for open challenges on its deals (well inside the response window). */
+  readonly answerIntervalMs: number;
+  /** How often a storage node collects what its deals earned (paid epochs, completed deals). */
+  readonly collectIntervalMs: number;
+  /** How often a data owner challenges its replicas, slashes missed challenges and repairs failed deals; 0 = never. */
+  readonly auditIntervalMs: number;
+  /** How long a data owner waits for a provider to accept a proposed deal on chain before cancelling it. */
+  readonly acceptTimeoutMs: number;
+}
+
 /** Contract parameters a deployment starts with (validated by `@aic/ledger`'s `marketParamsSchema`). */
 export interface ContractsPreset {
   readonly protocolFeeBps: number;
@@ -99,5 +121,6 @@ export interface AicPreset {
   readonly coordinator: CoordinatorPreset;
   readonly verification: VerificationPreset;
   readonly allocator: AllocatorPreset;
+  readonly storage: StoragePreset;
   readonly contracts: ContractsPreset;
 }

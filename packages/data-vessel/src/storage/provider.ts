@@ -10,7 +10,10 @@ import { chunkProof, type Hex } from '../commitments/index.ts';
 import { openDealBook, type ServedDeal } from './deal-book.ts';
 import { DealState, readDeal } from './market.ts';
 import { openSegmentStore, type SegmentStore } from './segment-store.ts';
-import { commitBlob } from './segments.ts';
+import { type BlobCommitment, commitBlob } from './segments.ts';
+
+/** What the provider reads replicas from: segments by root and index (a SegmentStore, or dataset replicas). */
+export type ReplicaStore = Pick<SegmentStore, 'get' | 'has' | 'leaves' | 'read' | 'remove'>;
 
 /** What one `answerOpenChallenges` pass did for each of the provider's deals with an open challenge. */
 export interface ChallengeOutcome {
@@ -24,13 +27,18 @@ export interface ChallengeOutcome {
   error?: unknown;
 }
 
-export interface StorageProvider {
+export interface StorageProvider<S extends ReplicaStore = SegmentStore> {
   address: Address;
-  store: SegmentStore;
+  store: S;
   /** Deals this provider accepted and still serves (kept in `<dir>/deals.json` across restarts). */
   deals(): Promise<bigint[]>;
-  /** Stores `blob`, checks its root against the proposed deal, then accepts it on chain. */
+  /** Stores `blob`, checks its root against the proposed deal, then accepts it on chain (a SegmentStore only). */
   acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void>;
+  /**
+   * Checks `commitment` against the proposed deal, runs `store` (which puts the replica in this provider's store),
+   * then accepts the deal on chain; a lost acceptance removes the replica again unless another deal keeps it.
+   */
+  acceptStored(dealId: bigint, commitment: BlobCommitment, store: () => Promise<unknown>): Promise<void>;
   /** Checks every deal of this provider for an open challenge and answers those it can. */
   answerOpenChallenges(): Promise<ChallengeOutcome[]>;
   /**
@@ -52,31 +60,42 @@ export interface StorageProvider {
   readBlob(segmentRoot: Hex): Promise<Uint8Array>;
 }
 
-export interface StorageProviderOptions {
-  /** Folder of the replica store (`<dir>/<segmentRoot>/<index>`) and of the deal book. */
+export interface StorageProviderOptions<S extends ReplicaStore = SegmentStore> {
+  /** Folder of the deal book (and of the default replica store, `<dir>/<segmentRoot>/<index>`). */
   dir: string;
   /** The provider's ledger client (its account posts collateral and answers challenges). */
   ledger: LedgerClient;
+  /** Where replicas live (default: a SegmentStore under `dir`). */
+  store?: S;
 }
 
 /** Creates a provider over its own store and account. Challenges are polled, not pushed. */
-export function createStorageProvider({ dir, ledger }: StorageProviderOptions): StorageProvider {
-  const store = openSegmentStore(dir);
+export function createStorageProvider<S extends ReplicaStore = SegmentStore>({
+  dir,
+  ledger,
+  store: given,
+}: StorageProviderOptions<S>): StorageProvider<S> {
+  const store = (given ?? openSegmentStore(dir)) as S;
   const book = openDealBook(dir);
 
   async function acceptDeal(dealId: bigint, blob: Uint8Array): Promise<void> {
+    const put = (store as Partial<SegmentStore>).put;
+    if (!put) throw new AicError('STORAGE_DEAL_NOT_OPEN', 'this provider stores replicas through acceptStored');
+    await acceptStored(dealId, commitBlob(blob), () => put.call(store, blob));
+  }
+
+  async function acceptStored(dealId: bigint, commitment: BlobCommitment, put: () => Promise<unknown>) {
     const deal = await readDeal(ledger, dealId);
     if (deal.state !== DealState.Proposed) {
       throw new AicError('STORAGE_DEAL_NOT_OPEN', `deal ${dealId} is not open for acceptance`, {
         details: { dealId: dealId.toString(), state: deal.state },
       });
     }
-    const commitment = commitBlob(blob);
     if (commitment.segmentRoot !== deal.segmentRoot.toLowerCase() || commitment.sizeBytes !== deal.sizeBytes) {
       // Never post collateral for data that would fail its first challenge.
       throw new AicError('STORAGE_ROOT_MISMATCH', `the blob handed over is not the one deal ${dealId} commits to`);
     }
-    await store.put(blob);
+    await put();
     try {
       const permit = await ledger.signPermit(ledger.storage.address, deal.collateralRequired);
       await ledger.confirm('StorageMarket.acceptDeal', () => ledger.storage.write.acceptDeal([dealId, permit]));
@@ -139,7 +158,8 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
       } else if (now - BigInt(deal.startedAt) >= epochSec * BigInt(deal.epochs)) {
         await ledger.confirm('StorageMarket.completeDeal', () => ledger.storage.write.completeDeal([dealId]));
         await release(dealId, root);
-      } else if (deal.challengeBlock === 0) {
+      } else if (deal.challengeBlock === 0 && (now - BigInt(deal.startedAt)) / epochSec > BigInt(deal.paidEpochs)) {
+        // Only when an epoch is due: a pass with nothing to pay sends no transaction.
         await ledger.confirm('StorageMarket.payStorage', () => ledger.storage.write.payStorage([dealId]));
       }
     }
@@ -154,6 +174,7 @@ export function createStorageProvider({ dir, ledger }: StorageProviderOptions): 
     store,
     deals: async () => (await book.entries()).map(([id]) => id),
     acceptDeal,
+    acceptStored,
     answerOpenChallenges,
     watchChallenges({ intervalMs, onOutcome, onError }) {
       let stopped = false;
