@@ -11,6 +11,7 @@ import {
   type AgentContext,
   type AgentLogger,
   type BlockCursor,
+  CachedDatasets,
   type CheckpointSource,
   CoordinatorAgent,
   challengeProvider,
@@ -18,8 +19,10 @@ import {
   descriptorToOfferHardware,
   detectHardware,
   HW_CHALLENGE_PROTOCOL_ID,
+  type JobAssetPort,
   ProviderAgent,
   RequesterAgent,
+  recordingMaterialized,
   type Startable,
   serveCheckpoints,
   serveHardwareChallenges,
@@ -56,6 +59,8 @@ export interface JobServicesInit {
   coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number; rechallengeAfterMs?: number } | undefined;
   /** Verification policy of this network (default: the default preset's). */
   verification?: VerificationPreset | undefined;
+  /** Datasets and models by NFT id: the node's data role (apps/node/src/data/job-asset-port.ts). */
+  assets?: JobAssetPort | undefined;
 }
 
 export interface JobServices {
@@ -104,6 +109,9 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       stop: () => net.unhandle(HW_CHALLENGE_PROTOCOL_ID),
     });
     const hardware = await detectHardware();
+    // Locality (issue 12): the datasets this node's worker cache holds, listed in every offer it publishes.
+    const cached = await CachedDatasets.open({ file: join(init.dataDir, 'provider', 'cached-datasets.json') });
+    if (ctx.assets) ctx.assets = recordingMaterialized(ctx.assets, cached);
     const agent = new ProviderAgent(
       ctx,
       {
@@ -115,7 +123,13 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
           offerId: 'gpu-vessel',
           capacity: { gpus: hardware.accelerators.filter((a) => a.kind !== 'cpu').length, concurrentJobs: 1 },
           hardware: descriptorToOfferHardware(hardware),
-          cachedDatasetIds: ['template:mnist/train', 'template:iris/train'],
+          // Getters: the agent spreads the offer on every publish, so each one lists the cache as it is then.
+          get cachedDatasetIds() {
+            return cached.offerFields().cachedDatasetIds;
+          },
+          get cachedDatasetRoots() {
+            return cached.offerFields().cachedDatasetRoots;
+          },
           ttlSeconds: p.offerTtlSeconds ?? DEFAULT_PRESET.provider.offerTtlSeconds,
         },
         republishMs: p.offerRepublishMs ?? DEFAULT_PRESET.provider.offerRepublishMs,

@@ -40,7 +40,7 @@ function offerOf(cachedDatasetRoots: `0x${string}`[]): ProviderOffer {
 }
 
 /** A coordinator over stubs; `assign` records each assignJob. */
-function harness(o: { cachedBy?: string; sizes?: boolean }) {
+function harness(o: { cachedBy?: string | undefined; sizes?: boolean }) {
   const handlers: MarketHandlers[] = [];
   const assigned = new Map<bigint, string>();
   const seeds = new Map<bigint, bigint>();
