@@ -10,6 +10,7 @@ import { registerModelCommands } from './commands/model.ts';
 import { registerNodeCommands } from './commands/node.ts';
 import { registerOfferCommands } from './commands/offers.ts';
 import { registerPeerCommands } from './commands/peers.ts';
+import { registerPlazaCommands } from './commands/plaza.ts';
 import { registerProviderCommand } from './commands/provider.ts';
 import { registerRewardsCommands } from './commands/rewards.ts';
 import type { CliIo } from './io.ts';
@@ -43,6 +44,7 @@ export function createProgram(io: CliIo): Command {
   registerBalanceCommand(program, io);
   registerModelCommands(program, io);
   registerRewardsCommands(program, io);
+  registerPlazaCommands(program, io);
   registerDataCommands(program, io);
   registerJobCommand(program, io);
   registerProviderCommand(program, io);

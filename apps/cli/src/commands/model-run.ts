@@ -34,18 +34,40 @@ export async function listTemplates(ctx: CommandContext): Promise<void> {
 
 export async function validate(ctx: CommandContext, _options: unknown, path: string): Promise<void> {
   const { manifest, graph } = validateManifest(await readText(path));
+  const io = (t: {
+    name: string;
+    dtype: string;
+    shape: readonly number[];
+    labels?: readonly string[] | undefined;
+  }) => ({
+    name: t.name,
+    dtype: t.dtype,
+    shape: [...t.shape],
+    ...(t.labels ? { labels: [...t.labels] } : {}),
+  });
   const summary = {
     name: manifest.name,
     version: manifest.version,
     task: manifest.task,
     layers: graph.layers.length,
     parameters: graph.parameterCount,
+    inputs: manifest.inputs.map(io),
+    outputs: manifest.outputs.map(io),
+    hyperparameters: Object.fromEntries(
+      Object.entries(manifest.hyperparameters.properties).map(([name, p]) => [name, p.default]),
+    ),
   };
-  printResult(
-    ctx.io,
-    ctx.global.json,
-    summary,
-    (s) => `valid: ${s.name}@${s.version} (${s.task}), ${s.layers} layers, ${s.parameters} parameters`,
+  const tensorLine = (t: ReturnType<typeof io>) =>
+    `${t.name} ${t.dtype}[${t.shape.join(', ')}]${t.labels ? ` labels ${t.labels.join(', ')}` : ''}`;
+  printResult(ctx.io, ctx.global.json, summary, (s) =>
+    [
+      `valid: ${s.name}@${s.version} (${s.task}), ${s.layers} layers, ${s.parameters} parameters`,
+      ...s.inputs.map((t) => `input   ${tensorLine(t)}`),
+      ...s.outputs.map((t) => `output  ${tensorLine(t)}`),
+      `hyperparameters (defaults) ${Object.entries(s.hyperparameters)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ')}`,
+    ].join('\n'),
   );
 }
 

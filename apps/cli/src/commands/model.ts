@@ -1,8 +1,9 @@
 /**
- * `aic model templates | validate | train | eval`: the Model Vessel from the command line. Training runs locally in
- * the deterministic runtime on a template's shipped data, with a live step / loss / accuracy line (terminal only),
- * and writes the weights (safetensors) plus the manifest updated with the result. Publishing, serving and paid calls
- * go through a node (`aic node`), not here. The actions (and TensorFlow.js) load only when one runs.
+ * `aic model templates | validate | train | eval | publish | call`: the Model Vessel from the command line. Training
+ * runs locally in the deterministic runtime on a template's shipped data, with a live step / loss / accuracy line
+ * (terminal only), and writes the weights (safetensors) plus the manifest updated with the result. Publishing and
+ * paid calls go through the node at --api (its account mints, pays and signs). The actions (and TensorFlow.js) load
+ * only when one runs; publish and call never load TensorFlow.js here (the node validates and runs the model).
  */
 import type { Command } from 'commander';
 import { action } from '../context.ts';
@@ -10,6 +11,7 @@ import type { CliIo } from '../io.ts';
 import { MODEL_RUNTIME_BACKENDS, MODEL_TEMPLATE_IDS } from '../known.ts';
 
 const run = () => import('./model-run.ts');
+const viaNode = () => import('./model-node-run.ts');
 
 export function registerModelCommands(program: Command, io: CliIo): void {
   const model = program.command('model').description('model manifests, local training and evaluation (Model Vessel)');
@@ -39,6 +41,30 @@ export function registerModelCommands(program: Command, io: CliIo): void {
     .requiredOption('--weights <file>', 'weights.safetensors written by `aic model train --out`')
     .option('--backend <backend>', 'runtime backend', 'cpu')
     .action(action(io, async (ctx, o: EvalOptions, id: string) => (await run()).evaluateWeights(ctx, o, id)));
+  model
+    .command('publish')
+    .description(
+      'publish a model manifest through your node: its exact bytes are stored and served, a Model NFT minted',
+    )
+    .argument('<manifest>', 'path of a model manifest JSON file')
+    .requiredOption('--price <aic>', 'price of one use on PLAZA, in AIC')
+    .action(action(io, async (ctx, o: PublishOptions, path: string) => (await viaNode()).publish(ctx, o, path)));
+  model
+    .command('call')
+    .description('run a Model or TrainedAI NFT on a node that holds it, paid by one of your PLAZA uses')
+    .argument('<id>', 'asset id of the Model or TrainedAI NFT')
+    .option('--input <json|file>', 'one input sample: JSON numbers (nested as the input shape) or a file holding them')
+    .option('--inputs <json|file>', 'several samples: a JSON array of samples, or a file holding one')
+    .action(action(io, async (ctx, o: CallOptions, id: string) => (await viaNode()).call(ctx, o, id)));
+}
+
+export interface PublishOptions {
+  price: string;
+}
+
+export interface CallOptions {
+  input?: string;
+  inputs?: string;
 }
 
 export interface TrainOptions {

@@ -24,6 +24,8 @@ import {
   peersSchema,
   plazaUsesBodySchema,
   plazaUsesBoughtSchema,
+  plazaUsesQuoteQuerySchema,
+  plazaUsesQuoteSchema,
   rewardsClaimSchema,
   rewardsSchema,
   statusSchema,
@@ -158,6 +160,14 @@ export const apiRoutes = {
     successStatus: 200,
     body: modelCallBodySchema,
     response: modelCallResultSchema,
+  },
+  quoteUses: {
+    method: 'GET',
+    path: '/v1/plaza/uses/quote',
+    summary: 'What buying uses of an asset on PLAZA costs now, and the protocol fee in it',
+    successStatus: 200,
+    query: plazaUsesQuoteQuerySchema,
+    response: plazaUsesQuoteSchema,
   },
   buyUses: {
     method: 'POST',

@@ -182,6 +182,18 @@ export const modelCallResultSchema = z.object({
   usesLeft: z.string().describe("the caller's uses of this asset left after the call (decimal)"),
 });
 
+export const plazaUsesQuoteQuerySchema = z.strictObject({
+  assetId: modelIdText,
+  uses: z.coerce.number().int().min(1).max(1_000_000),
+});
+export const plazaUsesQuoteSchema = z.object({
+  assetId: z.string(),
+  uses: z.number().int(),
+  pricePerUseWei: weiStringSchema,
+  totalWei: weiStringSchema,
+  total: z.string().describe('the same amount in AIC, decimal'),
+  protocolFeeWei: weiStringSchema.describe('the part of totalWei that goes to the treasury'),
+});
 export const plazaUsesBodySchema = z.strictObject({
   assetId: modelIdText,
   uses: z.number().int().min(1).max(1_000_000),

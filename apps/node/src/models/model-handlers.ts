@@ -12,7 +12,7 @@ import type { Address, ModelLedger } from './model-ledger.ts';
 import { publishModel } from './model-publish.ts';
 import type { ModelServing } from './model-serving.ts';
 
-export type ModelHandlers = Pick<ApiHandlers, 'publishModel' | 'callModel' | 'buyUses'>;
+export type ModelHandlers = Pick<ApiHandlers, 'publishModel' | 'callModel' | 'quoteUses' | 'buyUses'>;
 
 export interface ModelHandlerComponents {
   ledger: ModelLedger;
@@ -54,6 +54,17 @@ export function createModelHandlers(c: ModelHandlerComponents): ModelHandlers {
         ...(predictions ? { predictions } : {}),
         servedBy: outcome.servedBy,
         usesLeft: String(outcome.usesLeft),
+      };
+    },
+    quoteUses: async ({ query }) => {
+      const quote = await c.ledger.quoteUses(BigInt(query.assetId), BigInt(query.uses));
+      return {
+        assetId: query.assetId,
+        uses: query.uses,
+        pricePerUseWei: String(quote.pricePerUseWei),
+        totalWei: String(quote.totalWei),
+        total: weiToAic(quote.totalWei),
+        protocolFeeWei: String(quote.protocolFeeWei),
       };
     },
     buyUses: async ({ body }) => {
