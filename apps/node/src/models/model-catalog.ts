@@ -3,7 +3,8 @@
  * (`<dataDir>/models/published.json`, manifest bytes in the content store) and the TrainedAI NFTs of its own settled
  * jobs (the requester's settlement writes `<dataDir>/jobs/<jobId>/outcome.json`, `result.safetensors` and keeps the
  * job's `ticket.json`, whose spec holds the model manifest). Read from disk on demand, so a job settled while the
- * node runs is found on its first call.
+ * node runs is found on its first call. A ticket (`aic-job-ticket/2`) holds the manifest's exact text, v1 (templates)
+ * the parsed manifest.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,7 +25,11 @@ const publishedFileSchema = z.object({
   models: z.array(z.object({ modelId: z.string(), manifestCid: z.string() })).max(100_000),
 });
 const outcomeSchema = z.object({ trainedAssetId: z.string(), resultPath: z.string(), resultCid: z.string() });
-const ticketSpecSchema = z.object({ spec: z.object({ manifest: z.unknown() }).passthrough() }).passthrough();
+// v2 tickets carry the manifest's exact text in model.manifest; v1 (templates) the parsed manifest in spec.manifest
+const ticketManifestSchema = z.union([
+  z.object({ model: z.object({ manifest: z.string() }) }).transform((t) => t.model.manifest as unknown),
+  z.object({ spec: z.object({ manifest: z.unknown() }) }).transform((t) => t.spec.manifest),
+]);
 
 export interface ModelCatalog {
   get(modelId: string): Promise<HeldModel | undefined>;
@@ -75,8 +80,8 @@ export function createModelCatalog(dataDir: string): ModelCatalog {
 /** The model manifest inside a job ticket (untrusted here too: it is validated again when the model is built). */
 async function ticketManifest(path: string): Promise<unknown> {
   try {
-    const parsed = ticketSpecSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    return parsed.success ? parsed.data.spec.manifest : undefined;
+    const parsed = ticketManifestSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }

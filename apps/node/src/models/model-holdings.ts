@@ -7,7 +7,7 @@ export interface ModelHolding {
   kind: 'model';
   assetId: string;
   /** The asset's content root: keccak256 of the manifest (Model NFT) or its checkpoint root (TrainedAI). */
-  root: string;
+  root: `0x${string}`;
   bytes: number;
   role: 'owner' | 'serving';
 }

@@ -78,12 +78,13 @@ export function createModelServing(c: ModelServingComponents): ModelServing {
 
   const announce = async (held: HeldModel) => {
     if (!c.holdings) return;
-    const asset = await c.ledger.assetOf(BigInt(held.modelId)).catch(() => undefined);
+    // the root is the chain's (a holding another node cannot check against the chain is not worth announcing)
+    const asset = await c.ledger.assetOf(BigInt(held.modelId));
     await c.holdings.announce({
       kind: 'model',
       assetId: held.modelId,
-      root: asset?.contentRoot ?? '0x',
-      bytes: 0,
+      root: asset.contentRoot,
+      bytes: held.manifestCid === undefined ? 0 : ((await c.content.get(held.manifestCid))?.length ?? 0),
       role: held.kind === 'model' ? 'owner' : 'serving',
     });
   };
