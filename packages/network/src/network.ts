@@ -352,6 +352,16 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     return this.#scores.isBanned(peer.toString(), Date.now());
   }
 
+  /**
+   * Lowers a peer's app-level score for misbehaviour seen above the wire (e.g. a data holder that served a chunk
+   * failing authentication); enough offences ban it, as for wire offences. `code` names what happened (logged,
+   * and carried in the `peer:penalized` event).
+   * @example net.penalizePeer(holderPeerId, 'protocol-violation', 'DATA_DECRYPT_FAILED')
+   */
+  penalizePeer(peer: PeerId | string, offence: Offence, code: string): void {
+    this.#reportOffence(peer.toString(), offence, code);
+  }
+
   #emit<K extends keyof AicNetworkEvents>(type: K, detail: AicNetworkEvents[K]['detail'] | undefined): void {
     if (detail !== undefined) this.safeDispatchEvent(type, { detail });
   }

@@ -4,49 +4,104 @@ import type { Hex } from '../commitments/index.ts';
 import { GCM_TAG_BYTES } from '../crypto/index.ts';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
 
-/** The raw chunk protocol: one request (shard root ‖ uint32 chunk index), one answer (status ‖ sealed chunk). */
-export const DATA_CHUNK_PROTOCOL = '/aic/data-chunk/1.0.0';
+/**
+ * The pipelined chunk protocol: one long-lived stream per holder carries many length-prefixed requests
+ * (uint32 request id ‖ shard root ‖ uint32 chunk index) in flight; each answer (request id ‖ status ‖ sealed chunk)
+ * is tagged with its request id and may come in any order.
+ */
+export const DATA_CHUNK_PROTOCOL = '/aic/data-chunk/2.0.0';
 
-/** Request size: 32-byte shard root + uint32 big-endian chunk index. */
-export const CHUNK_REQUEST_BYTES = 36;
+/** Request size: uint32 request id + 32-byte shard root + uint32 chunk index, all big-endian. */
+export const CHUNK_REQUEST_BYTES = 40;
 
-/** Largest answer: a status byte and one sealed chunk (plaintext chunk + GCM tag), with slack for the cipher's framing. */
-export const MAX_CHUNK_RESPONSE_BYTES = 1 + CHUNK_SIZE_BYTES + GCM_TAG_BYTES + 64;
+/** Bytes before the sealed chunk in an answer: uint32 request id + status byte. */
+export const CHUNK_RESPONSE_HEADER_BYTES = 5;
 
-/** The first byte of an answer. */
+/** Largest answer: the header and one sealed chunk (plaintext chunk + GCM tag), with slack for the cipher's framing. */
+export const MAX_CHUNK_RESPONSE_BYTES = CHUNK_RESPONSE_HEADER_BYTES + CHUNK_SIZE_BYTES + GCM_TAG_BYTES + 64;
+
+/** The status byte of an answer. */
 export const ChunkStatus = { ok: 0, notFound: 1, badRequest: 2 } as const;
 export type ChunkStatus = (typeof ChunkStatus)[keyof typeof ChunkStatus];
 
-/** Encodes a chunk request. */
-export function encodeChunkRequest(root: Hex, chunkIndex: number): Uint8Array {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(root) || !Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex > 0xffffffff) {
-    throw new AicError('DATA_CHUNK_REQUEST_INVALID', 'a chunk request needs a 32-byte root and a uint32 index');
+/** One decoded chunk request. */
+export interface ChunkRequest {
+  readonly requestId: number;
+  readonly root: Hex;
+  readonly chunkIndex: number;
+}
+
+/** One decoded answer: the sealed chunk, or the holder's refusal. */
+export interface ChunkResponse {
+  readonly requestId: number;
+  readonly status: ChunkStatus;
+  readonly sealed: Uint8Array;
+}
+
+const isUint32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+
+/** Encodes a chunk request. Throws DATA_CHUNK_REQUEST_INVALID for a root that is not 32 bytes or a bad index/id. */
+export function encodeChunkRequest(request: ChunkRequest): Uint8Array {
+  const { requestId, root, chunkIndex } = request;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(root) || !isUint32(chunkIndex) || !isUint32(requestId)) {
+    throw new AicError(
+      'DATA_CHUNK_REQUEST_INVALID',
+      'a chunk request needs a uint32 id, a 32-byte root, a uint32 index',
+    );
   }
   const out = new Uint8Array(CHUNK_REQUEST_BYTES);
-  out.set(hexToBytes(root.slice(2)));
-  new DataView(out.buffer).setUint32(32, chunkIndex, false);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, requestId, false);
+  out.set(hexToBytes(root.slice(2)), 4);
+  view.setUint32(36, chunkIndex, false);
   return out;
 }
 
-/** Decodes a chunk request; undefined when it is not exactly 36 bytes (the server answers badRequest). */
-export function decodeChunkRequest(bytes: Uint8Array): { root: Hex; chunkIndex: number } | undefined {
+/** Decodes a chunk request; undefined when it is not exactly 40 bytes (a protocol violation: the stream ends). */
+export function decodeChunkRequest(bytes: Uint8Array): ChunkRequest | undefined {
   if (bytes.length !== CHUNK_REQUEST_BYTES) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return { root: `0x${bytesToHex(bytes.subarray(0, 32))}`, chunkIndex: view.getUint32(32, false) };
+  return {
+    requestId: view.getUint32(0, false),
+    root: `0x${bytesToHex(bytes.subarray(4, 36))}`,
+    chunkIndex: view.getUint32(36, false),
+  };
 }
 
-/** Encodes an answer. */
-export function encodeChunkResponse(status: ChunkStatus, sealed: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(1 + sealed.length);
-  out[0] = status;
-  out.set(sealed, 1);
+/** Encodes an answer: request id ‖ status ‖ sealed chunk (one frame; the copy costs far less than the cipher). */
+export function encodeChunkResponse(
+  requestId: number,
+  status: ChunkStatus,
+  sealed: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const out = new Uint8Array(CHUNK_RESPONSE_HEADER_BYTES + sealed.length);
+  new DataView(out.buffer).setUint32(0, requestId, false);
+  out[4] = status;
+  out.set(sealed, CHUNK_RESPONSE_HEADER_BYTES);
   return out;
 }
 
-/** Decodes an answer into the sealed chunk, or throws a typed error for a refusal or a malformed answer. */
-export function decodeChunkResponse(bytes: Uint8Array): Uint8Array {
-  const status = bytes[0];
-  if (status === ChunkStatus.ok && bytes.length > 1) return bytes.subarray(1);
-  if (status === ChunkStatus.notFound) throw new AicError('DATA_CHUNK_NOT_FOUND', 'the holder has no such chunk');
-  throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'malformed chunk answer', { details: { status } });
+/** Decodes an answer; throws DATA_CHUNK_RESPONSE_INVALID for a short frame, an unknown status or an empty ok. */
+export function decodeChunkResponse(bytes: Uint8Array): ChunkResponse {
+  if (bytes.length < CHUNK_RESPONSE_HEADER_BYTES) {
+    throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'chunk answer shorter than its header');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const requestId = view.getUint32(0, false);
+  const status = bytes[4] as number;
+  const sealed = bytes.subarray(CHUNK_RESPONSE_HEADER_BYTES);
+  const known = status === ChunkStatus.ok || status === ChunkStatus.notFound || status === ChunkStatus.badRequest;
+  if (!known || (status === ChunkStatus.ok && sealed.length === 0)) {
+    throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'malformed chunk answer', { details: { requestId, status } });
+  }
+  return { requestId, status: status as ChunkStatus, sealed };
+}
+
+/** The sealed chunk of an answer, or a typed error for a refusal (DATA_CHUNK_NOT_FOUND, DATA_CHUNK_REQUEST_INVALID). */
+export function sealedOfResponse(response: ChunkResponse): Uint8Array {
+  if (response.status === ChunkStatus.ok) return response.sealed;
+  if (response.status === ChunkStatus.notFound) {
+    throw new AicError('DATA_CHUNK_NOT_FOUND', 'the holder has no such chunk');
+  }
+  throw new AicError('DATA_CHUNK_REQUEST_INVALID', 'the holder refused the chunk request as malformed');
 }

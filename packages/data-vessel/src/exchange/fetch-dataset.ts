@@ -1,10 +1,14 @@
 import { AicError } from '@aic/core';
 import type { AicNetwork } from '@aic/network';
-import type { Hex } from '../commitments/index.ts';
-import { parseDatasetManifest } from '../manifest/index.ts';
-import { loadShard, type ShardCache } from '../worker-cache/index.ts';
-import type { ChunkHolder } from './chunk-client.ts';
-import { remoteChunkSources, type TransferMeter } from './remote-source.ts';
+import { chunkCount, type Hex } from '../commitments/index.ts';
+import { type DatasetManifest, parseDatasetManifest } from '../manifest/index.ts';
+import type { ShardCache } from '../worker-cache/index.ts';
+import { badHolderReporter, type OnBadHolder } from './bad-holder.ts';
+import { ChunkScheduler, type ChunkTask } from './chunk-scheduler.ts';
+import { CHUNK_SERVER_LIMITS } from './chunk-server.ts';
+import type { ChunkHolder } from './chunk-session.ts';
+import { type FetchRun, runHolder, type ShardAssembly, unavailable } from './holder-lanes.ts';
+import type { TransferMeter } from './remote-source.ts';
 
 /** What a worker needs to fetch a whole dataset. */
 export interface FetchDatasetInit {
@@ -14,53 +18,106 @@ export interface FetchDatasetInit {
   readonly committedRoot: Hex;
   /** The dataset key, released by `requestDatasetKey`. */
   readonly key: Uint8Array;
-  /** Holders in the order to ask them (e.g. the nearest first). */
+  /** Holders to fetch from, all in parallel (e.g. the nearest first: ties in work go to the earlier ones). */
   readonly holders: readonly ChunkHolder[];
   readonly cache: ShardCache;
   readonly meter?: TransferMeter;
+  /**
+   * Told of a holder caught serving bad data (PeerId string, reason), once per holder and fetch. The holder's peer
+   * score on `net` is lowered in any case.
+   */
+  readonly onBadHolder?: OnBadHolder;
+  /** Requests in flight per holder (default and most: CHUNK_SERVER_LIMITS.maxInFlightPerStream). */
+  readonly windowPerHolder?: number;
+  readonly signal?: AbortSignal;
 }
 
 /** A fetched dataset: the verified plaintext shards in manifest order and what moved. */
 export interface FetchedDataset {
   readonly shards: Uint8Array[];
-  /** Plaintext bytes received (0 when every shard came from the cache). */
+  /** Plaintext bytes of the chunks accepted from holders (0 when every shard came from the cache). */
   readonly bytesFetched: number;
   /** Whether every shard came from the worker's cache. */
   readonly fromCache: boolean;
+  /** PeerIds of the holders whose chunks were accepted. */
+  readonly holders: string[];
+}
+
+function checkCommittedRoot(manifest: DatasetManifest, committedRoot: Hex): Hex {
+  const datasetRoot = manifest.datasetRoot as Hex;
+  if (datasetRoot.toLowerCase() !== committedRoot.toLowerCase()) {
+    throw new AicError('DATA_ROOT_MISMATCH', 'the manifest does not commit to the dataset root recorded on chain', {
+      details: { manifestRoot: datasetRoot, committedRoot },
+    });
+  }
+  return datasetRoot;
+}
+
+/** Shards from the cache into `shards`; the others become assemblies and their chunks tasks. */
+async function planFetch(manifest: DatasetManifest, cache: ShardCache, shards: Uint8Array[]) {
+  const assemblies = new Map<number, ShardAssembly>();
+  const tasks: ChunkTask[] = [];
+  for (const [index, entry] of manifest.shards.entries()) {
+    const cached = await cache.get(entry.root as Hex);
+    if (cached) {
+      shards[index] = cached;
+      continue;
+    }
+    const chunks = chunkCount(entry.byteLength);
+    const assembly = { root: entry.root as Hex, bytes: new Uint8Array(entry.byteLength), remaining: chunks };
+    assemblies.set(index, { ...assembly, supplier: new Array<string>(chunks), suspects: [] });
+    for (let chunk = 0; chunk < chunks; chunk++) tasks.push({ shard: index, chunk, excluded: new Set() });
+  }
+  return { assemblies, tasks };
 }
 
 /**
- * Fetches every shard of a dataset from its holders, verified end to end: the manifest's recomputed dataset root
- * must equal the root committed on chain (else DATA_ROOT_MISMATCH), each chunk passes GCM under the dataset key
- * and each shard its Merkle root from that manifest. Shards already in the worker's cache move no bytes. Shards
- * are loaded one after another, each with `loadShard`'s parallel chunks, so a large dataset does not open
- * hundreds of streams at once.
+ * Fetches every shard of a dataset from its holders in parallel, verified end to end: the manifest's recomputed
+ * dataset root must equal the root committed on chain (else DATA_ROOT_MISMATCH); every holder gets one pipelined
+ * `/aic/data-chunk/2.0.0` session and takes chunks from shared work as fast as it answers (work stealing); each
+ * chunk is opened with AES-GCM under the dataset key (the AAD binds dataset root, shard and index) and each shard is
+ * checked against its Merkle root from the manifest before it is cached. A bad chunk is fetched again from another
+ * holder, the liar is reported (`onBadHolder`, peer score) and not asked again; an unreachable or slow holder's share
+ * moves to the others. Shards already in the worker's cache move no bytes. Throws DATA_CHUNK_UNAVAILABLE when no
+ * holder has a valid copy of some chunk, DATA_SHARD_ROOT_MISMATCH when no combination of holders gives the root.
  *
  * @example
  * const { shards } = await fetchDataset(worker, { manifest, committedRoot: asset.contentRoot, key, holders, cache });
  */
 export async function fetchDataset(net: AicNetwork, init: FetchDatasetInit): Promise<FetchedDataset> {
   const manifest = parseDatasetManifest(init.manifest);
-  const datasetRoot = manifest.datasetRoot as Hex;
-  if (datasetRoot.toLowerCase() !== init.committedRoot.toLowerCase()) {
-    throw new AicError('DATA_ROOT_MISMATCH', 'the manifest does not commit to the dataset root recorded on chain', {
-      details: { manifestRoot: datasetRoot, committedRoot: init.committedRoot },
-    });
+  const datasetRoot = checkCommittedRoot(manifest, init.committedRoot);
+  const shards: Uint8Array[] = new Array(manifest.shards.length);
+  const { assemblies, tasks } = await planFetch(manifest, init.cache, shards);
+  if (tasks.length === 0) return { shards, bytesFetched: 0, fromCache: true, holders: [] };
+  const slots = init.holders.map((_, i) => String(i));
+  const run: FetchRun = {
+    net,
+    key: init.key,
+    datasetRoot,
+    cache: init.cache,
+    meter: init.meter,
+    signal: init.signal,
+    scheduler: new ChunkScheduler(tasks, slots),
+    shards: assemblies,
+    report: badHolderReporter(net, init.onBadHolder),
+    peerOfSlot: new Map(),
+    contributors: new Set(),
+    bytesFetched: 0,
+  };
+  const onAbort = () => run.scheduler.fail(new AicError('DATA_CHUNK_FETCH_FAILED', 'the dataset fetch was aborted'));
+  init.signal?.addEventListener('abort', onAbort, { once: true });
+  if (init.signal?.aborted) onAbort();
+  const window = Math.max(1, Math.min(init.windowPerHolder ?? Infinity, CHUNK_SERVER_LIMITS.maxInFlightPerStream));
+  try {
+    if (slots.length === 0) run.scheduler.fail(unavailable(assemblies.size));
+    await Promise.all(init.holders.map((holder, i) => runHolder(run, holder, String(i), window)));
+  } finally {
+    init.signal?.removeEventListener('abort', onAbort);
   }
-  const shards: Uint8Array[] = [];
-  let bytesFetched = 0;
-  let fromCache = true;
-  for (const [shardIndex, entry] of manifest.shards.entries()) {
-    const sources = remoteChunkSources(net, init.holders, {
-      key: init.key,
-      datasetRoot,
-      shardIndex,
-      ...(init.meter ? { meter: init.meter } : {}),
-    });
-    const loaded = await loadShard({ root: entry.root as Hex, byteLength: entry.byteLength }, init.cache, sources);
-    shards.push(loaded.bytes);
-    bytesFetched += loaded.bytesFetched;
-    fromCache &&= loaded.fromCache;
-  }
-  return { shards, bytesFetched, fromCache };
+  if (run.scheduler.failure !== undefined) throw run.scheduler.failure;
+  for (const [index, assembly] of assemblies) shards[index] = assembly.bytes;
+  const missing = [...assemblies.values()].filter((a) => a.remaining > 0).length;
+  if (missing > 0) throw unavailable(missing);
+  return { shards, bytesFetched: run.bytesFetched, fromCache: false, holders: [...run.contributors] };
 }

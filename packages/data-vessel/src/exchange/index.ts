@@ -1,8 +1,19 @@
-export { CHUNK_FETCH_TIMEOUT_MS, type ChunkHolder, fetchSealedChunk } from './chunk-client.ts';
+export { type BadHolderReason, badHolderReporter, type OnBadHolder } from './bad-holder.ts';
+export { fetchSealedChunk } from './chunk-client.ts';
 export { CHUNK_SERVER_LIMITS, type SealedChunkStore, serveDataset, stopServingDataset } from './chunk-server.ts';
+export {
+  CHUNK_FETCH_TIMEOUT_MS,
+  type ChunkHolder,
+  type ChunkSession,
+  type ChunkSessionInit,
+  openChunkSession,
+} from './chunk-session.ts';
 export { sealedChunkStore } from './chunk-store.ts';
 export {
   CHUNK_REQUEST_BYTES,
+  CHUNK_RESPONSE_HEADER_BYTES,
+  type ChunkRequest,
+  type ChunkResponse,
   ChunkStatus,
   DATA_CHUNK_PROTOCOL,
   decodeChunkRequest,
@@ -10,18 +21,26 @@ export {
   encodeChunkRequest,
   encodeChunkResponse,
   MAX_CHUNK_RESPONSE_BYTES,
+  sealedOfResponse,
 } from './chunk-wire.ts';
+export { type FetchContentOptions, fetchContent } from './content-client.ts';
+export { type ContentSource, serveContent, stopServingContent } from './content-server.ts';
+export { bytesMatchCid, CONTENT_LIMITS, CONTENT_PROTOCOL, ContentStatus, parseCheckableCid } from './content-wire.ts';
 export { type FetchDatasetInit, type FetchedDataset, fetchDataset } from './fetch-dataset.ts';
 export {
   createKeyReleaseHandler,
   type DatasetKeyRequest,
   type KeyReleaseInit,
+  type KeyReleaseRequest,
+  NO_JOB_ID,
   type ReleasableDataset,
   requestDatasetKey,
   serveDatasetKeys,
 } from './key-release.ts';
 export {
   createTransferMeter,
+  holderKey,
+  meterChunk,
   type RemoteShardInit,
   remoteChunkSources,
   remoteSealedSource,

@@ -14,9 +14,24 @@ export interface ReleasableDataset {
 export interface KeyReleaseInit {
   /** Datasets by asset id (the Dataset NFT's token id, decimal). */
   readonly datasets: ReadonlyMap<string, ReleasableDataset>;
-  /** Asks the ledger whether `worker` holds a paid right (usage, access, rental or assignment) to the dataset. */
-  hasPaidRight(datasetId: string, worker: `0x${string}`): Promise<boolean>;
+  /**
+   * The release rule, asked for every request (the node reads the chain: the job's assigned provider, drawn verifier
+   * or arbiter for a funded job on this dataset; a usage-right holder where the licence allows download).
+   * `worker` is the Noise-authenticated requester's address; `jobId` comes from the request (zero when not for a
+   * job). A throw refuses with DATA_KEY_RIGHT_UNVERIFIED.
+   */
+  mayRelease(request: KeyReleaseRequest): Promise<boolean>;
 }
+
+/** What the release rule is asked. */
+export interface KeyReleaseRequest {
+  readonly datasetId: string;
+  readonly worker: `0x${string}`;
+  readonly jobId: Hex;
+}
+
+/** The job id of a request that is not for a compute job (direct usage). */
+export const NO_JOB_ID = `0x${'0'.repeat(64)}` as const;
 
 function sameKey(claimed: Uint8Array, actual: Uint8Array): boolean {
   try {
@@ -30,13 +45,14 @@ function sameKey(claimed: Uint8Array, actual: Uint8Array): boolean {
 /**
  * The `/aic/dataset-key/1.0.0` handler. The worker is the authenticated remote peer (Noise + the request's
  * signature): its address comes from its PeerId, never from the request. The key is wrapped to the PeerId's public
- * key only after the ledger confirms a paid right. Refusals (answered with their code): DATA_KEY_UNKNOWN_DATASET,
- * DATA_KEY_REQUEST_INVALID (the claimed public key is not the peer's), DATA_KEY_UNPAID,
- * DATA_KEY_RIGHT_UNVERIFIED (the ledger could not be asked: refuse rather than release).
+ * key only after the release rule (`mayRelease`) allows this worker for this job. Refusals (answered with their
+ * code): DATA_KEY_UNKNOWN_DATASET, DATA_KEY_REQUEST_INVALID (the claimed public key is not the peer's),
+ * DATA_KEY_UNPAID (the rule says no), DATA_KEY_RIGHT_UNVERIFIED (the chain could not be asked: refuse rather than
+ * release).
  */
 export function createKeyReleaseHandler(init: KeyReleaseInit) {
   return async (
-    request: { datasetId: string; workerPublicKey: Uint8Array },
+    request: { datasetId: string; jobId?: string; workerPublicKey: Uint8Array },
     context: Pick<RequestContext, 'peer'>,
   ): Promise<{ wrappedKey: Uint8Array }> => {
     const dataset = init.datasets.get(request.datasetId);
@@ -46,10 +62,15 @@ export function createKeyReleaseHandler(init: KeyReleaseInit) {
       throw new AicError('DATA_KEY_REQUEST_INVALID', 'workerPublicKey is not the public key of the requesting peer');
     }
     const worker = addressFromPeerId(context.peer);
-    const paid = await init.hasPaidRight(request.datasetId, worker).catch((cause: unknown) => {
-      throw new AicError('DATA_KEY_RIGHT_UNVERIFIED', 'the ledger could not confirm a paid right', { cause });
+    const jobId = (request.jobId ?? NO_JOB_ID) as Hex;
+    const allowed = await init.mayRelease({ datasetId: request.datasetId, worker, jobId }).catch((cause: unknown) => {
+      throw new AicError('DATA_KEY_RIGHT_UNVERIFIED', 'the release rule could not be checked', { cause });
     });
-    if (!paid) throw new AicError('DATA_KEY_UNPAID', `${worker} holds no paid right to dataset ${request.datasetId}`);
+    if (!allowed) {
+      throw new AicError('DATA_KEY_UNPAID', `${worker} may not receive the key of dataset ${request.datasetId}`, {
+        details: { datasetId: request.datasetId, jobId },
+      });
+    }
     return { wrappedKey: wrapDatasetKey(dataset.key, workerKey, dataset.datasetRoot) };
   };
 }
@@ -70,8 +91,6 @@ export interface DatasetKeyRequest {
   readonly jobId?: Hex;
 }
 
-const NO_JOB = `0x${'0'.repeat(64)}` as const;
-
 /**
  * Asks `holder` for a dataset key and unwraps it. A refusal throws DATA_KEY_REFUSED with the holder's code in
  * `details.code` (e.g. DATA_KEY_UNPAID); a key that does not open throws DATA_KEY_UNWRAP_FAILED.
@@ -89,7 +108,7 @@ export async function requestDatasetKey(
   try {
     ({ wrappedKey } = await net.request(holder, datasetKeyReleaseProtocol, {
       datasetId: request.datasetId,
-      jobId: request.jobId ?? NO_JOB,
+      jobId: request.jobId ?? NO_JOB_ID,
       workerPublicKey,
     }));
   } catch (error) {

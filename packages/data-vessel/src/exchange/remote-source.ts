@@ -2,7 +2,8 @@ import { isAicError } from '@aic/core';
 import type { AicNetwork } from '@aic/network';
 import type { Hex } from '../commitments/index.ts';
 import { type ChunkSource, type SealedChunkSource, sealedChunkSource } from '../worker-cache/index.ts';
-import { type ChunkHolder, fetchSealedChunk } from './chunk-client.ts';
+import { fetchSealedChunk } from './chunk-client.ts';
+import type { ChunkHolder } from './chunk-session.ts';
 
 /** Counts what crosses the network, so a caller can assert that a cached fetch moved nothing. */
 export interface TransferMeter {
@@ -12,21 +13,36 @@ export interface TransferMeter {
   chunks: number;
   /** Chunks received that failed authentication (tampered or misplaced) and were asked of the next holder. */
   rejected: number;
+  /** Sealed bytes received per holder (PeerId string), rejected chunks included: "from whom". */
+  readonly byHolder: Map<string, number>;
 }
 
 /** A fresh meter at zero. */
 export function createTransferMeter(): TransferMeter {
-  return { bytes: 0, chunks: 0, rejected: 0 };
+  return { bytes: 0, chunks: 0, rejected: 0, byHolder: new Map() };
+}
+
+/** Counts one received chunk of `holder` (a PeerId string) into `meter`. */
+export function meterChunk(meter: TransferMeter | undefined, holder: string, bytes: number): void {
+  if (!meter) return;
+  meter.bytes += bytes;
+  meter.chunks++;
+  meter.byHolder.set(holder, (meter.byHolder.get(holder) ?? 0) + bytes);
+}
+
+/** A readable key for a holder: its PeerId when the address names one, else the address itself. */
+export function holderKey(holder: ChunkHolder): string {
+  const first = Array.isArray(holder) ? holder[0] : holder;
+  if (first === undefined) return 'unknown';
+  if ('getPeerId' in first && typeof first.getPeerId === 'function') return first.getPeerId() ?? first.toString();
+  return first.toString();
 }
 
 /** One holder's sealed chunks over the network, counted into `meter` when given. */
 export function remoteSealedSource(net: AicNetwork, holder: ChunkHolder, meter?: TransferMeter): SealedChunkSource {
   return async (root: Hex, chunkIndex: number) => {
     const sealed = await fetchSealedChunk(net, holder, root, chunkIndex);
-    if (meter) {
-      meter.bytes += sealed.length;
-      meter.chunks++;
-    }
+    meterChunk(meter, holderKey(holder), sealed.length);
     return { sealed };
   };
 }
@@ -41,7 +57,7 @@ export interface RemoteShardInit {
 
 /**
  * The `ChunkSource`s of one shard for `loadShard`, one per holder in the order given: each fetches the sealed chunk
- * over `/aic/data-chunk/1.0.0` and opens it with the dataset key. A chunk that fails AES-GCM authentication or
+ * on a stream of its own and opens it with the dataset key. A chunk that fails AES-GCM authentication or
  * does not arrive makes that holder a miss, so `loadShard` asks the next holder; the assembled shard is then checked
  * against its Merkle root before it is cached.
  *

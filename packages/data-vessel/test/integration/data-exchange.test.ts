@@ -93,15 +93,29 @@ describe('dataset exchange between real nodes, key released against a paid right
       startNode(devKey(workerIndex)),
       startNode(devKey(mirrorIndex)),
     ]);
-    await serveDataset(ownerNode, sealedChunkStore(manifest, sealed));
+    // While `ownerWaitsForMirror` is on, the owner answers only once the mirror was asked, so the parallel fetch below
+    // deterministically meets the bad mirror (an event, not a sleep).
+    let ownerWaitsForMirror = false;
+    let mirrorWasAsked = () => {};
+    const mirrorAsked = new Promise<void>((resolve) => {
+      mirrorWasAsked = resolve;
+    });
+    const ownerStore = sealedChunkStore(manifest, sealed);
+    await serveDataset(ownerNode, {
+      async get(root, index) {
+        if (ownerWaitsForMirror) await mirrorAsked;
+        return ownerStore.get(root, index);
+      },
+    });
     await serveDatasetKeys(ownerNode, {
       datasets: new Map([[tokenId.toString(), { datasetRoot, key: datasetKey }]]),
-      hasPaidRight: (id, account) => owner.ledger.hasAccess(BigInt(id), account),
+      mayRelease: ({ datasetId, worker }) => owner.ledger.hasAccess(BigInt(datasetId), worker),
     });
     // A bad mirror holds the same ciphertext but flips one byte of every chunk it serves.
     const honest = sealedChunkStore(manifest, sealed);
     await serveDataset(mirrorNode, {
       async get(root, index) {
+        mirrorWasAsked();
         const chunk = await honest.get(root, index);
         if (!chunk) return undefined;
         const tampered = chunk.slice();
@@ -145,8 +159,12 @@ describe('dataset exchange between real nodes, key released against a paid right
     // The worker trusts only the chain: the manifest (public, by CID) must commit to the NFT's content root.
     const committedRoot = (await worker.ledger.registry.read.assetOf([tokenId])).contentRoot;
     const manifestText = new TextDecoder().decode(publication.manifestBytes);
-    const fetchInit = { manifest: manifestText, committedRoot, key: releasedKey, cache, meter };
-    const loadAll = () => fetchDataset(workerNode, { ...fetchInit, holders: [mirrorAt, ownerAt] });
+    const badHolders: string[] = [];
+    const onBadHolder = (holder: string, reason: string) => badHolders.push(`${holder}:${reason}`);
+    const fetchInit = { manifest: manifestText, committedRoot, key: releasedKey, cache, meter, onBadHolder };
+    // One request in flight per holder, so the gated owner cannot take every chunk before the mirror has asked.
+    const loadAll = () => fetchDataset(workerNode, { ...fetchInit, holders: [mirrorAt, ownerAt], windowPerHolder: 1 });
+    ownerWaitsForMirror = true;
     const first = await loadAll();
     expect(first.fromCache).toBe(false);
     first.shards.forEach((bytes, i) => {
@@ -156,8 +174,16 @@ describe('dataset exchange between real nodes, key released against a paid right
       expect(tensors.features).toEqual(original.features);
       expect(tensors.labels).toEqual(original.labels);
     });
-    // every shard is one chunk: one tampered answer from the mirror (rejected), then the owner's good one
-    expect(meter).toMatchObject({ chunks: 2 * shards.length, rejected: shards.length });
+    // Both holders are asked in parallel: the mirror's tampered chunks are rejected and fetched from the owner; the
+    // mirror is reported once and its peer score lowered.
+    expect(meter.rejected).toBeGreaterThanOrEqual(1);
+    expect(meter.chunks).toBe(shards.length + meter.rejected);
+    expect(badHolders).toEqual([`${mirrorNode.peerId.toString()}:chunk-auth-failed`]);
+    expect(first.holders).toEqual([ownerNode.peerId.toString()]);
+    const mirrorScore = workerNode.peerScores().find((p) => p.peerId === mirrorNode.peerId.toString());
+    expect(mirrorScore?.score).toBeLessThan(0);
+    const sealedBytes = sealed.flat().reduce((n, c) => n + c.length, 0);
+    expect(meter.byHolder.get(ownerNode.peerId.toString())).toBe(sealedBytes);
     expect(decryptShard(releasedKey, datasetRoot, 2, sealed[2] as Uint8Array[])).toEqual(shards[2]);
     const otherRoot = `0x${'22'.repeat(32)}` as Hex;
     await expect(
