@@ -6,19 +6,20 @@
  * job's state is on disk, so a requester killed at any point and started again goes on where it stopped.
  */
 import { AicError, isAicError } from '@aic/core';
-import { jobStateName } from '@aic/ledger';
-import { type Checkpoint, type Commitment, resolveJob } from '@aic/model-vessel';
+import { computeMarketAbi, jobStateName } from '@aic/ledger';
+import type { Checkpoint, Commitment } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
-import { loadDatasetSource } from '../../jobs/dataset-source.ts';
-import { encodeJobTicket } from '../../jobs/job-ticket.ts';
+import { encodeJobTicket, ticketHash } from '../../jobs/job-ticket.ts';
 import type { AgentContext } from '../context.ts';
 import type { ProgressLine } from '../job-record.ts';
 import { RoleScope, type Startable } from '../lifecycle.ts';
 import { RequesterChainReactor } from './chain-reactor.ts';
 import { RequesterJobServer } from './job-server.ts';
 import { JobStore } from './job-store.ts';
+import { prepareSubmission, type TicketTerms } from './prepare-submission.ts';
 import { RequesterSettlement } from './settlement.ts';
+import { SubmitKeys, type SubmitResult } from './submit-keys.ts';
 import { type JobOutcome, type JobQuote, type JobStatus, type JobSubmission, STALL_AFTER_MS } from './types.ts';
 
 const FINAL_STATES = new Set(['Settled', 'Slashed', 'Refunded', 'Expired']);
@@ -30,12 +31,14 @@ export class RequesterAgent implements Startable {
   readonly #server: RequesterJobServer;
   readonly #settlement: RequesterSettlement;
   readonly #reactor: RequesterChainReactor;
+  readonly #submitKeys: SubmitKeys;
 
   constructor(
     private readonly ctx: AgentContext,
     root: string,
   ) {
     this.#store = new JobStore(root);
+    this.#submitKeys = new SubmitKeys(root);
     this.#scope = new RoleScope('requester', ctx.log);
     const events = {
       emit: (jobId: bigint, what: string) => this.#emit(jobId, what),
@@ -69,14 +72,19 @@ export class RequesterAgent implements Startable {
     return () => this.#listeners.delete(listener);
   }
 
-  /** What the job would cost and how it would be verified, before paying. */
+  /** What the job would cost and how it would be verified, before paying. A job on published assets is resolved
+   * from the chain and the dataset manifest: a dataset that does not fit the model is refused here
+   * (JOB_SCHEMA_MISMATCH), as are wrong asset kinds and a model whose bytes do not hash to its root. */
   async quote(input: JobSubmission): Promise<JobQuote> {
-    const data = await loadDatasetSource(input.dataset);
-    const resolved = resolveJob(input.spec, data);
-    const segments = Math.ceil(resolved.totalSteps / resolved.commitEverySteps);
+    return (await this.#priced(input)).quote;
+  }
+
+  async #priced(input: JobSubmission): Promise<{ quote: JobQuote; terms: TicketTerms }> {
+    const prepared = await prepareSubmission(this.ctx, input);
+    const segments = Math.ceil(prepared.totalSteps / prepared.commitEverySteps);
     const q = await this.ctx.ledger.quoteJob(this.#request(input, segments, '0x'.padEnd(66, '0') as `0x${string}`));
     const v = quoteVerification({ segments, confidence: input.confidence, cheatFraction: input.cheatFraction });
-    return {
+    const quote = {
       totalWei: q.totalWei,
       providerWei: input.providerBudgetWei,
       protocolFeeWei: q.protocolFeeWei,
@@ -84,22 +92,56 @@ export class RequesterAgent implements Startable {
       modelFeeWei: q.modelFeeWei,
       verifierFeeWei: q.verifierFeeWei,
       segments,
-      totalSteps: resolved.totalSteps,
+      totalSteps: prepared.totalSteps,
       ...v,
     };
+    return { quote, terms: prepared.terms };
   }
 
   /** Escrows the job on chain (one permit-signed transaction) and keeps its ticket to hand to the assigned parties.
-   * The ticket is on disk before the transaction is sent (see JobStore). */
-  async submit(input: JobSubmission): Promise<{ jobId: bigint; escrowWei: bigint; quote: JobQuote }> {
-    const quote = await this.quote(input);
-    const ticket = encodeJobTicket({
-      spec: input.spec,
-      dataset: input.dataset,
-      nonce: input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`,
-      ...(input.hardware ? { hardware: input.hardware } : {}),
+   * The ticket is on disk before the transaction is sent (see JobStore). With an `idempotencyKey` (or an explicit
+   * nonce) a repeated submit returns the first job instead of escrowing again (see SubmitKeys). */
+  async submit(input: JobSubmission): Promise<SubmitResult> {
+    const key = input.idempotencyKey ?? (input.nonce === undefined ? undefined : `nonce:${input.nonce}`);
+    if (key === undefined) return (await this.#submitOnce(input)).submitted;
+    return await this.#submitKeys.serialize(key, async () => {
+      const known = await this.#submitKeys.get(key);
+      if (known?.result) return known.result;
+      if (known) {
+        // A submit with this key sent its escrow and lost the answer: the chain says whether it landed.
+        const landed = await this.#escrowOf(known.ticket);
+        if (landed) {
+          const { quote } = await this.#priced(input);
+          const result = { ...landed, quote };
+          if (!(await this.#store.get(landed.jobId))) {
+            await this.#store.completeEscrow(landed.jobId, known.ticket, this.#ticketState(input));
+          }
+          await this.#submitKeys.put(key, { ticket: known.ticket, result });
+          return result;
+        }
+      }
+      const result = await this.#submitOnce(input, known?.ticket, (ticket) => this.#submitKeys.put(key, { ticket }));
+      await this.#submitKeys.put(key, { ticket: result.ticket, result: result.submitted });
+      return result.submitted;
     });
-    const state = { step: 'escrowed' as const, lineageBps: input.lineageBps };
+  }
+
+  /** Quotes, writes the ticket (or reuses the bytes a keyed submit sent before), escrows. */
+  async #submitOnce(
+    input: JobSubmission,
+    reuse?: Uint8Array,
+    beforeSend?: (ticket: Uint8Array) => Promise<void>,
+  ): Promise<{ submitted: SubmitResult; ticket: Uint8Array }> {
+    const { quote, terms } = await this.#priced(input);
+    const ticket =
+      reuse ??
+      encodeJobTicket({
+        ...terms,
+        nonce: input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`,
+        ...(input.hardware ? { hardware: input.hardware } : {}),
+      });
+    const state = this.#ticketState(input);
+    await beforeSend?.(ticket);
     const specHash = await this.#store.beginEscrow(ticket, state);
     const request = this.#request(input, quote.segments, specHash);
     let escrowed: { jobId: bigint; escrowWei: bigint };
@@ -113,7 +155,27 @@ export class RequesterAgent implements Startable {
       throw error;
     }
     await this.#store.completeEscrow(escrowed.jobId, ticket, state);
-    return { ...escrowed, quote };
+    return { submitted: { ...escrowed, quote }, ticket };
+  }
+
+  #ticketState(input: JobSubmission) {
+    return { step: 'escrowed' as const, lineageBps: input.lineageBps };
+  }
+
+  /** The job this node escrowed with exactly these ticket bytes, if its JobCreated is on chain. */
+  async #escrowOf(ticket: Uint8Array): Promise<{ jobId: bigint; escrowWei: bigint } | undefined> {
+    const { ledger } = this.ctx;
+    const hash = ticketHash(ticket).toLowerCase();
+    const created = await ledger.publicClient.getContractEvents({
+      address: ledger.market.address,
+      abi: computeMarketAbi,
+      eventName: 'JobCreated',
+      args: { requester: ledger.account() },
+      fromBlock: 0n,
+      strict: true,
+    });
+    const event = created.find((e) => e.args.specHash.toLowerCase() === hash);
+    return event && { jobId: event.args.jobId, escrowWei: event.args.escrow };
   }
 
   async status(jobId: bigint): Promise<JobStatus> {

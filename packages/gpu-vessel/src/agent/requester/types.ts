@@ -3,9 +3,12 @@ import type { HardwareRequirement } from '@aic/allocator';
 import type { JobSpec } from '@aic/model-vessel';
 
 export interface JobSubmission {
-  spec: JobSpec;
-  /** Training data source, e.g. 'template:mnist/train' (checked against the Dataset NFT by the provider). */
-  dataset: string;
+  /** Backend, seed, hyperparameters, K; and the manifest on the template path (on the asset path the manifest is
+   * the Model NFT's, any given here is ignored). */
+  spec: Omit<JobSpec, 'manifest'> & { manifest?: unknown };
+  /** The old path: a template source, e.g. 'template:mnist/train' (checked against the Dataset NFT by the
+   * provider). Absent: the job trains the Model NFT `modelId`'s manifest on the Dataset NFT `datasetId`. */
+  dataset?: string;
   datasetId: bigint;
   modelId: bigint;
   providerBudgetWei: bigint;
@@ -19,6 +22,8 @@ export interface JobSubmission {
   /** TrainedAI lineage shares (bps) of the dataset and the model. */
   lineageBps?: { dataset: number; model: number };
   nonce?: string;
+  /** A retried submit with the same key (or the same explicit nonce) returns the first job, escrowed once. */
+  idempotencyKey?: string;
 }
 
 export interface JobQuote {

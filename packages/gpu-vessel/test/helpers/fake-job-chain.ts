@@ -1,0 +1,80 @@
+/**
+ * A job role's context over an in-memory chain: the AssetRegistry's assets by id, ComputeMarket's quote, escrow
+ * (createAndFundJob, counted, with its JobCreated event) and event reads. Enough for the requester's quote and
+ * submit and for the asset checks of every role, without a devnet.
+ */
+import type { LedgerClient } from '@aic/ledger';
+import type { Hex } from 'viem';
+import type { AgentContext } from '../../src/agent/context.ts';
+import type { JobAssetPort } from '../../src/jobs/asset-port.ts';
+
+export const REQUESTER = '0x00000000000000000000000000000000000000aa';
+const ZERO_ROOT = `0x${'0'.repeat(64)}` as Hex;
+
+export interface FakeChain {
+  ctx: AgentContext;
+  /** kind: 1 Dataset, 2 Model, 3 TrainedAI (an id not set reads as kind 0 with a zero root, like the chain). */
+  assets: Map<string, { kind: number; contentRoot: Hex }>;
+  escrows: { specHash: Hex; datasetId: number; modelId: number }[];
+  /** Makes the next escrow land on chain but its answer get lost (an RPC timeout after sending). */
+  loseNextAnswer(): void;
+}
+
+export function fakeJobChain(assets?: JobAssetPort): FakeChain {
+  const registry = new Map<string, { kind: number; contentRoot: Hex }>();
+  const escrows: FakeChain['escrows'] = [];
+  const created: { args: { jobId: bigint; requester: string; specHash: Hex; escrow: bigint } }[] = [];
+  let loseAnswer = false;
+  const ledger = {
+    account: () => REQUESTER,
+    registry: {
+      read: {
+        assetOf: async ([id]: [bigint]) => ({
+          manifestCid: '',
+          ...(registry.get(String(id)) ?? { kind: 0, contentRoot: ZERO_ROOT }),
+        }),
+      },
+    },
+    market: { address: '0x00000000000000000000000000000000000000cc' },
+    quoteJob: async (request: { providerBudgetWei: bigint; verifierFeeWei: bigint }) => ({
+      totalWei: request.providerBudgetWei + request.verifierFeeWei + 10n,
+      protocolFeeWei: 10n,
+      datasetFeeWei: 0n,
+      modelFeeWei: 0n,
+      verifierFeeWei: request.verifierFeeWei,
+    }),
+    createAndFundJob: async (request: {
+      specHash: Hex;
+      datasetId: number;
+      modelId: number;
+      providerBudgetWei: bigint;
+    }) => {
+      escrows.push({ specHash: request.specHash, datasetId: request.datasetId, modelId: request.modelId });
+      const jobId = BigInt(escrows.length);
+      const escrow = request.providerBudgetWei + 10n;
+      created.push({ args: { jobId, requester: REQUESTER, specHash: request.specHash, escrow } });
+      if (loseAnswer) {
+        loseAnswer = false;
+        throw new Error('fetch failed');
+      }
+      return { jobId, escrowWei: escrow };
+    },
+    publicClient: { getContractEvents: async () => created },
+  } as unknown as LedgerClient;
+  const ctx = {
+    net: {} as AgentContext['net'],
+    ledger,
+    send: <T>(task: () => Promise<T>) => task(),
+    watcher: {} as AgentContext['watcher'],
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    ...(assets ? { assets } : {}),
+  } as AgentContext;
+  return {
+    ctx,
+    assets: registry,
+    escrows,
+    loseNextAnswer: () => {
+      loseAnswer = true;
+    },
+  };
+}
