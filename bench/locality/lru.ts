@@ -19,7 +19,10 @@ export class ByteLru {
 
   /** Caches a dataset just fetched, evicting the least recently used; one larger than the cache is not kept. */
   add(key: string, bytes: number): void {
-    if (this.#sizes.has(key)) return this.touch(key);
+    if (this.#sizes.has(key)) {
+      this.touch(key);
+      return;
+    }
     if (bytes > this.capacityBytes) return;
     while (this.#total + bytes > this.capacityBytes) {
       const oldest = this.#sizes.keys().next().value as string;
