@@ -48,6 +48,10 @@ export const API_ERROR_CODES = [
   // chain failures and reverts as the API reports them (also raised by @aic/ledger)
   'LEDGER_CALL_FAILED',
   'LEDGER_REVERTED',
+  // paid inference as the API reports it (also raised by @aic/model-vessel)
+  'MODEL_CALL_INPUT_INVALID',
+  'MODEL_CALL_UNPAID',
+  'MODEL_NOT_SERVED',
 ] as const;
 
 export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];
