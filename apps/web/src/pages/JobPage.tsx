@@ -7,7 +7,8 @@ import { shortHex } from '../format.ts';
 
 /** States after which nothing changes any more: polling stops. */
 const FINAL_STATE = /settled|failed|refunded|cancel|expired|slashed/i;
-const JOB_ID = /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/;
+/** The market's job ids: positive integers (as `aic job submit` and the devnet print them). */
+const JOB_ID = /^[1-9][0-9]{0,18}$/;
 
 export default function JobPage({ jobId }: { jobId: string | undefined }) {
   return (
@@ -32,7 +33,7 @@ function JobIdForm({ current }: { current: string | undefined }) {
     event.preventDefault();
     const id = value.trim();
     if (!JOB_ID.test(id)) {
-      setError('A job id is 0x followed by up to 64 hex digits, or a decimal number.');
+      setError('A job id is a positive whole number, such as 1 (aic job submit prints it).');
       return;
     }
     setError(undefined);
@@ -49,7 +50,8 @@ function JobIdForm({ current }: { current: string | undefined }) {
         autoComplete="off"
         aria-invalid={error !== undefined}
         aria-describedby={error === undefined ? undefined : errorId}
-        placeholder="0x…"
+        placeholder="e.g. 1"
+        inputMode="numeric"
       />
       <button type="submit">Open</button>
       {error === undefined ? null : (
@@ -75,7 +77,7 @@ function JobView({ jobId }: { jobId: string }) {
     refetchInterval: finished ? false : 2_000,
   });
   return (
-    <QueryState isPending={status.isPending} error={status.error} what={`job ${shortHex(jobId)}`}>
+    <QueryState isPending={status.isPending} error={status.error} what={`job #${jobId}`}>
       {() => {
         const s = status.data!;
         const progress = s.totalSteps ? Math.min(1, (s.step ?? 0) / s.totalSteps) : 0;
@@ -89,7 +91,11 @@ function JobView({ jobId }: { jobId: string }) {
               <dt>Progress</dt>
               <dd>
                 <progress max={1} value={progress} aria-label="training progress" />{' '}
-                {s.totalSteps ? `step ${s.step ?? 0} of ${s.totalSteps}` : 'not started'}
+                {s.totalSteps
+                  ? `step ${s.step ?? 0} of ${s.totalSteps}`
+                  : finished
+                    ? 'finished (no progress reached this node)'
+                    : 'not started'}
               </dd>
               <dt>Loss / accuracy</dt>
               <dd>
@@ -130,7 +136,15 @@ function JobView({ jobId }: { jobId: string }) {
               )}
             </dl>
             <h2>Training progress</h2>
-            <ProgressChart lines={logs.data?.lines ?? []} />
+            {(logs.data?.lines.length ?? 0) > 0 ? (
+              <ProgressChart lines={logs.data?.lines ?? []} />
+            ) : (
+              <p className="notice" data-testid="progress-empty">
+                {finished
+                  ? 'This node holds no progress reports for this job: the provider streams them to the node that requested it.'
+                  : 'No progress reported yet: the chart fills in as the provider reports its steps.'}
+              </p>
+            )}
           </>
         );
       }}

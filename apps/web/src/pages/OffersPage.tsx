@@ -34,12 +34,12 @@ export function OffersTable() {
               <thead>
                 <tr>
                   <th scope="col">Provider</th>
-                  <th scope="col">Hardware</th>
-                  <th scope="col">CPU / memory</th>
-                  <th scope="col">Backends</th>
                   <th scope="col" className="num">
                     Price per hour
                   </th>
+                  <th scope="col">Hardware</th>
+                  <th scope="col">CPU / memory</th>
+                  <th scope="col">Backends</th>
                   <th scope="col" className="num">
                     Jobs at once
                   </th>
@@ -70,12 +70,12 @@ function OfferRow({ offer }: { offer: Offer }) {
       <td>
         <code title={offer.provider}>{shortHex(offer.provider, 4)}</code>
       </td>
+      <td className="num">{formatAic(offer.priceWeiPerHour)} AIC</td>
       <td>{hardware}</td>
       <td>
         {offer.hardware.cpuCores} cores, {formatBytes(offer.hardware.memoryBytes)}
       </td>
       <td>{offer.hardware.backends.join(', ')}</td>
-      <td className="num">{formatAic(offer.priceWeiPerHour)} AIC</td>
       <td className="num">{offer.capacity.concurrentJobs}</td>
       <td>{formatDuration(Math.max(0, (offer.expiresAtMs - Date.now()) / 1000))}</td>
     </tr>

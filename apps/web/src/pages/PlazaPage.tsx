@@ -7,6 +7,12 @@ import { OffersTable } from './OffersPage.tsx';
 
 const KINDS = ['All', 'Dataset', 'Model', 'TrainedAI', 'Data'] as const;
 type KindFilter = (typeof KINDS)[number];
+const KIND_NAMES: Record<string, string> = {
+  Dataset: 'Dataset',
+  Model: 'Model',
+  TrainedAI: 'Trained AI',
+  Data: 'Data',
+};
 const KIND_LABELS: Record<KindFilter, string> = {
   All: 'All',
   Dataset: 'Datasets',
@@ -89,7 +95,7 @@ function AssetCard({ asset }: { asset: PlazaAsset }) {
   return (
     <li className="card" data-kind={asset.kind}>
       <div className="card-head">
-        <span className={`badge kind-${asset.kind}`}>{KIND_LABELS[asset.kind as KindFilter] ?? asset.kind}</span>
+        <span className={`badge kind-${asset.kind}`}>{KIND_NAMES[asset.kind] ?? asset.kind}</span>
         <h3>#{asset.tokenId}</h3>
       </div>
       <dl className="facts">
@@ -97,14 +103,16 @@ function AssetCard({ asset }: { asset: PlazaAsset }) {
         <dd>{free ? 'free' : `${formatAic(asset.pricePerUseWei)} AIC`}</dd>
         <dt>Owner</dt>
         <dd>
-          <code title={asset.owner}>{shortHex(asset.owner)}</code>
+          <code className="nowrap" title={asset.owner}>
+            {shortHex(asset.owner, 4)}
+          </code>
         </dd>
         <dt>Licence</dt>
         <dd>{asset.licenseId}</dd>
         <dt>Manifest</dt>
         <dd>
           <code className="wrap" title={asset.manifestCid}>
-            {asset.manifestCid.length > 40 ? `${asset.manifestCid.slice(0, 40)}…` : asset.manifestCid}
+            {asset.manifestCid.length > 28 ? `${asset.manifestCid.slice(0, 28)}…` : asset.manifestCid}
           </code>
         </dd>
         <dt>Lineage</dt>
@@ -113,7 +121,10 @@ function AssetCard({ asset }: { asset: PlazaAsset }) {
             ? 'original'
             : asset.lineage.map((link, i) => (
                 <span key={link.parentId}>
-                  {i > 0 ? ', ' : 'from '}#{link.parentId} ({link.shareBps / 100} %)
+                  {i > 0 ? ', ' : 'from '}
+                  <span className="nowrap">
+                    #{link.parentId} ({link.shareBps / 100}&nbsp;%)
+                  </span>
                 </span>
               ))}
         </dd>
