@@ -20,6 +20,7 @@ import {
   detectHardware,
   HW_CHALLENGE_PROTOCOL_ID,
   type JobAssetPort,
+  type LocalityPort,
   ProviderAgent,
   RequesterAgent,
   recordingMaterialized,
@@ -59,6 +60,8 @@ export interface JobServicesInit {
   coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number; rechallengeAfterMs?: number } | undefined;
   /** Verification policy of this network (default: the default preset's). */
   verification?: VerificationPreset | undefined;
+  /** Where each dataset's holders are, for the coordinator's locality (the node's holdings book). */
+  locality?: LocalityPort | undefined;
   /** Datasets and models by NFT id: the node's data role (apps/node/src/data/job-asset-port.ts). */
   assets?: JobAssetPort | undefined;
 }
@@ -157,6 +160,7 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       ...(init.coordinator.livenessGraceMs === undefined ? {} : { livenessGraceMs: init.coordinator.livenessGraceMs }),
       ...(init.coordinator.canaryIntervalMs ? { canaryIntervalMs: init.coordinator.canaryIntervalMs, requester } : {}),
       challenge: (peerId, claimedClass) => challengeProvider(net, peerId, claimedClass as 0 | 1 | 2 | 3 | 4),
+      ...(init.locality ? { locality: init.locality } : {}),
     });
     roles.push(coordinator);
   }
