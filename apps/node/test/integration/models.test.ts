@@ -116,6 +116,27 @@ describe('models as assets and paid inference between two nodes', () => {
     expect(await balances()).toEqual(after);
   });
 
+  it("splits a derived model's income upstream along the manifest's lineage (Payroll)", async () => {
+    const parent = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '1' } });
+    const derived = JSON.stringify({
+      ...irisTemplate.manifest,
+      name: 'member-mlp-derived',
+      lineage: { parents: [{ kind: 'model', id: parent.modelId, shareBps: 3_000 }] },
+    });
+    // the caller's member publishes the derived model; the publisher's node buys a use of it
+    const child = await callerApi.publishModel({ body: { manifest: derived, pricePerUseAic: '10' } });
+    const lineage = await reader.registry.read.lineageOf([BigInt(child.modelId)]);
+    expect(lineage.map((l) => [l.parentId, l.shareBps])).toEqual([[BigInt(parent.modelId), 3_000]]);
+    const owed = () => Promise.all([publisher!.address, caller!.address].map((a) => reader.payroll.read.owed([a])));
+    const [owedBefore, callerBalanceBefore] = [await owed(), await reader.token.read.balanceOf([caller!.address])];
+    const bought = await publisherApi.buyUses({ body: { assetId: child.modelId, uses: 1, maxTotalAic: '10' } });
+    const income = BigInt(bought.paidWei) - BigInt(bought.protocolFeeWei);
+    const owedAfter = await owed();
+    expect(owedAfter[0]! - owedBefore[0]!).toBe((income * 3_000n) / 10_000n); // the parent's owner, upstream
+    expect(owedAfter[1]! - owedBefore[1]!).toBe(income - (income * 3_000n) / 10_000n); // the derived model's owner
+    expect(await reader.token.read.balanceOf([caller!.address])).toBe(callerBalanceBefore); // pull payments
+  });
+
   it('refuses buying uses over maxTotalAic before anything is paid', async () => {
     const published = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '3' } });
     const before = await reader.token.read.balanceOf([caller!.address]);
