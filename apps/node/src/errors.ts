@@ -24,6 +24,12 @@ export const NODE_ERROR_CODES = [
   'STATE_FILE_INVALID',
   'STATE_READ_FAILED',
   'STATE_WRITE_FAILED',
+  // the Storage Vessel role and replica placement (src/storage)
+  'STORAGE_DATASET_NOT_HELD',
+  'STORAGE_MANIFEST_MISMATCH',
+  'STORAGE_NO_CAPACITY',
+  'STORAGE_NO_PROVIDER',
+  'STORAGE_TERMS_REFUSED',
 ] as const;
 
 /** Codes of the HTTP API itself: refusals by the server, and the typed client's own failures. */

@@ -111,6 +111,24 @@ export const NODE_FLAGS = {
     'most the API may escrow per UTC day, AIC, 0 = no cap',
     (p) => p.node.budgetPerDayAic,
   ),
+  storage: bool('node', 'run the Storage Vessel: take StorageMarket deals, keep dataset replicas, answer challenges'),
+  'storage-capacity-mib': int(
+    'node',
+    '<mib>',
+    'storage: replica bytes this node keeps in all, MiB',
+    { min: 1, max: 1_073_741_824 },
+    (p) => p.storage.capacityMiB,
+  ),
+  'storage-price-aic-per-mib-epoch': aic(
+    'node',
+    'storage: price, AIC per MiB per storage epoch',
+    (p) => p.storage.priceAicPerMiBEpoch,
+  ),
+  'storage-max-collateral-aic': aic(
+    'node',
+    'storage: most collateral posted for one deal, AIC',
+    (p) => p.storage.maxCollateralAic,
+  ),
   provider: bool('provider', 'run the GPU Vessel agent: stake, offer, run assigned jobs in a capped worker'),
   'hw-class': int(
     'provider',
@@ -242,6 +260,20 @@ export function runOptionsOf(
       budget: { perJobWei: capWei(v['budget-per-job-aic']), perDayWei: capWei(v['budget-per-day-aic']) },
     },
     jobs: jobRolesOf(v, preset, env),
+    storage: {
+      ...(v.storage
+        ? {
+            role: {
+              capacityMiB: v['storage-capacity-mib'],
+              priceAicPerMiBEpoch: v['storage-price-aic-per-mib-epoch'],
+              maxCollateralAic: v['storage-max-collateral-aic'],
+              answerIntervalMs: preset.storage.answerIntervalMs,
+              collectIntervalMs: preset.storage.collectIntervalMs,
+            },
+          }
+        : {}),
+      owner: preset.storage,
+    },
   };
 }
 

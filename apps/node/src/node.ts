@@ -22,6 +22,12 @@ import { type RunningService, startRepublishing } from './services/republisher.t
 import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
 import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
+import {
+  createNodeStorageService,
+  type NodeStorageComponents,
+  type NodeStorageInit,
+  type NodeStorageService,
+} from './storage/storage-service.ts';
 import { NODE_VERSION } from './version.ts';
 
 export interface AicNodeInit {
@@ -54,6 +60,8 @@ export interface AicNodeInit {
     /** Caps on what the API escrows per job and per UTC day; absent = no caps. */
     budget?: BudgetCaps;
   };
+  /** Storage Vessel: `role` = `--storage` (take deals, keep replicas); `owner` = placing this node's datasets. */
+  storage?: Pick<NodeStorageInit, 'role' | 'owner'>;
 }
 
 export interface AicNodeComponents {
@@ -65,6 +73,8 @@ export interface AicNodeComponents {
   ledger?: NodeLedger;
   metrics?: NodeMetrics;
   now?: () => number;
+  /** What the Storage Vessel reads from the node's data role: its content store, chunk index and own datasets. */
+  storage?: Omit<NodeStorageComponents, 'network' | 'logger'>;
 }
 
 export interface AicNode {
@@ -90,6 +100,8 @@ interface Running {
   /** Long-lived node services (offer republishing), stopped before the network. */
   services: RunningService[];
   jobs: JobServices | undefined;
+  /** Storage Vessel: replica placement and the --storage role. */
+  storage: NodeStorageService;
   /** Models as assets and paid inference (serves the models this node holds). */
   models: NodeModelService;
   apiTokenFile: string;
@@ -128,6 +140,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       for (const service of r.services) await service.stop();
       // Job roles first, while the network they unregister from is up; each waits (bounded) for its work.
       await r.jobs?.stop();
+      await r.storage.stop();
       await r.models.stop();
       await r.api.stop();
       await r.network.stop();
@@ -240,8 +253,20 @@ async function startServing(
     { network, logger: moduleLogger(c.logger, 'models'), spending },
   );
   await models.start();
+  const storage = await createNodeStorageService(
+    {
+      dataDir: init.dataDir,
+      rpcUrl: init.rpcUrl,
+      deploymentFile: init.deploymentFile,
+      privateKey: c.privateKey,
+      ...init.storage,
+    },
+    { ...c.storage, network, logger: moduleLogger(c.logger, 'storage') },
+  );
+  await storage.start();
   const handlers = createApiHandlers({
     modelHandlers: models.handlers,
+    storageHandlers: storage.handlers,
     spending,
     jobServices: jobs,
     network,
@@ -272,6 +297,7 @@ async function startServing(
   const apiUrl = await api.start().catch(async (cause: unknown) => {
     await api.stop().catch(() => undefined);
     await models.stop().catch(() => undefined);
+    await storage.stop().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
@@ -296,7 +322,7 @@ async function startServing(
     },
     'node started',
   );
-  return { network, api, apiUrl, books, services, jobs, models, apiTokenFile: apiToken.file, spending };
+  return { network, api, apiUrl, books, services, jobs, models, storage, apiTokenFile: apiToken.file, spending };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

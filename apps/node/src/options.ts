@@ -41,6 +41,8 @@ export interface RunNodeOptions {
   jobs?: import('./node.ts').AicNodeInit['jobs'];
   /** Host / Origin allow-lists and budget caps of the API. */
   api?: import('./node.ts').AicNodeInit['api'];
+  /** The Storage Vessel: `--storage`'s provider role and the data owner's placement settings. */
+  storage?: import('./node.ts').AicNodeInit['storage'];
 }
 
 /** The log message a starting node prints once its API listens; tests and the devnet wait for it. */

@@ -47,6 +47,7 @@ export async function runNode(
         coordinatesIntervalMs: options.coordinatesIntervalMs,
         jobs: options.jobs,
         api: options.api,
+        storage: options.storage,
       }),
     },
     { privateKey, logger, createNetwork: deps.createNetwork ?? createAicNetworkAdapter },

@@ -10,6 +10,7 @@ import { unavailableModelHandlers } from '../models/model-service.ts';
 import type { NodeNetwork } from '../network-port.ts';
 import type { ItemBook } from '../services/item-book.ts';
 import type { PeerBook } from '../services/peer-book.ts';
+import { type StorageHandlers, unavailableStorageHandlers } from '../storage/storage-handlers.ts';
 import type { SpendingGuard } from './budget.ts';
 import { toTypedError } from './errors.ts';
 import type { ApiHandlers } from './routes.ts';
@@ -32,6 +33,8 @@ export interface ApiHandlerComponents {
   jobServices?: JobServices | undefined;
   /** The owner's budget caps on spending writes (jobs/submit); absent = no caps (tests). */
   spending?: SpendingGuard | undefined;
+  /** Storage Vessel endpoints (storage/storage-service.ts); absent = they answer 503. */
+  storageHandlers?: StorageHandlers | undefined;
   /** Models as assets and paid inference (models/model-service.ts); absent = those endpoints answer 503. */
   modelHandlers?: ModelHandlers | undefined;
 }
@@ -114,6 +117,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
+    ...(c.storageHandlers ?? unavailableStorageHandlers()),
     ...(c.modelHandlers ?? unavailableModelHandlers()),
     plazaAssets: async ({ query }) => {
       if (c.ledger?.plazaAssets === undefined) {

@@ -24,11 +24,14 @@ import {
   peersSchema,
   plazaUsesBodySchema,
   plazaUsesBoughtSchema,
+  replicateBodySchema,
+  replicatedSchema,
   plazaUsesQuoteQuerySchema,
   plazaUsesQuoteSchema,
   rewardsClaimSchema,
   rewardsSchema,
   statusSchema,
+  storageStatusSchema,
 } from './schemas.ts';
 
 /** One HTTP endpoint: method, path, schemas. The server registers these; the client calls them. */
@@ -185,6 +188,23 @@ export const apiRoutes = {
     successStatus: 200,
     query: plazaAssetsQuerySchema,
     response: plazaAssetsSchema,
+  },
+  // Storage Vessel: replicas of this node's datasets on storage nodes, and the --storage role (apps/node/src/storage)
+  replicateDataset: {
+    method: 'POST',
+    path: '/v1/datasets/replicate',
+    summary:
+      'Place replicas of a dataset this node holds on storage nodes (a StorageMarket deal each; the node pays the escrow)',
+    successStatus: 201,
+    body: replicateBodySchema,
+    response: replicatedSchema,
+  },
+  storageStatus: {
+    method: 'GET',
+    path: '/v1/storage',
+    summary: "This node's storage deals and replicas (--storage) and where its own datasets are replicated",
+    successStatus: 200,
+    response: storageStatusSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

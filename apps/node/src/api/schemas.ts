@@ -209,3 +209,46 @@ export const plazaUsesBoughtSchema = z.object({
   usesLeft: z.string(),
   transactionHash: z.string(),
 });
+
+// Storage Vessel (apps/node/src/storage): replicas of this node's datasets, and the --storage role.
+
+const storageDecimalId = z.string().regex(/^[0-9]{1,78}$/, 'a decimal integer');
+const storageAicAmount = z.string().regex(/^[0-9]{1,30}(\.[0-9]{1,18})?$/, 'an AIC amount, e.g. 0.5');
+
+/** The most replicas one request places (each is a deal and a provider's fetch). */
+export const MAX_REPLICAS_PER_REQUEST = 16;
+
+export const replicateBodySchema = z.strictObject({
+  datasetId: storageDecimalId,
+  replicas: z.number().int().min(1).max(MAX_REPLICAS_PER_REQUEST),
+  /** Price per storage epoch for the whole replica; default: each provider's quote. */
+  pricePerEpochAic: storageAicAmount.optional(),
+  /** Deal length in storage epochs; default: the preset's. */
+  epochs: z.number().int().min(1).max(100_000).optional(),
+});
+
+const storagePlacementSchema = z.object({ dealId: z.string(), peerId: z.string(), provider: z.string() });
+
+export const replicatedSchema = z.object({
+  datasetId: z.string(),
+  segmentRoot: z.string(),
+  sizeBytes: z.number(),
+  placed: z.array(storagePlacementSchema),
+  existing: z.array(storagePlacementSchema),
+});
+
+export const storageStatusSchema = z.object({
+  /** Whether this node runs the Storage Vessel role (`--storage`). */
+  storage: z.boolean(),
+  capacityBytes: z.number(),
+  usedBytes: z.number(),
+  earnedWei: z.string(),
+  replicas: z.array(
+    z.object({ datasetId: z.string(), segmentRoot: z.string(), sizeBytes: z.number(), manifestCid: z.string() }),
+  ),
+  deals: z.array(z.object({ dealId: z.string(), datasetId: z.string().optional(), state: z.number() })),
+  /** Replicas of this node's datasets placed elsewhere. */
+  placements: z.array(storagePlacementSchema.extend({ datasetId: z.string() })),
+});
+
+export type ReplicateBody = z.output<typeof replicateBodySchema>;

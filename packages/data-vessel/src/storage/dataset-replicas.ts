@@ -27,7 +27,7 @@ export interface ContentBlocks {
 export interface DatasetReplica {
   datasetId: bigint;
   manifestBytes: Uint8Array;
-  manifest: Pick<DatasetManifest, 'shards'>;
+  manifest: Pick<DatasetManifest, 'shards' | 'datasetRoot'>;
   /** Sealed chunks per shard, in manifest order. */
   sealed: readonly (readonly Uint8Array[])[];
 }
@@ -35,6 +35,8 @@ export interface DatasetReplica {
 /** What a replica record says (no bytes). */
 export interface ReplicaSummary {
   datasetId: bigint;
+  /** The dataset's root (its NFT's contentRoot), as holdings announce it. */
+  datasetRoot: Hex;
   segmentRoot: Hex;
   segmentCount: number;
   sizeBytes: number;
@@ -58,6 +60,7 @@ export interface DatasetReplicaStore extends ReplicaStore {
 const HEX_32 = /^0x[0-9a-f]{64}$/;
 const recordSchema = z.strictObject({
   datasetId: z.string().regex(/^[0-9]{1,78}$/),
+  datasetRoot: z.string().regex(HEX_32),
   segmentRoot: z.string().regex(HEX_32),
   segmentCount: z.number().int().positive(),
   sizeBytes: z.number().int().positive(),
@@ -183,6 +186,7 @@ export function openDatasetReplicaStore({
       }
       const record: ReplicaRecord = {
         datasetId: datasetId.toString(),
+        datasetRoot: manifest.datasetRoot.toLowerCase(),
         segmentRoot: commitment.segmentRoot,
         segmentCount: commitment.segmentCount,
         sizeBytes: blob.length,
@@ -268,6 +272,7 @@ export function openDatasetReplicaStore({
     async list() {
       return [...(await replicas()).values()].map(({ record }) => ({
         datasetId: BigInt(record.datasetId),
+        datasetRoot: record.datasetRoot as Hex,
         segmentRoot: record.segmentRoot as Hex,
         segmentCount: record.segmentCount,
         sizeBytes: record.sizeBytes,

@@ -1,0 +1,114 @@
+/**
+ * The node's Storage Vessel service, both sides: every node with a chain can place replicas of the datasets it holds
+ * (`POST /v1/datasets/replicate`) and audits them; `--storage` adds the provider role. Built from one init and its
+ * components, under one start()/stop().
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAicError } from '@aic/core';
+import { DEFAULT_PRESET, type StoragePreset } from '@aic/core/params';
+import { type ContentStore, type HeldChunkIndex, openContentStore, type ReplicaSummary } from '@aic/data-vessel';
+import { createSerialQueue } from '@aic/gpu-vessel';
+import { connectLedger } from '@aic/ledger';
+import type { Logger } from 'pino';
+import type { NodeNetwork } from '../network-port.ts';
+import { type Loop, startLoop } from './loop.ts';
+import { loadPlacementBook } from './placements.ts';
+import { createStorageRole, type StorageRole, type StorageRoleOptions } from './provider-role.ts';
+import { createReplicator, type HeldDataset } from './replicator.ts';
+import { createStorageHandlers, type StorageHandlers, unavailableStorageHandlers } from './storage-handlers.ts';
+
+export interface NodeStorageInit {
+  dataDir: string;
+  rpcUrl?: string | undefined;
+  deploymentFile?: string | undefined;
+  privateKey: Uint8Array;
+  /** `--storage`: run the Storage Vessel provider role with these settings. */
+  role?: StorageRoleOptions | undefined;
+  /** The data owner's settings (deal length, collateral, audits); default: the default preset's. */
+  owner?: Pick<StoragePreset, 'dealEpochs' | 'collateralPerPrice' | 'acceptTimeoutMs' | 'auditIntervalMs'> | undefined;
+}
+
+export interface NodeStorageComponents {
+  network: NodeNetwork;
+  logger: Logger;
+  /** The node's content store and chunk index (the data role's); absent = this service opens its own and serves it. */
+  content?: ContentStore | undefined;
+  held?: HeldChunkIndex | undefined;
+  /** The datasets this node publishes (the data role's), as the replicator reads them. */
+  ownDataset?: ((datasetId: bigint) => Promise<HeldDataset | undefined>) | undefined;
+  /** Holdings gossip: a replica held here (role 'replica'). */
+  announce?: ((replica: ReplicaSummary) => void) | undefined;
+}
+
+export interface NodeStorageService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly handlers: StorageHandlers;
+  /** The provider role, when `--storage`. */
+  readonly role: StorageRole | undefined;
+}
+
+const errorLine = (error: unknown) => (isAicError(error) ? error.toLine() : String(error));
+
+/** Creates the service; without a chain (or a real network) it only answers the API with 503. */
+export async function createNodeStorageService(
+  init: NodeStorageInit,
+  c: NodeStorageComponents,
+): Promise<NodeStorageService> {
+  const net = c.network.aic;
+  if (init.rpcUrl === undefined || init.deploymentFile === undefined || net === undefined) {
+    return {
+      start: async () => undefined,
+      stop: async () => undefined,
+      handlers: unavailableStorageHandlers(),
+      role: undefined,
+    };
+  }
+  const dir = join(init.dataDir, 'storage');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ledger = await connectLedger({
+    rpcUrl: init.rpcUrl,
+    deploymentFile: init.deploymentFile,
+    privateKey: init.privateKey,
+  });
+  const send = createSerialQueue();
+  const ownContent = c.content ? undefined : await openContentStore(join(dir, 'content'));
+  const content = (c.content ?? ownContent) as ContentStore;
+  const role = init.role
+    ? createStorageRole(
+        { ...init.role, dir: join(dir, 'provider') },
+        { net, ledger, content, held: c.held, send, log: c.logger, announce: c.announce },
+      )
+    : undefined;
+  const placements = await loadPlacementBook(dir);
+  const owner = init.owner ?? DEFAULT_PRESET.storage;
+  const replicator = createReplicator(owner, {
+    net,
+    ledger,
+    placements,
+    send,
+    log: c.logger,
+    heldDataset: async (datasetId) => (await c.ownDataset?.(datasetId)) ?? (await role?.replicas.datasetOf(datasetId)),
+  });
+  let audit: Loop | undefined;
+  return {
+    role,
+    handlers: createStorageHandlers({ replicator, placements: () => placements.all(), roleStatus: role?.status }),
+    async start() {
+      await role?.start();
+      if (owner.auditIntervalMs > 0) {
+        audit = startLoop(
+          owner.auditIntervalMs,
+          () => replicator.audit(),
+          (error) => c.logger.warn({ err: errorLine(error) }, 'storage audit failed'),
+        );
+      }
+    },
+    async stop() {
+      await audit?.stop();
+      await role?.stop();
+      await ownContent?.stop();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The Storage Vessel role in a node (issue 12, DW4 in spirit): a data owner holding a dataset's sealed chunks in its
+ * content store places one replica on a `--storage` node process (a StorageMarket deal on the embedded chain; the
+ * storage node fetches the ciphertext from the owner, never the key); the storage node answers a challenge on time
+ * and is paid for an epoch; then the owner goes offline and a third node fetches and opens the whole dataset from the
+ * replica alone.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encryptKeystore } from '@aic/core/keystore';
+import { presetOf } from '@aic/core/params';
+import {
+  buildDataset,
+  type ContentStore,
+  createShardCache,
+  DealState,
+  fetchDataset,
+  generateDatasetKey,
+  heldChunkIndex,
+  type ImportedDataset,
+  openContentStore,
+  serveDataset,
+  storeDataset,
+} from '@aic/data-vessel';
+import { createSerialQueue } from '@aic/gpu-vessel';
+import { AssetKind, createLedgerClient, deploymentToJson, type LedgerClient } from '@aic/ledger';
+import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type AicNetwork, createAicNetwork } from '@aic/network';
+import pino from 'pino';
+import { type Address, createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { hardhat } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../src/api/client.ts';
+import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
+import type { NodeProcess } from '../../src/spawn.ts';
+import { heldDatasetFromContent } from '../../src/storage/held-dataset.ts';
+import { loadPlacementBook } from '../../src/storage/placements.ts';
+import { createReplicator } from '../../src/storage/replicator.ts';
+import { eventually, startTestNode, TEST_PASSWORD } from '../helpers/cluster.ts';
+
+// Hardhat's development mnemonic: the embedded chain funds accounts 12+ with AIC (deployDevnet).
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/** ~3,000 rows of 3 features in shards of 1,000 rows: three shards, each one sealed chunk. */
+function ruleDataset(): ImportedDataset {
+  const rows = 3000;
+  const features = Float32Array.from({ length: rows * 3 }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const labels = Int32Array.from({ length: rows }, (_, r) => ((features[r * 3] ?? 0) > 0.5 ? 1 : 0));
+  return buildDataset(
+    { rows, features, featureShape: [3], labels, labelShape: [] },
+    {
+      name: 'storage-rule',
+      sourceKind: 'tabular-csv',
+      task: 'classification',
+      classes: ['low', 'high'],
+      featureNames: ['x', 'y', 'z'],
+      normalization: { kind: 'none' },
+      preprocessing: { kind: 'tabular', labelColumn: 'c', numericColumns: ['x', 'y', 'z'], categoricalColumns: [] },
+    },
+    { license: 'CC0-1.0', pricePerUseWei: 0n, rowsPerShard: 1000 },
+  );
+}
+
+async function startNetwork(): Promise<AicNetwork> {
+  const net = await createAicNetwork({
+    privateKey: new Uint8Array(randomBytes(32)),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    targetPeers: 0,
+  });
+  await net.start();
+  return net;
+}
+
+/** The PeerId object of a connected peer, from its multiaddr (what the chunk fetch dials). */
+async function connectedPeer(net: AicNetwork, multiaddr: string) {
+  await net.connect(multiaddr);
+  const id = multiaddr.split('/p2p/')[1];
+  const peer = net.libp2p.getPeers().find((p) => p.toString() === id);
+  if (!peer) throw new Error(`not connected to ${multiaddr}`);
+  return peer;
+}
+
+describe('a --storage node keeps a replica that outlives its owner', () => {
+  let root: string;
+  let chain: EmbeddedChain;
+  let storageNode: NodeProcess | undefined;
+  let ownerNet: AicNetwork | undefined;
+  let readerNet: AicNetwork | undefined;
+  let content: ContentStore | undefined;
+  let ledgerAs: (account: Address) => LedgerClient;
+  let users: Address[];
+  const storageAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 14 });
+  const mine = (blocks: number) =>
+    chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'aic-storage-role-'));
+    chain = await startEmbeddedChain();
+    const dev = await deployDevnet(chain.provider, chain.accounts, { fundAic: '1000' });
+    users = dev.roles.users;
+    expect(users[2]).toBe(storageAccount.address);
+    const transport = custom(chain.provider, { retryCount: 0 });
+    const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }) as PublicClient;
+    ledgerAs = (account) =>
+      createLedgerClient({
+        publicClient,
+        walletClient: createWalletClient({ chain: hardhat, transport, account }),
+        deployment: dev.deployment,
+      });
+    const rpcUrl = await chain.serve();
+    const deploymentFile = join(root, 'deployment.json');
+    await writeFile(deploymentFile, deploymentToJson(dev.deployment));
+    const storageDir = join(root, 'storage-node');
+    await saveKeystore(
+      keystoreDir(storageDir),
+      await encryptKeystore(storageAccount.getHdKey().privateKey!, TEST_PASSWORD, { scryptN: 1024 }),
+    );
+    storageNode = await startTestNode(
+      storageDir,
+      [],
+      ['--rpc-url', rpcUrl, '--deployment', deploymentFile, '--storage'],
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([ownerNet?.stop(), readerNet?.stop()]);
+    await content?.stop();
+    expect(await storageNode?.stop()).toBe(0);
+    await chain?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('places a replica, is challenged and paid, and serves the dataset once the owner is offline', async () => {
+    const [ownerAddr, challengerAddr] = users as [Address, Address];
+    const owner = ledgerAs(ownerAddr);
+    const storageApi = createApiClient(storageNode!.ready.apiUrl);
+    const storageAt = storageNode!.ready.multiaddrs[0] as string;
+
+    // the owner holds the dataset as sealed chunks in its content store, serves them, and mints the Dataset NFT
+    const dataset = ruleDataset();
+    const key = generateDatasetKey();
+    content = await openContentStore(join(root, 'owner-content'));
+    const stored = await storeDataset(content, dataset, key);
+    const held = heldChunkIndex(content);
+    held.add(stored);
+    ownerNet = await startNetwork();
+    await serveDataset(ownerNet, held);
+    const { tokenId: datasetId } = await owner.mintAsset({
+      kind: AssetKind.Dataset,
+      manifestCid: stored.manifestCid,
+      contentRoot: stored.datasetRoot,
+      pricePerUseWei: 0n,
+    });
+
+    // one replica: the storage node quotes, takes the deal on chain after fetching the ciphertext from the owner
+    await ownerNet.connect(storageAt);
+    const settings = presetOf('minimal').storage;
+    const replicator = createReplicator(
+      { ...settings, dealEpochs: 10, acceptTimeoutMs: 60_000 },
+      {
+        net: ownerNet,
+        ledger: owner,
+        placements: await loadPlacementBook(root),
+        heldDataset: async (id) => (id === datasetId ? heldDatasetFromContent(content!, stored) : undefined),
+        send: createSerialQueue(),
+        log: pino({ level: 'silent' }),
+        pollMs: 100,
+      },
+    );
+    const placed = await replicator.replicate({ datasetId, replicas: 1 });
+    expect(placed.placed).toHaveLength(1);
+    const [placement] = placed.placed;
+    expect(placement?.provider).toBe(storageAccount.address);
+    const dealId = placement!.dealId;
+    const deal = await owner.storage.read.dealOf([dealId]);
+    expect(deal).toMatchObject({ state: DealState.Active, sizeBytes: BigInt(stored.bytes), epochs: 10 });
+    const status = await eventually('the replica in the storage node status', async () => {
+      const s = await storageApi.storageStatus();
+      return s.replicas.length === 1 ? s : undefined;
+    });
+    expect(status).toMatchObject({ storage: true, usedBytes: stored.bytes });
+    expect(status.replicas[0]).toMatchObject({ datasetId: String(datasetId), manifestCid: stored.manifestCid });
+    // asking again places nothing more: the live deal counts
+    expect((await replicator.replicate({ datasetId, replicas: 1 })).existing).toHaveLength(1);
+
+    // a challenge by anyone is answered by the storage node within the window, with a proof the contract checks
+    await ledgerAs(challengerAddr).storage.write.challenge([dealId]);
+    await mine(2);
+    await eventually(
+      'the storage node to answer its challenge',
+      async () => ((await owner.storage.read.dealOf([dealId])).challengeBlock === 0 ? true : undefined),
+      30_000,
+    );
+    expect((await owner.storage.read.dealOf([dealId])).state).toBe(DealState.Active);
+
+    // an epoch later the storage node collects its pay for it
+    const before = await owner.balanceOf(storageAccount.address);
+    const epochSec = Number(await owner.storage.read.EPOCH_SEC());
+    await chain.provider.request({ method: 'evm_increaseTime', params: [epochSec + 1] } as never);
+    await mine(1);
+    const earned = await eventually(
+      'the storage node to be paid an epoch',
+      async () => {
+        const gained = (await owner.balanceOf(storageAccount.address)) - before;
+        return gained > 0n ? gained : undefined;
+      },
+      30_000,
+    );
+    expect(earned).toBe(deal.pricePerEpoch);
+    expect((await owner.storage.read.dealOf([dealId])).paidEpochs).toBe(1);
+
+    // the owner goes offline; a third node fetches every shard from the replica and opens it with the key
+    await ownerNet.stop();
+    ownerNet = undefined;
+    readerNet = await startNetwork();
+    const fetched = await fetchDataset(readerNet, {
+      manifest: new TextDecoder().decode(await content.get(stored.manifestCid)),
+      committedRoot: stored.datasetRoot,
+      key,
+      holders: [await connectedPeer(readerNet, storageAt)],
+      cache: await createShardCache({ dir: join(root, 'reader-cache'), maxBytes: 64 * 1024 * 1024 }),
+    });
+    expect(fetched.fromCache).toBe(false);
+    expect(fetched.shards.map((s) => Buffer.from(s))).toEqual(dataset.shards.map((s) => Buffer.from(s)));
+  }, 180_000);
+});
