@@ -36,7 +36,8 @@ export async function submitJob(ctx: CommandContext, opts: SubmitOptions): Promi
   emit(
     ctx,
     { quote },
-    () => `quote for a ${opts.template} job on dataset #${opts.dataset}, model #${opts.model}\n${describeQuote(quote)}`,
+    () =>
+      `quote for ${opts.template ? `a ${opts.template} job` : 'a job'} on dataset #${opts.dataset}, model #${opts.model}\n${describeQuote(quote)}`,
   );
   if (opts.yes !== true) await confirmPayment(ctx.io, quote);
   const submitted = await api.submitJob({ body });

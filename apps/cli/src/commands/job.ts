@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RouteRequest } from '@aic/node/api';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseUint } from '../args.ts';
@@ -38,18 +39,30 @@ export function registerJobCommand(program: Command, io: CliIo): void {
   const job = program.command('job').description('train a model: quote, pay, follow and fetch a verified job');
   job
     .command('submit')
-    .description('quote a training job, then (after confirmation) escrow it on chain through your node')
-    .addOption(new Option('--template <name>', 'model template').choices(MODEL_TEMPLATE_IDS).makeOptionMandatory())
+    .description(
+      "quote a training job on a Dataset NFT and a Model NFT (the model's own manifest), then (after confirmation) escrow it on chain through your node",
+    )
     .requiredOption('--dataset <id>', 'Dataset NFT id of the training data', parseAssetId)
-    .requiredOption('--model <id>', 'Model NFT id of the base model', parseAssetId)
+    .requiredOption('--model <id>', 'Model (or TrainedAI) NFT id of the base model', parseAssetId)
+    .addOption(
+      new Option('--template <name>', "the old path: train a template's manifest on its bundled data").choices(
+        MODEL_TEMPLATE_IDS,
+      ),
+    )
     .requiredOption(
       '--budget <aic>',
       'fixed price for the provider(s) in AIC (protocol and asset fees on top)',
       parseAic,
     )
-    .option('--epochs <n>', 'training epochs (default: the template’s)', parseIntIn(1, 1_000))
-    .option('--batch-size <n>', 'batch size (default: the template’s)', parseIntIn(1, 4_096))
-    .option('--learning-rate <x>', 'learning rate (default: the template’s)', parseLearningRate)
+    .option('--epochs <n>', 'training epochs (default: the model manifest’s)', parseIntIn(1, 1_000))
+    .option('--batch-size <n>', 'batch size (default: the model manifest’s)', parseIntIn(1, 4_096))
+    .option('--learning-rate <x>', 'learning rate (default: the model manifest’s)', parseLearningRate)
+    .option(
+      '--hyperparameter <name=value>',
+      "another hyperparameter of the model manifest's schema (repeatable)",
+      parseHyperparameter,
+      {} as Record<string, number | string | boolean>,
+    )
     .option('--seed <n>', 'training seed (same seed, same weights)', parseIntIn(0, 0xffff_ffff))
     .option('--commit-every <n>', 'steps per committed segment', parseIntIn(1, 100_000))
     .addOption(new Option('--backend <backend>', 'runtime backend').choices(['cpu', 'wasm']))
@@ -57,6 +70,11 @@ export function registerJobCommand(program: Command, io: CliIo): void {
     .option('--confidence <p>', 'chance the verifier catches a provider faking 10 % of segments', parseConfidence)
     .option('--min-hw-class <n>', 'lowest hardware class of the provider (0 = CPU … 4)', parseIntIn(0, 4))
     .option('--deadline-minutes <n>', 'the job must be done within this many minutes', parseIntIn(1, 30 * 1_440))
+    .option(
+      '--idempotency-key <key>',
+      'submit at most once under this key: a retry returns the first job (default: a fresh key per run)',
+      parseIdempotencyKey,
+    )
     .option('--yes', 'pay without asking (needed when stdin is not a terminal)')
     .option('--follow', 'then follow the job like `aic job status --follow`')
     .addOption(timeoutOption())
@@ -119,6 +137,24 @@ function parseLearningRate(value: string): number {
   return x;
 }
 
+/** Commander parser for a repeatable `name=value` (numbers and true/false as such, anything else as text). */
+function parseHyperparameter(
+  value: string,
+  previous: Record<string, number | string | boolean>,
+): Record<string, number | string | boolean> {
+  const match = /^([A-Za-z][A-Za-z0-9_]{0,63})=(.{1,200})$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected name=value, e.g. dropout=0.2');
+  const [, name, text] = match as unknown as [string, string, string];
+  const parsed =
+    text === 'true' ? true : text === 'false' ? false : Number.isFinite(Number(text)) ? Number(text) : text;
+  return { ...previous, [name]: parsed };
+}
+
+function parseIdempotencyKey(value: string): string {
+  if (!/^[\x21-\x7e]{1,128}$/.test(value)) throw new InvalidArgumentError('expected 1-128 printable characters');
+  return value;
+}
+
 function parseConfidence(value: string): number {
   const p = Number(value);
   if (!Number.isFinite(p) || p < 0.5 || p > 0.999999)
@@ -127,7 +163,9 @@ function parseConfidence(value: string): number {
 }
 
 export interface SubmitOptions {
-  template: (typeof MODEL_TEMPLATE_IDS)[number];
+  template?: (typeof MODEL_TEMPLATE_IDS)[number];
+  hyperparameter?: Record<string, number | string | boolean>;
+  idempotencyKey?: string;
   dataset: string;
   model: string;
   budget: string;
@@ -162,7 +200,17 @@ export function submitBodyOf(o: SubmitOptions): JobSubmitBody {
     deadlineSec: o.deadlineMinutes === undefined ? undefined : o.deadlineMinutes * 60,
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
-  return { template: o.template, datasetId: o.dataset, modelId: o.model, budgetAic: o.budget, ...defined };
+  const hyperparameters = o.hyperparameter && Object.keys(o.hyperparameter).length > 0 ? o.hyperparameter : undefined;
+  return {
+    ...(o.template === undefined ? {} : { template: o.template }),
+    datasetId: o.dataset,
+    modelId: o.model,
+    budgetAic: o.budget,
+    ...(hyperparameters ? { hyperparameters } : {}),
+    // One key per run: the quote and the submit may be retried by the client, the escrow happens once.
+    idempotencyKey: o.idempotencyKey ?? randomUUID(),
+    ...defined,
+  };
 }
 
 export interface FollowOptions {

@@ -37,6 +37,32 @@ describe('aic job: argument checking', () => {
     expect(await usageError([...submit, `--budget=${budget}`])).toContain('--budget');
   });
 
+  it('accepts --dataset and --model without --template (then fails to reach the node, exit 1)', async () => {
+    const { io, err } = captureIo({ AIC_API_TOKEN: 'x'.repeat(43) });
+    const argv = [
+      ...api,
+      'job',
+      'submit',
+      '--dataset',
+      '1',
+      '--model',
+      '2',
+      '--budget',
+      '2',
+      '--hyperparameter',
+      'dropout=0.1',
+      '--yes',
+    ];
+    expect(await runCli(argv, io)).toBe(1);
+    expect(err()).toMatch(/^API_UNREACHABLE: /);
+  });
+
+  it('refuses a malformed --hyperparameter', async () => {
+    expect(await usageError([...submit, '--budget', '1', '--hyperparameter', 'no-equals'])).toContain(
+      '--hyperparameter',
+    );
+  });
+
   it('refuses an unknown template and backend', async () => {
     expect(
       await usageError(['job', 'submit', '--template', 'gpt', '--dataset', '1', '--model', '2', '--budget', '1']),
@@ -88,17 +114,46 @@ const quote: JobQuote = {
 describe('aic job: request body and rendering', () => {
   it('leaves unset flags out so the node defaults apply, and converts minutes to seconds', () => {
     const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeout: 1800 };
-    expect(submitBodyOf(base)).toEqual({ template: 'mnist', datasetId: '3', modelId: '4', budgetAic: '40' });
-    expect(submitBodyOf({ ...base, epochs: 1, backend: 'wasm', deadlineMinutes: 2, verifierFee: '3' })).toEqual({
+    const key = { idempotencyKey: 'k-1' };
+    expect(submitBodyOf({ ...base, ...key })).toEqual({
       template: 'mnist',
       datasetId: '3',
       modelId: '4',
       budgetAic: '40',
-      epochs: 1,
-      backend: 'wasm',
-      deadlineSec: 120,
-      verifierFeeAic: '3',
+      idempotencyKey: 'k-1',
     });
+    expect(submitBodyOf({ ...base, ...key, epochs: 1, backend: 'wasm', deadlineMinutes: 2, verifierFee: '3' })).toEqual(
+      {
+        template: 'mnist',
+        datasetId: '3',
+        modelId: '4',
+        budgetAic: '40',
+        idempotencyKey: 'k-1',
+        epochs: 1,
+        backend: 'wasm',
+        deadlineSec: 120,
+        verifierFeeAic: '3',
+      },
+    );
+  });
+
+  it('names the NFTs alone without --template (the model manifest trains on the dataset), with hyperparameters', () => {
+    const body = submitBodyOf({
+      dataset: '3',
+      model: '4',
+      budget: '40',
+      timeout: 1800,
+      hyperparameter: { dropout: 0.2 },
+    });
+    expect(body).toMatchObject({ datasetId: '3', modelId: '4', budgetAic: '40', hyperparameters: { dropout: 0.2 } });
+    expect(body.template).toBeUndefined();
+  });
+
+  it('gives every run its own idempotency key unless one is passed', () => {
+    const base = { dataset: '3', model: '4', budget: '40', timeout: 1800 };
+    const a = submitBodyOf(base).idempotencyKey;
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(submitBodyOf(base).idempotencyKey).not.toBe(a);
   });
 
   it('shows every part of the quote in AIC', () => {

@@ -21,10 +21,27 @@ const assetIdText = idText.refine(
   'an asset id is at most 2^32 - 1 (uint32)',
 );
 
+const hyperparameterName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
+
 export const jobSubmitBodySchema = z.strictObject({
-  template: z.enum(['mnist', 'iris', 'intent']).describe('model template and its training set'),
+  template: z
+    .enum(['mnist', 'iris', 'intent'])
+    .optional()
+    .describe("the old path: a model template and its training set (absent: the NFTs' own manifests)"),
   datasetId: assetIdText.describe('Dataset NFT of the training data'),
-  modelId: assetIdText.describe('Model NFT of the base model'),
+  modelId: assetIdText.describe('Model (or TrainedAI) NFT of the base model: its manifest is what trains'),
+  hyperparameters: z
+    .record(hyperparameterName, z.union([z.number(), z.string().max(200), z.boolean()]))
+    .refine((v) => Object.keys(v).length <= 64, 'at most 64 hyperparameters')
+    .optional()
+    .describe("overrides within the model manifest's hyperparameter schema (epochs, batchSize, … win over these)"),
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional()
+    .describe('a retried submit with the same key returns the first job instead of escrowing again'),
   epochs: z.number().int().min(1).max(1_000).optional(),
   batchSize: z.number().int().min(1).max(4_096).optional(),
   learningRate: z.number().positive().max(10).optional(),

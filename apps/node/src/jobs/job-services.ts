@@ -89,7 +89,14 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
     cursor: fileCursor(join(jobsDir, 'watcher-block.json')),
     onError: (err) => logger.warn({ err: isAicError(err) ? err.toLine() : String(err) }, 'job event handling failed'),
   });
-  const ctx: AgentContext = { net, ledger, send: createSerialQueue(), watcher, log };
+  const ctx: AgentContext = {
+    net,
+    ledger,
+    send: createSerialQueue(),
+    watcher,
+    log,
+    ...(init.assets ? { assets: init.assets } : {}),
+  };
   const roles: Startable[] = [];
   let checkpoints: Awaited<ReturnType<typeof serveCheckpoints>> | undefined;
   const sources: CheckpointSource[] = [];
@@ -148,7 +155,8 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       ...(init.verifier.lazy ? { lazy: true } : {}),
       ...(init.verifier.silentOnFirstDraw ? { silentOnFirstDraw: true } : {}),
     };
-    roles.push(new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), ...faults }));
+    const dataDir = join(init.dataDir, 'verifier');
+    roles.push(new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), dataDir, ...faults }));
   }
   let coordinator: CoordinatorAgent | undefined;
   if (init.coordinator) {
