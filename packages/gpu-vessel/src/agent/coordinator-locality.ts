@@ -34,6 +34,9 @@ export interface JobLocality {
   readonly dataSources: readonly Coordinate[];
 }
 
+/** How long one placement waits for the manifest or the holders (then it goes on without them). */
+const LOCALITY_DEADLINE_MS = 10_000;
+
 /** Bytes per element of the manifest's dtypes (`aic-dataset/1` has F32 and I32; anything else counts as 4). */
 const DTYPE_BYTES: Readonly<Record<string, number>> = { F32: 4, I32: 4 };
 
@@ -67,9 +70,11 @@ export class LocalityInputs {
   ) {}
 
   /** The job's locality, or undefined for a job without a dataset (id 0). */
-  async of(datasetId: bigint, signal?: AbortSignal): Promise<JobLocality | undefined> {
+  async of(datasetId: bigint, outer?: AbortSignal): Promise<JobLocality | undefined> {
     if (datasetId === 0n) return undefined;
     const id = datasetId.toString();
+    const deadline = AbortSignal.timeout(LOCALITY_DEADLINE_MS);
+    const signal = outer ? AbortSignal.any([outer, deadline]) : deadline;
     const known = await this.#manifest(id, signal);
     const dataSources = await this.#holders(id, signal);
     return { datasetId: id, datasetRoot: known.datasetRoot, datasetMB: known.bytes / 1e6, dataSources };
