@@ -5,6 +5,8 @@
  * event (signature, replay and schema checks included), on the shared wall clock (timeOrigin + now).
  * Baselines in the same run: a libp2p ping RTT between two neighbours (the floor of one hop) and the CPU time to
  * open one offer (paid by each of the 29 receivers; on a machine with fewer cores than workers they queue).
+ * Measured offers follow one another at a pace that keeps the peers' CPU under a quarter of their cores, from the
+ * CPU that warm-up offers (published one at a time) cost all peers together.
  *
  *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
  * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..} (CPU of all peers per offer, the
@@ -153,6 +155,39 @@ async function allMeshed(workers: PeerWorker[], timeoutMs: number): Promise<bool
   return false;
 }
 
+type Report = { sent: Array<[string, number]>; delivered: Array<[string, number]> };
+
+/** Asks every worker for its sent/delivered records until `expected` deliveries are in or `timeoutMs` passed. */
+async function reportsOnceDelivered(workers: PeerWorker[], expected: number, timeoutMs: number): Promise<Report[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reports = await Promise.all(workers.map((w) => w.send<Report>({ cmd: 'report' })));
+    if (reports.reduce((n, r) => n + r.delivered.length, 0) >= expected || Date.now() > deadline) return reports;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Publishes from peer `peer` (numbered across workers). */
+function publishFrom(workers: PeerWorker[], perWorker: number[], peer: number, offerId: string): Promise<unknown> {
+  let w = 0;
+  let index = peer;
+  while (index >= (perWorker[w] ?? 0)) index -= perWorker[w++] ?? 0;
+  return workers[w]!.send({ cmd: 'publish', peer: index, offerId });
+}
+
+const WARM_UP_OFFERS = 10;
+
+/** Publishes WARM_UP_OFFERS offers one at a time (each fully delivered first); returns this process's CPU ms per offer. */
+async function warmUp(workers: PeerWorker[], perWorker: number[], peerCount: number): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < WARM_UP_OFFERS; i++) {
+    await publishFrom(workers, perWorker, (i * 7) % peerCount, `warm-up-${i}`);
+    await reportsOnceDelivered(workers, (i + 1) * (peerCount - 1), 5_000);
+  }
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000 / WARM_UP_OFFERS;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
@@ -180,14 +215,17 @@ async function runMain(): Promise<void> {
 
   const pingRttMs = await workers[0]!.send<number>({ cmd: 'ping' });
   const openMs = measureOpenMs();
-  // Every offer is opened by the other peers on this machine's cores; publishing near what they can check would
-  // measure queueing on this machine, not gossip latency. So the checks may use at most a quarter of the cores.
+  // Every offer costs every other peer CPU on this machine's cores (opening it, and gossipsub's relaying: Noise,
+  // Yamux, forwarding to the mesh); publishing near what they can handle would measure queueing on this machine, not
+  // gossip latency. So warm-up offers, published slowly, measure the whole CPU per offer, and the measured ones may
+  // use at most a quarter of the cores (one event loop per worker: at most a quarter of each worker's core).
+  const warmUpCpuMs = await warmUp(workers, perWorker, peerCount);
   const cores = Math.min(workerCount, availableParallelism());
   const intervalMs = args.has('--interval-ms')
     ? Number(args.get('--interval-ms'))
-    : Math.max(50, Math.ceil((4 * (peerCount - 1) * openMs) / cores));
+    : Math.max(50, Math.ceil((4 * Math.max(warmUpCpuMs, (peerCount - 1) * openMs)) / cores));
   console.error(
-    `${peerCount} peers in ${workerCount} workers; opening an offer costs ${openMs.toFixed(2)} ms; one offer every ${intervalMs} ms`,
+    `${peerCount} peers in ${workerCount} workers; opening an offer costs ${openMs.toFixed(2)} ms, all peers' CPU per warm-up offer ${warmUpCpuMs.toFixed(1)} ms; one offer every ${intervalMs} ms`,
   );
 
   // CPU of the whole process (every worker's peers) while offers flow: unlike latency, it barely depends on what else
@@ -195,19 +233,11 @@ async function runMain(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const publishStart = performance.now();
   for (let i = 0; i < offerCount; i++) {
-    const peer = i % peerCount;
-    let w = 0;
-    let index = peer;
-    while (index >= (perWorker[w] ?? 0)) index -= perWorker[w++] ?? 0;
-    await workers[w]?.send({ cmd: 'publish', peer: index, offerId: `bench-${i}` });
+    await publishFrom(workers, perWorker, i % peerCount, `bench-${i}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   const expected = offerCount * (peerCount - 1);
-  let reports: Array<{ sent: Array<[string, number]>; delivered: Array<[string, number]> }> = [];
-  const deadline = Date.now() + 10_000;
-  do {
-    reports = await Promise.all(workers.map((w) => w.send<(typeof reports)[number]>({ cmd: 'report' })));
-  } while (reports.reduce((n, r) => n + r.delivered.length, 0) < expected && Date.now() < deadline);
+  const reports = await reportsOnceDelivered(workers, WARM_UP_OFFERS * (peerCount - 1) + expected, 10_000);
   const cpu = process.cpuUsage(cpuBefore);
   const publishWallMs = performance.now() - publishStart;
   await Promise.all(workers.map((w) => w.send({ cmd: 'stop' })));
@@ -216,6 +246,7 @@ async function runMain(): Promise<void> {
   const sentAt = new Map(reports.flatMap((r) => r.sent));
   const latencies = reports
     .flatMap((r) => r.delivered)
+    .filter(([id]) => id.startsWith('bench-'))
     .map(([id, at]) => at - (sentAt.get(id) ?? Number.NaN))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);

@@ -1,9 +1,10 @@
 import { keccak256Bulk } from '@aic/core/hash';
 import { invert } from '@noble/curves/abstract/modular';
 import { secp256k1 } from '@noble/curves/secp256k1';
-import { type Address, bytesToHex, concatBytes, getAddress } from 'viem';
+import { type Address, bytesToHex, concatBytes, getAddress, keccak256 } from 'viem';
 import { addressFromPublicKey, type RawPrivateKey, rawPrivateKeyToBytes } from '../identity.ts';
 import { cborEncode } from './cbor.ts';
+import { type Secp256k1Ops, secp256k1Ops } from './secp256k1-ops.ts';
 
 /** Domain tag hashed in front of every signed envelope, so an AIC wire signature means nothing elsewhere. */
 export const WIRE_SIGNATURE_DOMAIN = 'AIC wire message v1';
@@ -32,18 +33,15 @@ export interface WireSigner {
   sign(digest: Uint8Array): Uint8Array;
 }
 
-/** A signer for a raw private key. */
-export function createWireSigner(privateKey: RawPrivateKey): WireSigner {
+/** A signer for a raw private key (`ops`: the secp256k1 implementation, native where it loads). */
+export function createWireSigner(privateKey: RawPrivateKey, ops: Secp256k1Ops = secp256k1Ops): WireSigner {
   const key = rawPrivateKeyToBytes(privateKey).slice();
   const address = addressFromPublicKey(secp256k1.getPublicKey(key, false));
   const addressBytes = hexAddressToBytes(address);
   return {
     address,
     addressBytes,
-    sign(digest) {
-      const sig = secp256k1.sign(digest, key, { lowS: true });
-      return concatBytes([sig.toCompactRawBytes(), new Uint8Array([sig.recovery])]);
-    },
+    sign: (digest) => ops.sign(digest, key),
   };
 }
 
@@ -51,17 +49,18 @@ export function createWireSigner(privateKey: RawPrivateKey): WireSigner {
  * The address that produced a 65-byte signature over `digest`, or undefined when the signature is malformed,
  * high-s (malleated) or does not recover to a point.
  */
-export function recoverSigner(digest: Uint8Array, signature: Uint8Array): Address | undefined {
-  if (signature.length !== 65) return undefined;
-  const recovery = signature[64];
-  if (recovery !== 0 && recovery !== 1) return undefined;
-  try {
-    const sig = secp256k1.Signature.fromCompact(signature.subarray(0, 64)).addRecoveryBit(recovery);
-    if (sig.hasHighS()) return undefined;
-    return addressFromPublicKey(sig.recoverPublicKey(digest).toRawBytes(false));
-  } catch {
-    return undefined;
-  }
+export function recoverSigner(
+  digest: Uint8Array,
+  signature: Uint8Array,
+  ops: Secp256k1Ops = secp256k1Ops,
+): Address | undefined {
+  const publicKey = ops.recoverPublicKey(digest, signature);
+  return publicKey === undefined ? undefined : addressOfUncompressedKey(publicKey);
+}
+
+/** keccak256 of the 64 key bytes, last 20, checksummed (the key is a valid point: it came out of recovery). */
+function addressOfUncompressedKey(publicKey: Uint8Array): Address {
+  return getAddress(bytesToHex(keccak256(publicKey.subarray(1), 'bytes').subarray(12)));
 }
 
 type CurvePoint = InstanceType<typeof secp256k1.ProjectivePoint>;
@@ -71,20 +70,45 @@ const KEY_TABLE_WINDOW = 4;
 
 /**
  * Checks that a 65-byte signature over `digest` was made by `claimed`, exactly as `recoverSigner(...) === claimed`
- * would, but ~2.5× faster for recently active senders: their public key is kept (least recently used dropped first)
- * with a precomputed multiplication table, and the signature is verified against it, recovery bit included, so both
- * paths accept the same bytes.
+ * would, but cheaper for recently active senders, whose public key is kept (least recently used dropped first):
+ * - native libsecp256k1: recover, then compare the key's bytes with the sender's kept key (no hashing);
+ * - pure JS: the kept key carries a precomputed multiplication table and the signature is verified against it,
+ *   recovery bit included (~2.5× faster than recovery), so both paths accept the same bytes.
  */
 export class SignatureVerifier {
   readonly #keys = new Map<string, CurvePoint>();
+  readonly #nativeKeys = new Map<string, Uint8Array>();
   readonly #maxKeys: number;
+  readonly #ops: Secp256k1Ops;
 
-  /** `maxKeys` bounds memory: ~43 KiB each (default 512 ≈ 22 MiB). */
-  constructor(maxKeys = 512) {
+  /** `maxKeys` bounds memory: ~43 KiB each in pure JS (default 512 ≈ 22 MiB), 65 bytes each native. */
+  constructor(maxKeys = 512, ops: Secp256k1Ops = secp256k1Ops) {
     this.#maxKeys = maxKeys;
+    this.#ops = ops;
   }
 
   verify(digest: Uint8Array, signature: Uint8Array, claimed: Address): boolean {
+    return this.#ops.name === 'native'
+      ? this.#verifyNative(digest, signature, claimed)
+      : this.#verifyJs(digest, signature, claimed);
+  }
+
+  #verifyNative(digest: Uint8Array, signature: Uint8Array, claimed: Address): boolean {
+    const recovered = this.#ops.recoverPublicKey(digest, signature);
+    if (recovered === undefined) return false;
+    const kept = this.#nativeKeys.get(claimed);
+    if (kept !== undefined) {
+      this.#nativeKeys.delete(claimed);
+      this.#nativeKeys.set(claimed, kept);
+      return Buffer.compare(kept, recovered) === 0;
+    }
+    if (addressOfUncompressedKey(recovered) !== claimed) return false;
+    if (this.#nativeKeys.size >= this.#maxKeys) this.#nativeKeys.delete(this.#nativeKeys.keys().next().value ?? '');
+    this.#nativeKeys.set(claimed, recovered);
+    return true;
+  }
+
+  #verifyJs(digest: Uint8Array, signature: Uint8Array, claimed: Address): boolean {
     const cached = this.#keys.get(claimed);
     if (cached !== undefined) {
       this.#keys.delete(claimed);
