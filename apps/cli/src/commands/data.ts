@@ -8,6 +8,7 @@ import { Argument, type Command, InvalidArgumentError, Option } from 'commander'
 import { parseAicToWei, parseList, parseUint } from '../args.ts';
 import { action } from '../context.ts';
 import type { CliIo } from '../io.ts';
+import { registerDataReplicateCommand } from './data-replicate.ts';
 
 // The actions (the Data Vessel, the ledger client) load only when one runs.
 const run = () => import('./data-run.ts');
@@ -97,6 +98,7 @@ export function registerDataCommands(program: Command, io: CliIo): void {
       .requiredOption('--reward <AIC>', 'reward paid to the owner of the accepted dataset', parseAicToWei)
       .option('--days <n>', 'how long offers are accepted', parseUint, 7),
   ).action(action(io, async (ctx, o: RequestOptions) => (await run()).request(ctx, o)));
+  registerDataReplicateCommand(data, io);
 }
 
 /** The chain and signer options every writing `aic data` command takes. */

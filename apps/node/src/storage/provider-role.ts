@@ -12,6 +12,7 @@ import {
   DealState,
   fetchReplicaChunks,
   type HeldChunkIndex,
+  type HeldChunks,
   openDatasetReplicaStore,
   type ReplicaSummary,
   readDeal,
@@ -50,6 +51,8 @@ export interface StorageRoleComponents {
   log: Logger;
   /** Tells the network a replica is held here (holdings gossip, role 'replica'). */
   announce?: ((replica: ReplicaSummary) => void) | undefined;
+  /** Tells the network a replica is gone (its deal completed or failed). */
+  withdraw?: ((replica: ReplicaSummary) => void) | undefined;
 }
 
 export interface StorageRoleStatus {
@@ -82,30 +85,31 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
   const priceWeiPerMiB = aicToWei(init.priceAicPerMiBEpoch);
   const maxCollateralWei = aicToWei(init.maxCollateralAic);
   const fetching = new Set<string>();
-  const servedRoots = new Map<string, ReplicaSummary>();
+  const servedRoots = new Map<`0x${string}`, { summary: ReplicaSummary; chunks: HeldChunks }>();
   let loops: Loop[] = [];
   let earnedWei = 0n;
 
   const usedBytes = async () => (await replicas.list()).reduce((n, r) => n + r.sizeBytes, 0);
   const priceFor = (sizeBytes: number | bigint) => BigInt(Math.ceil(Number(sizeBytes) / MIB)) * priceWeiPerMiB;
 
-  /** Keeps the node's chunk index equal to the replicas held (a completed or failed deal drops its replica). */
+  /** Keeps the node's chunk index and holdings equal to the replicas held (an ended deal drops its replica). */
   async function syncServed(): Promise<void> {
     const now = await replicas.list();
     const live = new Set(now.map((r) => r.segmentRoot));
-    for (const [root, summary] of servedRoots) {
-      if (live.has(summary.segmentRoot)) continue;
+    for (const [root, { summary, chunks }] of servedRoots) {
+      if (live.has(root)) continue;
       servedRoots.delete(root);
-      if (c.held) c.held.remove(await heldOf(summary));
+      c.held?.remove(chunks);
+      c.withdraw?.(summary);
     }
     for (const summary of now) {
       if (servedRoots.has(summary.segmentRoot)) continue;
-      servedRoots.set(summary.segmentRoot, summary);
-      if (c.held) c.held.add(await heldOf(summary));
+      const chunks = await replicas.heldChunks(summary.segmentRoot);
+      servedRoots.set(summary.segmentRoot, { summary, chunks });
+      c.held?.add(chunks);
       c.announce?.(summary);
     }
   }
-  const heldOf = (summary: ReplicaSummary) => replicas.heldChunks(summary.segmentRoot);
 
   async function quote({ sizeBytes }: { sizeBytes: number }) {
     const freeBytes = Math.max(0, capacityBytes - (await usedBytes()));

@@ -39,6 +39,7 @@ export interface NodeStorageComponents {
   ownDataset?: ((datasetId: bigint) => Promise<HeldDataset | undefined>) | undefined;
   /** Holdings gossip: a replica held here (role 'replica'). */
   announce?: ((replica: ReplicaSummary) => void) | undefined;
+  withdraw?: ((replica: ReplicaSummary) => void) | undefined;
 }
 
 export interface NodeStorageService {
@@ -78,7 +79,7 @@ export async function createNodeStorageService(
   const role = init.role
     ? createStorageRole(
         { ...init.role, dir: join(dir, 'provider') },
-        { net, ledger, content, held: c.held, send, log: c.logger, announce: c.announce },
+        { net, ledger, content, held: c.held, send, log: c.logger, announce: c.announce, withdraw: c.withdraw },
       )
     : undefined;
   const placements = await loadPlacementBook(dir);
