@@ -72,26 +72,32 @@ async function run(
   const net = c.network.aic;
   if (!net) throw new AicError('MODEL_NOT_SERVED', `model ${modelId} is not held here and this node has no network`);
   let lastError: unknown;
-  for (const peer of await holdersOf(c, modelId)) {
-    try {
-      const answer = await callModel(net, peer, {
-        modelId,
-        inputs: call.inputs,
-        shape: [call.width],
-        count: call.count,
-      });
-      return { outputs: answer.outputs, labels: answer.labels, servedBy: peer };
-    } catch (error) {
-      const remote = isAicError(error, 'NETWORK_REMOTE_ERROR') ? error : undefined;
-      const code = remote?.details.code;
-      if (remote && typeof code === 'string' && FINAL_REMOTE_CODES.has(code)) {
-        throw new AicError(code as 'MODEL_CALL_UNPAID', `the serving node refused: ${remote.message}`, {
-          details: { modelId, servedBy: peer },
-          cause: error,
+  for (const holder of await holdersOf(c, modelId)) {
+    // a holder not connected now is dialled at the addresses it announced (then by PeerId, from the peer store)
+    for (const target of holder.targets) {
+      try {
+        const answer = await callModel(net, target, {
+          modelId,
+          inputs: call.inputs,
+          shape: [call.width],
+          count: call.count,
         });
+        return { outputs: answer.outputs, labels: answer.labels, servedBy: holder.peerId };
+      } catch (error) {
+        const remote = isAicError(error, 'NETWORK_REMOTE_ERROR') ? error : undefined;
+        const code = remote?.details.code;
+        if (remote && typeof code === 'string' && FINAL_REMOTE_CODES.has(code)) {
+          throw new AicError(code as 'MODEL_CALL_UNPAID', `the serving node refused: ${remote.message}`, {
+            details: { modelId, servedBy: holder.peerId },
+            cause: error,
+          });
+        }
+        const err = isAicError(error) ? error.toLine() : String(error);
+        c.logger.info({ modelId, peer: holder.peerId, err }, 'holder did not serve');
+        lastError = error;
+        // the holder answered and refused: its other addresses would not change that
+        if (remote) break;
       }
-      c.logger.info({ modelId, peer, err: isAicError(error) ? error.toLine() : String(error) }, 'holder did not serve');
-      lastError = error;
     }
   }
   throw new AicError('MODEL_NOT_SERVED', `no reachable node serves model ${modelId}`, {
@@ -100,18 +106,26 @@ async function run(
   });
 }
 
+interface ModelHolder {
+  peerId: string;
+  /** What to dial, in order: the PeerId when connected, else its announced addresses, then the PeerId. */
+  targets: string[];
+}
+
 /** Serving holders first (holdings book), then the chain owner's node among the peers this node knows. */
-async function holdersOf(c: ModelCallsComponents, modelId: string): Promise<string[]> {
-  const peers: string[] = [];
-  for (const h of c.holdings?.holdersOf('model', modelId) ?? []) if (!peers.includes(h.peerId)) peers.push(h.peerId);
-  const asset = await c.ledger.assetOf(BigInt(modelId));
-  const owner = asset.owner.toLowerCase();
-  for (const p of c.network.getPeers()) {
-    if (p.address?.toLowerCase() === owner && !peers.includes(p.peerId) && p.peerId !== c.network.peerId) {
-      peers.push(p.peerId);
-    }
-  }
-  return peers;
+async function holdersOf(c: ModelCallsComponents, modelId: string): Promise<ModelHolder[]> {
+  const peers = c.network.getPeers();
+  const connected = new Set(peers.filter((p) => p.connected).map((p) => p.peerId));
+  const holders: ModelHolder[] = [];
+  const add = (peerId: string, multiaddrs: readonly string[]) => {
+    if (peerId === c.network.peerId || holders.some((h) => h.peerId === peerId)) return;
+    const dialable = multiaddrs.map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`)).slice(0, 4);
+    holders.push({ peerId, targets: connected.has(peerId) ? [peerId] : [...dialable, peerId] });
+  };
+  for (const h of c.holdings?.holdersOf('model', modelId) ?? []) add(h.peerId, h.multiaddrs ?? []);
+  const owner = (await c.ledger.assetOf(BigInt(modelId))).owner.toLowerCase();
+  for (const p of peers) if (p.address?.toLowerCase() === owner) add(p.peerId, p.multiaddrs);
+  return holders;
 }
 
 /** Samples (each a number array, nested as the input shape) as one row-major Float32Array; all the same length. */

@@ -14,5 +14,8 @@ export interface ModelHolding {
 
 export interface ModelHoldingsBook {
   announce(holding: ModelHolding): void | Promise<void>;
-  holdersOf(kind: 'model', assetId: string): ReadonlyArray<{ peerId: string; role: string }>;
+  holdersOf(
+    kind: 'model',
+    assetId: string,
+  ): ReadonlyArray<{ peerId: string; role: string; multiaddrs?: readonly string[] | undefined }>;
 }
