@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, openWatchedPage } from '../helpers/browser.ts';
+import { injectTestWallet, walletCalls } from '../helpers/test-wallet.ts';
 import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'web');
@@ -123,6 +124,31 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/State\s*Settled/);
     await page.getByTestId('progress-empty').waitFor(); // the demo job ran in-process: no provider streamed to this node
     await page.screenshot({ path: join(SHOTS, 'job.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('connects an injected EIP-1193 wallet and adds the devnet chain to it with one click', async () => {
+    const address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+    const { page, problems } = await openWatchedPage(browser!, { width: 1280, height: 900 });
+    await injectTestWallet(page, address, 1);
+    await page.goto(devnet!.webUrl);
+    await page.getByRole('button', { name: 'Connect wallet' }).click();
+    await page.getByRole('button', { name: 'Connect injected wallet' }).click();
+    const connected = page.getByTestId('wallet-connected');
+    await expect.poll(() => connected.textContent(), { timeout: 15_000 }).toContain('0x90F7');
+    expect(await connected.textContent()).toContain('other chain (1)');
+    await page.getByRole('button', { name: 'Add devnet chain' }).click();
+    await expect.poll(() => connected.textContent()).toContain('AIC devnet added to the wallet');
+    const added = (await walletCalls(page)).find((call) => call.method === 'wallet_addEthereumChain');
+    expect(added?.params).toEqual([
+      expect.objectContaining({
+        chainId: '0x7a69',
+        chainName: 'AIC devnet',
+        rpcUrls: [expect.stringMatching(/^http:/)],
+      }),
+    ]);
+    await expect.poll(() => connected.textContent()).not.toContain('other chain');
+    await page.screenshot({ path: join(SHOTS, 'wallet.png') });
     expect(problems).toEqual([]);
   });
 });
