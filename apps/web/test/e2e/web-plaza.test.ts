@@ -13,6 +13,8 @@ import { injectTestWallet, walletCalls } from '../helpers/test-wallet.ts';
 import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'web');
+/** The devnet's start and its in-process demo job (dataset, model, training, TrainedAI): ~80 s at load 10. */
+const DEVNET_READY_MS = 420_000;
 const runs = chromiumAvailable() || process.env.CI !== undefined;
 if (!runs)
   console.warn('web e2e skipped: /usr/bin/chromium is absent (apt-get install -y chromium); CI always runs it');
@@ -30,7 +32,7 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
     await writeFile(join(SHOTS, '..', '.gitignore'), '*\n'); // screenshots are results, not sources
     [devnet, browser] = await Promise.all([startWebDevnet(), launchChromium()]);
     await devnet.assetsMinted;
-  });
+  }, DEVNET_READY_MS);
   afterAll(async () => {
     await browser?.close();
     await devnet?.stop();
