@@ -19,18 +19,25 @@ const datasets = syntheticDatasets(DATASETS, 2026n);
 const providers = syntheticProviders(PROVIDERS, datasets, 1201n);
 const jobs = syntheticJobs(JOBS, datasets, 1224n);
 
-function run(aware: boolean): RunResult & { ms: number } {
+function run(aware: boolean, market = providers): RunResult & { ms: number } {
   const start = performance.now();
-  const result = simulate(providers, jobs, { aware, jobsPerTick: JOBS_PER_TICK });
+  const result = simulate(market, jobs, { aware, jobsPerTick: JOBS_PER_TICK });
   return { ...result, ms: performance.now() - start };
 }
 
 const aware = run(true);
 const blind = run(false);
+// The same market with every price distinct (±10 % around the class's rate): locality then wins only where the
+// transfer time outweighs the price difference, or within the near-best margin.
+const continuous = syntheticProviders(PROVIDERS, datasets, 1201n, 'continuous');
+const awareContinuous = run(true, continuous);
+const blindContinuous = run(false, continuous);
 const gb = (bytes: number) => Number((bytes / 1e9).toFixed(1));
 for (const [name, r] of [
   ['locality', aware],
   ['blind', blind],
+  ['locality, distinct prices', awareContinuous],
+  ['blind, distinct prices', blindContinuous],
 ] as const) {
   console.log(
     `${name}: ${r.placed} placed (${r.unplaced} found no free offer), ${r.cacheHits} cache hits, ` +
@@ -49,5 +56,8 @@ console.log(
     cacheHitRate: Number((aware.cacheHits / aware.placed).toFixed(3)),
     cacheHitRateBlind: Number((blind.cacheHits / blind.placed).toFixed(3)),
     priceVsLocalityBlind: Number((aware.price / blind.price).toFixed(4)),
+    bytesMovedVsLocalityBlindDistinctPrices: Number(
+      (awareContinuous.bytesMoved / blindContinuous.bytesMoved).toFixed(3),
+    ),
   }),
 );

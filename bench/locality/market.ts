@@ -75,11 +75,22 @@ export function syntheticDatasets(count: number, seed: bigint): SimDataset[] {
   });
 }
 
-export function syntheticProviders(count: number, datasets: readonly SimDataset[], seed: bigint): SimProvider[] {
+/**
+ * `prices: 'levels'` quotes at round levels of the class's going rate (×1, 1.05, 1.1, 1.2); 'continuous' draws each
+ * price uniformly within ±10 % of it (almost no two equal), the harder case for locality.
+ */
+export function syntheticProviders(
+  count: number,
+  datasets: readonly SimDataset[],
+  seed: bigint,
+  prices: 'levels' | 'continuous' = 'levels',
+): SimProvider[] {
   const u = seededUniforms(seed, 'providers');
   return Array.from({ length: count }, (_, i) => {
     const hwClass = u() < 0.2 ? 0 : u() < 0.5 ? 1 : u() < 0.75 ? 2 : 3;
     const spec = CLASSES[hwClass]!;
+    const level = PRICE_LEVELS[Math.floor(u() * PRICE_LEVELS.length)]!;
+    const spread = 0.9 + 0.2 * u();
     const history = Math.floor(-Math.log(1 - u()) * 6); // settled jobs, geometric-ish
     const cache = new ByteLru((20 + 180 * u()) * GB);
     // Past jobs left datasets in the cache, popular ones more often.
@@ -91,7 +102,7 @@ export function syntheticProviders(count: number, datasets: readonly SimDataset[
       id: `provider-${i}`,
       hwClass,
       tflops: spec.tflops,
-      pricePerHour: spec.price * PRICE_LEVELS[Math.floor(u() * PRICE_LEVELS.length)]!,
+      pricePerHour: spec.price * (prices === 'levels' ? level : spread),
       reputation: history / (history + 1),
       coordinate: near(u, REGIONS[Math.floor(u() * REGIONS.length)]!, 20),
       bandwidthMBps: 100,
