@@ -6,6 +6,11 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   plugins: [react()],
+  // `AIC_NODE_API=http://127.0.0.1:<port> npm run dev -w @aic/web`: a running node's API behind /v1.
+  server: {
+    proxy:
+      process.env.AIC_NODE_API === undefined ? {} : { '/v1': { target: process.env.AIC_NODE_API, changeOrigin: true } },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
