@@ -97,6 +97,14 @@ describe('node API refusals on a real chain', () => {
     expect((await reader.balance()).aicWei).toBe(before);
   });
 
+  it('answers a job by ids (no template) whose model id is a dataset with 422 JOB_ASSET_KIND_MISMATCH', async () => {
+    const owner = createApiClient(node.ready.apiUrl, { token: readApiToken(join(root, 'node')) });
+    const { template: _template, ...byIds } = job();
+    const error = await owner.quoteJob({ body: { ...byIds, modelId: ids.datasetId } }).catch((e: unknown) => e);
+    expect(isAicError(error, 'JOB_ASSET_KIND_MISMATCH')).toBe(true);
+    expect((error as { details: { httpStatus: number } }).details.httpStatus).toBe(422);
+  });
+
   it('answers a model id that is a dataset with 422 JOB_ASSET_KIND_MISMATCH, not 500', async () => {
     const owner = createApiClient(node.ready.apiUrl, { token: readApiToken(join(root, 'node')) });
     const error = await owner.quoteJob({ body: { ...job(), modelId: ids.datasetId } }).catch((e: unknown) => e);

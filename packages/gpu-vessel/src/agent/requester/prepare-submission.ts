@@ -50,6 +50,9 @@ function manifestJson(text: string, modelId: string): unknown {
 }
 
 async function prepareAssetSubmission(ctx: AgentContext, input: JobSubmission): Promise<PreparedSubmission> {
+  const ids = { datasetId: String(input.datasetId), modelId: String(input.modelId) };
+  // The chain's facts first: a wrong kind is the caller's mistake whatever this node can fetch.
+  const chain = await readJobAssets(ctx.ledger, ids);
   const assets = ctx.assets;
   if (!assets) {
     throw new AicError(
@@ -57,8 +60,6 @@ async function prepareAssetSubmission(ctx: AgentContext, input: JobSubmission): 
       'this node has no data role: it cannot submit jobs on published assets',
     );
   }
-  const ids = { datasetId: String(input.datasetId), modelId: String(input.modelId) };
-  const chain = await readJobAssets(ctx.ledger, ids);
   const bytes = await assets.modelManifest(ids.modelId);
   checkModelManifestRoot(bytes, chain.model.contentRoot, ids.modelId);
   const text = manifestText(bytes, ids.modelId);
