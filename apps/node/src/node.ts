@@ -74,7 +74,7 @@ export interface AicNodeComponents {
   metrics?: NodeMetrics;
   now?: () => number;
   /** What the Storage Vessel reads from the node's data role: its content store, chunk index and own datasets. */
-  storage?: Omit<NodeStorageComponents, 'network' | 'logger'>;
+  storage?: Omit<NodeStorageComponents, 'network' | 'logger' | 'spending'>;
 }
 
 export interface AicNode {
@@ -261,7 +261,7 @@ async function startServing(
       privateKey: c.privateKey,
       ...init.storage,
     },
-    { ...c.storage, network, logger: moduleLogger(c.logger, 'storage') },
+    { ...c.storage, network, logger: moduleLogger(c.logger, 'storage'), spending },
   );
   await storage.start();
   const handlers = createApiHandlers({

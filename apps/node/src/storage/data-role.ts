@@ -18,7 +18,9 @@ export interface DataRoleView {
 }
 
 /** The storage service's components taken from the data role: its store, its chunk index, its datasets, holdings. */
-export function storageComponentsOfDataRole(data: DataRoleView): Omit<NodeStorageComponents, 'network' | 'logger'> {
+export function storageComponentsOfDataRole(
+  data: DataRoleView,
+): Omit<NodeStorageComponents, 'network' | 'logger' | 'spending'> {
   const replicaHolding = (r: ReplicaSummary) => ({
     kind: 'dataset' as const,
     assetId: String(r.datasetId),

@@ -21,6 +21,7 @@ import {
 import type { LedgerClient } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
 import type { Logger } from 'pino';
+import type { SpendingGuard } from '../api/budget.ts';
 import { checkedManifest } from './dataset-check.ts';
 import type { Placement, PlacementBook } from './placements.ts';
 
@@ -40,6 +41,8 @@ export interface ReplicatorComponents {
   log: Logger;
   /** Polling period while waiting for a provider's acceptance on chain. */
   pollMs?: number;
+  /** The API's budget caps: each deal's escrow is reserved before it is proposed (absent = no caps). */
+  spending?: SpendingGuard | undefined;
 }
 
 export interface ReplicateRequest {
@@ -119,7 +122,31 @@ export function createReplicator(settings: Settings, c: ReplicatorComponents): R
     candidate: Candidate,
     holders: string[],
   ): Promise<Placement | undefined> {
-    const dealId = await c.send(() => proposeStorageDeal(c.ledger, commitment, terms));
+    const escrowWei = terms.pricePerEpochWei * BigInt(terms.epochs);
+    const reservation = await c.spending?.reserve(escrowWei, `storage deal for dataset ${datasetId}`);
+    let dealId: bigint;
+    try {
+      dealId = await c.send(() => proposeStorageDeal(c.ledger, commitment, terms));
+    } catch (error) {
+      // A refused proposal escrowed nothing; after any other failure it may have, so it still counts.
+      if (isAicError(error) && error.code === 'LEDGER_REVERTED') await reservation?.release();
+      throw error;
+    }
+    const placement = await takeOrCancel(datasetId, dealId, manifestBytes, candidate, holders);
+    // A cancelled proposal's escrow came back; an accepted one (or one whose cancel failed) is spent.
+    const refunded = !placement && (await readDeal(c.ledger, dealId)).state === DealState.Cancelled;
+    if (refunded) await reservation?.release();
+    else await reservation?.settle(escrowWei);
+    return placement;
+  }
+
+  async function takeOrCancel(
+    datasetId: bigint,
+    dealId: bigint,
+    manifestBytes: Uint8Array,
+    candidate: Candidate,
+    holders: string[],
+  ): Promise<Placement | undefined> {
     try {
       await c.net.request(candidate.peerId, storageDealProtocol, {
         dealId: String(dealId),

@@ -11,6 +11,7 @@ import { type ContentStore, type HeldChunkIndex, openContentStore, type ReplicaS
 import { createSerialQueue } from '@aic/gpu-vessel';
 import { connectLedger } from '@aic/ledger';
 import type { Logger } from 'pino';
+import type { SpendingGuard } from '../api/budget.ts';
 import type { NodeNetwork } from '../network-port.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { loadPlacementBook } from './placements.ts';
@@ -40,6 +41,8 @@ export interface NodeStorageComponents {
   /** Holdings gossip: a replica held here (role 'replica'). */
   announce?: ((replica: ReplicaSummary) => void) | undefined;
   withdraw?: ((replica: ReplicaSummary) => void) | undefined;
+  /** The API's budget caps: the escrow of every deal this node proposes counts against them. */
+  spending?: SpendingGuard | undefined;
 }
 
 export interface NodeStorageService {
@@ -90,6 +93,7 @@ export async function createNodeStorageService(
     placements,
     send,
     log: c.logger,
+    spending: c.spending,
     heldDataset: async (datasetId) => (await c.ownDataset?.(datasetId)) ?? (await role?.replicas.datasetOf(datasetId)),
   });
   let audit: Loop | undefined;
