@@ -16,7 +16,7 @@ export interface ShardAssembly {
   remaining: number;
   /** Which holder slot supplied each chunk (to find the liar when the shard root does not match). */
   readonly supplier: string[];
-  /** Slots excluded from this shard after root mismatches, in order (the last one is the proven liar). */
+  /** Suppliers whose chunks were refetched after root mismatches, in order (the last one, on success, lied). */
   readonly suspects: string[];
 }
 
@@ -40,7 +40,7 @@ export interface FetchRun {
 
 type Verdict = 'keep' | 'drop';
 
-/** The holder a root mismatch most likely comes from: the unsuspected slot that supplied the most chunks. */
+/** The holder to try next after a root mismatch: the not yet suspected slot that supplied the most chunks. */
 function nextSuspect(shard: ShardAssembly): string | undefined {
   const counts = new Map<string, number>();
   for (const slot of shard.supplier) if (!shard.suspects.includes(slot)) counts.set(slot, (counts.get(slot) ?? 0) + 1);
@@ -50,8 +50,8 @@ function nextSuspect(shard: ShardAssembly): string | undefined {
 /**
  * A complete shard is checked against its Merkle root by `cache.put` (the ShardCache contract: it refuses bytes
  * that do not hash to the root), so the bulk keccak runs once per shard. On a mismatch every chunk passed GCM, so a
- * key holder forged them: the chunks of the likeliest supplier are refetched from the others; when the root then
- * matches, that supplier is the proven liar.
+ * key holder forged some: the chunks of one supplier (each tried once, the biggest first) are refetched from the
+ * others; when the root then matches, only that supplier's chunks changed, so it is the proven liar.
  */
 async function completeShard(run: FetchRun, index: number, shard: ShardAssembly): Promise<void> {
   try {
@@ -67,9 +67,9 @@ async function completeShard(run: FetchRun, index: number, shard: ShardAssembly)
     }
     shard.suspects.push(suspect);
     shard.supplier.forEach((slot, chunk) => {
-      if (!shard.suspects.includes(slot)) return;
+      if (slot !== suspect) return;
       shard.remaining++;
-      run.scheduler.requeue({ shard: index, chunk, excluded: new Set(shard.suspects) });
+      run.scheduler.requeue({ shard: index, chunk, excluded: new Set([suspect]) });
     });
   }
 }
