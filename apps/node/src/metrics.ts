@@ -12,6 +12,8 @@ export interface NodeMetrics {
   peersConnected: Gauge;
   stateWritesTotal: Counter<'file'>;
   stateWriteDurationSeconds: Histogram;
+  /** Dataset bytes fetched from holders for jobs (0 for a job whose shards were cached). */
+  datasetBytesFetchedTotal: Counter;
 }
 
 /** Creates the metrics on a fresh registry (one per node, so tests can run several nodes in one process). */
@@ -65,6 +67,11 @@ export function createNodeMetrics(opts: { defaultMetrics?: boolean } = {}): Node
       name: 'aic_state_write_duration_seconds',
       help: 'Duration of one atomic state file write (write, fsync, rename)',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+      registers,
+    }),
+    datasetBytesFetchedTotal: new Counter({
+      name: 'aic_dataset_bytes_fetched_total',
+      help: 'Dataset bytes fetched from holders for jobs (plaintext of accepted chunks)',
       registers,
     }),
   };

@@ -8,6 +8,7 @@ import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/bu
 import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
+import { type DataService, startDataService } from './data/data-service.ts';
 import { type JobServices, type JobServicesInit, startJobServices } from './jobs/job-services.ts';
 import { createLedgerReader } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
@@ -100,6 +101,8 @@ interface Running {
   /** Long-lived node services (offer republishing), stopped before the network. */
   services: RunningService[];
   jobs: JobServices | undefined;
+  /** The data role: content store, datasets, holdings (stopped after the network). */
+  data: DataService;
   /** Storage Vessel: replica placement and the --storage role. */
   storage: NodeStorageService;
   /** Models as assets and paid inference (serves the models this node holds). */
@@ -144,6 +147,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       await r.models.stop();
       await r.api.stop();
       await r.network.stop();
+      await r.data.stop();
       await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush(), r.spending.flush()]);
       log.info('stopped');
     })().finally(markStopped);
@@ -228,6 +232,10 @@ async function startServing(
   books: Running['books'],
 ): Promise<Running> {
   redialKnownPeers(network, books.peers, c.log);
+  const data = await startDataService(
+    { dataDir: init.dataDir, privateKey: c.privateKey, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile },
+    { net: network.aic, peerId: network.peerId, logger: moduleLogger(c.logger, 'data'), metrics: c.metrics },
+  );
   const jobs =
     init.rpcUrl !== undefined && init.deploymentFile !== undefined && network.aic !== undefined
       ? await startJobServices(
@@ -237,6 +245,7 @@ async function startServing(
             rpcUrl: init.rpcUrl,
             deploymentFile: init.deploymentFile,
             privateKey: c.privateKey,
+            assets: data.assets,
           },
           network.aic,
           moduleLogger(c.logger, 'jobs'),
@@ -265,6 +274,7 @@ async function startServing(
   );
   await storage.start();
   const handlers = createApiHandlers({
+    dataService: data,
     modelHandlers: models.handlers,
     storageHandlers: storage.handlers,
     spending,
@@ -299,6 +309,7 @@ async function startServing(
     await models.stop().catch(() => undefined);
     await storage.stop().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
+    await data.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
       'NODE_API_LISTEN_FAILED',
@@ -322,7 +333,7 @@ async function startServing(
     },
     'node started',
   );
-  return { network, api, apiUrl, books, services, jobs, models, storage, apiTokenFile: apiToken.file, spending };
+  return { network, api, apiUrl, books, services, jobs, data, models, storage, apiTokenFile: apiToken.file, spending };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AicError, isAicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
+import { createDataHandlers } from '../data/data-handlers.ts';
+import type { DataService } from '../data/data-service.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
 import type { JobServices } from '../jobs/job-services.ts';
 import type { NodeLedger } from '../ledger-port.ts';
@@ -33,6 +35,8 @@ export interface ApiHandlerComponents {
   jobServices?: JobServices | undefined;
   /** The owner's budget caps on spending writes (jobs/submit); absent = no caps (tests). */
   spending?: SpendingGuard | undefined;
+  /** The node's data role (datasets published and held here); absent = publishing answers 503. */
+  dataService?: DataService | undefined;
   /** Storage Vessel endpoints (storage/storage-service.ts); absent = they answer 503. */
   storageHandlers?: StorageHandlers | undefined;
   /** Models as assets and paid inference (models/model-service.ts); absent = those endpoints answer 503. */
@@ -117,6 +121,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
+    ...createDataHandlers(c.dataService),
     ...(c.storageHandlers ?? unavailableStorageHandlers()),
     ...(c.modelHandlers ?? unavailableModelHandlers()),
     plazaAssets: async ({ query }) => {

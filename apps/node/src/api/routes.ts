@@ -10,6 +10,13 @@ import {
 import { plazaAssetsQuerySchema, plazaAssetsSchema } from '../web/plaza-assets.ts';
 import {
   balanceSchema,
+  datasetFetchBodySchema,
+  datasetFetchedSchema,
+  datasetIdQuerySchema,
+  datasetListSchema,
+  datasetManifestSchema,
+  datasetPublishBodySchema,
+  datasetPublishedSchema,
   jobAnnouncementInputSchema,
   jobAnnouncementListSchema,
   jobAnnouncementSchema,
@@ -24,10 +31,10 @@ import {
   peersSchema,
   plazaUsesBodySchema,
   plazaUsesBoughtSchema,
-  replicateBodySchema,
-  replicatedSchema,
   plazaUsesQuoteQuerySchema,
   plazaUsesQuoteSchema,
+  replicateBodySchema,
+  replicatedSchema,
   rewardsClaimSchema,
   rewardsSchema,
   statusSchema,
@@ -205,6 +212,40 @@ export const apiRoutes = {
     summary: "This node's storage deals and replicas (--storage) and where its own datasets are replicated",
     successStatus: 200,
     response: storageStatusSchema,
+  },
+  // datasets published from this node and served to jobs (apps/node/src/data)
+  publishDataset: {
+    method: 'POST',
+    path: '/v1/datasets/publish',
+    summary:
+      "Publish a dataset dir on this node's machine: encrypt its shards, store them, mint the Dataset NFT, serve it",
+    successStatus: 201,
+    body: datasetPublishBodySchema,
+    response: datasetPublishedSchema,
+  },
+  listDatasets: {
+    method: 'GET',
+    path: '/v1/datasets',
+    summary: 'The datasets this node published or holds, with their NFT ids, roots and licences',
+    successStatus: 200,
+    response: datasetListSchema,
+  },
+  datasetManifest: {
+    method: 'GET',
+    path: '/v1/datasets/manifest',
+    summary: "A Dataset NFT's public manifest, fetched from its holders and checked against the NFT's content root",
+    successStatus: 200,
+    query: datasetIdQuerySchema,
+    response: datasetManifestSchema,
+  },
+  fetchDataset: {
+    method: 'POST',
+    path: '/v1/datasets/fetch',
+    summary:
+      "Download a dataset with this node account's usage right (its licence must allow download) into a dir here",
+    successStatus: 200,
+    body: datasetFetchBodySchema,
+    response: datasetFetchedSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

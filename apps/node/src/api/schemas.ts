@@ -252,3 +252,61 @@ export const storageStatusSchema = z.object({
 });
 
 export type ReplicateBody = z.output<typeof replicateBodySchema>;
+
+// Datasets published from this node (apps/node/src/data)
+const datasetAicAmount = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'an AIC amount, e.g. 40 or 2.5')
+  .refine((v) => BigInt(v.split('.')[0] ?? '0') * 10n ** 18n < MAX_UINT96, 'the price must fit in uint96');
+export const datasetPublishBodySchema = z.strictObject({
+  dir: z.string().min(1).max(4096).describe('a dataset dir made by `aic data import`, on the node machine'),
+  pricePerUseAic: datasetAicAmount.describe('price of one use on PLAZA'),
+  license: z
+    .enum(['job-only', 'download'])
+    .default('job-only')
+    .describe('job-only: the key goes only to the workers of a funded job; download: also to usage-right holders'),
+});
+export const datasetPublishedSchema = z.object({
+  datasetId: z.string().describe('the Dataset NFT id'),
+  manifestCid: z.string().describe('CIDv1 (raw, sha2-256) of the manifest bytes in the node content store'),
+  datasetRoot: z.string().describe('the Data Vessel dataset root, the Dataset NFT content root'),
+  bytes: z.number().int().nonnegative().describe('sealed bytes stored'),
+  chunks: z.number().int().nonnegative(),
+});
+export const datasetListSchema = z.object({
+  datasets: z.array(
+    datasetPublishedSchema.extend({
+      name: z.string(),
+      rows: z.number().int().nonnegative(),
+      role: z.enum(['owner', 'replica']),
+      license: z.enum(['job-only', 'download']),
+      pricePerUseWei: weiStringSchema,
+      publishedAt: z.string().describe('ISO 8601'),
+    }),
+  ),
+});
+const datasetIdText = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'a positive integer asset id')
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= MAX_UINT32, 'an asset id is at most 2^32 - 1 (uint32)');
+export const datasetIdQuerySchema = z.strictObject({ datasetId: datasetIdText });
+export const datasetManifestSchema = z.object({
+  datasetId: z.string(),
+  manifestCid: z.string(),
+  datasetRoot: z.string().describe('checked against the Dataset NFT content root'),
+  manifest: z.record(z.string(), z.unknown()).describe('the public manifest (aic-dataset/1)'),
+  holders: z.array(z.object({ peerId: z.string(), role: z.string(), bytes: z.number() })),
+});
+export const datasetFetchBodySchema = z.strictObject({
+  datasetId: datasetIdText,
+  dir: z.string().min(1).max(4096).describe('where the plaintext shards go, on the node machine'),
+});
+export const datasetFetchedSchema = z.object({
+  datasetId: z.string(),
+  files: z.array(z.string()),
+  trainRows: z.number().int().nonnegative(),
+  bytesFetched: z.number().int().nonnegative(),
+  fromCache: z.boolean(),
+  holders: z.array(z.string()),
+});
+export type DatasetPublishBody = z.output<typeof datasetPublishBodySchema>;

@@ -12,6 +12,10 @@ export const devnetPreset = {
     // A devnet job escrows ~50 AIC; room for a soak of tens of jobs a day per requester.
     budgetPerJobAic: '1000',
     budgetPerDayAic: '20000',
+    holdingsIntervalMs: 30_000,
+    holdingsTtlSeconds: 120,
+    datasetCacheMiB: 2048,
+    manifestMaxBytes: 4 * 1024 * 1024,
   },
   provider: { hwClass: 0, stakeAic: '500', priceAicPerHour: '40', offerRepublishMs: 5_000, offerTtlSeconds: 30 },
   worker: { memoryMiB: 2048, timeoutMs: 3_600_000 },

@@ -23,6 +23,14 @@ export interface NodePreset {
   readonly budgetPerJobAic: string;
   /** Most the API may escrow per UTC day, AIC; '0' = no cap. */
   readonly budgetPerDayAic: string;
+  /** How often a node gossips its holdings (datasets, models it serves) again on `aic/holdings/1`. */
+  readonly holdingsIntervalMs: number;
+  /** How long a holdings announcement is valid (a few intervals, so one lost message does not drop a holder). */
+  readonly holdingsTtlSeconds: number;
+  /** The worker's verified dataset shard cache under `<data-dir>/cache`, MiB. */
+  readonly datasetCacheMiB: number;
+  /** Largest dataset or model manifest a node fetches from a holder, bytes. */
+  readonly manifestMaxBytes: number;
 }
 
 /** The GPU Vessel agent (`--provider`). */
