@@ -1,20 +1,28 @@
 /**
  * Scale on one machine: many AIC network nodes (real libp2p over TCP on 127.0.0.1, connection keeping at its
- * defaults: target 8, minimum 3), several per child process, all joined to one network by a few bootstrap addresses
- * each (peer exchange and gossip do the rest). Then offers are gossiped from random nodes and every other node's
- * arrival time is recorded (publish → `offer` event, signature/replay/schema checks included, shared wall clock).
+ * defaults: target 8, minimum 3), all joined to one network. Two kinds of node:
+ * - full nodes: the job network (served chain + 7 node processes with the job roles: requester, 2 GPU Vessels, data
+ *   owner, coordinator, 2 verifiers), which runs one job (iris, a few epochs) while the rest gossips;
+ * - light nodes: the network layer only, several per child process, bootstrapped to a few full and earlier nodes
+ *   (peer exchange and gossip do the rest).
+ * Offers are gossiped from random light nodes and every other light node's arrival time is recorded (publish →
+ * `offer` event, signature/replay/schema checks included, shared wall clock).
  *
  *   npm run bench -- scale [--nodes 100] [--per-process 20] [--offers 60] [--interval-ms 500] [--join-timeout-s 300]
- * Last line: {"bench":"scale","nodes":..,"rssPerNodeMb":..,"gossipP99Ms":..,"peersMin":..,...}
- *
- * No job runs here: a job needs the chain and node processes with the GPU Vessel roles (`npm run bench -- job`).
+ *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900]
+ * Last line: {"bench":"scale","nodes":..,"rssPerNodeMb":..,"gossipP99Ms":..,"peersMin":..,"job":"Settled",...}
+ * (`nodes` counts both kinds; rssPerNodeMb = RSS of every node process and light-node process / nodes.)
  */
 import '@aic/core/polyfills';
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
+import { type JobNetwork, startJobNetwork } from '../apps/devnet/src/job-network.ts';
+import { runNetworkedJob } from '../apps/devnet/src/networked-job.ts';
+import { nodeApi } from '../apps/devnet/src/node-api.ts';
 import { benchOffer, now } from './helpers/bench-offer.ts';
 
 type Command =
@@ -134,55 +142,110 @@ function percentile(sorted: number[], p: number): number {
 const round = (x: number) => Math.round(x * 100) / 100;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runMain(): Promise<void> {
+/** Resident set of a process in bytes (Linux /proc), 0 where unreadable. */
+function rssOfPid(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The job network's nodes: connected peers and RSS each. */
+async function fullNodeHealth(net: JobNetwork | undefined): Promise<{ peers: number[]; rssBytes: number }> {
+  if (net === undefined) return { peers: [], rssBytes: 0 };
+  const peers = await Promise.all(net.nodes.map(async (n) => (await nodeApi(n).status()).connectedPeers));
+  return { peers, rssBytes: net.nodes.reduce((sum, n) => sum + rssOfPid(n.pid), 0) };
+}
+
+function flagsOf(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
-  for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--no-job') args.set(a, 'true');
+    else args.set(a, argv[++i] ?? '');
+  }
+  return args;
+}
+
+async function runMain(): Promise<void> {
+  const args = flagsOf(process.argv.slice(2));
   const nodeCount = Number(args.get('--nodes') ?? 100);
   const perProcess = Number(args.get('--per-process') ?? 20);
   const offerCount = Number(args.get('--offers') ?? 60);
   const intervalMs = Number(args.get('--interval-ms') ?? 500);
   const joinTimeoutMs = Number(args.get('--join-timeout-s') ?? 300) * 1000;
+  const withJob = !args.has('--no-job');
+  const jobEpochs = Number(args.get('--job-epochs') ?? 4);
+  const jobTimeoutMs = Number(args.get('--job-timeout-s') ?? 900) * 1000;
   const loadBefore = loadavg()[0] ?? 0;
   const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
-  const counts = Array.from({ length: Math.ceil(nodeCount / perProcess) }, (_, i) =>
-    Math.min(perProcess, nodeCount - i * perProcess),
+  // Full nodes first: the light ones join through them.
+  const net = withJob ? await startJobNetwork() : undefined;
+  if (net !== undefined) console.error(`${net.nodes.length} full nodes and the chain started (${elapsed()})`);
+  const fullCount = net?.nodes.length ?? 0;
+  const lightCount = Math.max(0, nodeCount - fullCount);
+  const counts = Array.from({ length: Math.ceil(lightCount / perProcess) }, (_, i) =>
+    Math.min(perProcess, lightCount - i * perProcess),
   );
   const procs = counts.map(() => new NodeProcess());
+  const abort = new AbortController();
   try {
     await Promise.all(procs.map((p) => p.ready));
+    const fullAddrs = (net?.nodes ?? []).flatMap((n) => n.multiaddrs.filter((m) => !m.includes('/ws')).slice(0, 1));
     const addrs: string[] = [];
     for (const [i, proc] of procs.entries()) {
-      const sample = [...addrs].sort(() => Math.random() - 0.5).slice(0, 8);
-      addrs.push(
-        ...(await proc.send<string[]>({ cmd: 'start', count: counts[i] ?? 0, bootstrap: sample, first: i === 0 })),
-      );
-      console.error(`${addrs.length} nodes started (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      const sample = [...fullAddrs, ...addrs].sort(() => Math.random() - 0.5).slice(0, 8);
+      const first = i === 0 && fullAddrs.length === 0;
+      addrs.push(...(await proc.send<string[]>({ cmd: 'start', count: counts[i] ?? 0, bootstrap: sample, first })));
+      console.error(`${addrs.length} light nodes started (${elapsed()})`);
     }
     const startedS = (Date.now() - t0) / 1000;
 
-    // Joined: every node at its minimum peers and in the offers mesh (bounded wait, polled once a second).
+    // Joined: every light node at its minimum peers and in the offers mesh (bounded wait, polled once a second).
     let health: Health[] = [];
     const deadline = Date.now() + joinTimeoutMs;
     for (;;) {
       health = await Promise.all(procs.map((p) => p.send<Health>({ cmd: 'health' })));
       const under = health.reduce((n, h) => n + h.underconnected, 0);
       const meshed = health.reduce((n, h) => n + h.meshed, 0);
-      if ((under === 0 && meshed === nodeCount) || Date.now() > deadline) break;
+      if ((under === 0 && meshed === lightCount) || Date.now() > deadline) break;
       const lost = health.reduce((n, h) => n + h.disconnects, 0);
-      console.error(`joining: ${under} underconnected, ${meshed}/${nodeCount} meshed, ${lost} connections lost`);
+      console.error(`joining: ${under} underconnected, ${meshed}/${lightCount} meshed, ${lost} connections lost`);
       await delay(1_000);
     }
     const joinedS = (Date.now() - t0) / 1000;
 
-    // Gossip: offers from random nodes at a fixed rate.
-    for (let i = 0; i < offerCount; i++) {
-      const target = Math.floor(Math.random() * nodeCount);
+    // One job through the full nodes while the light ones gossip.
+    const job =
+      net === undefined
+        ? undefined
+        : runNetworkedJob({
+            chain: net.chain,
+            dev: net.dev,
+            nodes: net.nodes,
+            log: (line) => console.error(line),
+            signal: abort.signal,
+            template: 'iris',
+            epochs: jobEpochs,
+            commitEverySteps: 4,
+            timeoutMs: jobTimeoutMs,
+          }).then(
+            (r) => ({ state: r.state, wallMs: r.wallMs }),
+            (error: unknown) => ({ state: `failed: ${(error as Error).message}`.slice(0, 300), wallMs: Number.NaN }),
+          );
+
+    // Gossip: offers from random light nodes at a fixed rate.
+    for (let i = 0; i < offerCount && lightCount > 0; i++) {
+      const target = Math.floor(Math.random() * lightCount);
       const proc = Math.floor(target / perProcess);
       await procs[proc]?.send({ cmd: 'publish', node: target % perProcess, offerId: `scale-${i}` });
       await delay(intervalMs);
     }
-    const expected = offerCount * (nodeCount - 1);
+    const expected = offerCount * (lightCount - 1);
     let reports: Array<{ sent: Array<[string, number]>; delivered: Array<[string, number]> }> = [];
     const reportDeadline = Date.now() + 15_000;
     do {
@@ -190,6 +253,8 @@ async function runMain(): Promise<void> {
       reports = await Promise.all(procs.map((p) => p.send<(typeof reports)[number]>({ cmd: 'report' })));
     } while (reports.reduce((n, r) => n + r.delivered.length, 0) < expected && Date.now() < reportDeadline);
     health = await Promise.all(procs.map((p) => p.send<Health>({ cmd: 'health' })));
+    const full = await fullNodeHealth(net);
+    const jobResult = job === undefined ? undefined : await job;
     await Promise.all(procs.map((p) => p.send({ cmd: 'stop' }).catch(() => undefined)));
 
     const sentAt = new Map(reports.flatMap((r) => r.sent));
@@ -198,14 +263,19 @@ async function runMain(): Promise<void> {
       .map(([id, at]) => at - (sentAt.get(id) ?? Number.NaN))
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
-    const peers = health.flatMap((h) => h.peers).sort((a, b) => a - b);
-    const rssTotal = health.reduce((n, h) => n + h.rssBytes, 0);
+    const peers = [...health.flatMap((h) => h.peers), ...full.peers].sort((a, b) => a - b);
+    const lightRss = health.reduce((n, h) => n + h.rssBytes, 0);
+    const rssTotal = lightRss + full.rssBytes;
     console.log(
       JSON.stringify({
         bench: 'scale',
-        nodes: nodeCount,
-        processes: procs.length,
-        rssPerNodeMb: round(rssTotal / nodeCount / 1024 ** 2),
+        nodes: lightCount + fullCount,
+        fullNodes: fullCount,
+        lightNodes: lightCount,
+        processes: procs.length + fullCount,
+        rssPerNodeMb: round(rssTotal / (lightCount + fullCount) / 1024 ** 2),
+        rssPerFullNodeMb: fullCount === 0 ? null : round(full.rssBytes / fullCount / 1024 ** 2),
+        rssPerLightNodeMb: lightCount === 0 ? null : round(lightRss / lightCount / 1024 ** 2),
         rssTotalMb: round(rssTotal / 1024 ** 2),
         gossipP50Ms: round(percentile(latencies, 50)),
         gossipP99Ms: round(percentile(latencies, 99)),
@@ -218,14 +288,17 @@ async function runMain(): Promise<void> {
         connectionsLost: health.reduce((n, h) => n + h.disconnects, 0),
         startedS: round(startedS),
         joinedS: round(joinedS),
+        job: jobResult?.state ?? 'not run (--no-job)',
+        jobWallMs: jobResult === undefined ? null : Math.round(jobResult.wallMs),
         cores: availableParallelism(),
         loadAvg1mBefore: round(loadBefore),
         loadAvg1mAfter: round(loadavg()[0] ?? 0),
-        job: 'not run (needs the chain and GPU Vessel node processes; see bench job)',
       }),
     );
   } finally {
+    abort.abort();
     for (const p of procs) p.kill();
+    await net?.close().catch(() => undefined);
   }
 }
 
