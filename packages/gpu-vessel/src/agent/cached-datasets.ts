@@ -9,13 +9,15 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MAX_CACHED_DATASET_ROOTS } from '@aic/network';
 import { z } from 'zod';
-import type { JobAssetPort } from '../jobs/asset-port.ts';
+import type { JobAssetPort, JobDatasetManifest } from '../jobs/asset-port.ts';
 
 export interface CachedDataset {
   /** Dataset NFT id (decimal). */
   readonly datasetId: string;
   /** The dataset root (the NFT's contentRoot), lower-case 0x hex. */
   readonly datasetRoot: `0x${string}`;
+  /** Its shards' roots (from the manifest), so `stillCached` can ask the shard cache about each. */
+  readonly shardRoots?: readonly `0x${string}`[] | undefined;
 }
 
 export interface CachedDatasetsInit {
@@ -23,17 +25,22 @@ export interface CachedDatasetsInit {
   file?: string;
   /** At most this many datasets are listed (default and ceiling: what an offer may carry). */
   max?: number;
-  /** Whether a dataset is still fully in the worker's cache (e.g. every shard root `has` in the shard cache). */
+  /**
+   * Whether a dataset is still fully in the worker's cache, e.g.
+   * `(d) => d.shardRoots?.every((r) => shardCache.has(r)) ?? false` over the node's verified shard cache.
+   */
   stillCached?: (dataset: CachedDataset) => boolean;
 }
 
+const root = z
+  .string()
+  .regex(/^0x[0-9a-f]{64}$/)
+  .transform((s) => s as `0x${string}`);
 const fileSchema = z.array(
   z.strictObject({
     datasetId: z.string().regex(/^[0-9]{1,20}$/),
-    datasetRoot: z
-      .string()
-      .regex(/^0x[0-9a-f]{64}$/)
-      .transform((s) => s as `0x${string}`),
+    datasetRoot: root,
+    shardRoots: z.array(root).max(100_000).optional(),
   }),
 );
 
@@ -60,7 +67,12 @@ export class CachedDatasets {
 
   /** Records a dataset just materialized (or used again): most recently used now. */
   async record(dataset: CachedDataset): Promise<void> {
-    this.#remember({ datasetId: dataset.datasetId, datasetRoot: dataset.datasetRoot.toLowerCase() as `0x${string}` });
+    const lower = (r: string) => r.toLowerCase() as `0x${string}`;
+    this.#remember({
+      datasetId: dataset.datasetId,
+      datasetRoot: lower(dataset.datasetRoot),
+      ...(dataset.shardRoots ? { shardRoots: dataset.shardRoots.map(lower) } : {}),
+    });
     await this.#save();
   }
 
@@ -106,8 +118,15 @@ export function recordingMaterialized(port: JobAssetPort, cached: CachedDatasets
     modelManifest: (modelId, signal) => port.modelManifest(modelId, signal),
     async materializeDataset(request) {
       const done = await port.materializeDataset(request);
-      const manifest = await port.datasetManifest(request.datasetId, request.signal);
-      await cached.record({ datasetId: request.datasetId, datasetRoot: manifest.datasetRoot });
+      const manifest = (await port.datasetManifest(request.datasetId, request.signal)) as JobDatasetManifest & {
+        shards?: readonly { root: string }[];
+      };
+      const shardRoots = manifest.shards?.map((s) => s.root as `0x${string}`);
+      await cached.record({
+        datasetId: request.datasetId,
+        datasetRoot: manifest.datasetRoot,
+        ...(shardRoots ? { shardRoots } : {}),
+      });
       return done;
     },
   };

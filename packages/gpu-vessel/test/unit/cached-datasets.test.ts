@@ -44,12 +44,13 @@ describe('cached datasets', () => {
   it('records every dataset the asset port materializes, with the manifest root', async () => {
     const list = await CachedDatasets.open();
     const port = {
-      datasetManifest: async () => ({ datasetRoot: root(0xab) }) as unknown as JobDatasetManifest,
+      datasetManifest: async () =>
+        ({ datasetRoot: root(0xab), shards: [{ root: root(1) }, { root: root(2) }] }) as unknown as JobDatasetManifest,
       materializeDataset: async () => ({ files: [], trainRows: 1, bytesFetched: 10, fromCache: false, holders: [] }),
       modelManifest: async () => new Uint8Array(),
     } satisfies JobAssetPort;
     const wrapped = recordingMaterialized(port, list);
     await wrapped.materializeDataset({ datasetId: '5', jobId: 1n, dir: '/tmp/x' });
-    expect(list.list()).toEqual([{ datasetId: '5', datasetRoot: root(0xab) }]);
+    expect(list.list()).toEqual([{ datasetId: '5', datasetRoot: root(0xab), shardRoots: [root(1), root(2)] }]);
   });
 });
