@@ -6,8 +6,8 @@
  * node runs is found on its first call. A ticket (`aic-job-ticket/2`) holds the manifest's exact text, v1 (templates)
  * the parsed manifest.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../state/atomic-file.ts';
 
@@ -69,6 +69,7 @@ export function createModelCatalog(dataDir: string): ModelCatalog {
       const write = writes.then(async () => {
         const models = (await published()).filter((m) => m.modelId !== modelId);
         models.push({ modelId, manifestCid });
+        await mkdir(dirname(publishedPath), { recursive: true, mode: 0o700 });
         await writeFileAtomic(publishedPath, JSON.stringify({ models }));
       });
       writes = write.catch(() => undefined);
