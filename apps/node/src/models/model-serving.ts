@@ -63,19 +63,6 @@ export function createModelServing(c: ModelServingComponents): ModelServing {
     return { service, dispose: () => model.dispose() };
   };
 
-  const get = async (modelId: string): Promise<ModelService | undefined> => {
-    let entry = loaded.get(modelId);
-    if (entry === undefined) {
-      const held = await c.catalog.get(modelId);
-      if (held === undefined) return undefined;
-      entry = load(held);
-      loaded.set(modelId, entry);
-      // a model that fails to load is not kept: the next call tries again (and reports the same typed error)
-      entry.catch(() => loaded.delete(modelId));
-    }
-    return (await entry).service;
-  };
-
   const announce = async (held: HeldModel) => {
     if (!c.holdings) return;
     // the root is the chain's (a holding another node cannot check against the chain is not worth announcing)
@@ -87,6 +74,23 @@ export function createModelServing(c: ModelServingComponents): ModelServing {
       bytes: held.manifestCid === undefined ? 0 : ((await c.content.get(held.manifestCid))?.length ?? 0),
       role: held.kind === 'model' ? 'owner' : 'serving',
     });
+  };
+
+  const get = async (modelId: string): Promise<ModelService | undefined> => {
+    let entry = loaded.get(modelId);
+    if (entry === undefined) {
+      const held = await c.catalog.get(modelId);
+      if (held === undefined) return undefined;
+      entry = load(held);
+      loaded.set(modelId, entry);
+      // a model that fails to load is not kept: the next call tries again (and reports the same typed error)
+      entry.then(
+        // a TrainedAI settled while this node ran becomes findable by others once it served once
+        () => announce(held).catch((err: unknown) => warn(c.logger, err, 'model holding not announced')),
+        () => loaded.delete(modelId),
+      );
+    }
+    return (await entry).service;
   };
 
   const source: ModelSource = { get };
