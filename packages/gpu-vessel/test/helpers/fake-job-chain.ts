@@ -3,6 +3,7 @@
  * (createAndFundJob, counted, with its JobCreated event) and event reads. Enough for the requester's quote and
  * submit and for the asset checks of every role, without a devnet.
  */
+import { AicError } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import type { Hex } from 'viem';
 import type { AgentContext } from '../../src/agent/context.ts';
@@ -18,6 +19,8 @@ export interface FakeChain {
   escrows: { specHash: Hex; datasetId: number; modelId: number }[];
   /** Makes the next escrow land on chain but its answer get lost (an RPC timeout after sending). */
   loseNextAnswer(): void;
+  /** Makes the next escrow revert (nothing lands). */
+  revertNext(): void;
 }
 
 export function fakeJobChain(assets?: JobAssetPort): FakeChain {
@@ -25,6 +28,7 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
   const escrows: FakeChain['escrows'] = [];
   const created: { args: { jobId: bigint; requester: string; specHash: Hex; escrow: bigint } }[] = [];
   let loseAnswer = false;
+  let revert = false;
   const ledger = {
     account: () => REQUESTER,
     registry: {
@@ -49,6 +53,10 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
       modelId: number;
       providerBudgetWei: bigint;
     }) => {
+      if (revert) {
+        revert = false;
+        throw new AicError('LEDGER_REVERTED', 'the chain refused the call: PriceAboveBudget');
+      }
       escrows.push({ specHash: request.specHash, datasetId: request.datasetId, modelId: request.modelId });
       const jobId = BigInt(escrows.length);
       const escrow = request.providerBudgetWei + 10n;
@@ -75,6 +83,9 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
     escrows,
     loseNextAnswer: () => {
       loseAnswer = true;
+    },
+    revertNext: () => {
+      revert = true;
     },
   };
 }

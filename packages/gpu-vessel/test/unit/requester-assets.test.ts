@@ -165,6 +165,18 @@ describe('requester: idempotent submit', () => {
     expect(await readFile(join(root, '1', 'ticket.json'))).toBeDefined();
   });
 
+  it("refuses to resend a key's unanswered ticket for other terms (JOB_IDEMPOTENCY_CONFLICT)", async () => {
+    const { chain, requester } = requesterOn(portWith(irisLikeManifest()));
+    chain.revertNext();
+    expect(await codeOf(() => requester.submit(submission({ idempotencyKey: 'k' })))).toBe('LEDGER_REVERTED');
+    const other = submission({ idempotencyKey: 'k', spec: { ...submission().spec, seed: 2 } });
+    expect(await codeOf(() => requester.submit(other))).toBe('JOB_IDEMPOTENCY_CONFLICT');
+    expect(chain.escrows).toHaveLength(0);
+    // the same terms again are the same request: sent once more, escrowed once
+    expect((await requester.submit(submission({ idempotencyKey: 'k' }))).jobId).toBe(1n);
+    expect(chain.escrows).toHaveLength(1);
+  });
+
   it('the same explicit nonce also escrows once; different keys escrow twice', async () => {
     const { chain, requester } = requesterOn(portWith(irisLikeManifest()));
     await requester.submit(submission({ nonce: 'n-7' }));

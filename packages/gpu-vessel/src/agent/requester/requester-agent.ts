@@ -24,6 +24,16 @@ import { type JobOutcome, type JobQuote, type JobStatus, type JobSubmission, STA
 
 const FINAL_STATES = new Set(['Settled', 'Slashed', 'Refunded', 'Expired']);
 
+/** A key is one request: sending its ticket again for other terms would escrow what the client did not ask now. */
+function checkSameTerms(sent: Uint8Array, encode: (nonce: string) => Uint8Array): void {
+  const nonce = (JSON.parse(new TextDecoder().decode(sent)) as { nonce: string }).nonce;
+  if (ticketHash(encode(nonce)) !== ticketHash(sent)) {
+    throw new AicError('JOB_IDEMPOTENCY_CONFLICT', 'this idempotency key was used for a job with other terms', {
+      details: { specHash: ticketHash(sent) },
+    });
+  }
+}
+
 export class RequesterAgent implements Startable {
   readonly #listeners = new Set<(jobId: bigint, what: string) => void>();
   readonly #store: JobStore;
@@ -133,13 +143,10 @@ export class RequesterAgent implements Startable {
     beforeSend?: (ticket: Uint8Array) => Promise<void>,
   ): Promise<{ submitted: SubmitResult; ticket: Uint8Array }> {
     const { quote, terms } = await this.#priced(input);
-    const ticket =
-      reuse ??
-      encodeJobTicket({
-        ...terms,
-        nonce: input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`,
-        ...(input.hardware ? { hardware: input.hardware } : {}),
-      });
+    const encode = (nonce: string) =>
+      encodeJobTicket({ ...terms, nonce, ...(input.hardware ? { hardware: input.hardware } : {}) });
+    const ticket = reuse ?? encode(input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    if (reuse) checkSameTerms(reuse, encode);
     const state = this.#ticketState(input);
     await beforeSend?.(ticket);
     const specHash = await this.#store.beginEscrow(ticket, state);
