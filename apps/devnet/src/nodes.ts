@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AicError } from '@aic/core';
+import { AicError, isAicError, pause } from '@aic/core';
 import { encryptKeystore } from '@aic/core/keystore';
 import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
@@ -83,21 +83,31 @@ export const START_CONCURRENCY = 4;
  */
 export async function startDevnetNodes(options: StartDevnetNodesOptions): Promise<DevnetNodes> {
   const emit = options.onEvent ?? (() => {});
+  // Indexed by node; a node is supervised from the moment it is ready, so one that dies while the others are still
+  // starting is reported (with its last lines) and restarted at once, not found dead by the connection wait.
   const supervised: SupervisedNode[] = [];
-  const started: NodeProcess[] = [];
   const nodes: DevnetNodeInfo[] = [];
+  let closing = false;
   // A node restarted by its supervisor keeps its ports; `nodes` follows its new pid.
   const emitTracked = (event: DevnetNodeEvent) => {
     if (event.type === 'restarted') nodes[event.node.index] = event.node;
     emit(event);
   };
   const stop = async () => {
-    await Promise.all([...supervised.map((s) => s.stop()), ...started.map((p) => p.stop())]);
+    closing = true;
+    await Promise.all(supervised.filter(Boolean).map((s) => s.stop()));
   };
   options.signal?.addEventListener('abort', () => void stop(), { once: true });
-  const supervise = (first: Started, bootstrap: () => string[]): SupervisedNode => {
+  const supervise = async (index: number, bootstrap: () => string[]): Promise<void> => {
+    if (closing) return;
+    const first = await startWithRetries(index, bootstrap(), options, emit);
+    if (closing) {
+      // Another node's start failed meanwhile and the devnet is being torn down: leave nothing running.
+      await first.process.stop();
+      return;
+    }
     const ports = portsOf(first.info);
-    return superviseNode({
+    supervised[index] = superviseNode({
       first,
       respawn: () => startOne(first.info.index, bootstrap(), options, emit, ports),
       emit: emitTracked,
@@ -105,16 +115,9 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
     });
   };
   try {
-    const first = await startOne(0, [], options, emit);
-    started.push(first.process);
-    const bootstrap = () => supervised[0]?.info().multiaddrs ?? first.info.multiaddrs;
-    const rest = await mapBounded(options.count - 1, START_CONCURRENCY, async (k) => {
-      const one = await startOne(k + 1, first.info.multiaddrs, options, emit);
-      started.push(one.process);
-      return one;
-    });
-    started.length = 0;
-    supervised.push(...[first, ...rest].map((s) => supervise(s, bootstrap)));
+    await supervise(0, () => []);
+    const bootstrapAddrs = () => supervised[0]?.info().multiaddrs ?? [];
+    await mapBounded(options.count - 1, START_CONCURRENCY, (k) => supervise(k + 1, bootstrapAddrs));
     nodes.push(...supervised.map((s) => s.info()));
     await waitConnected(nodes, options.connectTimeoutMs ?? 120_000);
     emit({ type: 'connected', nodes });
@@ -130,6 +133,35 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Attempts at starting one node before the devnet gives up (a loaded machine can miss one readiness bound). */
+export const START_ATTEMPTS = 3;
+
+/**
+ * Starts node `index`; a start that fails (NODE_START_FAILED: it exited or was not ready in time) is reported like
+ * a crash, with the node's last output lines, and tried again after a short backoff, up to START_ATTEMPTS times.
+ */
+async function startWithRetries(
+  index: number,
+  bootstrap: string[],
+  options: StartDevnetNodesOptions,
+  emit: (event: DevnetNodeEvent) => void,
+): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = Date.now();
+    try {
+      return await startOne(index, bootstrap, options, emit);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !isAicError(error) || error.code !== 'NODE_START_FAILED') throw error;
+      const role = options.roles?.[index] ?? roleOf(index);
+      const lastLines = Array.isArray(error.details.lastLines) ? error.details.lastLines.map(String) : [];
+      emit({ type: 'crashed', index, role, code: null, signal: null, uptimeMs: Date.now() - startedAt, lastLines });
+      const delayMs = 1_000 * 2 ** (attempt - 1);
+      emit({ type: 'restarting', index, role, delayMs, attempt });
+      if (!(await pause(delayMs, options.signal))) throw error;
+    }
   }
 }
 
