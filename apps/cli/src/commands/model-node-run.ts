@@ -1,4 +1,4 @@
-/** `aic model publish | call` through the node at --api (see model.ts): the node validates, mints, pays and runs. */
+/** `aic model publish | price | call` through the node at --api (see model.ts): the node validates, mints, pays and runs. */
 import { readFile } from 'node:fs/promises';
 import { AicError, weiToAic } from '@aic/core';
 import type { RouteRequest } from '@aic/node/api';
@@ -21,6 +21,20 @@ export async function publish(ctx: CommandContext, options: PublishOptions, path
       `manifest     ${p.manifestCid}`,
       `content root ${p.contentRoot}`,
     ].join('\n'),
+  );
+}
+
+export async function setPrice(ctx: CommandContext, options: PublishOptions, id: string): Promise<void> {
+  if (!AIC_AMOUNT_RE.test(options.price)) {
+    throw new AicError('CLI_INVALID_ARGUMENT', `--price must be an AIC amount like 2 or 0.5, not ${options.price}`);
+  }
+  if (!/^[1-9][0-9]{0,9}$/.test(id)) throw new AicError('CLI_INVALID_ARGUMENT', `not an asset id: ${id}`);
+  const set = await ctx.api().setModelPrice({ body: { modelId: id, pricePerUseAic: options.price } });
+  printResult(
+    ctx.io,
+    ctx.global.json,
+    set,
+    (r) => `asset #${r.modelId}: ${weiToAic(BigInt(r.pricePerUseWei))} AIC per use (tx ${r.transactionHash})`,
   );
 }
 

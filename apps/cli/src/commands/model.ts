@@ -1,5 +1,5 @@
 /**
- * `aic model templates | validate | train | eval | publish | call`: the Model Vessel from the command line. Training
+ * `aic model templates | validate | train | eval | publish | price | call`: the Model Vessel from the command line. Training
  * runs locally in the deterministic runtime on a template's shipped data, with a live step / loss / accuracy line
  * (terminal only), and writes the weights (safetensors) plus the manifest updated with the result. Publishing and
  * paid calls go through the node at --api (its account mints, pays and signs). The actions (and TensorFlow.js) load
@@ -49,6 +49,12 @@ export function registerModelCommands(program: Command, io: CliIo): void {
     .argument('<manifest>', 'path of a model manifest JSON file')
     .requiredOption('--price <aic>', 'price of one use on PLAZA, in AIC')
     .action(action(io, async (ctx, o: PublishOptions, path: string) => (await viaNode()).publish(ctx, o, path)));
+  model
+    .command('price')
+    .description('set the PLAZA price per use of a Model or TrainedAI NFT your node account owns')
+    .argument('<id>', 'asset id of the Model or TrainedAI NFT')
+    .requiredOption('--price <aic>', 'price of one use, in AIC')
+    .action(action(io, async (ctx, o: PublishOptions, id: string) => (await viaNode()).setPrice(ctx, o, id)));
   model
     .command('call')
     .description('run a Model or TrainedAI NFT on a node that holds it, paid by one of your PLAZA uses')

@@ -22,6 +22,8 @@ import {
   jobAnnouncementSchema,
   modelCallBodySchema,
   modelCallResultSchema,
+  modelPriceBodySchema,
+  modelPriceSchema,
   modelPublishBodySchema,
   modelPublishedSchema,
   offerInputSchema,
@@ -162,6 +164,14 @@ export const apiRoutes = {
     successStatus: 201,
     body: modelPublishBodySchema,
     response: modelPublishedSchema,
+  },
+  setModelPrice: {
+    method: 'POST',
+    path: '/v1/models/price',
+    summary: "Set the PLAZA price per use of a Model or TrainedAI NFT the node's account owns (a TrainedAI mints at 0)",
+    successStatus: 200,
+    body: modelPriceBodySchema,
+    response: modelPriceSchema,
   },
   callModel: {
     method: 'POST',

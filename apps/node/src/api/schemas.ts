@@ -166,6 +166,16 @@ export const modelPublishedSchema = z.object({
   pricePerUseWei: weiStringSchema,
 });
 
+export const modelPriceBodySchema = z.strictObject({
+  modelId: modelIdText,
+  pricePerUseAic: modelAicAmount.describe('the new price of one use on PLAZA (the node account must own the NFT)'),
+});
+export const modelPriceSchema = z.object({
+  modelId: z.string(),
+  pricePerUseWei: weiStringSchema,
+  transactionHash: z.string(),
+});
+
 /** One sample: numbers, nested as the model's input shape (flattened row-major). */
 const sampleSchema: z.ZodType<unknown> = z.array(z.union([z.number(), z.array(z.unknown())])).max(1_000_000);
 export const modelCallBodySchema = z.strictObject({

@@ -12,7 +12,7 @@ import type { Address, ModelLedger } from './model-ledger.ts';
 import { publishModel } from './model-publish.ts';
 import type { ModelServing } from './model-serving.ts';
 
-export type ModelHandlers = Pick<ApiHandlers, 'publishModel' | 'callModel' | 'quoteUses' | 'buyUses'>;
+export type ModelHandlers = Pick<ApiHandlers, 'publishModel' | 'setModelPrice' | 'callModel' | 'quoteUses' | 'buyUses'>;
 
 export interface ModelHandlerComponents {
   ledger: ModelLedger;
@@ -39,6 +39,12 @@ export function createModelHandlers(c: ModelHandlerComponents): ModelHandlers {
       await c.serving.announce({ modelId: published.modelId, kind: 'model', manifestCid: published.manifestCid });
       c.logger.info({ modelId: published.modelId, manifestCid: published.manifestCid }, 'model published');
       return { ...published, pricePerUseWei: String(published.pricePerUseWei) };
+    },
+    setModelPrice: async ({ body }) => {
+      const pricePerUseWei = aicToWei(body.pricePerUseAic);
+      const { transactionHash } = await c.ledger.setPricePerUse(BigInt(body.modelId), pricePerUseWei);
+      c.logger.info({ modelId: body.modelId, pricePerUseWei: String(pricePerUseWei) }, 'model price set');
+      return { modelId: body.modelId, pricePerUseWei: String(pricePerUseWei), transactionHash };
     },
     callModel: async ({ body }) => {
       if ((body.input === undefined) === (body.inputs === undefined)) {

@@ -33,6 +33,8 @@ export interface ModelLedger {
     pricePerUseWei: bigint;
     lineage?: ReadonlyArray<{ parentId: bigint; shareBps: number }>;
   }): Promise<bigint>;
+  /** AssetRegistry.setPricePerUse, signed by this node (the owner or an approved operator). */
+  setPricePerUse(tokenId: bigint, pricePerUseWei: bigint): Promise<{ transactionHash: string }>;
   assetOf(tokenId: bigint): Promise<AssetOnChain>;
   hasAccess(tokenId: bigint, account: Address): Promise<boolean>;
   usesLeft(tokenId: bigint, account: Address): Promise<bigint>;
@@ -64,6 +66,13 @@ export function createModelLedger(init: {
       const l = await ledger();
       const { tokenId } = await send(() => l.mintAsset({ kind: AssetKind.Model, ...input }));
       return tokenId;
+    },
+    async setPricePerUse(tokenId, pricePerUseWei) {
+      const l = await ledger();
+      const receipt = await send(() =>
+        l.confirm('AssetRegistry.setPricePerUse', () => l.registry.write.setPricePerUse([tokenId, pricePerUseWei])),
+      );
+      return { transactionHash: receipt.transactionHash };
     },
     async assetOf(tokenId) {
       const l = await ledger();

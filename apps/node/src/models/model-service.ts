@@ -87,5 +87,5 @@ export function unavailableModelHandlers(): ModelHandlers {
   const refuse = async (): Promise<never> => {
     throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
   };
-  return { publishModel: refuse, callModel: refuse, quoteUses: refuse, buyUses: refuse };
+  return { publishModel: refuse, setModelPrice: refuse, callModel: refuse, quoteUses: refuse, buyUses: refuse };
 }

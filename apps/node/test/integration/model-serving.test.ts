@@ -23,6 +23,7 @@ function memoryLedger(uses: Map<string, bigint>): ModelLedger & { consumed: stri
     consumed,
     account: async () => OWNER,
     mintModel: async () => 1n,
+    setPricePerUse: async () => ({ transactionHash: '0x' }),
     assetOf: async () => ({ kind: 3, owner: OWNER, pricePerUseWei: 0n, contentRoot: ROOT, manifestCid: 'b' }),
     hasAccess: async (id, who) => who === OWNER || left(id, who) > 0n,
     usesLeft: async (id, who) => left(id, who),

@@ -138,7 +138,15 @@ describe('models as assets and paid inference between two nodes', () => {
   });
 
   it('refuses buying uses over maxTotalAic before anything is paid', async () => {
-    const published = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '3' } });
+    const published = await publisherApi.publishModel({ body: { manifest: MANIFEST, pricePerUseAic: '1' } });
+    // the owner raises the price (a TrainedAI mints at 0 and is priced this way)
+    const priced = await publisherApi.setModelPrice({ body: { modelId: published.modelId, pricePerUseAic: '3' } });
+    expect(priced.pricePerUseWei).toBe(String(3n * 10n ** 18n));
+    await expect(
+      callerApi.setModelPrice({ body: { modelId: published.modelId, pricePerUseAic: '0' } }),
+    ).rejects.toMatchObject({ code: 'LEDGER_REVERTED', details: { errorName: 'NotTokenOwnerOrApproved' } });
+    const quote = await callerApi.quoteUses({ query: { assetId: published.modelId, uses: 2 } });
+    expect(quote.totalWei).toBe(String(6n * 10n ** 18n));
     const before = await reader.token.read.balanceOf([caller!.address]);
     await expect(
       callerApi.buyUses({ body: { assetId: published.modelId, uses: 2, maxTotalAic: '5' } }),
