@@ -259,7 +259,8 @@ async function startServing(
   );
   const models = await createNodeModelService(
     { dataDir: init.dataDir, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey: c.privateKey },
-    { network, logger: moduleLogger(c.logger, 'models'), spending },
+    // the data role's store and holdings book: manifests are served over /aic/content, models announced as held
+    { network, logger: moduleLogger(c.logger, 'models'), spending, content: data.store, holdings: data.holdings },
   );
   await models.start();
   const storage = await createNodeStorageService(
