@@ -1,7 +1,8 @@
 /**
  * Where a node keeps the exact bytes of the model manifests it published, addressed by CID. The interface is the
- * open market's `ContentStore` (H-B's `openContentStore` in `@aic/data-vessel`, a Helia blockstore on disk); until
- * the node opens that store, this file-per-CID store under the node's data dir stands in with the same contract:
+ * open market's `ContentStore` (`openContentStore` in `@aic/data-vessel`, a Helia blockstore on disk): a node passes
+ * its data role's store, which also serves the bytes over `/aic/content/1.0.0`. This file-per-CID store under the
+ * data dir is the fallback with the same contract when no store is given (a model service built on its own, tests):
  * `put` returns the CIDv1 (raw, sha2-256) of the bytes, `get` returns them only if they still hash to it.
  */
 import { mkdir, readFile } from 'node:fs/promises';

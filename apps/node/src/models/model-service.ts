@@ -28,7 +28,7 @@ export interface ModelServiceComponents {
   logger: Logger;
   spending?: SpendingGuard | undefined;
   holdings?: ModelHoldingsBook | undefined;
-  /** The node's content store (H-B's Helia store) when it opens one; default: files under `<dataDir>/models/content`. */
+  /** The node's content store (the data role's Helia store); default: files under `<dataDir>/models/content`. */
   content?: ContentStore | undefined;
   /** Tests: a ledger other than the JSON-RPC client. */
   ledger?: ModelLedger | undefined;
