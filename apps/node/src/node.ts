@@ -23,6 +23,7 @@ import { type RunningService, startRepublishing } from './services/republisher.t
 import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
 import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
+import { storageComponentsOfDataRole } from './storage/data-role.ts';
 import {
   createNodeStorageService,
   type NodeStorageComponents,
@@ -271,7 +272,14 @@ async function startServing(
       privateKey: c.privateKey,
       ...init.storage,
     },
-    { ...c.storage, network, logger: moduleLogger(c.logger, 'storage'), spending },
+    // Replicas share the data role's store, chunk index and holdings; it also hands over the datasets it published.
+    {
+      ...storageComponentsOfDataRole(data),
+      ...c.storage,
+      network,
+      logger: moduleLogger(c.logger, 'storage'),
+      spending,
+    },
   );
   await storage.start();
   const handlers = createApiHandlers({
