@@ -7,7 +7,7 @@
  * checkpoint the requester mirrored.
  */
 import { join } from 'node:path';
-import { AicError, retry } from '@aic/core';
+import { AicError, isAicError, retry } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { jobStateName } from '@aic/ledger';
 import {
@@ -43,6 +43,15 @@ export type TrainingRunner = (
     signal: AbortSignal;
   },
 ) => Promise<{ commitmentRoot: `0x${string}`; resultCid: string; commitments: readonly Commitment[] }>;
+
+const ASSET_REFUSALS = new Set([
+  'JOB_ASSET_KIND_MISMATCH',
+  'JOB_ASSETS_UNAVAILABLE',
+  'JOB_DATASET_MISMATCH',
+  'JOB_MODEL_ROOT_MISMATCH',
+  'JOB_SCHEMA_MISMATCH',
+  'JOB_TICKET_ASSET_MISMATCH',
+]);
 
 export interface ProviderAgentInit {
   /** Where job checkpoints live (`<root>/<jobId>/checkpoints`). */
@@ -134,6 +143,8 @@ export class ProviderAgent implements Startable {
       attempts: this.init.runAttempts ?? 4,
       baseMs: 2_000,
       signal,
+      // A ticket the chain contradicts (kinds, model root, dataset root, misfit) reads the same on every attempt.
+      retryable: (error) => !isAicError(error) || !ASSET_REFUSALS.has(error.code),
       onRetry: ({ error, attempt }) =>
         this.ctx.log.error({ jobId: String(jobId), attempt, err: errorLine(error) }, 'job attempt failed'),
     }).catch((error: unknown) => {

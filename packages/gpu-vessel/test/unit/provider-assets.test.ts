@@ -39,7 +39,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function world(modelRoot: Hex) {
+function world(modelRoot: Hex, runAttempts = 1) {
+  const errors: string[] = [];
   const calls = { materialized: [] as MaterializeDatasetRequest[], committed: 0, trainedOn: [] as TicketData[] };
   const held: { step: number; hash: Hex }[] = [];
   const port: JobAssetPort = {
@@ -101,7 +102,7 @@ function world(modelRoot: Hex) {
     ledger,
     send: <T>(task: () => Promise<T>) => task(),
     watcher: {},
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    log: { info: () => undefined, warn: () => undefined, error: (_: object, msg: string) => void errors.push(msg) },
     assets: port,
   } as unknown as AgentContext;
   const train: TrainingRunner = async (init, hooks) => {
@@ -117,12 +118,12 @@ function world(modelRoot: Hex) {
       hwClass: 0,
       stakeWei: 1n,
       priceWeiPerHour: 1n,
-      runAttempts: 1,
+      runAttempts,
       offer: {} as never,
     },
     train,
   );
-  return { calls, provider };
+  return { calls, provider, errors };
 }
 
 describe('provider agent on published assets', () => {
@@ -137,8 +138,10 @@ describe('provider agent on published assets', () => {
   });
 
   it('refuses a model whose bytes do not hash to its root: no data fetched, no training, nothing committed', async () => {
-    const { calls, provider } = world(keccak256(new TextEncoder().encode('another manifest')));
+    const { calls, provider, errors } = world(keccak256(new TextEncoder().encode('another manifest')), 4);
     await provider.runJob(4n);
+    // refused once, not retried: the chain reads the same on every attempt
+    expect(errors).toEqual(['job failed']);
     expect(calls.materialized).toHaveLength(0);
     expect(calls.trainedOn).toHaveLength(0);
     expect(calls.committed).toBe(0);
