@@ -9,6 +9,8 @@
  *   a libp2p node on 127.0.0.1 in a worker thread of its own. rawMBps, the baseline in the same run: the same sealed
  *   bytes over one plain `node:net` socket on 127.0.0.1 from a holder thread into a file. Ratios = fetch / raw (goal
  *   fetchRatioVsRaw >= 0.5). Best of 3 each, the three alternating so load from other processes hits them alike.
+ * CPU seconds of the whole process (all threads) per fetch are printed too (fetchMBPerCpuS): on a machine shared with
+ * other work the wall-clock figures mostly measure the wait for a core.
  * Last line: {"bench":"data","rawMBps":..,"fetchMBps":..,"fetchRatioVsRaw":..,"fetchMBpsMultiHolder":..,...}.
  */
 import '@aic/core/polyfills';
@@ -111,6 +113,7 @@ async function startFetcher(): Promise<AicNetwork> {
 async function timeFetch(fetcher: AicNetwork, holders: readonly Holder[], round: string) {
   const cache = await createShardCache({ dir: join(work, `cache-${round}`), maxBytes: 2 * sealedBytes });
   const meter = createTransferMeter();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const fetched = await fetchDataset(fetcher, {
     manifest: manifestText,
@@ -121,18 +124,24 @@ async function timeFetch(fetcher: AicNetwork, holders: readonly Holder[], round:
     meter,
   });
   const s = (performance.now() - start) / 1000;
+  const cpuS = cpuSeconds(process.cpuUsage(cpuBefore));
   if (fetched.fromCache || meter.bytes !== sealedBytes) throw new Error(`fetched ${meter.bytes} of ${sealedBytes} B`);
   await rm(join(work, `cache-${round}`), { recursive: true, force: true });
-  return { s, byHolder: [...meter.byHolder.values()] };
+  return { s, cpuS, byHolder: [...meter.byHolder.values()] };
 }
+
+/** CPU seconds of this whole process (fetcher and holder threads together), user + system. */
+const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 
 /** The baseline: the same sealed bytes from a holder thread over one plain TCP socket on 127.0.0.1 into a file. */
 async function timeRawCopy(holder: Holder, round: number): Promise<number> {
   const target = join(work, `raw-copy-${round}`);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const socket = createConnection({ host: '127.0.0.1', port: holder.rawPort });
   await pipeline(socket, createWriteStream(target));
   const s = (performance.now() - start) / 1000;
+  rawCpuTimes.push(cpuSeconds(process.cpuUsage(cpuBefore)));
   const { size } = await stat(target);
   if (size !== sealedBytes) throw new Error(`raw copy moved ${size} of ${sealedBytes} B`);
   await rm(target, { force: true });
@@ -143,13 +152,17 @@ const holders = await Promise.all([startHolder(), startHolder(), startHolder()])
 const fetcher = await startFetcher();
 const [firstHolder] = holders as [Holder, ...Holder[]];
 const rawTimes: number[] = [];
+const rawCpuTimes: number[] = [];
+const fetchCpuTimes: number[] = [];
 const fetchTimes: number[] = [];
 const multiTimes: number[] = [];
 let multiShares: number[] = [];
 try {
   for (let r = 0; r < 3; r++) {
     rawTimes.push(await timeRawCopy(firstHolder, r));
-    fetchTimes.push((await timeFetch(fetcher, [firstHolder], `one-${r}`)).s);
+    const one = await timeFetch(fetcher, [firstHolder], `one-${r}`);
+    fetchTimes.push(one.s);
+    fetchCpuTimes.push(one.cpuS);
     const multi = await timeFetch(fetcher, holders, `multi-${r}`);
     multiTimes.push(multi.s);
     multiShares = multi.byHolder;
@@ -192,6 +205,8 @@ console.log(
     fetchMBpsMultiHolder: mbps(multiS),
     fetchRatioVsRawMultiHolder: round(rawS / multiS, 3),
     sealedMiB: round(sealedBytes / MB),
+    fetchMBPerCpuS: mbps(Math.min(...fetchCpuTimes)),
+    rawMBPerCpuS: mbps(Math.min(...rawCpuTimes)),
     importRowsPerS: round(rows / imported.s, 0),
     decodeRowsPerS: round(rows / decode.s, 0),
     importVsDecodeOnly: round(decode.s / imported.s, 3),

@@ -126,6 +126,8 @@ class PipelinedSession implements ChunkSession {
       this.#nextId = (this.#nextId + 1) >>> 0;
       const request = encodeChunkRequest({ requestId, root, chunkIndex });
       const answer = new Promise<ChunkResponse>((resolve, reject) => this.#pending.set(requestId, { resolve, reject }));
+      // The session may fail while the request is still being written: that rejection is awaited below, not lost.
+      answer.catch(() => {});
       const timer = setTimeout(
         () => this.#fail(new AicError('DATA_CHUNK_FETCH_FAILED', 'the holder did not answer in time')),
         this.#timeoutMs,
