@@ -180,6 +180,27 @@ describe('fetchDataset over several holders', () => {
     expect(reported).toEqual([`${forger.peerId.toString()}:shard-root-mismatch`]);
   }, 60_000);
 
+  it('stops when its signal aborts, with a typed error', async () => {
+    const [stalling, worker] = await Promise.all([nodes.start(), nodes.start()]);
+    const controller = new AbortController();
+    const never = gate();
+    await serveDataset(stalling, {
+      async get() {
+        controller.abort(); // the fetch is underway: cancel it
+        await never.opened;
+        return undefined;
+      },
+    });
+    await expect(
+      fetchDataset(worker, {
+        ...fetchInit,
+        holders: [addressOf(stalling)],
+        cache: await freshCache(),
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ code: 'DATA_CHUNK_FETCH_FAILED' });
+  }, 30_000);
+
   it('takes the share of a dead holder and of one missing chunks; fails typed when nobody has a chunk', async () => {
     const [owner, partial, gone, worker] = await Promise.all([
       nodes.start(),
