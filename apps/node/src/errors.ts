@@ -32,9 +32,11 @@ export const NODE_ERROR_CODES = [
   'STATE_WRITE_FAILED',
   // the Storage Vessel role and replica placement (src/storage)
   'STORAGE_DATASET_NOT_HELD',
+  'STORAGE_DEAL_NOT_OPEN',
   'STORAGE_MANIFEST_MISMATCH',
   'STORAGE_NO_CAPACITY',
   'STORAGE_NO_PROVIDER',
+  'STORAGE_ROOT_MISMATCH',
   'STORAGE_TERMS_REFUSED',
 ] as const;
 

@@ -23,6 +23,7 @@ import {
   openContentStore,
   serveDataset,
   storeDataset,
+  writeDatasetDir,
 } from '@aic/data-vessel';
 import { createSerialQueue } from '@aic/gpu-vessel';
 import { AssetKind, createLedgerClient, deploymentToJson, type LedgerClient } from '@aic/ledger';
@@ -33,6 +34,7 @@ import { type Address, createPublicClient, createWalletClient, custom, type Publ
 import { mnemonicToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../src/api/api-token.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
@@ -90,11 +92,36 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
   let ownerNet: AicNetwork | undefined;
   let readerNet: AicNetwork | undefined;
   let content: ContentStore | undefined;
+  let spareNode: NodeProcess | undefined;
+  let ownerNode: NodeProcess | undefined;
+  let rpcUrl: string;
+  let deploymentFile: string;
+  /** What the first case leaves for the repair case: the dataset as the owner holds it, and the replica's deal. */
+  let placedDeal: { datasetId: bigint; dealId: bigint; held: ReturnType<typeof heldChunkIndex> } | undefined;
+  let stored: Awaited<ReturnType<typeof storeDataset>>;
   let ledgerAs: (account: Address) => LedgerClient;
   let users: Address[];
   const storageAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 14 });
+  const spareAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 15 });
+  const ownerAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 16 });
   const mine = (blocks: number) =>
     chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
+
+  async function startChainNode(
+    name: string,
+    account: typeof storageAccount,
+    flags: string[],
+    bootstrap: string[] = [],
+  ) {
+    const dir = join(root, name);
+    await saveKeystore(
+      keystoreDir(dir),
+      await encryptKeystore(account.getHdKey().privateKey!, TEST_PASSWORD, { scryptN: 1024 }),
+    );
+    return startTestNode(dir, bootstrap, ['--rpc-url', rpcUrl, '--deployment', deploymentFile, ...flags]);
+  }
+  const startStorageNode = (name: string, account: typeof storageAccount) =>
+    startChainNode(name, account, ['--storage']);
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'aic-storage-role-'));
@@ -110,25 +137,16 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
         walletClient: createWalletClient({ chain: hardhat, transport, account }),
         deployment: dev.deployment,
       });
-    const rpcUrl = await chain.serve();
-    const deploymentFile = join(root, 'deployment.json');
+    rpcUrl = await chain.serve();
+    deploymentFile = join(root, 'deployment.json');
     await writeFile(deploymentFile, deploymentToJson(dev.deployment));
-    const storageDir = join(root, 'storage-node');
-    await saveKeystore(
-      keystoreDir(storageDir),
-      await encryptKeystore(storageAccount.getHdKey().privateKey!, TEST_PASSWORD, { scryptN: 1024 }),
-    );
-    storageNode = await startTestNode(
-      storageDir,
-      [],
-      ['--rpc-url', rpcUrl, '--deployment', deploymentFile, '--storage'],
-    );
+    storageNode = await startStorageNode('storage-node', storageAccount);
   }, 180_000);
 
   afterAll(async () => {
     await Promise.all([ownerNet?.stop(), readerNet?.stop()]);
     await content?.stop();
-    expect(await storageNode?.stop()).toBe(0);
+    for (const node of [storageNode, spareNode, ownerNode]) if (node) expect(await node.stop()).toBe(0);
     await chain?.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -143,7 +161,7 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     const dataset = ruleDataset();
     const key = generateDatasetKey();
     content = await openContentStore(join(root, 'owner-content'));
-    const stored = await storeDataset(content, dataset, key);
+    stored = await storeDataset(content, dataset, key);
     const held = heldChunkIndex(content);
     held.add(stored);
     ownerNet = await startNetwork();
@@ -211,6 +229,7 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     );
     expect(earned).toBe(deal.pricePerEpoch);
     expect((await owner.storage.read.dealOf([dealId])).paidEpochs).toBe(1);
+    placedDeal = { datasetId, dealId, held };
 
     // the owner goes offline; a third node fetches every shard from the replica and opens it with the key
     await ownerNet.stop();
@@ -225,5 +244,84 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     });
     expect(fetched.fromCache).toBe(false);
     expect(fetched.shards.map((s) => Buffer.from(s))).toEqual(dataset.shards.map((s) => Buffer.from(s)));
+  }, 180_000);
+
+  it('slashes a storage node that lost its replica and repairs the replica onto another from the owner', async () => {
+    if (!placedDeal || !content) throw new Error('the first case placed no replica');
+    const { datasetId, dealId: lostDealId, held } = placedDeal;
+    const [ownerAddr] = users as [Address];
+    const owner = ledgerAs(ownerAddr);
+    // the first storage node goes away with its replica; a spare one is up
+    expect(await storageNode?.stop()).toBe(0);
+    storageNode = undefined;
+    spareNode = await startStorageNode('spare-node', spareAccount);
+    ownerNet = await startNetwork();
+    await serveDataset(ownerNet, held);
+    await ownerNet.connect(spareNode.ready.multiaddrs[0] as string);
+    const replicator = createReplicator(
+      { ...presetOf('minimal').storage, dealEpochs: 10, acceptTimeoutMs: 60_000 },
+      {
+        net: ownerNet,
+        ledger: owner,
+        placements: await loadPlacementBook(root), // the first case's placement, read back from disk
+        heldDataset: async (id) => (id === datasetId ? heldDatasetFromContent(content!, stored) : undefined),
+        send: createSerialQueue(),
+        log: pino({ level: 'silent' }),
+        pollMs: 100,
+      },
+    );
+    const creditBefore = await owner.storage.read.owed([ownerAddr]);
+    // the owner's audit challenges the replica; nobody answers within the window
+    await replicator.audit();
+    expect((await owner.storage.read.dealOf([lostDealId])).challengeBlock).toBeGreaterThan(0);
+    await mine(Number(await owner.storage.read.RESPONSE_WINDOW_BLOCKS()) + 1);
+    // the next audit slashes the miss and places the same replica, same root and terms, on the spare node
+    await replicator.audit();
+    const lost = await owner.storage.read.dealOf([lostDealId]);
+    expect(lost).toMatchObject({ state: DealState.Failed, collateral: 0n });
+    expect((await owner.storage.read.owed([ownerAddr])) - creditBefore).toBeGreaterThan(lost.collateralRequired / 2n);
+    const spareApi = createApiClient(spareNode.ready.apiUrl);
+    const status = await eventually('the repaired replica on the spare node', async () => {
+      const s = await spareApi.storageStatus();
+      return s.deals.length === 1 && s.replicas.length === 1 ? s : undefined;
+    });
+    const repaired = await owner.storage.read.dealOf([BigInt(status.deals[0]?.dealId ?? 0)]);
+    expect(repaired).toMatchObject({
+      state: DealState.Active,
+      provider: spareAccount.address,
+      segmentRoot: lost.segmentRoot,
+      pricePerEpoch: lost.pricePerEpoch,
+      epochs: lost.epochs,
+    });
+  }, 180_000);
+
+  it('places a replica of a dataset published from a node through the API (aic data replicate)', async () => {
+    if (!spareNode) throw new Error('the repair case started no spare storage node');
+    ownerNode = await startChainNode('owner-node', ownerAccount, [], spareNode.ready.multiaddrs);
+    const ownerApi = createApiClient(ownerNode.ready.apiUrl, { token: readApiToken(join(root, 'owner-node')) });
+    const dir = join(root, 'published-dataset');
+    await writeDatasetDir(dir, ruleDataset());
+    const published = await ownerApi.publishDataset({ body: { dir, pricePerUseAic: '1' } });
+    // a body the route refuses, and a dataset the node does not hold, are typed errors
+    await expect(
+      ownerApi.replicateDataset({ body: { datasetId: published.datasetId, replicas: 0 } }),
+    ).rejects.toMatchObject({
+      code: 'API_INVALID_REQUEST',
+    });
+    await expect(ownerApi.replicateDataset({ body: { datasetId: '999', replicas: 1 } })).rejects.toMatchObject({
+      code: 'STORAGE_DATASET_NOT_HELD',
+    });
+    const result = await eventually('the owner node to find the storage node', () =>
+      ownerApi.replicateDataset({ body: { datasetId: published.datasetId, replicas: 1, epochs: 5 } }),
+    );
+    expect(result.placed).toHaveLength(1);
+    expect(result.placed[0]?.provider).toBe(spareAccount.address);
+    const deal = await ledgerAs(ownerAccount.address).storage.read.dealOf([BigInt(result.placed[0]?.dealId ?? 0)]);
+    expect(deal).toMatchObject({ state: DealState.Active, epochs: 5, sizeBytes: BigInt(result.sizeBytes) });
+    expect((await ownerApi.storageStatus()).placements).toEqual([
+      { ...result.placed[0], datasetId: published.datasetId },
+    ]);
+    const spare = await createApiClient(spareNode.ready.apiUrl).storageStatus();
+    expect(spare.replicas.map((r) => r.datasetId)).toContain(published.datasetId);
   }, 180_000);
 });
