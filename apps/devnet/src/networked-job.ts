@@ -6,14 +6,15 @@
  * node settles after the challenge window and mints the TrainedAI NFT. This module only publishes the assets, submits
  * through the requester's API and reports — every other step happens in the nodes.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AicError, aicToWei, weiToAic } from '@aic/core';
-import { datasetRootOf, type HardwareRequirementWire, loadDatasetSource } from '@aic/gpu-vessel';
-import { AssetKind } from '@aic/ledger';
+import type { HardwareRequirementWire } from '@aic/gpu-vessel';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
-import { TEMPLATES } from '@aic/model-vessel';
-import { type Address, getAddress, keccak256, toHex } from 'viem';
+import { type Address, getAddress } from 'viem';
 import { nodeApi } from './node-api.ts';
 import type { DevnetNodeInfo } from './nodes-events.ts';
+import { writeTemplateAssets } from './template-assets.ts';
 
 export interface NetworkedJobOptions {
   chain: EmbeddedChain;
@@ -21,8 +22,11 @@ export interface NetworkedJobOptions {
   nodes: DevnetNodeInfo[];
   log: (line: string) => void;
   signal: AbortSignal;
-  /** The template trained (default mnist; fault tests use iris, which trains in milliseconds). */
+  /** The template whose examples and model the data owner publishes (default mnist; fault tests use iris, which
+   * trains in milliseconds). */
   template?: 'mnist' | 'iris';
+  /** Assets already published by members (then nothing is published here). */
+  assets?: { datasetId: string; modelId: string };
   epochs?: number;
   commitEverySteps?: number;
   budgetAic?: string;
@@ -30,6 +34,8 @@ export interface NetworkedJobOptions {
   hardware?: Omit<HardwareRequirementWire, 'spread'>;
   /** Called with the job id once escrowed (fault tests kill a provider mid-job from here). */
   onSubmitted?: (jobId: bigint) => void;
+  /** Sent as the submit's idempotency key (default: a fresh one per run). */
+  idempotencyKey?: string;
   /** Called on each status poll. */
   onStatus?: (status: { state: string; provider: string; step?: number | undefined }) => void;
   timeoutMs?: number;
@@ -74,36 +80,33 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     o.log(`job: ${line}`);
   };
 
-  // 1. The data owner publishes the MNIST training set (content root = its digest) and the MLP as NFTs.
+  // 1. The data owner's node publishes the template's examples as a Dataset NFT (encrypted shards in its content
+  //    store, served to the job's workers only) and the template's model as a manifest: the path any member's own
+  //    data and model take (issue 12). A caller may bring assets published already (the open-market test).
   const template = o.template ?? 'mnist';
-  const data = await loadDatasetSource(`template:${template}/train`);
-  const owner = as(dataOwner);
-  const { tokenId: datasetId } = await owner.mintAsset({
-    kind: AssetKind.Dataset,
-    manifestCid: `template:${template}/train`,
-    contentRoot: datasetRootOf(data),
-    pricePerUseWei: aicToWei('2'),
-  });
-  const { tokenId: modelId } = await owner.mintAsset({
-    kind: AssetKind.Model,
-    manifestCid: `template:${template}`,
-    contentRoot: keccak256(toHex(JSON.stringify(TEMPLATES[template]!.manifest))),
-    pricePerUseWei: aicToWei('1'),
-  });
-  step(
-    `dataset #${datasetId} (${template}, ${data.count} samples, 2 AIC per use) and model #${modelId} (${template} MLP, 1 AIC per use) published`,
-  );
+  let datasetId: string;
+  let modelId: string;
+  if (o.assets) {
+    ({ datasetId, modelId } = o.assets);
+    step(`dataset #${datasetId} and model #${modelId}, published by their members, will be trained`);
+  } else {
+    const published = await publishTemplate(byRole('data-owner')[0]!, template);
+    ({ datasetId, modelId } = published);
+    step(
+      `dataset #${datasetId} (${template} examples, ${published.rows} rows, 2 AIC per use; encrypted in the data owner's content store, root ${published.datasetRoot.slice(0, 10)}…) and model #${modelId} (${template} MLP manifest, 1 AIC per use) published from the data owner's node`,
+    );
+  }
 
   // 2. The requester's node quotes, then escrows (one permit-signed transaction).
   const api = nodeApi(requesterNode);
   const body = {
-    template,
     datasetId: String(datasetId),
     modelId: String(modelId),
     epochs: o.epochs ?? 1,
     backend: 'wasm' as const,
     commitEverySteps: o.commitEverySteps ?? 25,
     budgetAic: o.budgetAic ?? '40',
+    idempotencyKey: o.idempotencyKey ?? `devnet-${Date.now()}-${Math.random().toString(36).slice(2)}`,
     verifierFeeAic: '3',
     ...(o.hardware ? { hardware: o.hardware } : {}),
   };
@@ -194,6 +197,29 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     lineage: lineage.map((l) => ({ parentId: l.parentId, shareBps: l.shareBps })),
     wallMs,
   };
+}
+
+/** The data owner's node publishes a template's examples and model through its API, like a member's own. */
+async function publishTemplate(
+  owner: DevnetNodeInfo,
+  template: 'mnist' | 'iris',
+): Promise<{ datasetId: string; modelId: string; rows: number; datasetRoot: string }> {
+  const dir = await mkdtemp(join(owner.dataDir, 'import-'));
+  try {
+    const written = await writeTemplateAssets(template, dir, aicToWei('2'));
+    const api = nodeApi(owner);
+    const dataset = await api.publishDataset({ body: { dir: written.datasetDir, pricePerUseAic: '2' } });
+    const model = await api.publishModel({ body: { manifest: written.modelManifest, pricePerUseAic: '1' } });
+    return {
+      datasetId: dataset.datasetId,
+      modelId: model.modelId,
+      rows: written.rows,
+      datasetRoot: dataset.datasetRoot,
+    };
+  } finally {
+    // The node keeps what it published in its content store; the plaintext import dir is not needed any more.
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function describe(s: {
