@@ -9,6 +9,7 @@ import { createApiHandlers } from './api/handlers.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
 import { type DataService, startDataService } from './data/data-service.ts';
+import { holdingsLocality } from './holdings/index.ts';
 import { type JobServices, type JobServicesInit, startJobServices } from './jobs/job-services.ts';
 import { createLedgerReader } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
@@ -247,6 +248,7 @@ async function startServing(
             deploymentFile: init.deploymentFile,
             privateKey: c.privateKey,
             assets: data.assets,
+            locality: holdingsLocality(data.holdings),
           },
           network.aic,
           moduleLogger(c.logger, 'jobs'),

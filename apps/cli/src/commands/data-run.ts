@@ -212,31 +212,6 @@ export async function preview(ctx: CommandContext, o: PreviewOptions, dir: strin
   );
 }
 
-export async function publish(ctx: CommandContext, o: PublishCliOptions, dir: string): Promise<void> {
-  const { manifest } = await readDatasetDir(dir);
-  const publication = datasetPublication(manifest);
-  const pricePerUseWei = o.price === undefined ? publication.pricePerUseWei : BigInt(o.price);
-  const chain = chainOf(ctx, o);
-  const ledger = await ledgerClientFor(chain, await unlockSigner(ctx, o));
-  const { AssetKind } = await import('@aic/ledger');
-  const { tokenId } = await ledger
-    .mintAsset({ kind: AssetKind.Dataset, ...publication, pricePerUseWei })
-    .catch((cause: unknown) => {
-      if (isAicError(cause)) throw cause;
-      throw new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${chain.rpcUrl} did not answer`, { cause });
-    });
-  const result = {
-    tokenId: tokenId.toString(),
-    owner: ledger.walletClient?.account?.address ?? null,
-    manifestCid: publication.manifestCid,
-    contentRoot: publication.contentRoot,
-    pricePerUseWei: pricePerUseWei.toString(),
-  };
-  printResult(ctx.io, ctx.global.json, result, (r) =>
-    [`minted Dataset NFT #${r.tokenId}`, `content root ${r.contentRoot}`, `manifest     ${r.manifestCid}`].join('\n'),
-  );
-}
-
 async function unlockSigner(ctx: CommandContext, o: PublishCliOptions): Promise<Uint8Array> {
   const { findKeystore, keystoreDir, unlockKeystore } = await import('@aic/node/identity');
   const path = o.keystore ?? (await findKeystore(keystoreDir(ctx.global.dataDir), o.account)).path;

@@ -1,8 +1,9 @@
 /**
- * `aic data import | preview | publish`: the Data Vessel from the command line. Import digitizes raw files locally
- * (raw data never leaves this machine) into a dataset folder; preview builds the verifiable random preview and
- * checks every Merkle proof against the root before showing rows; publish mints the Dataset NFT whose content root
- * is the dataset root.
+ * `aic data import | preview | publish | list | fetch | buy | request`: the Data Vessel from the command line. Import
+ * digitizes raw files locally (raw data never leaves this machine) into a dataset folder; preview builds the
+ * verifiable random preview and checks every Merkle proof against the root before showing rows. Publish goes through
+ * the member's node (--api, its token): the node encrypts the shards with a fresh key, stores and serves them, and
+ * mints the Dataset NFT (content root = the dataset root) from its account; list and fetch ask the node too.
  */
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { parseAicToWei, parseList, parseUint } from '../args.ts';
@@ -12,6 +13,8 @@ import { registerDataReplicateCommand } from './data-replicate.ts';
 
 // The actions (the Data Vessel, the ledger client) load only when one runs.
 const run = () => import('./data-run.ts');
+// publish, list and fetch go through the node at --api (its account mints; it stores, serves and fetches).
+const viaNode = () => import('./data-node-run.ts');
 
 export type Hex = `0x${string}`;
 const KINDS = ['csv', 'images', 'jsonl', 'wav'] as const;
@@ -74,15 +77,27 @@ export function registerDataCommands(program: Command, io: CliIo): void {
     .action(action(io, async (ctx, o: PreviewOptions, dir: string) => (await run()).preview(ctx, o, dir)));
   data
     .command('publish')
-    .description('mint the Dataset NFT: manifest CID, dataset root as content root, price per use')
-    .argument('<dir>', 'a dataset folder written by `aic data import`')
-    .option('--rpc-url <url>', 'chain JSON-RPC URL (default $AIC_RPC_URL)')
-    .option('--deployment <file>', 'contract deployment file (default $AIC_DEPLOYMENT)')
-    .option('--price <AIC>', 'price per use in AIC (default: the manifest price)', parseAicToWei)
-    .option('--account <address>', 'which keystore of <data-dir>/keystore (default: the only one)')
-    .option('--keystore <file>', 'a keystore file elsewhere')
-    .option('--password-file <file>', 'read the keystore password from this file (else $AIC_PASSWORD or a prompt)')
-    .action(action(io, async (ctx, o: PublishCliOptions, dir: string) => (await run()).publish(ctx, o, dir)));
+    .description(
+      'publish a dataset folder through your node: encrypted and served by it, the Dataset NFT minted by its account',
+    )
+    .argument('<dir>', 'a dataset folder written by `aic data import`, on the node machine')
+    .option('--price <AIC>', 'price per use in AIC (default: the manifest price)', parseAicAmount)
+    .addOption(
+      new Option('--license <license>', 'job-only: data only inside paid jobs; download: usage-right holders too')
+        .choices(['job-only', 'download'])
+        .default('job-only'),
+    )
+    .action(action(io, async (ctx, o: PublishOptions, dir: string) => (await viaNode()).publish(ctx, o, dir)));
+  data
+    .command('list')
+    .description('the datasets your node published or holds')
+    .action(action(io, async (ctx) => (await viaNode()).list(ctx)));
+  data
+    .command('fetch')
+    .description('download a dataset you hold a usage right to (its licence must allow download) through your node')
+    .argument('<datasetId>', 'the Dataset NFT id')
+    .requiredOption('--out <dir>', 'where the node writes the plaintext shards (on the node machine)')
+    .action(action(io, async (ctx, o: FetchOptions, id: string) => (await viaNode()).fetch(ctx, o, id)));
   withSigner(
     data
       .command('buy')
@@ -152,6 +167,24 @@ export interface PreviewOptions {
   rows: number;
 }
 
+export interface PublishOptions {
+  /** AIC, e.g. '2.5' (else the manifest's price). */
+  price?: string;
+  license: 'job-only' | 'download';
+}
+
+export interface FetchOptions {
+  out: string;
+}
+
+const parseAicAmount = (value: string): string => {
+  if (!/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/.test(value)) {
+    throw new InvalidArgumentError('expected a decimal AIC amount, e.g. 1.5');
+  }
+  return value;
+};
+
+/** The chain and keystore options of the commands that sign locally (buy, request). */
 export interface PublishCliOptions {
   /** Else $AIC_RPC_URL (see chainOf in data-run.ts). */
   rpcUrl?: string;

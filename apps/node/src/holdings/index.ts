@@ -7,3 +7,4 @@ export {
   type HoldingRole,
   HoldingsBook,
 } from './holdings-book.ts';
+export { holdingsLocality } from './holdings-locality.ts';
