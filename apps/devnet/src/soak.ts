@@ -2,26 +2,31 @@
  * The devnet soak (issue 18, done-when 2): real node processes — 3 requesters, 2 GPU Vessels, a data owner, the
  * coordinator and 2 verifiers — with `jobs` small Iris jobs submitted at once (round-robin over the requesters)
  * while the devnet's RPC fails `rpcFailureRate` of requests on purpose (dropped connections and 503s, from the
- * moment the jobs are submitted). It checks that every escrowed job settles exactly once on chain, that no AIC is
- * lost (balance + pull-payment credit + stake summed over every party is unchanged), and that no node exited, and
- * reports retries, redraws, injected faults and each node's peak RSS. Cutting checkpoint streams is not injected:
- * the checkpoint protocol (gpu-vessel) has no fault seam yet.
+ * moment the jobs are submitted) and every node cuts one checkpoint stream in ten that it serves mid-transfer
+ * (gpu-vessel's test-only AIC_TEST_CHECKPOINT_CUT_EVERY). The dataset and model are the iris template published
+ * through the data owner's node like a member's own assets (template-assets.ts). Each job carries its own idempotency
+ * key, so a submit whose answer was lost to a fault is retried on the same node without escrowing twice. It checks
+ * that every job settles exactly once on chain under distinct ids, that no AIC is lost (balance + pull-payment credit
+ * + stake summed over every party is unchanged), and that no node exited, and reports retries, redraws, injected
+ * faults and each node's peak RSS.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AicError, aicToWei, isAicError, retry } from '@aic/core';
-import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
-import { AssetKind, computeMarketAbi } from '@aic/ledger';
+import { computeMarketAbi } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
-import { TEMPLATES } from '@aic/model-vessel';
-import { getAddress, keccak256, toHex } from 'viem';
+import { getAddress } from 'viem';
 import { type JobNetwork, startJobNetwork } from './job-network.ts';
 import { nodeApi } from './node-api.ts';
 import type { DevnetNodeEvent, DevnetNodeInfo, DevnetRole } from './nodes-events.ts';
+import { writeTemplateAssets } from './template-assets.ts';
 
 export interface SoakOptions {
   jobs?: number;
   rpcFailureRate?: number;
-  /** Tries per submit on a transient error (default 1: see soakOn). */
+  /** Each node cuts every Nth checkpoint stream it serves mid-transfer (default 10; 0: none). */
+  checkpointCutEvery?: number;
+  /** Tries per submit on a transient error, on the same node with the same idempotency key (default 5). */
   submitAttempts?: number;
   /** Bound on the wait for every job to end. */
   timeoutMs?: number;
@@ -36,6 +41,8 @@ export interface SoakReport {
   submitRetries: number;
   /** Jobs escrowed on chain by the requesters (a submit that failed after its escrow still counts). */
   escrowed: number;
+  /** Submits answered with a job id another submit was answered with too (must be none: one key, one job). */
+  duplicateJobIds: number;
   settled: number;
   /** Jobs with more than one JobSettled event (must be none). */
   settledTwice: number;
@@ -50,6 +57,8 @@ export interface SoakReport {
   rpcFaults: number;
   /** JSON-RPC HTTP requests received (faults are drawn per request). */
   rpcRequests: number;
+  /** Checkpoint fetches that failed, as the nodes logged them (the injected cuts show here). */
+  checkpointFetchFailures: number;
   nodeExits: number;
   maxRssMbByNode: Record<string, number>;
   wallMs: number;
@@ -78,6 +87,7 @@ export async function runSoak(o: SoakOptions = {}): Promise<SoakReport> {
     keys: KEYS,
     // No canaries: every job in the market is one of the soak's.
     argsOf: (i) => (ROLES[i] === 'coordinator' ? ['--canary-interval-ms', '0'] : []),
+    envOf: () => ({ AIC_TEST_CHECKPOINT_CUT_EVERY: String(o.checkpointCutEvery ?? 10) }),
   });
   try {
     return await soakOn(net, o, log);
@@ -93,25 +103,12 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
   const requesters = byRole('requester');
   const dataOwner = getAddress(byRole('data-owner')[0]!.address);
 
-  // One dataset and one model for every job (published in-process by the data owner, before any fault).
-  const data = await loadDatasetSource('template:iris/train');
-  const owner = as(dataOwner);
-  const { tokenId: datasetId } = await owner.mintAsset({
-    kind: AssetKind.Dataset,
-    manifestCid: 'template:iris/train',
-    contentRoot: datasetRootOf(data),
-    pricePerUseWei: aicToWei('2'),
-  });
-  const { tokenId: modelId } = await owner.mintAsset({
-    kind: AssetKind.Model,
-    manifestCid: 'template:iris',
-    contentRoot: keccak256(toHex(JSON.stringify(TEMPLATES.iris!.manifest))),
-    pricePerUseWei: aicToWei('1'),
-  });
+  // One dataset and one model for every job, published through the data owner's node before any fault.
+  const { datasetId, modelId } = await publishIris(byRole('data-owner')[0]!);
+  log(`dataset #${datasetId} and model #${modelId} published by the data owner's node`);
   const body = {
-    template: 'iris' as const,
-    datasetId: String(datasetId),
-    modelId: String(modelId),
+    datasetId,
+    modelId,
     epochs: 1,
     backend: 'wasm' as const,
     commitEverySteps: 5,
@@ -150,14 +147,16 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     `submitting ${jobs} jobs from ${requesters.length} requesters; the RPC now fails ${(o.rpcFailureRate ?? 0.1) * 100} % of requests`,
   );
   const started = Date.now();
-  // Each job is submitted once (`submitAttempts` 1): a retry after a transient error can escrow twice — the node's
-  // submit is not idempotent (the escrow may be mined while its receipt poll fails) — which the JobCreated count shows.
+  // Each job has its own idempotency key: a retry after a lost answer (the escrow may have been mined while the
+  // node's receipt wait failed) returns the first job instead of escrowing again, which the JobCreated count checks.
+  const run = `soak-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   let submitRetries = 0;
   const submissions = await Promise.allSettled(
     Array.from({ length: jobs }, (_, i) => {
       const node = requesters[i % requesters.length]!;
-      return retry(() => nodeApi(node).submitJob({ body }), {
-        attempts: o.submitAttempts ?? 1,
+      const keyed = { ...body, idempotencyKey: `${run}-${i}` };
+      return retry(() => nodeApi(node).submitJob({ body: keyed }), {
+        attempts: o.submitAttempts ?? 5,
         baseMs: 1_000,
         retryable: isTransientSubmitError,
         onRetry: () => void submitRetries++,
@@ -190,6 +189,7 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     submitErrors,
     submitRetries,
     escrowed: created.length,
+    duplicateJobIds: submitted.length - new Set(submitted.map((s) => s.jobId)).size,
     settled: created.filter((c) => settledCount.has(c.args.jobId!)).length,
     settledTwice: [...settledCount.values()].filter((n) => n > 1).length,
     unfinished: [...final].filter(([, s]) => !isDone(s)).map(([id, s]) => `#${id} ${String(s.state)}`),
@@ -201,6 +201,9 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     redraws: redrawn.length,
     rpcFaults: stats.faults,
     rpcRequests: stats.httpRequests,
+    checkpointFetchFailures: net.lines.filter((l) =>
+      /CHECKPOINT_FETCH_FAILED|checkpoint \d+ of job \d+ could not be fetched/.test(l),
+    ).length,
     nodeExits: events.filter((e) => e.type === 'crashed').length,
     maxRssMbByNode: await peakRss(net.status().map((s) => ({ name: `${s.index}-${s.role}`, pid: s.pid }))),
     wallMs,
@@ -262,13 +265,26 @@ async function peakRss(nodes: { name: string; pid: number | null }[]): Promise<R
   return out;
 }
 
-/** A submit that failed on the way to the chain (the node's RPC call failed), not a refusal of the job itself. */
+/** A submit that failed on the way to the chain or back (the node's RPC call failed, the answer timed out), not a
+ * refusal of the job itself. Safe to retry: the idempotency key makes a retry return the first job. */
 function isTransientSubmitError(error: unknown): boolean {
   if (!isAicError(error)) return false;
-  if (error.code === 'API_UNREACHABLE' || error.code.endsWith('_UNAVAILABLE')) return true;
-  return (
-    error.code === 'LEDGER_CALL_FAILED' && /HTTP request failed|internal error|fetch failed|socket/i.test(error.message)
-  );
+  if (['API_UNREACHABLE', 'API_TIMEOUT', 'LEDGER_CALL_FAILED'].includes(error.code)) return true;
+  return error.code.endsWith('_UNAVAILABLE');
+}
+
+/** The data owner's node publishes the iris template's examples and model through its API, as a member would. */
+async function publishIris(owner: DevnetNodeInfo): Promise<{ datasetId: string; modelId: string }> {
+  const dir = await mkdtemp(join(owner.dataDir, 'import-'));
+  try {
+    const written = await writeTemplateAssets('iris', dir, aicToWei('2'));
+    const api = nodeApi(owner);
+    const dataset = await api.publishDataset({ body: { dir: written.datasetDir, pricePerUseAic: '2' } });
+    const model = await api.publishModel({ body: { manifest: written.modelManifest, pricePerUseAic: '1' } });
+    return { datasetId: dataset.datasetId, modelId: model.modelId };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -7,15 +7,23 @@ import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../src/soak.ts';
 
 describe.skipIf(process.env.AIC_SOAK !== '1')('the devnet soak', () => {
-  it('settles 20 concurrent jobs from 3 requesters exactly once with 10 % of RPC requests failing, losing no AIC', {
+  it('settles 20 concurrent jobs from 3 requesters exactly once with 10 % of RPC requests failing and 1 checkpoint stream in 10 cut, losing no AIC', {
     timeout: 40 * 60_000,
   }, async () => {
     const lines: string[] = [];
-    const r = await runSoak({ jobs: 20, rpcFailureRate: 0.1, timeoutMs: 30 * 60_000, log: (l) => lines.push(l) });
+    const r = await runSoak({
+      jobs: 20,
+      rpcFailureRate: 0.1,
+      checkpointCutEvery: 10,
+      timeoutMs: 30 * 60_000,
+      log: (l) => lines.push(l),
+    });
     const context = [...lines, JSON.stringify({ ...r, conservationDeltaWei: String(r.conservationDeltaWei) })].join(
       '\n',
     );
     expect(r.rpcFaults, context).toBeGreaterThan(0);
+    expect(r.submitted, context).toBe(20);
+    expect(r.duplicateJobIds, context).toBe(0);
     expect(r.escrowed, context).toBe(20);
     expect(r.settled, context).toBe(20);
     expect(r.settledTwice, context).toBe(0);

@@ -110,6 +110,7 @@ export async function serveCheckpoints(
       const request = decodeRequest((await lp.read({ signal })).subarray());
       const answer =
         request && remote.address ? await answerFor(sources, request, remote.address) : statusOnly(Status.badRequest);
+      if (answer[0] === Status.ok && injectedCut()) return cutMidTransfer(stream, answer);
       await lp.write(answer, { signal });
       await stream.close({ signal });
     } catch (error) {
@@ -117,6 +118,35 @@ export async function serveCheckpoints(
     }
   });
   return { addSource: (source) => void sources.push(source), stop: () => net.unhandle(CHECKPOINT_PROTOCOL) };
+}
+
+/** TEST-ONLY fault seam (issue 18's soak): with AIC_TEST_CHECKPOINT_CUT_EVERY=N a node cuts every Nth checkpoint it
+ * serves mid-transfer (length prefix and half the bytes sent, then the stream reset), as a dropped connection would.
+ * Unset (always, outside fault tests) it does nothing. */
+let servedAnswers = 0;
+function injectedCut(): boolean {
+  const every = Number(process.env.AIC_TEST_CHECKPOINT_CUT_EVERY ?? 0);
+  if (!Number.isInteger(every) || every < 1) return false;
+  servedAnswers++;
+  return servedAnswers % every === 0;
+}
+
+/** TEST-ONLY: sends the unsigned-varint length prefix of `answer` and half its bytes, then resets the stream. */
+function cutMidTransfer(stream: Parameters<Parameters<AicNetwork['handleStream']>[1]>[0], answer: Uint8Array): void {
+  const prefix: number[] = [];
+  for (let n = answer.length; ; n = Math.floor(n / 128)) {
+    if (n < 128) {
+      prefix.push(n);
+      break;
+    }
+    prefix.push((n % 128) | 0x80);
+  }
+  const half = answer.subarray(0, Math.floor(answer.length / 2));
+  const partial = new Uint8Array(prefix.length + half.length);
+  partial.set(prefix);
+  partial.set(half, prefix.length);
+  stream.send(partial);
+  stream.abort(new Error('checkpoint stream cut mid-transfer (injected fault)'));
 }
 
 /**
