@@ -180,14 +180,23 @@ export function createReplicator(settings: Settings, c: ReplicatorComponents): R
     return undefined;
   }
 
-  /** This node's own addresses, then the peers holding live replicas: where a provider fetches chunks from. */
-  const holdersOf = (datasetId: bigint, except?: bigint) => [
-    ...c.net.multiaddrs().map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${String(c.net.peerId)}`)),
-    ...c.placements
-      .of(datasetId)
-      .filter((p) => p.dealId !== except)
-      .map((p) => p.peerId),
-  ];
+  /**
+   * This node's own addresses, then the peers holding live replicas (by a dialable address when connected to them,
+   * else by peer id): where a provider fetches the chunks from.
+   */
+  const holdersOf = (datasetId: bigint, except?: bigint) => {
+    const connected = new Map(c.net.getPeers().map((p) => [p.peerId, p.remoteAddrs[0]]));
+    return [
+      ...c.net.multiaddrs().map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${String(c.net.peerId)}`)),
+      ...c.placements
+        .of(datasetId)
+        .filter((p) => p.dealId !== except)
+        .map((p) => {
+          const addr = connected.get(p.peerId);
+          return addr === undefined ? p.peerId : `${addr.split('/p2p/')[0]}/p2p/${p.peerId}`;
+        }),
+    ];
+  };
 
   async function livePlacements(datasetId: bigint): Promise<Placement[]> {
     const live: Placement[] = [];
