@@ -250,7 +250,7 @@ export class ProviderAgent implements Startable {
         checkDatasetRoot(data, (await ledger.registry.read.assetOf([BigInt(job.datasetId)])).contentRoot);
       return { source: { template: ticket.dataset }, totalSteps: resolveJob(ticket.spec, data).totalSteps };
     }
-    const init = { ledger, assets: this.ctx.assets, job, jobId, dir: dataDir, signal };
+    const init = { ledger, assets: this.ctx.assets, job, jobId, dir: dataDir, signal, log: this.ctx.log };
     const { source, totalSteps } = await materializeTicketData(init, ticket);
     return { source, totalSteps: totalSteps ?? 0 };
   }

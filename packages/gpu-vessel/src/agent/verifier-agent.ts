@@ -133,7 +133,7 @@ export class VerifierAgent implements Startable {
           ? join(this.init.dataDir, String(jobId))
           : defaultJobDataDir(ledger.account(), jobId);
         const data = await loadTicketDataset(
-          { ledger, assets: this.ctx.assets, job, jobId, dir, signal },
+          { ledger, assets: this.ctx.assets, job, jobId, dir, signal, log: this.ctx.log },
           ticket,
         ).finally(() => removeJobData(dir));
         const verdict = await checkCommittedJob({

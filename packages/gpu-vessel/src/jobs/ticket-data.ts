@@ -5,12 +5,14 @@
  * manifest's root, the dataset fits the model). The provider hands the shard files to its worker; the verifier and
  * the arbiter load them in process for their re-runs.
  */
+
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import { type DatasetShape, type ResolvedJobShape, resolveJobShape, type TensorDataset } from '@aic/model-vessel';
+import type { AgentLogger } from '../agent/context.ts';
 import { loadShardDataset } from '../worker/dataset-source.ts';
 import type { JobAssetPort, JobDatasetManifest } from './asset-port.ts';
 import { loadDatasetSource } from './dataset-source.ts';
@@ -40,6 +42,8 @@ export interface TicketDataInit {
   /** The job's sandbox dir (plaintext shards land here). */
   dir: string;
   signal?: AbortSignal | undefined;
+  /** Where the fetch report goes (what moved, from whom, what was checked): `npm start` prints it. */
+  log?: Pick<AgentLogger, 'info'> | undefined;
 }
 
 /** What a role trains or re-runs on: a template source, or shard files with the train rows. */
@@ -84,6 +88,19 @@ export async function materializeTicketData(
     dir: init.dir,
     ...(init.signal ? { signal: init.signal } : {}),
   });
+  init.log?.info(
+    {
+      jobId: String(init.jobId),
+      datasetId: ticket.dataset.assetId,
+      bytesFetched: materialized.bytesFetched,
+      from: materialized.fromCache
+        ? 'cache'
+        : materialized.holders.map((p) => `${p.slice(0, 12)}…${p.slice(-6)}`).join(' '),
+    },
+    materialized.fromCache
+      ? `dataset #${ticket.dataset.assetId}: all ${materialized.files.length} shards from the verified cache, 0 bytes fetched`
+      : `dataset #${ticket.dataset.assetId}: ${(materialized.bytesFetched / 1e6).toFixed(2)} MB fetched from ${materialized.holders.length} holder(s); every chunk opened with AES-GCM under the released key, ${materialized.files.length} shard Merkle roots and the dataset root checked against the NFT's content root`,
+  );
   if (materialized.trainRows !== manifest.split.trainRows || materialized.files.length === 0) {
     throw new AicError('JOB_DATASET_MISMATCH', "the materialized dataset is not the manifest's training split", {
       details: { trainRows: materialized.trainRows, manifestTrainRows: manifest.split.trainRows },
