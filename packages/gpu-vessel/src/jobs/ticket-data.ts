@@ -90,12 +90,13 @@ export async function materializeTicketData(
   });
   init.log?.info(
     {
-      jobId: String(init.jobId),
-      datasetId: ticket.dataset.assetId,
-      bytesFetched: materialized.bytesFetched,
+      // First: the devnet's activity line shows the first three fields (who the bytes came from matters most).
       from: materialized.fromCache
         ? 'cache'
         : materialized.holders.map((p) => `${p.slice(0, 12)}…${p.slice(-6)}`).join(' '),
+      jobId: String(init.jobId),
+      datasetId: ticket.dataset.assetId,
+      bytesFetched: materialized.bytesFetched,
     },
     materialized.fromCache
       ? `dataset #${ticket.dataset.assetId}: all ${materialized.files.length} shards from the verified cache, 0 bytes fetched`
