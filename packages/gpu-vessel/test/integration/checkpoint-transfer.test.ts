@@ -76,4 +76,24 @@ describe('checkpoint transfer between two real peers', () => {
     const fetched = await fetchCheckpoint(reader, holder.peerId.toString(), 7n, 0);
     expect(fetched.step).toBe(0);
   });
+
+  it('cuts every Nth served stream mid-transfer with the test-only AIC_TEST_CHECKPOINT_CUT_EVERY (a typed fetch failure, not a timeout)', async () => {
+    process.env.AIC_TEST_CHECKPOINT_CUT_EVERY = '2';
+    try {
+      const outcomes = [];
+      for (const index of [0, 1, 2, 0]) {
+        outcomes.push(
+          await fetchCheckpoint(reader, holder.peerId.toString(), 7n, index).then(
+            (c) => c.step,
+            (e: AicError) => `${e.code} ${e.details?.timedOut}`,
+          ),
+        );
+      }
+      expect(outcomes.filter((o) => o === 'CHECKPOINT_FETCH_FAILED false')).toHaveLength(2);
+      expect(outcomes.filter((o) => typeof o === 'number')).toHaveLength(2);
+    } finally {
+      delete process.env.AIC_TEST_CHECKPOINT_CUT_EVERY;
+    }
+    expect((await fetchCheckpoint(reader, holder.peerId.toString(), 7n, 1)).step).toBe(checkpoints[1]!.step);
+  });
 });
