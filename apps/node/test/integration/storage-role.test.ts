@@ -20,8 +20,13 @@ import {
   generateDatasetKey,
   heldChunkIndex,
   type ImportedDataset,
+  manifestFileBytes,
   openContentStore,
+  proposeStorageDeal,
+  replicaCommitment,
   serveDataset,
+  storageDealProtocol,
+  storageQuoteProtocol,
   storeDataset,
   writeDatasetDir,
 } from '@aic/data-vessel';
@@ -203,6 +208,40 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     expect(status.replicas[0]).toMatchObject({ datasetId: String(datasetId), manifestCid: stored.manifestCid });
     // asking again places nothing more: the live deal counts
     expect((await replicator.replicate({ datasetId, replicas: 1 })).existing).toHaveLength(1);
+    // bad requests get typed refusals and the storage node keeps serving
+    const storagePeer = storageNode!.ready.peerId;
+    const remoteCode = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (e: { details?: { code?: string } }) => e.details?.code,
+      );
+    const quote = { datasetId: String(datasetId), sizeBytes: 2 ** 50, epochs: 1 };
+    expect(await remoteCode(ownerNet.request(storagePeer, storageQuoteProtocol, quote))).toBe('STORAGE_NO_CAPACITY');
+    const request = {
+      datasetId: String(datasetId),
+      manifest: manifestFileBytes(dataset.manifest),
+      holders: [storagePeer],
+    };
+    expect(
+      await remoteCode(ownerNet.request(storagePeer, storageDealProtocol, { ...request, dealId: String(dealId) })),
+    ).toBe('STORAGE_DEAL_NOT_OPEN');
+    const proposed = await proposeStorageDeal(
+      owner,
+      replicaCommitment(dataset.manifest, (await heldDatasetFromContent(content, stored))!.sealed),
+      {
+        epochs: 1,
+        pricePerEpochWei: deal.pricePerEpoch,
+        collateralWei: 0n,
+      },
+    );
+    const forged = new TextEncoder().encode(
+      new TextDecoder().decode(request.manifest).replace('storage-rule', 'forged'),
+    );
+    expect(
+      await remoteCode(
+        ownerNet.request(storagePeer, storageDealProtocol, { ...request, dealId: String(proposed), manifest: forged }),
+      ),
+    ).toBe('STORAGE_MANIFEST_MISMATCH');
 
     // a challenge by anyone is answered by the storage node within the window, with a proof the contract checks
     await ledgerAs(challengerAddr).storage.write.challenge([dealId]);
