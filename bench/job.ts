@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startJobNetwork } from '../apps/devnet/src/job-network.ts';
 import { runNetworkedJob } from '../apps/devnet/src/networked-job.ts';
-import { decodeJobTicket, loadDatasetSource, ticketHash } from '../packages/gpu-vessel/src/index.ts';
+import { ticketTrainData } from '../apps/devnet/src/template-train-split.ts';
+import { decodeJobTicket, ticketHash } from '../packages/gpu-vessel/src/index.ts';
 import { createDevClients } from '../packages/ledger/src/devchain/index.ts';
 import { computeMarketAbi } from '../packages/ledger/src/index.ts';
 import { trainJob } from '../packages/model-vessel/src/index.ts';
@@ -61,7 +62,7 @@ const bytes = new Uint8Array(await readFile(join(requester.dataDir, 'jobs', Stri
 const ticket = decodeJobTicket(bytes, ticketHash(bytes));
 
 // The same training locally, after the devnet is gone (a quiet machine for the baseline).
-const data = await loadDatasetSource(ticket.dataset);
+const data = await ticketTrainData(ticket);
 const localStart = performance.now();
 const local = await trainJob(ticket.spec, data);
 const localMs = performance.now() - localStart;

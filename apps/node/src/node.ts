@@ -10,6 +10,7 @@ import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
 import { type DataService, startDataService } from './data/data-service.ts';
 import { holdingsLocality } from './holdings/index.ts';
+import { canaryAssetsOf } from './jobs/canary-assets.ts';
 import { type JobServices, type JobServicesInit, startJobServices } from './jobs/job-services.ts';
 import { createLedgerReader } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
@@ -238,11 +239,27 @@ async function startServing(
     { dataDir: init.dataDir, privateKey: c.privateKey, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile },
     { net: network.aic, peerId: network.peerId, logger: moduleLogger(c.logger, 'data'), metrics: c.metrics },
   );
+  // Canaries train assets this node publishes through its data role and model service, on the first canary
+  // (the model service starts after the job roles).
+  let modelsReady: (models: NodeModelService) => void = () => {};
+  const canaryModels = new Promise<NodeModelService>((resolve) => {
+    modelsReady = resolve;
+  });
+  const coordinator = init.jobs?.coordinator && {
+    ...init.jobs.coordinator,
+    canaryAssets: canaryAssetsOf({
+      dataDir: init.dataDir,
+      publishDataset: (input) => data.publishDataset(input),
+      publishModel: async (manifest) =>
+        await (await canaryModels).handlers.publishModel({ body: { manifest, pricePerUseAic: '0' }, query: undefined }),
+    }),
+  };
   const jobs =
     init.rpcUrl !== undefined && init.deploymentFile !== undefined && network.aic !== undefined
       ? await startJobServices(
           {
             ...init.jobs,
+            ...(coordinator ? { coordinator } : {}),
             dataDir: init.dataDir,
             rpcUrl: init.rpcUrl,
             deploymentFile: init.deploymentFile,
@@ -266,6 +283,7 @@ async function startServing(
     { network, logger: moduleLogger(c.logger, 'models'), spending, content: data.store, holdings: data.holdings },
   );
   await models.start();
+  modelsReady(models);
   const storage = await createNodeStorageService(
     {
       dataDir: init.dataDir,

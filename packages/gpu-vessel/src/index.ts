@@ -9,6 +9,7 @@ export {
   type CachedDatasetsInit,
   recordingMaterialized,
 } from './agent/cached-datasets.ts';
+export type { CanaryAssets } from './agent/canary.ts';
 export { type AgentContext, type AgentLogger, isTransient, peerOfAddress } from './agent/context.ts';
 export {
   CoordinatorAgent,

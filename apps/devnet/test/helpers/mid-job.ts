@@ -2,11 +2,12 @@
  * uninterrupted run of the same ticket commits (what "nothing lost" is checked against). */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeJobTicket, loadDatasetSource, ticketHash } from '@aic/gpu-vessel';
+import { decodeJobTicket, ticketHash } from '@aic/gpu-vessel';
 import { trainJob } from '@aic/model-vessel';
 import { getAddress } from 'viem';
 import type { JobNetwork } from '../../src/job-network.ts';
 import type { DevnetNodeInfo } from '../../src/nodes-events.ts';
+import { ticketTrainData } from '../../src/template-train-split.ts';
 
 /** An `onStatus` hook that calls `hit` once with the provider's node when training reaches `step`. */
 export function atTrainingStep(net: JobNetwork, step: number, hit: (provider: DevnetNodeInfo) => Promise<unknown>) {
@@ -26,7 +27,7 @@ export async function uninterruptedRoot(net: JobNetwork, jobId: bigint): Promise
   const requester = net.nodes.find((node) => node.role === 'requester')!;
   const bytes = new Uint8Array(await readFile(join(requester.dataDir, 'jobs', String(jobId), 'ticket.json')));
   const ticket = decodeJobTicket(bytes, ticketHash(bytes));
-  const local = await trainJob(ticket.spec, await loadDatasetSource(ticket.dataset));
+  const local = await trainJob(ticket.spec, await ticketTrainData(ticket));
   local.model.dispose();
   return local.commitmentRoot;
 }

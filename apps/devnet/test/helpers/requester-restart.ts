@@ -5,14 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { aicToWei } from '@aic/core';
-import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
 import { AssetKind, assetRegistryAbi, computeMarketAbi, jobStateName } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
-import { TEMPLATES } from '@aic/model-vessel';
 import { createApiClient } from '@aic/node/api';
-import { type Address, getAddress, keccak256, toHex } from 'viem';
+import { type Address, getAddress } from 'viem';
 import type { JobNetwork } from '../../src/job-network.ts';
+import { publishTemplate } from '../../src/networked-job.ts';
 
 export type KillPoint = 'after-escrow' | 'during-training' | 'after-commitment';
 
@@ -65,26 +63,13 @@ export async function runJobKillingRequester(
   const everyone = [requester, dataOwner, net.dev.roles.treasury, ...net.dev.roles.verifiers, ...providers];
   const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
 
-  const data = await loadDatasetSource(`template:${o.template}/train`);
-  const owner = as(dataOwner);
-  const { tokenId: datasetId } = await owner.mintAsset({
-    kind: AssetKind.Dataset,
-    manifestCid: `template:${o.template}/train`,
-    contentRoot: datasetRootOf(data),
-    pricePerUseWei: aicToWei('2'),
-  });
-  const { tokenId: modelId } = await owner.mintAsset({
-    kind: AssetKind.Model,
-    manifestCid: `template:${o.template}`,
-    contentRoot: keccak256(toHex(JSON.stringify(TEMPLATES[o.template]!.manifest))),
-    pricePerUseWei: aicToWei('1'),
-  });
+  // The data owner's node publishes the template's examples and model, like any member's own (issue 12).
+  const { datasetId, modelId } = await publishTemplate(net.nodes.find((n) => n.role === 'data-owner')!, o.template);
   const api = () => createApiClient(net.nodes[REQUESTER]!.apiUrl, { token: () => undefined, timeoutMs: 30_000 });
   const token = await tokenOf(requesterNode.dataDir);
   const body = {
-    template: o.template,
-    datasetId: String(datasetId),
-    modelId: String(modelId),
+    datasetId,
+    modelId,
     epochs: o.epochs,
     backend: 'wasm' as const,
     commitEverySteps: o.commitEverySteps,

@@ -12,6 +12,7 @@ import {
   type AgentLogger,
   type BlockCursor,
   CachedDatasets,
+  type CanaryAssets,
   type CheckpointSource,
   CoordinatorAgent,
   challengeProvider,
@@ -57,7 +58,15 @@ export interface JobServicesInit {
   privateKey: Uint8Array;
   provider?: ProviderOptions | undefined;
   verifier?: { lazy?: boolean; silentOnFirstDraw?: boolean } | undefined;
-  coordinator?: { livenessGraceMs?: number; canaryIntervalMs?: number; rechallengeAfterMs?: number } | undefined;
+  coordinator?:
+    | {
+        livenessGraceMs?: number;
+        canaryIntervalMs?: number;
+        rechallengeAfterMs?: number;
+        /** The dataset and model canaries train (the node's data role publishes them: canary-assets.ts). */
+        canaryAssets?: CanaryAssets;
+      }
+    | undefined;
   /** Verification policy of this network (default: the default preset's). */
   verification?: VerificationPreset | undefined;
   /** Where each dataset's holders are, for the coordinator's locality (the node's holdings book). */
@@ -166,7 +175,13 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
         ? {}
         : { rechallengeAfterMs: init.coordinator.rechallengeAfterMs }),
       ...(init.coordinator.livenessGraceMs === undefined ? {} : { livenessGraceMs: init.coordinator.livenessGraceMs }),
-      ...(init.coordinator.canaryIntervalMs ? { canaryIntervalMs: init.coordinator.canaryIntervalMs, requester } : {}),
+      ...(init.coordinator.canaryIntervalMs && init.coordinator.canaryAssets
+        ? {
+            canaryIntervalMs: init.coordinator.canaryIntervalMs,
+            canaryAssets: init.coordinator.canaryAssets,
+            requester,
+          }
+        : {}),
       challenge: (peerId, claimedClass) => challengeProvider(net, peerId, claimedClass as 0 | 1 | 2 | 3 | 4),
       ...(init.locality ? { locality: init.locality } : {}),
     });

@@ -6,30 +6,39 @@
  * challenges its verdict and, as arbiter, names itself the right verifier, so the lazy one earns nothing and its
  * wrong verdict stays on chain as evidence. An honest verifier that flags it is paid the fee and half the canary's
  * stake (the price of keeping verifiers honest).
+ *
+ * A canary is an ordinary job on published assets (issue 12: one path, not two): the coordinator's node publishes a
+ * small dataset and model once through its own data role (`CanaryAssets`), and every canary names them by id, so
+ * verifiers fetch the data from the coordinator's node like any job's, under the same key-release rule.
  */
-import { aicToWei } from '@aic/core';
+import { AicError, aicToWei } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { HardwareClass } from '@aic/ledger';
-import {
-  type Checkpoint,
-  type Commitment,
-  commitmentRoot,
-  irisTemplate,
-  type JobSpec,
-  trainJob,
-} from '@aic/model-vessel';
+import { type Checkpoint, type Commitment, commitmentRoot, type JobSpec, trainJob } from '@aic/model-vessel';
 import { keccak256, toHex } from 'viem';
-import { loadDatasetSource } from '../jobs/dataset-source.ts';
+import { defaultJobDataDir, removeJobData } from '../jobs/ticket-data.ts';
+import { loadShardDataset } from '../worker/dataset-source.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
 import type { RoleScope } from './lifecycle.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
 
-const CANARY_DATASET = 'template:iris/train';
 const CANARY_STALL_MS = 90_000;
 
+/**
+ * The Dataset and Model NFTs every canary trains: published once by the coordinator's node through its own data role
+ * (small, fast to train, priced 0) and reused after a restart.
+ */
+export type CanaryAssets = () => Promise<{ datasetId: bigint; modelId: bigint }>;
+
+interface Canary {
+  /** The spec as the ticket decodes it (the Model NFT's manifest parsed). */
+  spec: JobSpec;
+  datasetId: bigint;
+}
+
 export class CanaryIssuer {
-  /** Canary job id → its spec (the coordinator trains it itself). */
-  readonly #canaries = new Map<bigint, JobSpec>();
+  /** Canary job id → what it trains (the coordinator trains it itself). */
+  readonly #canaries = new Map<bigint, Canary>();
   readonly #lazy = new Set<string>();
   #inFlight = false;
   /** Cancels the stall timer (a timer of the coordinator's scope, cleared when it stops). */
@@ -39,6 +48,7 @@ export class CanaryIssuer {
     private readonly ctx: AgentContext,
     private readonly requester: RequesterAgent,
     private readonly scope: RoleScope,
+    private readonly assets: CanaryAssets,
   ) {}
 
   isCanary(jobId: bigint): boolean {
@@ -61,25 +71,25 @@ export class CanaryIssuer {
     this.#cancelStall?.();
     this.#cancelStall = this.scope.after(CANARY_STALL_MS, () => this.abandon());
     await this.#ensureStake();
-    const spec: JobSpec = {
-      manifest: irisTemplate.manifest,
-      backend: 'cpu',
+    const { datasetId, modelId } = await this.assets();
+    const manifest = JSON.parse(new TextDecoder().decode(await this.#port().modelManifest(String(modelId))));
+    const spec = {
+      backend: 'cpu' as const,
       seed: Math.floor(Math.random() * 2 ** 31),
       commitEverySteps: 2,
       hyperparameters: { epochs: 5 },
     };
     const { jobId } = await this.requester.submit({
       spec,
-      dataset: CANARY_DATASET,
-      datasetId: 0n,
-      modelId: 0n,
+      datasetId,
+      modelId,
       providerBudgetWei: aicToWei('1'),
       verifierFeeWei: aicToWei('1'),
       minHwClass: HardwareClass.Cpu,
       deadlineSec: 3_600,
       ...DEFAULT_PRESET.verification,
     });
-    this.#canaries.set(jobId, spec);
+    this.#canaries.set(jobId, { spec: { ...spec, manifest }, datasetId });
     this.ctx.log.info({ jobId: String(jobId) }, 'canary issued');
     return jobId;
   }
@@ -87,10 +97,16 @@ export class CanaryIssuer {
   /** As the canary's provider: honest checkpoints in the mirror, made-up commitments on chain. */
   async run(jobId: bigint): Promise<void> {
     const { ledger } = this.ctx;
-    const spec = this.#canaries.get(jobId);
-    if (!spec) return;
+    const canary = this.#canaries.get(jobId);
+    if (!canary) return;
     const checkpoints: Checkpoint[] = [];
-    const result = await trainJob(spec, await loadDatasetSource(CANARY_DATASET), {
+    // The canary's data from the node's own data role, in a per-job dir removed once loaded (like any provider's).
+    const dir = defaultJobDataDir(ledger.account(), jobId);
+    const data = await this.#port()
+      .materializeDataset({ datasetId: String(canary.datasetId), jobId, dir, signal: this.scope.signal })
+      .then((m) => loadShardDataset(m.files, m.trainRows))
+      .finally(() => removeJobData(dir));
+    const result = await trainJob(canary.spec, data, {
       onCheckpoint: (c) => void checkpoints.push(c),
     });
     result.model.dispose();
@@ -137,6 +153,12 @@ export class CanaryIssuer {
       'canary resolved',
     );
     this.abandon();
+  }
+
+  #port() {
+    const port = this.ctx.assets;
+    if (!port) throw new AicError('JOB_ASSETS_UNAVAILABLE', "canaries need the node's data role (asset port)");
+    return port;
   }
 
   /** Canaries are real jobs: the coordinator stakes like any provider (a resolved canary slashes it). */

@@ -13,7 +13,7 @@ import { DEFAULT_PRESET } from '@aic/core/params';
 import { computeMarketAbi, jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
-import { CanaryIssuer } from './canary.ts';
+import { type CanaryAssets, CanaryIssuer } from './canary.ts';
 import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
 import { LocalityInputs, type LocalityPort } from './coordinator-locality.ts';
@@ -35,8 +35,10 @@ export interface CoordinatorInit {
   challenge: HardwareChallenger;
   /** A provider that failed its challenge is challenged again on an offer this much later (default 15 s). */
   rechallengeAfterMs?: number;
-  /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester`. */
+  /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester` and
+   * `canaryAssets` (the published dataset and model canaries train). */
   canaryIntervalMs?: number;
+  canaryAssets?: CanaryAssets;
   requester?: RequesterAgent;
   /** Where each dataset's holders are (the node's holdings book); absent: transfers are costed without distance. */
   locality?: LocalityPort;
@@ -79,7 +81,9 @@ export class CoordinatorAgent implements Startable {
     this.#locality = new LocalityInputs(ctx, init.locality);
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries =
-      init.requester && init.canaryIntervalMs ? new CanaryIssuer(ctx, init.requester, this.#scope) : undefined;
+      init.requester && init.canaryIntervalMs && init.canaryAssets
+        ? new CanaryIssuer(ctx, init.requester, this.#scope, init.canaryAssets)
+        : undefined;
   }
 
   /** Verifiers caught passing a canary. */
