@@ -8,6 +8,7 @@ import { isAicError } from '@aic/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
 import { runDemoJob } from './demo-job.ts';
+import { fundNodeAccountsPastDevAccounts } from './fund-node-accounts.ts';
 import { JOB_NODE_KEYS } from './job-network.ts';
 import { devnetStatus, howToJoin } from './join.ts';
 import { runNetworkedJob } from './networked-job.ts';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     const keys = networked
       ? [...JOB_NODE_KEYS, ...Array.from({ length: opts.nodes - JOB_NODE_KEYS.length }, (_, i) => 16 + i)]
       : Array.from({ length: opts.nodes }, (_, i) => 12 + i);
+    await fundNodeAccountsPastDevAccounts(devchain, keys, log);
     const devnet = await startDevnetNodes({
       count: opts.nodes,
       rpcUrl,

@@ -45,6 +45,18 @@ export type DevnetNodeEvent =
       lastLines: string[];
     }
   | { type: 'restarting'; index: number; role: DevnetRole; delayMs: number; attempt: number }
+  /** A node did not come up (it exited, or was not ready in time, and was killed): why, its last lines, and
+   * whether the devnet tries again. */
+  | {
+      type: 'start-failed';
+      index: number;
+      role: DevnetRole;
+      attempt: number;
+      attempts: number;
+      reason: string;
+      lastLines: string[];
+      retryInMs?: number;
+    }
   | { type: 'restarted'; node: DevnetNodeInfo; restarts: number }
   /** It crashed too often soon after starting: the devnet leaves it down. */
   | { type: 'failed'; index: number; role: DevnetRole; crashes: number };
@@ -100,6 +112,11 @@ export function formatDevnetEvent(event: DevnetNodeEvent): string {
       const how = event.signal === null ? `exit code ${event.code}` : `signal ${event.signal}`;
       const lines = event.lastLines.slice(-PRINTED_LINES).map((l) => `\n    | ${l}`);
       return `node ${event.index} (${event.role}) DIED (${how}) after ${(event.uptimeMs / 1000).toFixed(1)} s; its last ${lines.length} output lines:${lines.join('')}`;
+    }
+    case 'start-failed': {
+      const lines = event.lastLines.slice(-PRINTED_LINES).map((l) => `\n    | ${l}`);
+      const next = event.retryInMs === undefined ? 'giving up' : `trying again in ${event.retryInMs / 1000} s`;
+      return `node ${event.index} (${event.role}) did not start (attempt ${event.attempt} of ${event.attempts}, ${next}): ${event.reason}; its last ${lines.length} output lines:${lines.join('')}`;
     }
     case 'restarting':
       return `node ${event.index} (${event.role}) restarting in ${event.delayMs / 1000} s (crash ${event.attempt} in a row)`;

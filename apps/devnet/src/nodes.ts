@@ -136,12 +136,19 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
   }
 }
 
+/**
+ * Bound on one node's start (import, unlock, listen, stake as a provider, API up). `--nodes 30` on 2 cores at load
+ * ~40 took longer than spawnNodeProcess's 120 s default for some providers, and a retry starts from scratch.
+ */
+export const NODE_READY_TIMEOUT_MS = 300_000;
+
 /** Attempts at starting one node before the devnet gives up (a loaded machine can miss one readiness bound). */
 export const START_ATTEMPTS = 3;
 
 /**
- * Starts node `index`; a start that fails (NODE_START_FAILED: it exited or was not ready in time) is reported like
- * a crash, with the node's last output lines, and tried again after a short backoff, up to START_ATTEMPTS times.
+ * Starts node `index`; a start that fails (NODE_START_FAILED: it exited or was not ready in time) is reported
+ * (`start-failed`: why, the node's last output lines) and tried again after a short backoff, up to START_ATTEMPTS
+ * times.
  */
 async function startWithRetries(
   index: number,
@@ -150,17 +157,26 @@ async function startWithRetries(
   emit: (event: DevnetNodeEvent) => void,
 ): Promise<Started> {
   for (let attempt = 1; ; attempt++) {
-    const startedAt = Date.now();
     try {
       return await startOne(index, bootstrap, options, emit);
     } catch (error) {
-      if (attempt >= START_ATTEMPTS || !isAicError(error) || error.code !== 'NODE_START_FAILED') throw error;
+      if (!isAicError(error) || error.code !== 'NODE_START_FAILED') throw error;
       const role = options.roles?.[index] ?? roleOf(index);
       const lastLines = Array.isArray(error.details.lastLines) ? error.details.lastLines.map(String) : [];
-      emit({ type: 'crashed', index, role, code: null, signal: null, uptimeMs: Date.now() - startedAt, lastLines });
-      const delayMs = 1_000 * 2 ** (attempt - 1);
-      emit({ type: 'restarting', index, role, delayMs, attempt });
-      if (!(await pause(delayMs, options.signal))) throw error;
+      const retry = attempt < START_ATTEMPTS;
+      const retryInMs = 1_000 * 2 ** (attempt - 1);
+      const reason = error.message.replace(/; (last output|it printed).*$/s, '');
+      emit({
+        type: 'start-failed',
+        index,
+        role,
+        attempt,
+        attempts: START_ATTEMPTS,
+        reason,
+        lastLines,
+        ...(retry ? { retryInMs } : {}),
+      });
+      if (!retry || !(await pause(retryInMs, options.signal))) throw error;
     }
   }
 }
@@ -200,6 +216,7 @@ async function startOne(
   emit({ type: 'starting', index, role });
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
   const child = await spawnNodeProcess({
+    readyTimeoutMs: NODE_READY_TIMEOUT_MS,
     args: nodeArgs(index, role, dataDir, bootstrap, options, ports),
     env: { AIC_PASSWORD: DEVNET_PASSWORD, ...options.envOf?.(index) },
     onLog: (line) => {
