@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   if (opts.demoJob) {
     // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
     const demo = networked
-      ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs })
+      ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs, paidInference: true })
       : runDemoJob({ chain, dev, log, signal: controller.signal });
     await demo
       .then(() => postEpochScores({ chain, dev, log }))
