@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AicError } from '@aic/core';
-import { createPublicClient, createWalletClient, defineChain, http, toHex } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http, nonceManager, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createLedgerClient, type LedgerClient } from './client.ts';
 import { parseDeployment } from './deployment.ts';
@@ -31,8 +31,11 @@ export async function connectLedger(init: {
     rpcUrls: { default: { http: [init.rpcUrl] } },
   });
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 100 });
+  // One nonce manager for every client of the process (viem's shared one, keyed by address and chain): a node's job
+  // roles, data role, storage role and model service each hold a client for the same account, and two of them
+  // sending at once would otherwise take the same pending nonce (one transaction then replaces or fails the other).
   const walletClient = init.privateKey
-    ? createWalletClient({ chain, transport, account: privateKeyToAccount(toHex(init.privateKey)) })
+    ? createWalletClient({ chain, transport, account: privateKeyToAccount(toHex(init.privateKey), { nonceManager }) })
     : undefined;
   return createLedgerClient({ publicClient, deployment, ...(walletClient ? { walletClient } : {}) });
 }
