@@ -1,7 +1,7 @@
 /**
  * `aic job submit | status | logs | result` end to end: the devnet as `npm start` runs it with the job roles (chain +
  * requester, 2 GPU Vessels, data owner, coordinator, 2 verifiers, each a real process on 127.0.0.1), the data owner's
- * MNIST dataset and MLP minted as NFTs, then the CLI as a person would run it against the requester's node.
+ * MNIST examples and MLP published through its node as NFTs (issue 12: one path), then the CLI as a person would run it against the requester's node.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { aicToWei } from '@aic/core';
-import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
-import { AssetKind, parseDeployment } from '@aic/ledger';
-import { createDevClients } from '@aic/ledger/devchain';
+import { buildDataset, writeDatasetDir } from '@aic/data-vessel';
 import { mnistTemplate } from '@aic/model-vessel';
-import { type Address, type EIP1193Provider, getAddress, http, keccak256, toHex } from 'viem';
-import { hardhat } from 'viem/chains';
+import { createApiClient } from '@aic/node/api';
+import { type Address, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AIC_BIN, type AicRun } from '../helpers/run-aic.ts';
 
@@ -48,9 +46,6 @@ function startDevnet(dataDir: string): Promise<Devnet> {
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // The test mints the data owner's NFTs with its unlocked dev account, as the devnet's own demo does in-process;
-      // the guarded RPC refuses that to every other process unless allowed here.
-      env: { ...process.env, AIC_DEVNET_RPC_ALLOW: 'eth_sendTransaction' },
     },
   );
   const lines: string[] = [];
@@ -82,25 +77,49 @@ async function stopDevnet(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The data owner publishes MNIST (content root = its digest) and the MLP as NFTs, as the devnet's demo job does. */
-async function mintAssets(devnet: Devnet): Promise<{ datasetId: string; modelId: string }> {
-  const provider = http(devnet.rpcUrl, { retryCount: 0 })({ chain: hardhat }) as unknown as EIP1193Provider;
-  const deployment = parseDeployment(JSON.parse(await readFile(devnet.deploymentFile, 'utf8')));
-  const owner = createDevClients({ provider }, deployment).as(devnet.nodes.get('data-owner')!.address);
-  const data = await loadDatasetSource('template:mnist/train');
-  const dataset = await owner.mintAsset({
-    kind: AssetKind.Dataset,
-    manifestCid: 'template:mnist/train',
-    contentRoot: datasetRootOf(data),
-    pricePerUseWei: aicToWei('2'),
+/** MNIST's examples as a Data Vessel dataset dir (train and test together; the dataset holds 10 % out). */
+async function writeMnistDataset(dir: string): Promise<void> {
+  const data = await mnistTemplate.loadData();
+  const features = new Float32Array(data.train.features.length + data.test.features.length);
+  features.set(data.train.features);
+  features.set(data.test.features, data.train.features.length);
+  const labels = Int32Array.from([...data.train.labels, ...data.test.labels], (v) => Math.round(v));
+  const classes = mnistTemplate.manifest.outputs[0]?.labels ?? Array.from({ length: 10 }, (_, i) => String(i));
+  const imported = buildDataset(
+    {
+      rows: data.train.count + data.test.count,
+      features,
+      featureShape: data.train.featureShape,
+      labels,
+      labelShape: [1],
+    },
+    {
+      name: 'mnist-examples',
+      description: 'Handwritten digits (MNIST), 28×28 grey pixels scaled to [0, 1]',
+      sourceKind: 'image-folder',
+      task: 'classification',
+      classes,
+      normalization: { kind: 'scale', factor: 1 / 255 },
+      preprocessing: { kind: 'image', width: 28, height: 28, channels: 1, resize: 'bilinear' },
+    },
+    { license: data.license, pricePerUseWei: aicToWei('2'), testFraction: 0.1, shuffleSeed: 1 },
+  );
+  await writeDatasetDir(dir, imported);
+}
+
+/** The data owner's node publishes MNIST's examples and the MLP manifest, as any member publishes its own. */
+async function publishAssets(devnet: Devnet): Promise<{ datasetId: string; modelId: string }> {
+  const owner = devnet.nodes.get('data-owner')!;
+  const dir = await mkdtemp(join(owner.dataDir, 'import-'));
+  await writeMnistDataset(dir);
+  const token = (await readFile(join(owner.dataDir, 'node', 'api-token'), 'utf8')).trim();
+  const api = createApiClient(owner.apiUrl, { token, timeoutMs: 120_000 });
+  const dataset = await api.publishDataset({ body: { dir, pricePerUseAic: '2' } });
+  const model = await api.publishModel({
+    body: { manifest: JSON.stringify(mnistTemplate.manifest, null, 2), pricePerUseAic: '1' },
   });
-  const model = await owner.mintAsset({
-    kind: AssetKind.Model,
-    manifestCid: 'template:mnist',
-    contentRoot: keccak256(toHex(JSON.stringify(mnistTemplate.manifest))),
-    pricePerUseWei: aicToWei('1'),
-  });
-  return { datasetId: String(dataset.tokenId), modelId: String(model.tokenId) };
+  await rm(dir, { recursive: true, force: true });
+  return { datasetId: dataset.datasetId, modelId: model.modelId };
 }
 
 /** Runs `aic` as a real process, stdin not a terminal (as in any script). */
@@ -133,10 +152,10 @@ describe('aic job against a devnet with the job roles', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aic-job-cli-'));
     devnet = await startDevnet(join(dir, 'devnet'));
-    const { datasetId, modelId } = await mintAssets(devnet);
+    const { datasetId, modelId } = await publishAssets(devnet);
     const requester = devnet.nodes.get('requester')!;
     api = ['--api', requester.apiUrl, '--data-dir', requester.dataDir];
-    submit = [...api, 'job', 'submit', '--template', 'mnist', '--dataset', datasetId, '--model', modelId];
+    submit = [...api, 'job', 'submit', '--dataset', datasetId, '--model', modelId];
     submit.push('--budget', '40', '--verifier-fee', '3', '--epochs', '1', '--backend', 'wasm');
   }, JOB_TIMEOUT_MS);
 
