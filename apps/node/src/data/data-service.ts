@@ -87,7 +87,7 @@ export async function startDataService(
   const { net, logger: log } = components;
   const store = await openContentStore(join(init.dataDir, 'content'));
   try {
-    const book = await loadDatasetBook(init.dataDir, { privateKey: init.privateKey, peerId: components.peerId });
+    const book = await loadDatasetBook(init.dataDir, init.privateKey);
     const holdings = new HoldingsBook({ peerId: components.peerId });
     const chunks = heldChunkIndex(store);
     const keys = new Map<string, ReleasableDataset>();

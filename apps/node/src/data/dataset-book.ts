@@ -4,8 +4,9 @@
  * (`wrapDatasetKey`, bound to the dataset root), so the file alone opens nothing. Written atomically, checked on read.
  */
 import { join } from 'node:path';
-import { publicKeyFromPeerId, unwrapDatasetKey, wrapDatasetKey } from '@aic/data-vessel';
-import { bytesToHex, hexToBytes } from 'viem';
+import { unwrapDatasetKey, wrapDatasetKey } from '@aic/data-vessel';
+import { bytesToHex, hexToBytes, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../state/atomic-file.ts';
 
@@ -42,16 +43,13 @@ export interface DatasetBook {
   keyOf(entry: DatasetEntry): Uint8Array;
 }
 
-export async function loadDatasetBook(
-  dataDir: string,
-  self: { privateKey: Uint8Array; peerId: string },
-): Promise<DatasetBook> {
-  const { privateKey } = self;
+export async function loadDatasetBook(dataDir: string, privateKey: Uint8Array): Promise<DatasetBook> {
   const path = join(dataDir, 'datasets.json');
   const entries = new Map(
     ((await readJsonFile(path, fileSchema)) ?? { datasets: [] }).datasets.map((e) => [e.datasetId, e]),
   );
-  const ownPublicKey = publicKeyFromPeerId(self.peerId);
+  // The node's own public key (65-byte SEC1): the wrapped keys open only with its private key.
+  const ownPublicKey = hexToBytes(privateKeyToAccount(toHex(privateKey)).publicKey);
   const save = () =>
     writeFileAtomic(path, `${JSON.stringify({ version: 1, datasets: [...entries.values()] }, null, 2)}\n`);
   return {

@@ -106,9 +106,13 @@ export function createJobAssetPort(c: JobAssetPortComponents): NodeAssetPort {
     const bytes = await content('dataset', datasetId, asset.manifestCid, signal);
     const manifest = parseDatasetManifest(new TextDecoder().decode(bytes));
     if (manifest.datasetRoot.toLowerCase() !== asset.contentRoot.toLowerCase()) {
-      throw new AicError('DATASET_ROOT_MISMATCH', 'the manifest does not commit to the dataset root recorded on chain', {
-        details: { manifestRoot: manifest.datasetRoot, committedRoot: asset.contentRoot },
-      });
+      throw new AicError(
+        'DATASET_ROOT_MISMATCH',
+        'the manifest does not commit to the dataset root recorded on chain',
+        {
+          details: { manifestRoot: manifest.datasetRoot, committedRoot: asset.contentRoot },
+        },
+      );
     }
     return { manifest, manifestCid: asset.manifestCid };
   };

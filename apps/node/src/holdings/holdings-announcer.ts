@@ -50,6 +50,8 @@ export function startHoldingsAnnouncer(
   });
   const timer = setInterval(() => void announceNow(), intervalMs);
   timer.unref();
+  // What the node held before this start is announced at once (peers that are connected hear it now).
+  if (book.own().length > 0) void announceNow();
   return {
     announceNow,
     async stop() {
