@@ -89,6 +89,13 @@ export const NODE_FLAGS = {
     'how often peer RTTs are sampled for Vivaldi coordinates',
     (p) => p.node.coordinatesIntervalMs,
   ),
+  'target-peers': int(
+    'node',
+    '<n>',
+    'connections the node keeps (peers from peer exchange and gossip, lost ones re-dialled); 0 = no keeping',
+    { min: 0, max: 1_000 },
+    (p) => p.node.targetPeers,
+  ),
   'api-allow-host': strings(
     'node',
     '<host>',
@@ -254,6 +261,7 @@ export function runOptionsOf(
     logFormat: v['log-format'],
     republishIntervalMs: v['republish-interval-ms'],
     coordinatesIntervalMs: v['coordinates-interval-ms'],
+    targetPeers: v['target-peers'],
     api: {
       allowedHosts: v['api-allow-host'],
       allowedOrigins: v['api-allow-origin'],

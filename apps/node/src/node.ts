@@ -53,6 +53,8 @@ export interface AicNodeInit {
   republishIntervalMs?: number;
   /** How often peers' RTTs are sampled for network coordinates (default: @aic/network's, 10 s). */
   coordinatesIntervalMs?: number;
+  /** Connections the network keeps (its connection keeper); the network's own default when absent. */
+  targetPeers?: number;
   /** Job roles beyond the requester's (which every node with a chain runs): provider, verifier, coordinator. */
   jobs?: Pick<JobServicesInit, 'provider' | 'verifier' | 'coordinator'>;
   /** Who may use the API besides loopback clients with the token, and what it may spend (README "Security"). */
@@ -207,6 +209,7 @@ async function startNode(
       listen: init.listen,
       bootstrap: init.bootstrap,
       ...(init.coordinatesIntervalMs === undefined ? {} : { coordinatesIntervalMs: init.coordinatesIntervalMs }),
+      ...(init.targetPeers === undefined ? {} : { targetPeers: init.targetPeers }),
     },
     // @aic/network derives its own child loggers (module: network, network/gossip, …).
     { logger: c.logger },

@@ -37,6 +37,8 @@ export interface RunNodeOptions {
   logFormat?: 'json' | 'pretty' | undefined;
   republishIntervalMs?: number | undefined;
   coordinatesIntervalMs?: number | undefined;
+  /** Connections the node keeps (`--target-peers`; default from the preset). */
+  targetPeers?: number | undefined;
   /** Job roles: GPU Vessel provider, verifier, coordinator (allocator + arbiter). */
   jobs?: import('./node.ts').AicNodeInit['jobs'];
   /** Host / Origin allow-lists and budget caps of the API. */

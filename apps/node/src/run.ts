@@ -45,6 +45,7 @@ export async function runNode(
         deploymentFile: options.deploymentFile,
         republishIntervalMs: options.republishIntervalMs,
         coordinatesIntervalMs: options.coordinatesIntervalMs,
+        targetPeers: options.targetPeers,
         jobs: options.jobs,
         api: options.api,
         storage: options.storage,

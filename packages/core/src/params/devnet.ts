@@ -9,6 +9,7 @@ export const devnetPreset = {
     listen: ['/ip4/0.0.0.0/tcp/7600', '/ip4/0.0.0.0/tcp/7601/ws'],
     republishIntervalMs: 30_000,
     coordinatesIntervalMs: 10_000,
+    targetPeers: 8,
     // A devnet job escrows ~50 AIC; room for a soak of tens of jobs a day per requester.
     budgetPerJobAic: '1000',
     budgetPerDayAic: '20000',

@@ -19,6 +19,8 @@ export interface NodePreset {
   readonly republishIntervalMs: number;
   /** How often peer RTTs are sampled for Vivaldi coordinates. */
   readonly coordinatesIntervalMs: number;
+  /** Connections the node keeps (dialling peers from peer exchange and gossip, re-dialling lost ones); 0 = none. */
+  readonly targetPeers: number;
   /** Most the API may escrow for one job (budget + fees + asset prices + verifier fee), AIC; '0' = no cap. */
   readonly budgetPerJobAic: string;
   /** Most the API may escrow per UTC day, AIC; '0' = no cap. */
