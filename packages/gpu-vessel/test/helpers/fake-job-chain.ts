@@ -67,7 +67,8 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
       }
       return { jobId, escrowWei: escrow };
     },
-    publicClient: { getContractEvents: async () => created },
+    // getTransactionCount: no transaction ever waits in this chain's mempool (escrows land at once).
+    publicClient: { getContractEvents: async () => created, getTransactionCount: async () => 0 },
   } as unknown as LedgerClient;
   const ctx = {
     net: {} as AgentContext['net'],

@@ -5,13 +5,13 @@
  * This class composes the parts (job store, protocol server, chain reactor, settlement) under one lifecycle; each
  * job's state is on disk, so a requester killed at any point and started again goes on where it stopped.
  */
-import { AicError, isAicError } from '@aic/core';
+import { AicError, isAicError, pause, retry } from '@aic/core';
 import { computeMarketAbi, jobStateName } from '@aic/ledger';
 import type { Checkpoint, Commitment } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
 import { encodeJobTicket, ticketHash } from '../../jobs/job-ticket.ts';
-import type { AgentContext } from '../context.ts';
+import { type AgentContext, errorLine } from '../context.ts';
 import type { ProgressLine } from '../job-record.ts';
 import { RoleScope, type Startable } from '../lifecycle.ts';
 import { RequesterChainReactor } from './chain-reactor.ts';
@@ -23,6 +23,11 @@ import { SubmitKeys, type SubmitResult } from './submit-keys.ts';
 import { type JobOutcome, type JobQuote, type JobStatus, type JobSubmission, STALL_AFTER_MS } from './types.ts';
 
 const FINAL_STATES = new Set(['Settled', 'Slashed', 'Refunded', 'Expired']);
+/** Tries of a keyed submit whose chain call failed on the way (issue 18's soak: with 10 % of RPC requests failing,
+ * a submit's ~20 calls all succeed only one time in eight). */
+const KEYED_SUBMIT_ATTEMPTS = 6;
+/** Longest wait for this account's transactions in the mempool before a keyed submit looks for its lost escrow. */
+const PENDING_TX_WAIT_MS = 15_000;
 
 /** A key is one request: sending its ticket again for other terms would escrow what the client did not ask now. */
 function checkSameTerms(sent: Uint8Array, encode: (nonce: string) => Uint8Array): void {
@@ -114,11 +119,26 @@ export class RequesterAgent implements Startable {
   async submit(input: JobSubmission): Promise<SubmitResult> {
     const key = input.idempotencyKey ?? (input.nonce === undefined ? undefined : `nonce:${input.nonce}`);
     if (key === undefined) return (await this.#submitOnce(input)).submitted;
+    // A keyed submit is safe to repeat (its record and the chain say whether the escrow landed), so an RPC call that
+    // failed on the way (LEDGER_CALL_FAILED: a dropped connection, a 503; never a revert) is retried here.
+    return await retry(() => this.#submitKeyed(key, input), {
+      attempts: KEYED_SUBMIT_ATTEMPTS,
+      baseMs: 500,
+      maxMs: 8_000,
+      retryable: (error) => isAicError(error, 'LEDGER_CALL_FAILED'),
+      onRetry: ({ error, attempt, delayMs }) =>
+        this.ctx.log.warn({ attempt, delayMs, err: errorLine(error) }, 'keyed submit failed; retrying'),
+    });
+  }
+
+  async #submitKeyed(key: string, input: JobSubmission): Promise<SubmitResult> {
     return await this.#submitKeys.serialize(key, async () => {
       const known = await this.#submitKeys.get(key);
       if (known?.result) return known.result;
       if (known) {
-        // A submit with this key sent its escrow and lost the answer: the chain says whether it landed.
+        // A submit with this key sent its escrow and lost the answer: the chain says whether it landed (once no
+        // transaction of this account waits in the mempool, where #escrowOf cannot see it).
+        await this.#awaitNoPendingTransaction();
         const landed = await this.#escrowOf(known.ticket);
         if (landed) {
           const { quote } = await this.#priced(input);
@@ -167,6 +187,22 @@ export class RequesterAgent implements Startable {
 
   #ticketState(input: JobSubmission) {
     return { step: 'escrowed' as const, lineageBps: input.lineageBps };
+  }
+
+  /** Waits, bounded, until this account's pending nonce equals its mined one (a failed read only waits longer). */
+  async #awaitNoPendingTransaction(): Promise<void> {
+    const { publicClient } = this.ctx.ledger;
+    const address = this.ctx.ledger.account();
+    const until = Date.now() + PENDING_TX_WAIT_MS;
+    while (Date.now() < until) {
+      const counts = await (async () =>
+        await Promise.all([
+          publicClient.getTransactionCount({ address, blockTag: 'pending' }),
+          publicClient.getTransactionCount({ address, blockTag: 'latest' }),
+        ]))().catch(() => undefined);
+      if (counts && counts[0] <= counts[1]) return;
+      await pause(500);
+    }
   }
 
   /** The job this node escrowed with exactly these ticket bytes, if its JobCreated is on chain. */
