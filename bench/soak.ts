@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [jobs] [rpcFailureRate] [checkpointCutEvery]`: the devnet soak (apps/devnet/src/soak.ts) —
+ * `npm run bench -- soak [jobs] [rpcFailureRate] [checkpointCutEvery] [timeoutMin]`: the devnet soak (apps/devnet/src/soak.ts) —
  * 9 node processes, 20 small jobs at once from 3 requesters, the chain's RPC failing 10 % of requests and one
  * checkpoint stream in ten cut mid-transfer. Prints what happened, then one JSON line; exits 1 when a job did not
  * settle exactly once under its own id, AIC was lost or a node exited.
@@ -10,12 +10,13 @@ import { runSoak } from '../apps/devnet/src/soak.ts';
 const jobs = Number(process.argv[2] ?? 20);
 const rpcFailureRate = Number(process.argv[3] ?? 0.1);
 const checkpointCutEvery = Number(process.argv[4] ?? 10);
+const timeoutMin = Number(process.argv[5] ?? 30);
 const load = loadavg()[0]!;
 const r = await runSoak({
   jobs,
   rpcFailureRate,
   checkpointCutEvery,
-  timeoutMs: 30 * 60_000,
+  timeoutMs: timeoutMin * 60_000,
   log: (line) => console.log(`[soak] ${line}`),
 });
 const loadAfter = loadavg()[0]!;
