@@ -36,8 +36,7 @@ export async function submitJob(ctx: CommandContext, opts: SubmitOptions): Promi
   emit(
     ctx,
     { quote },
-    () =>
-      `quote for ${opts.template ? `a ${opts.template} job` : 'a job'} on dataset #${opts.dataset}, model #${opts.model}\n${describeQuote(quote)}`,
+    () => `quote for a job on dataset #${opts.dataset}, model #${opts.model}\n${describeQuote(quote)}`,
   );
   if (opts.yes !== true) await confirmPayment(ctx.io, quote);
   const submitted = await api.submitJob({ body });

@@ -4,7 +4,6 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseUint } from '../args.ts';
 import { action } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import { MODEL_TEMPLATE_IDS } from '../known.ts';
 
 export { changeKey, FAILED_JOB_STATES } from './job-follow.ts';
 export { confirmPayment, FOLLOW_POLL_MS, noResult } from './job-run.ts';
@@ -44,11 +43,6 @@ export function registerJobCommand(program: Command, io: CliIo): void {
     )
     .requiredOption('--dataset <id>', 'Dataset NFT id of the training data', parseAssetId)
     .requiredOption('--model <id>', 'Model (or TrainedAI) NFT id of the base model', parseAssetId)
-    .addOption(
-      new Option('--template <name>', "the old path: train a template's manifest on its bundled data").choices(
-        MODEL_TEMPLATE_IDS,
-      ),
-    )
     .requiredOption(
       '--budget <aic>',
       'fixed price for the provider(s) in AIC (protocol and asset fees on top)',
@@ -163,7 +157,6 @@ function parseConfidence(value: string): number {
 }
 
 export interface SubmitOptions {
-  template?: (typeof MODEL_TEMPLATE_IDS)[number];
   hyperparameter?: Record<string, number | string | boolean>;
   idempotencyKey?: string;
   dataset: string;
@@ -202,7 +195,6 @@ export function submitBodyOf(o: SubmitOptions): JobSubmitBody {
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
   const hyperparameters = o.hyperparameter && Object.keys(o.hyperparameter).length > 0 ? o.hyperparameter : undefined;
   return {
-    ...(o.template === undefined ? {} : { template: o.template }),
     datasetId: o.dataset,
     modelId: o.model,
     budgetAic: o.budget,

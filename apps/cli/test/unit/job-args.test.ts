@@ -14,7 +14,7 @@ import { captureIo } from '../helpers/capture-io.ts';
 
 // Nothing listens here: a command that got past argument checking would fail with API_UNREACHABLE instead.
 const api = ['--api', 'http://127.0.0.1:9'];
-const submit = ['job', 'submit', '--template', 'mnist', '--dataset', '1', '--model', '2'];
+const submit = ['job', 'submit', '--dataset', '1', '--model', '2'];
 
 async function usageError(argv: string[]): Promise<string> {
   const { io, err, out } = captureIo();
@@ -28,16 +28,14 @@ async function usageError(argv: string[]): Promise<string> {
 
 describe('aic job: argument checking', () => {
   it('refuses a missing --dataset with one usage line', async () => {
-    expect(await usageError(['job', 'submit', '--template', 'mnist', '--model', '2', '--budget', '40'])).toContain(
-      '--dataset',
-    );
+    expect(await usageError(['job', 'submit', '--model', '2', '--budget', '40'])).toContain('--dataset');
   });
 
   it.each([['abc'], ['-1'], ['0'], ['1.2.3'], ['1e3']])('refuses --budget %s', async (budget) => {
     expect(await usageError([...submit, `--budget=${budget}`])).toContain('--budget');
   });
 
-  it('accepts --dataset and --model without --template (then fails to reach the node, exit 1)', async () => {
+  it('accepts --dataset and --model (then fails to reach the node, exit 1)', async () => {
     const { io, err } = captureIo({ AIC_API_TOKEN: 'x'.repeat(43) });
     const argv = [
       ...api,
@@ -63,10 +61,10 @@ describe('aic job: argument checking', () => {
     );
   });
 
-  it('refuses an unknown template and backend', async () => {
+  it('refuses the removed --template (one path: the NFTs by id) and an unknown backend', async () => {
     expect(
-      await usageError(['job', 'submit', '--template', 'gpt', '--dataset', '1', '--model', '2', '--budget', '1']),
-    ).toContain('gpt');
+      await usageError(['job', 'submit', '--template', 'mnist', '--dataset', '1', '--model', '2', '--budget', '1']),
+    ).toContain('--template');
     expect(await usageError([...submit, '--budget', '1', '--backend', 'webgpu'])).toContain('webgpu');
   });
 
@@ -113,10 +111,9 @@ const quote: JobQuote = {
 
 describe('aic job: request body and rendering', () => {
   it('leaves unset flags out so the node defaults apply, and converts minutes to seconds', () => {
-    const base = { template: 'mnist' as const, dataset: '3', model: '4', budget: '40', timeout: 1800 };
+    const base = { dataset: '3', model: '4', budget: '40', timeout: 1800 };
     const key = { idempotencyKey: 'k-1' };
     expect(submitBodyOf({ ...base, ...key })).toEqual({
-      template: 'mnist',
       datasetId: '3',
       modelId: '4',
       budgetAic: '40',
@@ -124,7 +121,6 @@ describe('aic job: request body and rendering', () => {
     });
     expect(submitBodyOf({ ...base, ...key, epochs: 1, backend: 'wasm', deadlineMinutes: 2, verifierFee: '3' })).toEqual(
       {
-        template: 'mnist',
         datasetId: '3',
         modelId: '4',
         budgetAic: '40',
@@ -137,7 +133,7 @@ describe('aic job: request body and rendering', () => {
     );
   });
 
-  it('names the NFTs alone without --template (the model manifest trains on the dataset), with hyperparameters', () => {
+  it('names the NFTs alone (the model manifest trains on the dataset), with hyperparameters', () => {
     const body = submitBodyOf({
       dataset: '3',
       model: '4',
@@ -146,7 +142,7 @@ describe('aic job: request body and rendering', () => {
       hyperparameter: { dropout: 0.2 },
     });
     expect(body).toMatchObject({ datasetId: '3', modelId: '4', budgetAic: '40', hyperparameters: { dropout: 0.2 } });
-    expect(body.template).toBeUndefined();
+    expect(body).not.toHaveProperty('template');
   });
 
   it('gives every run its own idempotency key unless one is passed', () => {
