@@ -83,7 +83,7 @@ describe('open market: a member’s own dataset and model, trained, verified, se
     ];
     const verifierNodes = [...OPEN_MARKET.verifiers];
     const treasury = net.dev.roles.treasury;
-    const parties: Address[] = [...[A, B, R, P, C, OPEN_MARKET.coordinator, ...verifierNodes].map(addressOf), treasury];
+    const parties: Address[] = [...[A, B, R, P, C, ...verifierNodes].map(addressOf), treasury];
     const log: string[] = [];
     const context = () =>
       [...log, '--- node lines ---', ...net!.lines.filter((l) => /warn|error|fail|refus/i.test(l)).slice(-60)].join(
@@ -94,11 +94,18 @@ describe('open market: a member’s own dataset and model, trained, verified, se
     const csv = join(node(A).dataDir, 'rule.csv');
     await writeRuleCsv(csv, 6_000);
     const importDir = join(node(A).dataDir, 'rule-dataset');
-    const imported = await aicJson<{ rows: number; shards: number; classes: string[]; datasetRoot: string }>(
-      node(A),
-      ['data', 'import', 'csv', csv, '--out', importDir, '--label', 'label', '--categorical', 'color'],
-      // (the price and shard size are flags too; the defaults keep this one import)
-    );
+    const imported = await aicJson<{ rows: number; shards: number; classes: string[]; datasetRoot: string }>(node(A), [
+      'data',
+      'import',
+      'csv',
+      csv,
+      '--out',
+      importDir,
+      '--label',
+      'label',
+      '--categorical',
+      'color',
+    ]);
     expect(imported.rows).toBe(6_000);
     const dataset = await aicJson<{ datasetId: string; datasetRoot: string; chunks: number }>(node(A), [
       'data',
@@ -175,6 +182,7 @@ describe('open market: a member’s own dataset and model, trained, verified, se
       const jobId = String(lines.find((l) => 'jobId' in l && 'escrowWei' in l)?.jobId);
       expect(BigInt(String(lines.find((l) => 'escrowWei' in l)?.escrowWei))).toBe(BigInt(quote.totalWei));
       const status = await nodeApi(node(R)).jobStatus({ query: { jobId } });
+      log.push(`${label}: #${jobId} ${status.state}, verifier ${status.verifier}, ${status.redraws ?? 0} redraws`);
       expect(status.state, context()).toBe('Settled');
       expect(status.trainedAssetId, context()).toBeDefined();
       return { quote, status };
@@ -191,7 +199,11 @@ describe('open market: a member’s own dataset and model, trained, verified, se
     expect(verifierNode, `drawn verifier ${verifier}\n${context()}`).toBeDefined();
     const providerFetched1 = await metric(node(P), FETCHED);
     expect(providerFetched1, context()).toBeGreaterThan(0);
-    expect(await metric(node(verifierNode!), FETCHED), context()).toBeGreaterThan(0);
+    const verifierFetched1 = await metric(node(verifierNode!), FETCHED);
+    expect(verifierFetched1, context()).toBeGreaterThan(0);
+    log.push(
+      `job 1: provider fetched ${providerFetched1} dataset bytes, verifier (node ${verifierNode}) ${verifierFetched1}`,
+    );
 
     const expected1 = new Map<Address, bigint>(parties.map((p) => [p, 0n]));
     const add = (m: Map<Address, bigint>, who: Address, wei: bigint) => m.set(who, (m.get(who) ?? 0n) + wei);
@@ -261,14 +273,18 @@ describe('open market: a member’s own dataset and model, trained, verified, se
 
     // 5. (done-when 4) A's node stops; the dataset stays available from the Storage Vessel's replica.
     await net.kill(A);
-    await eventually('the provider resolves the dataset without its owner', () =>
-      nodeApi(node(P)).datasetManifest({ query: { datasetId: dataset.datasetId } }),
-    );
+    for (const i of [R, P]) {
+      await eventually(`node ${i} resolves the dataset without its owner`, () =>
+        nodeApi(node(i)).datasetManifest({ query: { datasetId: dataset.datasetId } }),
+      );
+    }
     const providerBefore3 = await metric(node(P), FETCHED);
     const job3 = await submit('job 3 (data owner offline)');
     expect(getAddress(job3.status.provider)).toBe(addressOf(P));
     expect(await metric(node(P), FETCHED)).toBe(providerBefore3);
     const storage = await nodeApi(node(S)).storageStatus();
     expect(storage.replicas).toHaveLength(1);
+    // What happened, for whoever reads the run (the assertions above do the checking).
+    console.info(log.join('\n'));
   }, 1_500_000);
 });

@@ -27,7 +27,8 @@ export const OPEN_MARKET = {
   provider: 2,
   dataOwner: 3,
   coordinator: 4,
-  verifiers: [5, 6],
+  /** VERIFIER_ROLE holders with a node: accounts 8 and 9, and the coordinator's (7), which the devnet lets verify. */
+  verifiers: [4, 5, 6],
   modelOwner: 7,
   caller: 8,
 } as const;
@@ -84,8 +85,13 @@ export async function aicJson<T>(node: DevnetNodeInfo, argv: string[], timeoutMs
       `aic ${argv.join(' ')} exited ${run.code}:\n${run.stderr.slice(-4_000)}\n${run.stdout.slice(-2_000)}`,
     );
   }
-  const lines = run.stdout.trim().split('\n').filter(Boolean);
-  return JSON.parse(lines.at(-1) ?? 'null') as T;
+  // One (pretty-printed) JSON value, or a --follow stream of compact lines whose last one is the outcome.
+  const text = run.stdout.trim();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return JSON.parse(text.split('\n').at(-1) ?? 'null') as T;
+  }
 }
 
 /** Every JSON line `aic` printed (a job submit prints the quote, the job id, then one status per change). */
