@@ -29,6 +29,15 @@ const KEYED_SUBMIT_ATTEMPTS = 6;
 /** Longest wait for this account's transactions in the mempool before a keyed submit looks for its lost escrow. */
 const PENDING_TX_WAIT_MS = 15_000;
 
+/** An RPC request that failed in transport (viem's HttpRequestError: a dropped connection or an HTTP error status;
+ * its TimeoutError), raw or wrapped as LEDGER_CALL_FAILED: the call may be repeated. A revert never is one. */
+function isRpcTransportFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e.name === 'HttpRequestError' || e.name === 'TimeoutError') return true;
+  }
+  return false;
+}
+
 /** A key is one request: sending its ticket again for other terms would escrow what the client did not ask now. */
 function checkSameTerms(sent: Uint8Array, encode: (nonce: string) => Uint8Array): void {
   const nonce = (JSON.parse(new TextDecoder().decode(sent)) as { nonce: string }).nonce;
@@ -120,12 +129,12 @@ export class RequesterAgent implements Startable {
     const key = input.idempotencyKey ?? (input.nonce === undefined ? undefined : `nonce:${input.nonce}`);
     if (key === undefined) return (await this.#submitOnce(input)).submitted;
     // A keyed submit is safe to repeat (its record and the chain say whether the escrow landed), so an RPC call that
-    // failed on the way (LEDGER_CALL_FAILED: a dropped connection, a 503; never a revert) is retried here.
+    // failed on the way (a dropped connection, a 503, a timeout; never a revert) is retried here.
     return await retry(() => this.#submitKeyed(key, input), {
       attempts: KEYED_SUBMIT_ATTEMPTS,
       baseMs: 500,
       maxMs: 8_000,
-      retryable: (error) => isAicError(error, 'LEDGER_CALL_FAILED'),
+      retryable: isRpcTransportFailure,
       onRetry: ({ error, attempt, delayMs }) =>
         this.ctx.log.warn({ attempt, delayMs, err: errorLine(error) }, 'keyed submit failed; retrying'),
     });
