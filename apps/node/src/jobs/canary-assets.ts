@@ -26,8 +26,8 @@ const fileSchema = z.object({
   modelId: z.string().regex(/^[1-9][0-9]*$/),
 });
 
-/** The iris examples (train and test) as a Data Vessel dataset dir under `root`. */
-async function writeIrisDataset(root: string): Promise<string> {
+/** The iris examples (train and test) as a Data Vessel dataset dir under `root` (its path). */
+export async function writeCanaryDataset(root: string): Promise<string> {
   const data = await irisTemplate.loadData();
   const parts = [data.train, data.test];
   const features = new Float32Array(parts.reduce((n, p) => n + p.features.length, 0));
@@ -72,7 +72,7 @@ export function canaryAssetsOf(init: CanaryAssetsInit): CanaryAssets {
     if (known) return known;
     const root = await mkdtemp(join(init.dataDir, 'canary-import-'));
     try {
-      const dir = await writeIrisDataset(root);
+      const dir = await writeCanaryDataset(root);
       const { datasetId } = await init.publishDataset({ dir, pricePerUseWei: 0n, license: 'job-only' });
       const { modelId } = await init.publishModel(JSON.stringify(irisTemplate.manifest));
       const ids = { datasetId, modelId };

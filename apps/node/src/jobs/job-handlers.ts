@@ -1,7 +1,6 @@
 /** The job endpoints' behaviour over the node's RequesterAgent. */
 import { AicError, aicToWei } from '@aic/core';
 import type { JobQuote, JobSubmission, RequesterAgent } from '@aic/gpu-vessel';
-import { TEMPLATES } from '@aic/model-vessel';
 import type { z } from 'zod';
 import type { ApiHandlers } from '../api/routes.ts';
 import type { JobSubmitBody, jobSubmitBodySchema } from './job-schemas.ts';
@@ -18,30 +17,20 @@ function requester(jobs: JobServices | undefined): RequesterAgent {
 
 type Body = z.output<typeof jobSubmitBodySchema>;
 
-/** The old path: a template's manifest on its own training split. */
-function templateOf(name: NonNullable<Body['template']>) {
-  const template = TEMPLATES[name];
-  if (!template) throw new AicError('API_INVALID_REQUEST', `unknown template ${name}`);
-  return { manifest: template.manifest, dataset: `template:${name}/train` };
-}
-
 function submissionOf(body: Body): JobSubmission {
   const named = { epochs: body.epochs, batchSize: body.batchSize, learningRate: body.learningRate };
   const hyperparameters = {
     ...body.hyperparameters,
     ...Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined)),
   } as Record<string, number | string | boolean>;
-  // Without a template the Model NFT's manifest trains on the Dataset NFT (the requester resolves both).
-  const template = body.template === undefined ? undefined : templateOf(body.template);
+  // The Model NFT's manifest trains on the Dataset NFT (the requester resolves both by id: issue 12, one path).
   return {
     spec: {
-      ...(template ? { manifest: template.manifest } : {}),
       backend: body.backend,
       seed: body.seed,
       commitEverySteps: body.commitEverySteps,
       hyperparameters,
     },
-    ...(template ? { dataset: template.dataset } : {}),
     ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
     datasetId: BigInt(body.datasetId),
     modelId: BigInt(body.modelId),

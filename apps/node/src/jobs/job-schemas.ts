@@ -24,10 +24,6 @@ const assetIdText = idText.refine(
 const hyperparameterName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
 
 export const jobSubmitBodySchema = z.strictObject({
-  template: z
-    .enum(['mnist', 'iris', 'intent'])
-    .optional()
-    .describe("the old path: a model template and its training set (absent: the NFTs' own manifests)"),
   datasetId: assetIdText.describe('Dataset NFT of the training data'),
   modelId: assetIdText.describe('Model (or TrainedAI) NFT of the base model: its manifest is what trains'),
   hyperparameters: z

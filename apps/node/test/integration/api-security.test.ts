@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { aicToWei, isAicError } from '@aic/core';
 import { encryptKeystore } from '@aic/core/keystore';
-import { datasetRootOf, loadDatasetSource } from '@aic/gpu-vessel';
-import { AssetKind, deploymentToJson } from '@aic/ledger';
-import { createDevClients, deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import { deploymentToJson } from '@aic/ledger';
+import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
 import { irisTemplate } from '@aic/model-vessel';
-import { keccak256, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readApiToken } from '../../src/api/api-token.ts';
 import { createApiClient } from '../../src/api/client.ts';
 import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
+import { writeCanaryDataset } from '../../src/jobs/canary-assets.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
 import { startTestNode, TEST_PASSWORD } from '../helpers/cluster.ts';
 
@@ -38,20 +37,6 @@ describe('node API refusals on a real chain', () => {
     root = await mkdtemp(join(tmpdir(), 'aic-api-chain-'));
     chain = await startEmbeddedChain();
     const dev = await deployDevnet(chain.provider, chain.accounts, { fundAic: '500' });
-    const owner = createDevClients(chain, dev.deployment).as(dev.roles.users[1]!);
-    const dataset = await owner.mintAsset({
-      kind: AssetKind.Dataset,
-      manifestCid: 'template:iris/train',
-      contentRoot: datasetRootOf(await loadDatasetSource('template:iris/train')),
-      pricePerUseWei: aicToWei('2'),
-    });
-    const model = await owner.mintAsset({
-      kind: AssetKind.Model,
-      manifestCid: 'template:iris',
-      contentRoot: keccak256(toHex(JSON.stringify(irisTemplate.manifest))),
-      pricePerUseWei: aicToWei('1'),
-    });
-    ids = { datasetId: String(dataset.tokenId), modelId: String(model.tokenId) };
     const deploymentFile = join(root, 'deployment.json');
     await writeFile(deploymentFile, deploymentToJson(dev.deployment));
     await saveKeystore(
@@ -65,6 +50,17 @@ describe('node API refusals on a real chain', () => {
       ['--rpc-url', rpcUrl, '--deployment', deploymentFile, '--log-level', 'debug', '--budget-per-job-aic', '10'],
     );
     createInterface({ input: node.child.stdout! }).on('line', (line) => logLines.push(line));
+    // The node publishes the iris examples and MLP itself (issue 12: a job names published assets by id).
+    const publisher = createApiClient(node.ready.apiUrl, {
+      token: readApiToken(join(root, 'node')),
+      timeoutMs: 60_000,
+    });
+    const dir = await writeCanaryDataset(await mkdtemp(join(root, 'node', 'import-')));
+    const dataset = await publisher.publishDataset({ body: { dir, pricePerUseAic: '2' } });
+    const model = await publisher.publishModel({
+      body: { manifest: JSON.stringify(irisTemplate.manifest), pricePerUseAic: '1' },
+    });
+    ids = { datasetId: dataset.datasetId, modelId: model.modelId };
   }, 120_000);
 
   afterAll(async () => {
@@ -73,7 +69,7 @@ describe('node API refusals on a real chain', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const job = () => ({ template: 'iris' as const, ...ids, budgetAic: '40', verifierFeeAic: '1' });
+  const job = () => ({ ...ids, budgetAic: '40', verifierFeeAic: '1' });
 
   it('escrows nothing for a write without the token or over the budget cap', async () => {
     const reader = createApiClient(node.ready.apiUrl);
@@ -95,14 +91,6 @@ describe('node API refusals on a real chain', () => {
       capWei: aicToWei('10').toString(),
     });
     expect((await reader.balance()).aicWei).toBe(before);
-  });
-
-  it('answers a job by ids (no template) whose model id is a dataset with 422 JOB_ASSET_KIND_MISMATCH', async () => {
-    const owner = createApiClient(node.ready.apiUrl, { token: readApiToken(join(root, 'node')) });
-    const { template: _template, ...byIds } = job();
-    const error = await owner.quoteJob({ body: { ...byIds, modelId: ids.datasetId } }).catch((e: unknown) => e);
-    expect(isAicError(error, 'JOB_ASSET_KIND_MISMATCH')).toBe(true);
-    expect((error as { details: { httpStatus: number } }).details.httpStatus).toBe(422);
   });
 
   it('answers a model id that is a dataset with 422 JOB_ASSET_KIND_MISMATCH, not 500', async () => {

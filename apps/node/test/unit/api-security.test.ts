@@ -231,7 +231,7 @@ describe('node API security (real server, in-memory network)', () => {
       rawRequest(a.node.apiUrl, {
         method: 'POST',
         path: '/v1/jobs/submit',
-        body: JSON.stringify({ template: 'iris', datasetId: '1', modelId: '2', budgetAic: '40', ...body }),
+        body: JSON.stringify({ datasetId: '1', modelId: '2', budgetAic: '40', ...body }),
         headers: { authorization: `Bearer ${a.token}` },
       });
     for (const bad of [
@@ -320,7 +320,7 @@ describe('budget caps and unknown jobs (API server over a stub requester)', () =
     const url = await server.start();
     return { url, api: createApiClient(url, { token }), spending };
   };
-  const body = { template: 'iris' as const, datasetId: '1', modelId: '2', budgetAic: '40' };
+  const body = { datasetId: '1', modelId: '2', budgetAic: '40' };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aic-api-budget-'));
