@@ -7,7 +7,7 @@ import {
   jobSubmitBodySchema,
   jobSubmittedSchema,
 } from '../jobs/job-schemas.ts';
-import { plazaAssetsQuerySchema, plazaAssetsSchema } from '../web/plaza-assets.ts';
+import { plazaAssetsQuerySchema, plazaAssetsSchema } from './plaza-schemas.ts';
 import {
   balanceSchema,
   datasetFetchBodySchema,

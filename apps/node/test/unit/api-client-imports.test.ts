@@ -28,7 +28,14 @@ describe('the typed API client', () => {
     const { files, packages } = clientImportGraph();
     const relative = [...files].map((f) => f.slice(srcDir.length + 1)).sort();
     expect(relative).toEqual(
-      ['api/client.ts', 'api/error-body.ts', 'api/routes.ts', 'api/schemas.ts', 'jobs/job-schemas.ts'].sort(),
+      [
+        'api/client.ts',
+        'api/error-body.ts',
+        'api/plaza-schemas.ts',
+        'api/routes.ts',
+        'api/schemas.ts',
+        'jobs/job-schemas.ts',
+      ].sort(),
     );
     // A package's root pulls in all of it (libp2p, tfjs, viem clients); a small subpath module (schemas only) is fine.
     const heavy = /fastify|pino|prom-client|^@aic\/(ledger|network|gpu-vessel)$/;
