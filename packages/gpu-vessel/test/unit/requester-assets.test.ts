@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { irisTemplate } from '@aic/model-vessel';
-import { keccak256 } from 'viem';
+import { HttpRequestError, keccak256 } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequesterAgent } from '../../src/agent/requester/requester-agent.ts';
 import type { JobSubmission } from '../../src/agent/requester/types.ts';
@@ -165,6 +165,14 @@ describe('requester: idempotent submit', () => {
     expect(await readFile(join(root, '1', 'ticket.json'))).toBeDefined();
   });
 
+  it('retries a keyed submit whose answer an RPC transport failure lost, finding the landed escrow (one job)', async () => {
+    const { chain, requester } = requesterOn(portWith(irisLikeManifest()));
+    chain.loseNextAnswer(new HttpRequestError({ url: 'http://127.0.0.1:8545', status: 503, body: {} }));
+    const submitted = await requester.submit(submission({ idempotencyKey: 'rpc-503' }));
+    expect(submitted.jobId).toBe(1n);
+    expect(chain.escrows).toHaveLength(1);
+  });
+
   it("refuses to resend a key's unanswered ticket for other terms (JOB_IDEMPOTENCY_CONFLICT)", async () => {
     const { chain, requester } = requesterOn(portWith(irisLikeManifest()));
     chain.revertNext();
@@ -184,13 +192,5 @@ describe('requester: idempotent submit', () => {
     await requester.submit(submission({ idempotencyKey: 'a' }));
     await requester.submit(submission({ idempotencyKey: 'b' }));
     expect(chain.escrows).toHaveLength(3);
-  });
-
-  it('the template path still quotes (v1 tickets)', async () => {
-    const { requester } = requesterOn(undefined);
-    const quote = await requester.quote(
-      submission({ spec: { ...submission().spec, manifest: irisTemplate.manifest }, dataset: 'template:iris/train' }),
-    );
-    expect(quote.totalSteps).toBe(16);
   });
 });

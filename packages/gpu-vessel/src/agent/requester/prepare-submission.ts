@@ -1,24 +1,20 @@
 /**
- * What a submission trains, resolved before any AIC moves: a template source (the old path: the template's data is
- * loaded and the job resolved over it), or a Dataset NFT and a Model NFT by id. For the latter the requester reads
- * both NFTs from the chain (kinds), gets the model manifest's exact bytes from the node's data role and checks they
+ * What a submission trains, resolved before any AIC moves: a Dataset NFT and a Model NFT by id (issue 12: one path,
+ * no template source). The requester reads both NFTs from the chain (kinds), gets the model manifest's exact bytes from the node's data role and checks they
  * hash to the Model NFT's contentRoot, gets the dataset's public manifest (its root checked against the Dataset
  * NFT's), and resolves the job from the manifest's shapes, train rows and classes without the data — so a dataset
  * that does not fit the model is refused at quote time (JOB_SCHEMA_MISMATCH).
  */
 import { AicError } from '@aic/core';
-import { resolveJob, resolveJobShape } from '@aic/model-vessel';
-import { loadDatasetSource } from '../../jobs/dataset-source.ts';
+import { resolveJobShape } from '@aic/model-vessel';
 import { checkDatasetManifestRoot, checkModelManifestRoot, readJobAssets } from '../../jobs/job-assets.ts';
-import type { AssetTicketInput, TemplateTicketInput } from '../../jobs/job-ticket.ts';
+import type { AssetTicketInput } from '../../jobs/job-ticket.ts';
 import { datasetShapeOf } from '../../jobs/ticket-data.ts';
 import type { AgentContext } from '../context.ts';
 import type { JobSubmission } from './types.ts';
 
-/** The ticket's content but its nonce and hardware. */
-export type TicketTerms =
-  | Omit<TemplateTicketInput, 'nonce' | 'hardware'>
-  | Omit<AssetTicketInput, 'nonce' | 'hardware'>;
+/** The ticket's content but its nonce and hardware (always v2: the requester names assets by id). */
+export type TicketTerms = Omit<AssetTicketInput, 'nonce' | 'hardware'>;
 
 export interface PreparedSubmission {
   totalSteps: number;
@@ -75,14 +71,7 @@ async function prepareAssetSubmission(ctx: AgentContext, input: JobSubmission): 
   };
 }
 
-/** Resolves a submission (either form). Throws the chain, manifest and schema errors listed above. */
+/** Resolves a submission by its asset ids. Throws the chain, manifest and schema errors listed above. */
 export async function prepareSubmission(ctx: AgentContext, input: JobSubmission): Promise<PreparedSubmission> {
-  if (input.dataset === undefined) return await prepareAssetSubmission(ctx, input);
-  const spec = { ...input.spec, manifest: input.spec.manifest };
-  const resolved = resolveJob(spec, await loadDatasetSource(input.dataset));
-  return {
-    totalSteps: resolved.totalSteps,
-    commitEverySteps: resolved.commitEverySteps,
-    terms: { spec, dataset: input.dataset },
-  };
+  return await prepareAssetSubmission(ctx, input);
 }

@@ -3,12 +3,9 @@ import type { HardwareRequirement } from '@aic/allocator';
 import type { JobSpec } from '@aic/model-vessel';
 
 export interface JobSubmission {
-  /** Backend, seed, hyperparameters, K; and the manifest on the template path (on the asset path the manifest is
-   * the Model NFT's, any given here is ignored). */
+  /** Backend, seed, hyperparameters, K. The job trains the Model NFT `modelId`'s manifest on the Dataset NFT
+   * `datasetId` (a manifest given here is ignored). */
   spec: Omit<JobSpec, 'manifest'> & { manifest?: unknown };
-  /** The old path: a template source, e.g. 'template:mnist/train' (checked against the Dataset NFT by the
-   * provider). Absent: the job trains the Model NFT `modelId`'s manifest on the Dataset NFT `datasetId`. */
-  dataset?: string;
   datasetId: bigint;
   modelId: bigint;
   providerBudgetWei: bigint;
