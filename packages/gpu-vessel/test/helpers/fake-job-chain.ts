@@ -17,8 +17,9 @@ export interface FakeChain {
   /** kind: 1 Dataset, 2 Model, 3 TrainedAI (an id not set reads as kind 0 with a zero root, like the chain). */
   assets: Map<string, { kind: number; contentRoot: Hex }>;
   escrows: { specHash: Hex; datasetId: number; modelId: number }[];
-  /** Makes the next escrow land on chain but its answer get lost (an RPC timeout after sending). */
-  loseNextAnswer(): void;
+  /** Makes the next escrow land on chain but its answer get lost (an RPC timeout after sending), failing with
+   * `error` (default: a plain `fetch failed`). */
+  loseNextAnswer(error?: Error): void;
   /** Makes the next escrow revert (nothing lands). */
   revertNext(): void;
 }
@@ -27,7 +28,7 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
   const registry = new Map<string, { kind: number; contentRoot: Hex }>();
   const escrows: FakeChain['escrows'] = [];
   const created: { args: { jobId: bigint; requester: string; specHash: Hex; escrow: bigint } }[] = [];
-  let loseAnswer = false;
+  let loseAnswer: Error | undefined;
   let revert = false;
   const ledger = {
     account: () => REQUESTER,
@@ -62,8 +63,9 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
       const escrow = request.providerBudgetWei + 10n;
       created.push({ args: { jobId, requester: REQUESTER, specHash: request.specHash, escrow } });
       if (loseAnswer) {
-        loseAnswer = false;
-        throw new Error('fetch failed');
+        const error = loseAnswer;
+        loseAnswer = undefined;
+        throw error;
       }
       return { jobId, escrowWei: escrow };
     },
@@ -82,8 +84,8 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
     ctx,
     assets: registry,
     escrows,
-    loseNextAnswer: () => {
-      loseAnswer = true;
+    loseNextAnswer: (error = new Error('fetch failed')) => {
+      loseAnswer = error;
     },
     revertNext: () => {
       revert = true;
