@@ -45,6 +45,13 @@ export { OFFENCE_PENALTY, type Offence } from './scoring/offences.ts';
 export type { AppPeerScore, PeerScoreBookInit } from './scoring/peer-score-book.ts';
 export { identityMessageSpec, type MessageSpec, type VerifiedMessage } from './wire/message-spec.ts';
 export {
+  type Holding,
+  type HoldingsAnnouncement,
+  type HoldingsEventDetail,
+  holdingsSpec,
+  MAX_HOLDINGS_PER_ANNOUNCEMENT,
+} from './wire/messages/holdings.ts';
+export {
   type JobAnnouncement,
   type JobAnnouncementEventDetail,
   jobAnnouncementSpec,
@@ -55,13 +62,6 @@ export {
   type ProviderOffer,
   providerOfferSpec,
 } from './wire/messages/provider-offer.ts';
-export {
-  type Holding,
-  type HoldingsAnnouncement,
-  type HoldingsEventDetail,
-  holdingsSpec,
-  MAX_HOLDINGS_PER_ANNOUNCEMENT,
-} from './wire/messages/holdings.ts';
 export { type ResultNotice, type ResultNoticeEventDetail, resultNoticeSpec } from './wire/messages/result-notice.ts';
 export type { ReplayGuardInit } from './wire/replay-guard.ts';
 export { createWireSigner, WIRE_SIGNATURE_DOMAIN, type WireSigner } from './wire/signature.ts';

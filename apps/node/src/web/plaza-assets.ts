@@ -1,11 +1,6 @@
 import { weiToAic } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
-import {
-  ASSET_KINDS,
-  type PlazaAsset,
-  type PlazaAssets,
-  type PlazaAssetsQuery,
-} from '../api/plaza-schemas.ts';
+import { ASSET_KINDS, type PlazaAsset, type PlazaAssets, type PlazaAssetsQuery } from '../api/plaza-schemas.ts';
 
 export {
   ASSET_KINDS,
