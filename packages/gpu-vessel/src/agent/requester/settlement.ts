@@ -2,13 +2,14 @@
  * The requester's chain work after the commitment: redraw a verifier silent past the verify window, settle once the
  * challenge window closes, then fetch the final weights (checked against the committed CID) and mint them as a
  * TrainedAI NFT with lineage. Each step is idempotent by construction: it re-reads the chain before acting (the job's
- * state; for the mint, whether this key already minted a TrainedAI with the job's result CID and checkpoint root),
- * and records how far it got in the job's state, so a restarted requester neither settles nor mints twice.
+ * state; for the mint, whether this key already minted a TrainedAI for this job, see trained-ai-mint.ts), and records
+ * how far it got in the job's state, so a restarted requester neither settles nor mints twice, and each job of
+ * identical terms still gets its own TrainedAI.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, pause } from '@aic/core';
-import { AssetKind, assetRegistryAbi, jobStateName } from '@aic/ledger';
+import { jobStateName } from '@aic/ledger';
 import { cidOfBytes, weightsToSafetensors } from '@aic/model-vessel';
 import { fetchCheckpoint } from '../../jobs/checkpoint-transfer.ts';
 import {
@@ -22,16 +23,20 @@ import {
 } from '../context.ts';
 import type { JobRecord } from '../job-record.ts';
 import type { RoleScope } from '../lifecycle.ts';
+import { TrainedAiMinter } from './trained-ai-mint.ts';
 
 export class RequesterSettlement {
   /** One loop of each kind per job at a time. */
   readonly #busy = new Set<string>();
+  readonly #minter: TrainedAiMinter;
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly scope: RoleScope,
     private readonly events: { emit(jobId: bigint, what: string): void; onRetry: RetryCounter },
-  ) {}
+  ) {
+    this.#minter = new TrainedAiMinter(ctx);
+  }
 
   #once(kind: string, record: JobRecord, task: () => Promise<void>): void {
     const key = `${kind}:${record.jobId}`;
@@ -121,8 +126,11 @@ export class RequesterSettlement {
     if (record.state.step === 'minted') return Promise.resolve();
     this.#once('result', record, async () => {
       try {
+        // 10 tries like the settlement itself: the result step's ~15 chain calls (reads, the mint) failed 4 tries
+        // in a row at 10 % failed RPC requests in issue 18's soak (`jobOf` … fetch failed), leaving a Settled job
+        // without its TrainedAI. mintOnce keeps the retries from minting twice.
         await retryTransient(this.ctx, 'result', () => this.#finishOnce(record), {
-          ...this.#retry(record, 4),
+          ...this.#retry(record, 10),
           baseMs: 2_000,
         });
       } catch (error) {
@@ -171,41 +179,13 @@ export class RequesterSettlement {
       ...(job.datasetId > 0 ? [{ parentId: BigInt(job.datasetId), shareBps: shares.dataset }] : []),
       ...(job.modelId > 0 ? [{ parentId: BigInt(job.modelId), shareBps: shares.model }] : []),
     ];
-    // Minted already (by this node before a crash that lost the outcome)? The chain says so: mint once.
-    const tokenId =
-      (await this.#mintedBefore(resultCid, checkpointRoot)) ??
-      (
-        await this.ctx.send(() =>
-          ledger.mintAsset({
-            kind: AssetKind.TrainedAI,
-            manifestCid: resultCid,
-            contentRoot: checkpointRoot,
-            pricePerUseWei: 0n,
-            lineage,
-          }),
-        )
-      ).tokenId;
-    const outcome = { trainedAssetId: String(tokenId), resultPath, resultCid };
-    await record.update({ step: 'minted', outcome, resultError: undefined });
-    await writeFile(join(record.dir, 'outcome.json'), JSON.stringify(outcome));
-    this.events.emit(jobId, `TrainedAI #${tokenId} minted`);
-  }
-
-  /** The TrainedAI this key minted for the result (same CID and checkpoint root), if any. */
-  async #mintedBefore(resultCid: string, checkpointRoot: `0x${string}`): Promise<bigint | undefined> {
-    const { ledger } = this.ctx;
-    const minted = await ledger.publicClient.getContractEvents({
-      address: ledger.registry.address,
-      abi: assetRegistryAbi,
-      eventName: 'AssetMinted',
-      args: { owner: ledger.account(), kind: AssetKind.TrainedAI },
-      fromBlock: 0n,
-      strict: true,
-    });
-    const same = minted.find(
-      (e) => e.args.manifestCid === resultCid && e.args.contentRoot.toLowerCase() === checkpointRoot.toLowerCase(),
+    // Minted already for this job (by this node before a crash that lost the outcome)? Then that token: mint once.
+    const outcome = { resultPath, resultCid };
+    const tokenId = await this.#minter.mintOnce(record, { resultCid, checkpointRoot, lineage }, (id) =>
+      record.update({ step: 'minted', outcome: { trainedAssetId: String(id), ...outcome }, resultError: undefined }),
     );
-    return same?.args.tokenId;
+    await writeFile(join(record.dir, 'outcome.json'), JSON.stringify({ trainedAssetId: String(tokenId), ...outcome }));
+    this.events.emit(jobId, `TrainedAI #${tokenId} minted`);
   }
 
   #retry(record: JobRecord, attempts: number) {
