@@ -22,6 +22,8 @@ export interface FakeChain {
   loseNextAnswer(error?: Error): void;
   /** Makes the next escrow revert (nothing lands). */
   revertNext(): void;
+  /** AssetRegistry.mint calls (mintAsset), in order; their AssetMinted events are what getContractEvents reads. */
+  minted: { tokenId: bigint; kind: number; manifestCid: string; contentRoot: Hex }[];
 }
 
 export function fakeJobChain(assets?: JobAssetPort): FakeChain {
@@ -30,9 +32,11 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
   const created: { args: { jobId: bigint; requester: string; specHash: Hex; escrow: bigint } }[] = [];
   let loseAnswer: Error | undefined;
   let revert = false;
+  const minted: FakeChain['minted'] = [];
   const ledger = {
     account: () => REQUESTER,
     registry: {
+      address: '0x00000000000000000000000000000000000000dd',
       read: {
         assetOf: async ([id]: [bigint]) => ({
           manifestCid: '',
@@ -69,8 +73,17 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
       }
       return { jobId, escrowWei: escrow };
     },
+    mintAsset: async (input: { kind: number; manifestCid: string; contentRoot: Hex }) => {
+      const tokenId = BigInt(100 + minted.length);
+      minted.push({ tokenId, kind: input.kind, manifestCid: input.manifestCid, contentRoot: input.contentRoot });
+      return { tokenId };
+    },
     // getTransactionCount: no transaction ever waits in this chain's mempool (escrows land at once).
-    publicClient: { getContractEvents: async () => created, getTransactionCount: async () => 0 },
+    publicClient: {
+      getContractEvents: async (query?: { eventName?: string }) =>
+        query?.eventName === 'AssetMinted' ? minted.map((m) => ({ args: { ...m, owner: REQUESTER } })) : created,
+      getTransactionCount: async () => 0,
+    },
   } as unknown as LedgerClient;
   const ctx = {
     net: {} as AgentContext['net'],
@@ -84,6 +97,7 @@ export function fakeJobChain(assets?: JobAssetPort): FakeChain {
     ctx,
     assets: registry,
     escrows,
+    minted,
     loseNextAnswer: (error = new Error('fetch failed')) => {
       loseAnswer = error;
     },

@@ -98,3 +98,18 @@ export class JobStore {
     return recovered;
   }
 }
+
+/** The TrainedAI token ids the jobs under `root` other than `jobId` recorded as theirs (their state's outcome); an
+ * unreadable state claims nothing. The minter reads it to tell apart identical jobs' identical TrainedAIs. */
+export async function trainedAssetsClaimedByOthers(root: string, jobId: bigint): Promise<Set<string>> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const claimed = new Set<string>();
+  for (const name of names.filter((n) => /^[0-9]+$/.test(n) && BigInt(n) !== jobId)) {
+    const state = await readFile(join(root, name, 'state.json'), 'utf8')
+      .then((text) => JSON.parse(text) as Partial<RequesterJobState> | null)
+      .catch(() => undefined);
+    const tokenId = state?.outcome?.trainedAssetId;
+    if (typeof tokenId === 'string') claimed.add(tokenId);
+  }
+  return claimed;
+}
