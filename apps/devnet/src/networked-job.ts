@@ -194,7 +194,8 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     await runPaidInference({
       trainedAssetId,
       owner: requesterNode,
-      caller: byRole('data-owner')[0]!,
+      // A member with no share in the TrainedAI's lineage, so what it pays is plainly income for the others.
+      caller: byRole('verifier').at(-1) ?? byRole('data-owner')[0]!,
       template,
       log: (line) => step(line),
     });

@@ -47,7 +47,7 @@ export async function runPaidInference(o: PaidInferenceInit): Promise<PaidInfere
   const result = await buyer.callModel({ body: { modelId, input } });
   const prediction = result.predictions?.[0];
   o.log(
-    `inference: ${o.caller.role} node bought 1 use of TrainedAI #${modelId} for ${aic(BigInt(bought.paidWei))} (owner +${aic(BigInt(bought.paidWei) - BigInt(bought.protocolFeeWei))}, treasury +${aic(BigInt(bought.protocolFeeWei))}) and called it: predicted "${prediction ?? '?'}" for a held-out example labelled "${expected}" (served by ${result.servedBy.slice(0, 12)}…, uses left ${result.usesLeft})`,
+    `inference: ${o.caller.role} node bought 1 use of TrainedAI #${modelId} for ${aic(BigInt(bought.paidWei))} (treasury fee ${aic(BigInt(bought.protocolFeeWei))}; the other ${aic(BigInt(bought.paidWei) - BigInt(bought.protocolFeeWei))} split by Payroll between the owner and the TrainedAI's lineage) and called it: predicted "${prediction ?? '?'}" for a held-out example labelled "${expected}" (served by ${result.servedBy.slice(0, 12)}…, uses left ${result.usesLeft})`,
   );
   return {
     paidWei: BigInt(bought.paidWei),
