@@ -1,4 +1,4 @@
-import type { PlazaAssets, PlazaAssetsQuery } from './web/plaza-assets.ts';
+import type { PlazaAssets, PlazaAssetsQuery } from './api/plaza-schemas.ts';
 
 /** Balances of one address on the configured chain. */
 export interface Balances {

@@ -4,17 +4,12 @@
  * fourth is noise), and a hand-written model manifest for it.
  */
 import { writeFile } from 'node:fs/promises';
+import { Prng, prngStateFromSeed } from '@aic/model-vessel';
 
-/** SplitMix32: a seeded generator, so the CSV is the same on every run. */
+/** Uniform [0, 1) numbers from the runtime's seeded PRNG, so the CSV is the same on every run. */
 function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
+  const prng = new Prng(prngStateFromSeed(seed));
+  return () => prng.nextU32() / 2 ** 32;
 }
 
 /** In the importer's order (sorted category names), so class id i is RULE_CLASSES[i]. */

@@ -10,6 +10,6 @@ export {
   plazaAssetSchema,
   plazaAssetsQuerySchema,
   plazaAssetsSchema,
-  readPlazaAssets,
-} from './plaza-assets.ts';
+} from '../api/plaza-schemas.ts';
+export { readPlazaAssets } from './plaza-assets.ts';
 export { defaultWebDistDir, registerWebClient, WEB_CSP } from './web-client.ts';

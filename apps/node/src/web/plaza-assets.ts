@@ -2,18 +2,6 @@ import { weiToAic } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
 import { ASSET_KINDS, type PlazaAsset, type PlazaAssets, type PlazaAssetsQuery } from '../api/plaza-schemas.ts';
 
-export {
-  ASSET_KINDS,
-  type AssetKindName,
-  PLAZA_PAGE_MAX,
-  type PlazaAsset,
-  type PlazaAssets,
-  type PlazaAssetsQuery,
-  plazaAssetSchema,
-  plazaAssetsQuerySchema,
-  plazaAssetsSchema,
-} from '../api/plaza-schemas.ts';
-
 /** Scanned at most per request, so a filter that matches little cannot make one request read the whole registry. */
 const SCAN_MAX = 1_000;
 
