@@ -69,6 +69,13 @@ export interface DataService {
   readonly assets: NodeAssetPort | undefined;
   publishDataset(input: PublishDatasetInput): Promise<PublishedDataset>;
   datasets(): DatasetEntry[];
+  /** The key of a dataset this node booked (the Storage Vessel wraps it to the storage nodes it places replicas on). */
+  datasetKey(datasetId: string): ReleasableDataset | undefined;
+  /**
+   * Keys a Storage Vessel replica was handed by its owner, joining the one `/aic/dataset-key` handler (same on-chain
+   * rule as the node's own datasets); a booked dataset's own key is never replaced or removed by them.
+   */
+  readonly replicaKeys: { add(datasetId: string, released: ReleasableDataset): void; remove(datasetId: string): void };
   stop(): Promise<void>;
 }
 
@@ -155,6 +162,15 @@ export async function startDataService(
       chunks,
       assets,
       datasets: () => book.list(),
+      datasetKey: (datasetId) => keys.get(datasetId),
+      replicaKeys: {
+        add(datasetId, released) {
+          if (book.get(datasetId) === undefined) keys.set(datasetId, released);
+        },
+        remove(datasetId) {
+          if (book.get(datasetId) === undefined) keys.delete(datasetId);
+        },
+      },
       async publishDataset(input) {
         if (ledger === undefined) chainRequired();
         const content = await publishDatasetDir(store, input.dir);

@@ -5,7 +5,8 @@
  */
 import type { ContentStore, HeldChunkIndex, ReplicaSummary } from '@aic/data-vessel';
 import { heldDatasetFromContent } from './held-dataset.ts';
-import type { NodeStorageComponents } from './storage-service.ts';
+import type { DatasetKey } from './replicator.ts';
+import type { NodeStorageComponents, ReplicaKeyRelease } from './storage-service.ts';
 
 export interface DataRoleView {
   readonly store: ContentStore;
@@ -15,6 +16,9 @@ export interface DataRoleView {
     withdraw(kind: 'dataset', assetId: string): void;
   };
   datasets(): readonly { datasetId: string; manifestCid: string; chunkCids: readonly (readonly string[])[] }[];
+  /** Its own datasets' keys, and the key-release map replica keys join (the node serves one key handler). */
+  datasetKey?(datasetId: string): DatasetKey | undefined;
+  readonly replicaKeys?: ReplicaKeyRelease | undefined;
 }
 
 /** The storage service's components taken from the data role: its store, its chunk index, its datasets, holdings. */
@@ -35,6 +39,8 @@ export function storageComponentsOfDataRole(
       const entry = data.datasets().find((d) => d.datasetId === String(datasetId));
       return entry && (await heldDatasetFromContent(data.store, entry));
     },
+    ownDatasetKey: (datasetId) => data.datasetKey?.(String(datasetId)),
+    releaseKeys: data.replicaKeys,
     announce: (replica) => data.holdings.announce(replicaHolding(replica)),
     withdraw: (replica) => {
       // The owner's own holding of the same dataset stays (it is booked by the data role, not by storage).

@@ -1,7 +1,8 @@
 /**
  * The Storage Vessel role of a node (`--storage`): quotes and accepts StorageMarket deals for dataset replicas,
- * fetches the sealed chunks from their holders (never the key), keeps them in the node's content store, answers
- * challenges on time, collects its pay per epoch, and serves the replicas' chunks like an owner.
+ * fetches the sealed chunks from their holders, keeps them in the node's content store, answers challenges on time,
+ * collects its pay per epoch, and serves the replicas' chunks like an owner. The dataset key comes only from the
+ * owner, wrapped to this node with the deal (kept wrapped, released under the owner's on-chain rule).
  */
 import { join } from 'node:path';
 import { AicError, aicToWei, isAicError } from '@aic/core';
@@ -53,6 +54,13 @@ export interface StorageRoleComponents {
   announce?: ((replica: ReplicaSummary) => void) | undefined;
   /** Tells the network a replica is gone (its deal completed or failed). */
   withdraw?: ((replica: ReplicaSummary) => void) | undefined;
+  /** Keeps (and serves for release) the dataset key an owner wrapped to this node with a deal; drops it with it. */
+  replicaKeys?: ReplicaKeyKeeper | undefined;
+}
+
+export interface ReplicaKeyKeeper {
+  keep(datasetId: bigint, datasetRoot: `0x${string}`, wrappedKey: Uint8Array): Promise<void>;
+  drop(datasetId: bigint): Promise<void>;
 }
 
 export interface StorageRoleStatus {
@@ -101,6 +109,7 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
       servedRoots.delete(root);
       c.held?.remove(chunks);
       c.withdraw?.(summary);
+      await c.replicaKeys?.drop(summary.datasetId);
     }
     for (const summary of now) {
       if (servedRoots.has(summary.segmentRoot)) continue;
@@ -131,6 +140,7 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
     datasetId: bigint,
     manifestBytes: Uint8Array,
     holders: Parameters<typeof fetchReplicaChunks>[2],
+    wrappedKey: Uint8Array | undefined,
   ) {
     const manifest = await checkedManifest(c.ledger, datasetId, manifestBytes);
     const sealed = await fetchReplicaChunks(c.net, manifest, holders);
@@ -140,10 +150,19 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
         replicas.putReplica({ datasetId, manifestBytes, manifest, sealed }),
       ),
     );
+    if (wrappedKey && c.replicaKeys) {
+      // A key that does not open for this node or this root is not kept; the replica still serves ciphertext.
+      await c.replicaKeys
+        .keep(datasetId, manifest.datasetRoot, wrappedKey)
+        .catch((error: unknown) =>
+          c.log.warn({ dealId: String(dealId), err: errorLine(error) }, 'dataset key with the deal not kept'),
+        );
+    }
     await syncServed();
     c.log.info(
       {
         dealId: String(dealId),
+        releasesKey: wrappedKey !== undefined,
         datasetId: String(datasetId),
         bytes: Number(commitment.sizeBytes),
         holders: holders.length,
@@ -153,7 +172,13 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
   }
 
   async function takeDeal(
-    request: { dealId: string; datasetId: string; manifest: Uint8Array; holders: string[] },
+    request: {
+      dealId: string;
+      datasetId: string;
+      manifest: Uint8Array;
+      holders: string[];
+      wrappedKey?: Uint8Array | undefined;
+    },
     peer: Parameters<typeof resolveHolders>[1],
   ) {
     const dealId = BigInt(request.dealId);
@@ -179,7 +204,7 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
     }
     const holders = await resolveHolders(c.net, peer, request.holders);
     fetching.add(request.dealId);
-    void fill(dealId, datasetId, request.manifest, holders)
+    void fill(dealId, datasetId, request.manifest, holders, request.wrappedKey)
       .catch((error: unknown) =>
         c.log.warn({ dealId: request.dealId, err: errorLine(error) }, 'storage deal not taken'),
       )

@@ -12,11 +12,13 @@ import {
   type DealTerms,
   MAX_DEAL_HOLDERS,
   proposeStorageDeal,
+  publicKeyFromPeerId,
   readDeal,
   replicaCommitment,
   type StorageDeal,
   storageDealProtocol,
   storageQuoteProtocol,
+  wrapDatasetKey,
 } from '@aic/data-vessel';
 import type { LedgerClient } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
@@ -43,6 +45,16 @@ export interface ReplicatorComponents {
   pollMs?: number;
   /** The API's budget caps: each deal's escrow is reserved before it is proposed (absent = no caps). */
   spending?: SpendingGuard | undefined;
+  /**
+   * The dataset key this node may hand on (its own dataset's, or one an owner gave it with a replica): wrapped to
+   * each storage node with the deal so that node can release it while the owner is offline. Absent = chunks only.
+   */
+  datasetKey?: ((datasetId: bigint) => DatasetKey | undefined) | undefined;
+}
+
+export interface DatasetKey {
+  datasetRoot: `0x${string}`;
+  key: Uint8Array;
 }
 
 export interface ReplicateRequest {
@@ -113,6 +125,19 @@ export function createReplicator(settings: Settings, c: ReplicatorComponents): R
     return undefined;
   }
 
+  /** The dataset key wrapped to the storage node's own key (its PeerId's), or undefined when this node has none. */
+  function keyFor(datasetId: bigint, peerId: string): Uint8Array | undefined {
+    const held = c.datasetKey?.(datasetId);
+    if (!held) return undefined;
+    try {
+      return wrapDatasetKey(held.key, publicKeyFromPeerId(peerId), held.datasetRoot);
+    } catch (error) {
+      // Not a secp256k1 PeerId: the replica is placed without the key (it serves ciphertext only).
+      c.log.warn({ peerId, err: errorLine(error) }, 'dataset key not wrapped to the storage node');
+      return undefined;
+    }
+  }
+
   /** Proposes one deal for `commitment` and has `candidate` take it; cancels the proposal if it does not. */
   async function placeOne(
     datasetId: bigint,
@@ -148,11 +173,13 @@ export function createReplicator(settings: Settings, c: ReplicatorComponents): R
     holders: string[],
   ): Promise<Placement | undefined> {
     try {
+      const wrappedKey = keyFor(datasetId, candidate.peerId);
       await c.net.request(candidate.peerId, storageDealProtocol, {
         dealId: String(dealId),
         datasetId: String(datasetId),
         manifest: manifestBytes,
         holders: holders.slice(0, MAX_DEAL_HOLDERS),
+        ...(wrappedKey ? { wrappedKey } : {}),
       });
       const deal = await waitAccepted(dealId);
       if (deal) {

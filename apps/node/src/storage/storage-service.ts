@@ -16,7 +16,8 @@ import type { NodeNetwork } from '../network-port.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { loadPlacementBook } from './placements.ts';
 import { createStorageRole, type StorageRole, type StorageRoleOptions } from './provider-role.ts';
-import { createReplicator, type HeldDataset } from './replicator.ts';
+import { loadReplicaKeyBook } from './replica-keys.ts';
+import { createReplicator, type DatasetKey, type HeldDataset } from './replicator.ts';
 import { createStorageHandlers, type StorageHandlers, unavailableStorageHandlers } from './storage-handlers.ts';
 
 export interface NodeStorageInit {
@@ -43,6 +44,16 @@ export interface NodeStorageComponents {
   withdraw?: ((replica: ReplicaSummary) => void) | undefined;
   /** The API's budget caps: the escrow of every deal this node proposes counts against them. */
   spending?: SpendingGuard | undefined;
+  /** The key of a dataset this node publishes (the data role's), wrapped to each storage node with its deal. */
+  ownDatasetKey?: ((datasetId: bigint) => DatasetKey | undefined) | undefined;
+  /** The node's key-release server (the data role's one `/aic/dataset-key` handler): replica keys join it. */
+  releaseKeys?: ReplicaKeyRelease | undefined;
+}
+
+/** Adds and removes replica keys in the data role's key-release map (under the same on-chain rule as its own). */
+export interface ReplicaKeyRelease {
+  add(datasetId: string, released: DatasetKey): void;
+  remove(datasetId: string): void;
 }
 
 export interface NodeStorageService {
@@ -79,10 +90,35 @@ export async function createNodeStorageService(
   const send = createSerialQueue();
   const ownContent = c.content ? undefined : await openContentStore(join(dir, 'content'));
   const content = (c.content ?? ownContent) as ContentStore;
+  // Keys owners handed this node with their replicas: kept wrapped on disk, unwrapped in memory for release.
+  const keyBook = await loadReplicaKeyBook(dir, init.privateKey);
+  const replicaKeys = new Map<string, DatasetKey>();
+  const replicaKeyKeeper = {
+    async keep(datasetId: bigint, datasetRoot: `0x${string}`, wrappedKey: Uint8Array) {
+      const kept = await keyBook.keep(String(datasetId), datasetRoot, wrappedKey);
+      replicaKeys.set(kept.datasetId, kept);
+      c.releaseKeys?.add(kept.datasetId, kept);
+    },
+    async drop(datasetId: bigint) {
+      replicaKeys.delete(String(datasetId));
+      c.releaseKeys?.remove(String(datasetId));
+      await keyBook.drop(String(datasetId));
+    },
+  };
   const role = init.role
     ? createStorageRole(
         { ...init.role, dir: join(dir, 'provider') },
-        { net, ledger, content, held: c.held, send, log: c.logger, announce: c.announce, withdraw: c.withdraw },
+        {
+          net,
+          ledger,
+          content,
+          held: c.held,
+          send,
+          log: c.logger,
+          announce: c.announce,
+          withdraw: c.withdraw,
+          replicaKeys: replicaKeyKeeper,
+        },
       )
     : undefined;
   const placements = await loadPlacementBook(dir);
@@ -95,12 +131,22 @@ export async function createNodeStorageService(
     log: c.logger,
     spending: c.spending,
     heldDataset: async (datasetId) => (await c.ownDataset?.(datasetId)) ?? (await role?.replicas.datasetOf(datasetId)),
+    datasetKey: (datasetId) => c.ownDatasetKey?.(datasetId) ?? replicaKeys.get(String(datasetId)),
   });
   let audit: Loop | undefined;
   return {
     role,
     handlers: createStorageHandlers({ replicator, placements: () => placements.all(), roleStatus: role?.status }),
     async start() {
+      if (role) {
+        // Only the keys of replicas still held are served again (a deal that ended while the node was down is not).
+        const held = new Set((await role.replicas.list()).map((r) => String(r.datasetId)));
+        for (const kept of keyBook.list()) {
+          if (!held.has(kept.datasetId)) continue;
+          replicaKeys.set(kept.datasetId, kept);
+          c.releaseKeys?.add(kept.datasetId, kept);
+        }
+      }
       await role?.start();
       if (owner.auditIntervalMs > 0) {
         audit = startLoop(

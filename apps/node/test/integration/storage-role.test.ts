@@ -3,10 +3,11 @@
  * content store places one replica on a `--storage` node process (a StorageMarket deal on the embedded chain; the
  * storage node fetches the ciphertext from the owner, never the key); the storage node answers a challenge on time
  * and is paid for an epoch; then the owner goes offline and a third node fetches and opens the whole dataset from the
- * replica alone.
+ * replica alone. A dataset published from a node is replicated with its key wrapped to the storage node, which
+ * releases it under the owner's on-chain rule once the owner node is offline (a bought use on a 'download' dataset).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptKeystore } from '@aic/core/keystore';
@@ -24,6 +25,7 @@ import {
   openContentStore,
   proposeStorageDeal,
   replicaCommitment,
+  requestDatasetKey,
   serveDataset,
   storageDealProtocol,
   storageQuoteProtocol,
@@ -71,9 +73,9 @@ function ruleDataset(): ImportedDataset {
   );
 }
 
-async function startNetwork(): Promise<AicNetwork> {
+async function startNetwork(privateKey: Uint8Array = new Uint8Array(randomBytes(32))): Promise<AicNetwork> {
   const net = await createAicNetwork({
-    privateKey: new Uint8Array(randomBytes(32)),
+    privateKey,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     targetPeers: 0,
   });
@@ -96,6 +98,8 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
   let storageNode: NodeProcess | undefined;
   let ownerNet: AicNetwork | undefined;
   let readerNet: AicNetwork | undefined;
+  let buyerNet: AicNetwork | undefined;
+  let strangerNet: AicNetwork | undefined;
   let content: ContentStore | undefined;
   let spareNode: NodeProcess | undefined;
   let ownerNode: NodeProcess | undefined;
@@ -109,6 +113,7 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
   const storageAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 14 });
   const spareAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 15 });
   const ownerAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 16 });
+  const buyerAccount = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 17 });
   const mine = (blocks: number) =>
     chain.provider.request({ method: 'hardhat_mine', params: [`0x${blocks.toString(16)}`] } as never);
 
@@ -149,7 +154,7 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([ownerNet?.stop(), readerNet?.stop()]);
+    await Promise.all([ownerNet?.stop(), readerNet?.stop(), buyerNet?.stop(), strangerNet?.stop()]);
     await content?.stop();
     for (const node of [storageNode, spareNode, ownerNode]) if (node) expect(await node.stop()).toBe(0);
     await chain?.close();
@@ -339,8 +344,9 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     ownerNode = await startChainNode('owner-node', ownerAccount, [], spareNode.ready.multiaddrs);
     const ownerApi = createApiClient(ownerNode.ready.apiUrl, { token: readApiToken(join(root, 'owner-node')) });
     const dir = join(root, 'published-dataset');
-    await writeDatasetDir(dir, ruleDataset());
-    const published = await ownerApi.publishDataset({ body: { dir, pricePerUseAic: '1' } });
+    const dataset = ruleDataset();
+    await writeDatasetDir(dir, dataset);
+    const published = await ownerApi.publishDataset({ body: { dir, pricePerUseAic: '1', license: 'download' } });
     // a body the route refuses, and a dataset the node does not hold, are typed errors
     await expect(
       ownerApi.replicateDataset({ body: { datasetId: published.datasetId, replicas: 0 } }),
@@ -362,5 +368,37 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     ]);
     const spare = await createApiClient(spareNode.ready.apiUrl).storageStatus();
     expect(spare.replicas.map((r) => r.datasetId)).toContain(published.datasetId);
+
+    // The owner goes offline. The owner handed the storage node the key wrapped to it with the deal, so the storage
+    // node releases it under the owner's on-chain rule: a bought use on a 'download' dataset (jobId 0) gets it...
+    expect(await ownerNode.stop()).toBe(0);
+    ownerNode = undefined;
+    const spareAt = spareNode.ready.multiaddrs[0] as string;
+    const sparePeer = spareNode.ready.peerId;
+    await ledgerAs(buyerAccount.address).buyUses(BigInt(published.datasetId), 1n);
+    const buyerKey = buyerAccount.getHdKey().privateKey!;
+    buyerNet = await startNetwork(buyerKey);
+    const holder = await connectedPeer(buyerNet, spareAt);
+    const keyRequest = { datasetId: published.datasetId, datasetRoot: published.datasetRoot as `0x${string}` };
+    const releasedKey = await requestDatasetKey(buyerNet, sparePeer, { ...keyRequest, privateKey: buyerKey });
+    const fetched = await fetchDataset(buyerNet, {
+      manifest: new TextDecoder().decode(manifestFileBytes(dataset.manifest)),
+      committedRoot: published.datasetRoot as `0x${string}`,
+      key: releasedKey,
+      holders: [holder],
+      cache: await createShardCache({ dir: join(root, 'buyer-cache'), maxBytes: 64 * 1024 * 1024 }),
+    });
+    expect(fetched.shards.map((s) => Buffer.from(s))).toEqual(dataset.shards.map((s) => Buffer.from(s)));
+    // ...and a node without a right is refused, the storage node keeping serving.
+    const strangerKey = new Uint8Array(randomBytes(32));
+    strangerNet = await startNetwork(strangerKey);
+    await strangerNet.connect(spareAt);
+    await expect(
+      requestDatasetKey(strangerNet, sparePeer, { ...keyRequest, privateKey: strangerKey }),
+    ).rejects.toMatchObject({ code: 'DATA_KEY_REFUSED', details: { code: 'DATA_KEY_UNPAID' } });
+    // The key is kept wrapped to the storage node's key on disk, never in the clear.
+    const kept = await readFile(join(root, 'spare-node', 'storage', 'replica-keys.json'), 'utf8');
+    expect(kept).toContain(published.datasetId);
+    expect(kept).not.toContain(Buffer.from(releasedKey).toString('hex'));
   }, 180_000);
 });
