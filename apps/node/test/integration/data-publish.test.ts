@@ -1,17 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encryptKeystore } from '@aic/core/keystore';
 import { buildDataset, type ImportedDataset, writeDatasetDir } from '@aic/data-vessel';
-import { connectLedger, deploymentToJson, type LedgerClient } from '@aic/ledger';
-import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import type { LedgerClient } from '@aic/ledger';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readApiToken } from '../../src/api/api-token.ts';
-import { type ApiClient, createApiClient } from '../../src/api/client.ts';
-import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
+import type { ApiClient } from '../../src/api/client.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
-import { eventually, startTestNode, TEST_PASSWORD, waitForPeers } from '../helpers/cluster.ts';
+import { type ChainNodes, startChainNodes } from '../helpers/chain-nodes.ts';
+import { eventually } from '../helpers/cluster.ts';
 
 // Hardhat's well-known development mnemonic: the embedded chain funds accounts 12+ with AIC (deployDevnet).
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -51,37 +47,21 @@ function smallDataset(name: string, seed = 0): ImportedDataset {
 // against the chain; its key request without a right is refused (DATA_KEY_UNPAID), with a use bought it downloads.
 describe('datasets published from a node and fetched by another', () => {
   let root: string;
-  let chain: EmbeddedChain;
   let reader: LedgerClient;
-  const nodes: NodeProcess[] = [];
-  const [owner, member] = [12, 13].map((i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i }));
+  let nodes: NodeProcess[] = [];
+  let net: ChainNodes | undefined;
+  const [owner, _member] = [12, 13].map((i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i }));
   let ownerApi: ApiClient;
   let memberApi: ApiClient;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'aic-data-'));
-    chain = await startEmbeddedChain();
-    const dev = await deployDevnet(chain.provider, chain.accounts);
-    const rpcUrl = await chain.serve();
-    const deploymentFile = join(root, 'deployment.json');
-    await writeFile(deploymentFile, deploymentToJson(dev.deployment));
-    reader = await connectLedger({ rpcUrl, deploymentFile });
-    const chainFlags = ['--rpc-url', rpcUrl, '--deployment', deploymentFile];
-    for (const [i, account] of [owner!, member!].entries()) {
-      const dir = join(root, `node-${i}`);
-      const key = account.getHdKey().privateKey!;
-      await saveKeystore(keystoreDir(dir), await encryptKeystore(key, TEST_PASSWORD, { scryptN: 1024 }));
-      nodes.push(await startTestNode(dir, nodes[0]?.ready.multiaddrs ?? [], chainFlags));
-    }
-    await waitForPeers(nodes[1]!.ready.apiUrl, 1);
-    ownerApi = createApiClient(nodes[0]!.ready.apiUrl, { token: readApiToken(join(root, 'node-0')) });
-    memberApi = createApiClient(nodes[1]!.ready.apiUrl, { token: readApiToken(join(root, 'node-1')) });
+    net = await startChainNodes('aic-data-', [12, 13]);
+    ({ root, reader, nodes } = net);
+    [ownerApi, memberApi] = net.apis as [ApiClient, ApiClient];
   }, 240_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(nodes.map((n) => n.stop()));
-    await chain?.close();
-    await rm(root, { recursive: true, force: true });
+    const codes = (await net?.close()) ?? [];
     expect(codes).toEqual(codes.map(() => 0));
   });
 

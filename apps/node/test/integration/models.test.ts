@@ -1,18 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { encryptKeystore } from '@aic/core/keystore';
-import { connectLedger, deploymentToJson, type LedgerClient } from '@aic/ledger';
-import { deployDevnet, type EmbeddedChain, startEmbeddedChain } from '@aic/ledger/devchain';
+import type { LedgerClient } from '@aic/ledger';
 import { irisTemplate } from '@aic/model-vessel';
 import { keccak256, toBytes } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readApiToken } from '../../src/api/api-token.ts';
-import { type ApiClient, createApiClient } from '../../src/api/client.ts';
-import { keystoreDir, saveKeystore } from '../../src/identity/keystore-files.ts';
+import type { ApiClient } from '../../src/api/client.ts';
 import type { NodeProcess } from '../../src/spawn.ts';
-import { startTestNode, TEST_PASSWORD, waitForPeers } from '../helpers/cluster.ts';
+import { type ChainNodes, startChainNodes } from '../helpers/chain-nodes.ts';
 
 // Hardhat's well-known development mnemonic: the embedded chain funds accounts 12+ with AIC (deployDevnet).
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -24,40 +17,23 @@ const MANIFEST = JSON.stringify({ ...irisTemplate.manifest, name: 'member-mlp' }
 // mints the Model NFT and serves it; the caller's node buys uses on PLAZA with its account and calls the model over
 // the model-call protocol; each call consumes one use on chain; the AIC moves by exactly the quoted amounts.
 describe('models as assets and paid inference between two nodes', () => {
-  let root: string;
-  let chain: EmbeddedChain;
   let reader: LedgerClient;
   let treasury: `0x${string}`;
-  const nodes: NodeProcess[] = [];
+  let nodes: NodeProcess[] = [];
+  let net: ChainNodes | undefined;
   const [publisher, caller] = [12, 13].map((i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i }));
   let publisherApi: ApiClient;
   let callerApi: ApiClient;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'aic-models-'));
-    chain = await startEmbeddedChain();
-    const dev = await deployDevnet(chain.provider, chain.accounts);
-    treasury = dev.roles.treasury;
-    const rpcUrl = await chain.serve();
-    const deploymentFile = join(root, 'deployment.json');
-    await writeFile(deploymentFile, deploymentToJson(dev.deployment));
-    reader = await connectLedger({ rpcUrl, deploymentFile });
-    const chainFlags = ['--rpc-url', rpcUrl, '--deployment', deploymentFile];
-    for (const [i, account] of [publisher!, caller!].entries()) {
-      const dir = join(root, `node-${i}`);
-      const key = account.getHdKey().privateKey!;
-      await saveKeystore(keystoreDir(dir), await encryptKeystore(key, TEST_PASSWORD, { scryptN: 1024 }));
-      nodes.push(await startTestNode(dir, nodes[0]?.ready.multiaddrs ?? [], chainFlags));
-    }
-    await waitForPeers(nodes[1]!.ready.apiUrl, 1);
-    publisherApi = createApiClient(nodes[0]!.ready.apiUrl, { token: readApiToken(join(root, 'node-0')) });
-    callerApi = createApiClient(nodes[1]!.ready.apiUrl, { token: readApiToken(join(root, 'node-1')) });
+    net = await startChainNodes('aic-models-', [12, 13]);
+    ({ reader, nodes } = net);
+    treasury = net.dev.roles.treasury;
+    [publisherApi, callerApi] = net.apis as [ApiClient, ApiClient];
   }, 240_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(nodes.map((n) => n.stop()));
-    await chain?.close();
-    await rm(root, { recursive: true, force: true });
+    const codes = (await net?.close()) ?? [];
     expect(codes).toEqual(codes.map(() => 0));
   });
 
