@@ -25,7 +25,7 @@ import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
 import { isAssetTicket, type JobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol } from '../jobs/protocols.ts';
 import { materializeTicketData, removeJobData, type TicketData } from '../jobs/ticket-data.ts';
-import { type AgentContext, errorLine, fetchJobTicket, retryTransient } from './context.ts';
+import { type AgentContext, errorLine, fetchJobTicket, isTransient, retryTransient } from './context.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
 
 /** One training run in the worker process: resumes from the newest checkpoint of the job found in checkpointDir. */
@@ -64,6 +64,8 @@ export interface ProviderAgentInit {
   republishMs?: number;
   /** Attempts at running one assigned job before giving up on it (default 4, backoff 2, 4, 8 s). */
   runAttempts?: number;
+  /** First wait between job attempts (default 2 s; each next one twice as long, at most 30 s). */
+  runRetryBaseMs?: number;
   /** TEST-ONLY fault injection: report random commitments for this fraction of segments (a cheater). */
   fakeSegmentFraction?: number;
 }
@@ -139,12 +141,23 @@ export class ProviderAgent implements Startable {
 
   async #runWithRetries(jobId: bigint): Promise<void> {
     const signal = this.#scope.signal;
+    // Transient failures (an RPC call or a stream that failed; one attempt makes dozens of calls, so at 10 % RPC
+    // failures nearly every attempt meets one) are retried for as long as the job is this provider's: each attempt
+    // first reads the job and ends quietly once it is settled, reassigned or expired. Other failures get
+    // `runAttempts` in all; a ticket the chain contradicts (kinds, roots, misfit) reads the same on every attempt.
+    let lasting = 0;
     await retry(() => this.#run(jobId, signal), {
-      attempts: this.init.runAttempts ?? 4,
-      baseMs: 2_000,
+      attempts: Number.POSITIVE_INFINITY,
+      baseMs: this.init.runRetryBaseMs ?? 2_000,
+      maxMs: 30_000,
       signal,
-      // A ticket the chain contradicts (kinds, model root, dataset root, misfit) reads the same on every attempt.
-      retryable: (error) => !isAicError(error) || !ASSET_REFUSALS.has(error.code),
+      retryable: (error) => {
+        if (isAicError(error) && ASSET_REFUSALS.has(error.code)) return false;
+        // The worker failing (out of memory, over its time, crashed) would fail the same way again.
+        if (isTransient(error) && !(isAicError(error) && error.code.startsWith('WORKER_'))) return true;
+        lasting++;
+        return lasting < (this.init.runAttempts ?? 4);
+      },
       onRetry: ({ error, attempt }) =>
         this.ctx.log.error({ jobId: String(jobId), attempt, err: errorLine(error) }, 'job attempt failed'),
     }).catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AicError } from '@aic/core';
 import { JobState } from '@aic/ledger';
 import { irisTemplate } from '@aic/model-vessel';
 import { type Hex, keccak256 } from 'viem';
@@ -39,9 +40,14 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function world(modelRoot: Hex, runAttempts = 1) {
+function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: number; workerFailures?: number } = {}) {
   const errors: string[] = [];
-  const calls = { materialized: [] as MaterializeDatasetRequest[], committed: 0, trainedOn: [] as TicketData[] };
+  const calls = {
+    materialized: [] as MaterializeDatasetRequest[],
+    committed: 0,
+    commitFailed: 0,
+    trainedOn: [] as TicketData[],
+  };
   const held: { step: number; hash: Hex }[] = [];
   const port: JobAssetPort = {
     datasetManifest: async () => ({
@@ -80,7 +86,16 @@ function world(modelRoot: Hex, runAttempts = 1) {
     market: {
       address: '0x00000000000000000000000000000000000000cc',
       read: { jobOf: async () => job },
-      write: { startJob: async () => '0x', commitResult: async () => void calls.committed++ },
+      write: {
+        startJob: async () => '0x',
+        commitResult: async () => {
+          if ((faults.commitFailures ?? 0) > calls.commitFailed) {
+            calls.commitFailed++;
+            throw new Error('fetch failed');
+          }
+          calls.committed++;
+        },
+      },
     },
     confirm: async (_what: string, send: () => Promise<unknown>) => await send(),
     publicClient: { getContractEvents: async () => [{ args: { specHash: ticketHash(ticket) } }] },
@@ -107,6 +122,7 @@ function world(modelRoot: Hex, runAttempts = 1) {
   } as unknown as AgentContext;
   const train: TrainingRunner = async (init, hooks) => {
     calls.trainedOn.push(init.dataset);
+    if ((faults.workerFailures ?? 0) >= calls.trainedOn.length) throw new AicError('WORKER_CRASHED', 'worker crashed');
     const commitments = [0, 4, 8, 12, 15].map((step, i) => ({ step, hash: hash(i + 1) }));
     for (const [index, c] of commitments.entries()) hooks.onCheckpoint({ index, ...c });
     return { commitmentRoot: hash(99), resultCid: 'bafyresult', commitments };
@@ -119,6 +135,7 @@ function world(modelRoot: Hex, runAttempts = 1) {
       stakeWei: 1n,
       priceWeiPerHour: 1n,
       runAttempts,
+      runRetryBaseMs: 1,
       offer: {} as never,
     },
     train,
@@ -145,5 +162,26 @@ describe('provider agent on published assets', () => {
     expect(calls.materialized).toHaveLength(0);
     expect(calls.trainedOn).toHaveLength(0);
     expect(calls.committed).toBe(0);
+  });
+
+  it('keeps retrying transient failures past runAttempts while the job is its own, and commits once', async () => {
+    // The soak's stall: at 10 % RPC failures nearly every attempt met one, and four attempts were all a job got.
+    const { calls, provider, errors } = world(keccak256(new TextEncoder().encode(manifestText)), 2, {
+      commitFailures: 5,
+    });
+    await provider.runJob(7n);
+    expect(calls.commitFailed).toBe(5);
+    expect(calls.committed).toBe(1);
+    expect(errors.filter((e) => e === 'job failed')).toEqual([]);
+  });
+
+  it('gives a failing worker only runAttempts attempts', async () => {
+    const { calls, provider, errors } = world(keccak256(new TextEncoder().encode(manifestText)), 2, {
+      workerFailures: 10,
+    });
+    await provider.runJob(8n);
+    expect(calls.trainedOn).toHaveLength(2);
+    expect(calls.committed).toBe(0);
+    expect(errors.at(-1)).toBe('job failed');
   });
 });
