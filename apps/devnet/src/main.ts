@@ -14,6 +14,7 @@ import { devnetStatus, howToJoin } from './join.ts';
 import { runNetworkedJob } from './networked-job.ts';
 import type { NodeStatus } from './node-supervisor.ts';
 import { type DevnetNodeInfo, devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
+import { runDemoInference } from './paid-inference.ts';
 import { postEpochScores } from './post-scores.ts';
 import { parseExtraMethods } from './rpc-guard.ts';
 
@@ -132,13 +133,17 @@ async function main(): Promise<void> {
   if (opts.demoJob) {
     // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
     const demo = networked
-      ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs, paidInference: true })
-      : runDemoJob({ chain, dev, log, signal: controller.signal });
-    await demo
-      .then(() => postEpochScores({ chain, dev, log }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
-      });
+      ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs }).then(
+          async (report) => {
+            await postEpochScores({ chain, dev, log });
+            // Last, after the job's scores: another member pays to use the TrainedAI (its income is next epoch's).
+            if (report.trainedAssetId !== undefined) await runDemoInference(nodes, report.trainedAssetId, log);
+          },
+        )
+      : runDemoJob({ chain, dev, log, signal: controller.signal }).then(() => postEpochScores({ chain, dev, log }));
+    await demo.catch((error: unknown) => {
+      if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
+    });
   }
   if (opts.exitWhenReady) await shutdown();
 }

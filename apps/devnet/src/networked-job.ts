@@ -14,7 +14,6 @@ import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/l
 import { type Address, getAddress } from 'viem';
 import { nodeApi } from './node-api.ts';
 import type { DevnetNodeInfo } from './nodes-events.ts';
-import { runPaidInference } from './paid-inference.ts';
 import { writeTemplateAssets } from './template-assets.ts';
 
 export interface NetworkedJobOptions {
@@ -35,8 +34,6 @@ export interface NetworkedJobOptions {
   hardware?: Omit<HardwareRequirementWire, 'spread'>;
   /** Called with the job id once escrowed (fault tests kill a provider mid-job from here). */
   onSubmitted?: (jobId: bigint) => void;
-  /** After settlement, another member's node buys a use of the TrainedAI and calls it (npm start's last step). */
-  paidInference?: boolean;
   /** Sent as the submit's idempotency key (default: a fresh one per run). */
   idempotencyKey?: string;
   /** Called on each status poll. */
@@ -189,16 +186,6 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     step(
       `TrainedAI #${trainedAssetId} minted, lineage ${lineage.map((l) => `#${l.parentId} ${l.shareBps / 100} %`).join(', ')}; result ${status.resultPath}. Done in ${(wallMs / 1000).toFixed(1)} s.`,
     );
-  }
-  if (o.paidInference && trainedAssetId !== undefined) {
-    await runPaidInference({
-      trainedAssetId,
-      owner: requesterNode,
-      // A member with no share in the TrainedAI's lineage, so what it pays is plainly income for the others.
-      caller: byRole('verifier').at(-1) ?? byRole('data-owner')[0]!,
-      template,
-      log: (line) => step(line),
-    });
   }
   return {
     jobId,

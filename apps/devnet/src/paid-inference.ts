@@ -58,3 +58,15 @@ export async function runPaidInference(o: PaidInferenceInit): Promise<PaidInfere
     usesLeft: result.usesLeft,
   };
 }
+
+/** `npm start`'s last step: a verifier's node (no share in the lineage) buys one use of the TrainedAI and calls it. */
+export async function runDemoInference(
+  nodes: readonly DevnetNodeInfo[],
+  trainedAssetId: bigint,
+  log: (line: string) => void,
+): Promise<void> {
+  const owner = nodes.find((n) => n.role === 'requester');
+  const caller = nodes.filter((n) => n.role === 'verifier').at(-1) ?? nodes.find((n) => n.role === 'data-owner');
+  if (!owner || !caller) return;
+  await runPaidInference({ trainedAssetId, owner, caller, template: 'mnist', log: (line) => log(`job: ${line}`) });
+}
