@@ -127,7 +127,9 @@ export async function runJobKillingRequester(
     abi: assetRegistryAbi,
     eventName: 'AssetMinted',
     args: { owner: requester, kind: AssetKind.TrainedAI },
-    fromBlock: 0n,
+    // From this job's settlement on: an earlier job with identical terms trained the same weights (same checkpoint
+    // root) and has its own TrainedAI, minted before this one settled.
+    fromBlock: settled[0]?.blockNumber ?? 0n,
     strict: true,
   });
   return {
