@@ -59,44 +59,48 @@ describe('ledger invariants under random operation sequences', () => {
     snapshot = await f.testClient.snapshot();
   });
 
-  it(`hold after every step of ${RUNS} sequences of ${OPS} operations, and nothing is left once all jobs end`, async () => {
-    const total = { ops: 0, reverted: 0, byKind: {} as Record<string, number>, events: {} as Record<string, number> };
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: OPS, maxLength: OPS }), async (ops) => {
-        await f.testClient.revert({ id: snapshot });
-        snapshot = await f.testClient.snapshot();
-        const w: World = {
-          ...base,
-          assets: [],
-          jobs: new Map(),
-          jobStates: new Map(),
-          dirty: new Set(),
-          stats: { ops: 0, reverted: 0, byKind: {}, events: {} },
-        };
-        for (const [i, op] of ops.entries()) {
-          await runOp(w, op);
-          await checkInvariants(w, `step ${i} (${op.kind})`);
-        }
-        await drainAndCheck(w);
-        total.ops += w.stats.ops;
-        total.reverted += w.stats.reverted;
-        for (const [k, n] of Object.entries(w.stats.byKind)) total.byKind[k] = (total.byKind[k] ?? 0) + n;
-        for (const [k, n] of Object.entries(w.stats.events)) total.events[k] = (total.events[k] ?? 0) + n;
-      }),
-      {
-        numRuns: RUNS,
-        endOnFailure: true,
-        ...(process.env.AIC_PROPERTY_SEED ? { seed: Number(process.env.AIC_PROPERTY_SEED) } : {}),
-      },
-    );
-    console.log(`property runs: ${RUNS}, operations: ${total.ops}, refused: ${total.reverted}`, total.events);
-    expect(total.ops).toBe(RUNS * OPS);
-    // The sequences must actually walk the state machine, not just bounce off it.
-    if (RUNS * OPS >= 1_000) {
-      for (const event of TRANSITION_EVENTS) expect(total.events[event] ?? 0, `${event} seen`).toBeGreaterThan(0);
-    }
-    expect(total.ops).toBeGreaterThanOrEqual(Math.min(10_000, RUNS * OPS));
-    // A hang guard sized to the work (10,000 EVM operations by default), not a speed assertion: with every tier
-    // running at once on 2 cores it took just over the contracts tier's 120 s.
-  }, Math.max(120_000, RUNS * OPS * 60));
+  it(
+    `hold after every step of ${RUNS} sequences of ${OPS} operations, and nothing is left once all jobs end`,
+    async () => {
+      const total = { ops: 0, reverted: 0, byKind: {} as Record<string, number>, events: {} as Record<string, number> };
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: OPS, maxLength: OPS }), async (ops) => {
+          await f.testClient.revert({ id: snapshot });
+          snapshot = await f.testClient.snapshot();
+          const w: World = {
+            ...base,
+            assets: [],
+            jobs: new Map(),
+            jobStates: new Map(),
+            dirty: new Set(),
+            stats: { ops: 0, reverted: 0, byKind: {}, events: {} },
+          };
+          for (const [i, op] of ops.entries()) {
+            await runOp(w, op);
+            await checkInvariants(w, `step ${i} (${op.kind})`);
+          }
+          await drainAndCheck(w);
+          total.ops += w.stats.ops;
+          total.reverted += w.stats.reverted;
+          for (const [k, n] of Object.entries(w.stats.byKind)) total.byKind[k] = (total.byKind[k] ?? 0) + n;
+          for (const [k, n] of Object.entries(w.stats.events)) total.events[k] = (total.events[k] ?? 0) + n;
+        }),
+        {
+          numRuns: RUNS,
+          endOnFailure: true,
+          ...(process.env.AIC_PROPERTY_SEED ? { seed: Number(process.env.AIC_PROPERTY_SEED) } : {}),
+        },
+      );
+      console.log(`property runs: ${RUNS}, operations: ${total.ops}, refused: ${total.reverted}`, total.events);
+      expect(total.ops).toBe(RUNS * OPS);
+      // The sequences must actually walk the state machine, not just bounce off it.
+      if (RUNS * OPS >= 1_000) {
+        for (const event of TRANSITION_EVENTS) expect(total.events[event] ?? 0, `${event} seen`).toBeGreaterThan(0);
+      }
+      expect(total.ops).toBeGreaterThanOrEqual(Math.min(10_000, RUNS * OPS));
+      // A hang guard sized to the work (10,000 EVM operations by default), not a speed assertion: with every tier
+      // running at once on 2 cores it took just over the contracts tier's 120 s.
+    },
+    Math.max(120_000, RUNS * OPS * 60),
+  );
 });
