@@ -206,11 +206,11 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    */
   async publishOffer(offer: ProviderOffer): Promise<number> {
     this.#assertStarted();
-    const coordinate = offer.coordinate ?? this.#coordinates.coordinate;
+    const whereabouts = this.#whereabouts(offer.coordinate);
     return await this.#gossip.publish(providerOfferSpec, {
       ...offer,
-      coordinate: { ...coordinate, vec: [...coordinate.vec] },
-      peer: offer.peer ?? { id: this.peerId.toString(), addrs: this.multiaddrs().slice(0, 8) },
+      ...whereabouts,
+      peer: offer.peer ?? whereabouts.peer,
     });
   }
 
@@ -226,12 +226,15 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
    */
   async publishHoldings(announcement: Omit<HoldingsAnnouncement, 'peer'>): Promise<number> {
     this.#assertStarted();
-    const coordinate = announcement.coordinate ?? this.#coordinates.coordinate;
-    return await this.#gossip.publish(holdingsSpec, {
-      ...announcement,
+    return await this.#gossip.publish(holdingsSpec, { ...announcement, ...this.#whereabouts(announcement.coordinate) });
+  }
+
+  /** What a gossiped offer or holding says about where its sender is: coordinate (a copy), PeerId, addresses. */
+  #whereabouts(coordinate: VivaldiCoordinate = this.#coordinates.coordinate) {
+    return {
       coordinate: { ...coordinate, vec: [...coordinate.vec] },
       peer: { id: this.peerId.toString(), addrs: this.multiaddrs().slice(0, 8) },
-    });
+    };
   }
 
   /** Publishes a result notice; resolves to the number of peers it was sent to. */
