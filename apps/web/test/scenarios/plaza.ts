@@ -1,45 +1,17 @@
 /**
- * Issue 14, first slice: a real devnet's requester node serves the web client at `/`; headless Chromium opens PLAZA
- * and sees the demo's dataset, model and TrainedAI (price per use, owner, lineage) and the GPU offers table, on a
- * laptop and a phone width, by keyboard, with no console error. Screenshots go to test-results/web/.
+ * PLAZA, the offers table, the node page, the job page and wallet connect in Chromium (issue 14's first slice): the
+ * demo's dataset, model and TrainedAI (price per use, owner, lineage) and the GPU offers, on a laptop and a phone
+ * width, by keyboard, with no console error. Screenshots go to test-results/web/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, openWatchedPage } from '../helpers/browser.ts';
+import { expect, it } from 'vitest';
+import { openWatchedPage } from '../helpers/browser.ts';
 import { injectTestWallet, walletCalls } from '../helpers/test-wallet.ts';
-import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
+import { SHOTS, type WebContextRef } from './context.ts';
 
-const SHOTS = join(REPO_ROOT, 'test-results', 'web');
-/** The devnet's start and its in-process demo job (dataset, model, training, TrainedAI): ~80 s at load 10. */
-const DEVNET_READY_MS = 420_000;
-const runs = chromiumAvailable() || process.env.CI !== undefined;
-if (!runs)
-  console.warn('web e2e skipped: /usr/bin/chromium is absent (apt-get install -y chromium); CI always runs it');
-
-describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
-  let devnet: WebDevnet | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'apps', 'web', 'dist', 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ root: join(REPO_ROOT, 'apps', 'web'), logLevel: 'warn' });
-    }
-    await mkdir(SHOTS, { recursive: true });
-    await writeFile(join(SHOTS, '..', '.gitignore'), '*\n'); // screenshots are results, not sources
-    [devnet, browser] = await Promise.all([startWebDevnet(), launchChromium()]);
-    await devnet.assetsMinted;
-  }, DEVNET_READY_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await devnet?.stop();
-  });
-
+export function plazaScenarios(ctx: WebContextRef): void {
   it('serves the client at / with a CSP, keeps the API under /v1 and refuses foreign-origin writes', async () => {
-    const url = devnet!.webUrl;
+    const url = ctx().devnet.webUrl;
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -58,8 +30,8 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   });
 
   it('shows PLAZA with the devnet assets and the GPU offers table, without console errors', async () => {
-    const { page, problems } = await openWatchedPage(browser!, { width: 1280, height: 900 });
-    await page.goto(devnet!.webUrl);
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 1280, height: 900 });
+    await page.goto(ctx().devnet.webUrl);
     const cards = page.getByTestId('plaza-assets').locator('li');
     await expect.poll(() => cards.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     const text = await page.getByTestId('plaza-assets').textContent();
@@ -78,8 +50,8 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   });
 
   it('works on a phone width and by keyboard', async () => {
-    const { page, problems } = await openWatchedPage(browser!, { width: 390, height: 844 });
-    await page.goto(devnet!.webUrl);
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 390, height: 844 });
+    await page.goto(ctx().devnet.webUrl);
     await page.getByTestId('plaza-assets').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -101,13 +73,13 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   });
 
   it('shows the node status and checks a job id inline', async () => {
-    const { page, problems } = await openWatchedPage(browser!, { width: 1280, height: 900 });
-    await page.goto(new URL('#/node', devnet!.webUrl).toString());
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 1280, height: 900 });
+    await page.goto(new URL('#/node', ctx().devnet.webUrl).toString());
     await expect.poll(() => page.getByTestId('node-status').textContent(), { timeout: 15_000 }).toContain('requester');
     await expect.poll(() => page.getByTestId('node-status').textContent(), { timeout: 15_000 }).toMatch(/AIC \(chain/);
     await page.screenshot({ path: join(SHOTS, 'node.png'), fullPage: true });
 
-    await page.goto(new URL('#/job', devnet!.webUrl).toString());
+    await page.goto(new URL('#/job', ctx().devnet.webUrl).toString());
     await page.getByLabel('Job id').fill('not a job');
     await page.getByRole('button', { name: 'Open' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('A job id is a positive whole number');
@@ -116,10 +88,12 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   });
 
   it("opens the demo job's page by its id: the job's on-chain state", async () => {
-    const jobId = devnet!.lines.map((line) => /job #(\d+) escrowed/.exec(line)?.[1]).find((id) => id !== undefined);
+    const jobId = ctx()
+      .devnet.lines.map((line) => /job #(\d+) escrowed/.exec(line)?.[1])
+      .find((id) => id !== undefined);
     expect(jobId).toBeDefined();
-    const { page, problems } = await openWatchedPage(browser!, { width: 1280, height: 900 });
-    await page.goto(new URL('#/job', devnet!.webUrl).toString());
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 1280, height: 900 });
+    await page.goto(new URL('#/job', ctx().devnet.webUrl).toString());
     await page.getByLabel('Job id').fill(jobId!);
     await page.keyboard.press('Enter');
     const status = page.getByTestId('job-status');
@@ -131,9 +105,9 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
 
   it('connects an injected EIP-1193 wallet and adds the devnet chain to it with one click', async () => {
     const address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
-    const { page, problems } = await openWatchedPage(browser!, { width: 1280, height: 900 });
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 1280, height: 900 });
     await injectTestWallet(page, address, 1);
-    await page.goto(devnet!.webUrl);
+    await page.goto(ctx().devnet.webUrl);
     await page.getByRole('button', { name: 'Connect wallet' }).click();
     await page.getByRole('button', { name: 'Connect injected wallet' }).click();
     const connected = page.getByTestId('wallet-connected');
@@ -153,4 +127,4 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
     await page.screenshot({ path: join(SHOTS, 'wallet.png') });
     expect(problems).toEqual([]);
   });
-});
+}

@@ -1,0 +1,46 @@
+/**
+ * The web client in real Chromium against one real devnet (issue 14): the requester node serves the client at `/`.
+ * One devnet and one browser for every scenario (each scenario file under ../scenarios registers its tests), because a
+ * devnet with its demo job costs minutes on 2 cores.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.ts';
+import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
+import { SHOTS, type WebContext } from '../scenarios/context.ts';
+import { plazaScenarios } from '../scenarios/plaza.ts';
+
+/** The devnet's start and its in-process demo job (dataset, model, training, TrainedAI): ~80 s at load 10. */
+const DEVNET_READY_MS = 420_000;
+const runs = chromiumAvailable() || process.env.CI !== undefined;
+if (!runs)
+  console.warn('web e2e skipped: /usr/bin/chromium is absent (apt-get install -y chromium); CI always runs it');
+
+describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
+  let devnet: WebDevnet | undefined;
+  let browser: Browser | undefined;
+  const ctx = (): WebContext => {
+    if (devnet === undefined || browser === undefined) throw new Error('the devnet or the browser did not start');
+    return { devnet, browser };
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(REPO_ROOT, 'apps', 'web', 'dist', 'index.html'))) {
+      const { build } = await import('vite');
+      await build({ root: join(REPO_ROOT, 'apps', 'web'), logLevel: 'warn' });
+    }
+    await mkdir(SHOTS, { recursive: true });
+    await writeFile(join(SHOTS, '..', '.gitignore'), '*\n'); // screenshots are results, not sources
+    [devnet, browser] = await Promise.all([startWebDevnet(), launchChromium()]);
+    await devnet.assetsMinted;
+  }, DEVNET_READY_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await devnet?.stop();
+  });
+
+  describe('PLAZA, offers, node and job pages, wallet connect', () => plazaScenarios(ctx));
+});
