@@ -14,6 +14,9 @@ export const NODE_ERROR_CODES = [
   'DATASET_KEY_REFUSED',
   'DATASET_NO_HOLDERS',
   'DATASET_ROOT_MISMATCH',
+  // the Explorer and dashboards' chain reads (src/explorer)
+  'EXPLORER_NOT_FOUND',
+  'EXPLORER_QUERY_INVALID',
   'LEDGER_NO_SIGNER',
   'LEDGER_RPC_UNAVAILABLE',
   'LEDGER_UNAVAILABLE',

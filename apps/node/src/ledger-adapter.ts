@@ -1,5 +1,6 @@
 import { AicError, isAicError } from '@aic/core';
 import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
+import { createExplorerService } from './explorer/explorer-service.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { readPlazaAssets } from './web/plaza-assets.ts';
 
@@ -27,6 +28,7 @@ export function createLedgerReader(init: {
       ? cause
       : new AicError('LEDGER_RPC_UNAVAILABLE', `chain RPC at ${init.rpcUrl} did not answer`, { cause });
   return {
+    explorer: createExplorerService(ledgerClient),
     async claimRewards() {
       const ledger = await ledgerClient();
       if (!ledger.walletClient) throw new AicError('LEDGER_NO_SIGNER', 'this node has no key for chain writes');

@@ -1,4 +1,5 @@
 import type { PlazaAssets, PlazaAssetsQuery } from './api/plaza-schemas.ts';
+import type { ExplorerService } from './explorer/explorer-service.ts';
 
 /** Balances of one address on the configured chain. */
 export interface Balances {
@@ -27,4 +28,6 @@ export interface NodeLedger {
   claimRewards(): Promise<{ amountWei: bigint; transactionHash: `0x${string}` }>;
   /** One page of the AssetRegistry's assets (the web client's PLAZA); absent in fakes that do not need it. */
   plazaAssets?(query: PlazaAssetsQuery): Promise<PlazaAssets>;
+  /** Read-only chain views of the Explorer and the dashboards (explorer/); absent in fakes. */
+  explorer?: ExplorerService;
 }

@@ -3,6 +3,7 @@ import { AicError, isAicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
 import { createDataHandlers } from '../data/data-handlers.ts';
 import type { DataService } from '../data/data-service.ts';
+import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
 import type { JobServices } from '../jobs/job-services.ts';
 import type { NodeLedger } from '../ledger-port.ts';
@@ -124,6 +125,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     ...createDataHandlers(c.dataService),
     ...(c.storageHandlers ?? unavailableStorageHandlers()),
     ...(c.modelHandlers ?? unavailableModelHandlers()),
+    ...createExplorerHandlers(c.ledger?.explorer),
     plazaAssets: async ({ query }) => {
       if (c.ledger?.plazaAssets === undefined) {
         throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');

@@ -7,6 +7,7 @@ import {
   jobSubmitBodySchema,
   jobSubmittedSchema,
 } from '../jobs/job-schemas.ts';
+import { explorerRoutes } from './explorer-routes.ts';
 import { plazaAssetsQuerySchema, plazaAssetsSchema } from './plaza-schemas.ts';
 import {
   balanceSchema,
@@ -257,6 +258,8 @@ export const apiRoutes = {
     body: datasetFetchBodySchema,
     response: datasetFetchedSchema,
   },
+  // the web client's dashboards and Explorer: read-only chain views (api/explorer-routes.ts)
+  ...explorerRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type ApiRoutes = typeof apiRoutes;
