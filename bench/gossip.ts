@@ -9,8 +9,13 @@
  * CPU that warm-up offers (published one at a time) cost all peers together.
  *
  *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
+ *                           [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6 --dout 2] [--flood-publish true]
  * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..} (CPU of all peers per offer, the
  * figure to compare builds by on a busy machine; latency there mostly measures the other load).
+ * Where the p99 comes from: `eventLoopP99Ms` (the worst worker's event-loop delay while offers flow: a gossip p99
+ * near it is CPU starvation, the peers waiting for a core), the p99 of deliveries straight from the publisher
+ * (`p99DirectMs`, one hop) and of relayed ones (`p99RelayedMs`), and the share that came later than one heartbeat
+ * (`afterHeartbeatShare`: recovered by IHAVE/IWANT gossip rather than pushed through the mesh), each with the load.
  */
 import '@aic/core/polyfills';
 import { availableParallelism, loadavg } from 'node:os';
@@ -20,14 +25,23 @@ import {
   createAicNetwork,
   createWireSigner,
   GOSSIP_TOPICS,
+  type GossipMeshInit,
   providerOfferSpec,
   WireCodec,
 } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
 import { benchOffer, now } from './helpers/bench-offer.ts';
+import { type EventLoopDelay, EventLoopDelayMonitor } from './helpers/event-loop-delay.ts';
+
+/** Gossipsub settings under test (undefined: the network's defaults). */
+interface GossipTuning {
+  heartbeatMs?: number;
+  mesh: GossipMeshInit;
+}
 
 type Command =
-  | { cmd: 'start'; count: number; bootstrap: string[] }
+  | { cmd: 'start'; count: number; bootstrap: string[]; tuning: GossipTuning }
+  | { cmd: 'loop-reset' }
   | { cmd: 'meshed' }
   | { cmd: 'settle' }
   | { cmd: 'ping' }
@@ -52,7 +66,8 @@ async function settle(): Promise<void> {
 async function runWorker(): Promise<void> {
   const nets: AicNetwork[] = [];
   const sent: Array<[string, number]> = [];
-  const delivered: Array<[string, number]> = [];
+  const delivered: Delivery[] = [];
+  const loop = new EventLoopDelayMonitor();
   const handle = async (command: Command): Promise<unknown> => {
     switch (command.cmd) {
       case 'start': {
@@ -63,13 +78,23 @@ async function runWorker(): Promise<void> {
             listen: ['/ip4/127.0.0.1/tcp/0'],
             bootstrap: known.sort(() => Math.random() - 0.5).slice(0, 3),
             coordinatesIntervalMs: 60_000,
+            gossipMesh: command.tuning.mesh,
+            ...(command.tuning.heartbeatMs === undefined ? {} : { gossipHeartbeatMs: command.tuning.heartbeatMs }),
           });
-          net.addEventListener('offer', (e) => delivered.push([e.detail.payload.offerId, now()]));
+          // Who relayed it and who signed it, kept raw: matching them here would cost CPU inside the measurement.
+          net.addEventListener('offer', (e) =>
+            delivered.push([e.detail.payload.offerId, now(), e.detail.relayedBy, e.detail.sender]),
+          );
           await net.start();
           nets.push(net);
         }
-        return nets.map((n) => n.multiaddrs()[0] ?? '');
+        return {
+          addrs: nets.map((n) => n.multiaddrs()[0] ?? ''),
+          ids: nets.map((n) => [n.peerId.toString(), n.address] as [string, string]),
+        } satisfies Started;
       }
+      case 'loop-reset':
+        return loop.reset();
       case 'meshed':
         return nets.every((n) => n.meshPeers(GOSSIP_TOPICS.offers).length >= 2);
       case 'settle':
@@ -84,8 +109,9 @@ async function runWorker(): Promise<void> {
         return nets[command.peer]?.publishOffer(benchOffer(command.offerId));
       }
       case 'report':
-        return { sent, delivered };
+        return { sent, delivered, eventLoop: loop.read() } satisfies Report;
       case 'stop':
+        loop.stop();
         await Promise.all(nets.map((n) => n.stop()));
         return undefined;
     }
@@ -155,7 +181,10 @@ async function allMeshed(workers: PeerWorker[], timeoutMs: number): Promise<bool
   return false;
 }
 
-type Report = { sent: Array<[string, number]>; delivered: Array<[string, number]> };
+/** [offerId, arrival ms, PeerId it came from, signer's address]. */
+type Delivery = [string, number, string, string];
+type Report = { sent: Array<[string, number]>; delivered: Delivery[]; eventLoop: EventLoopDelay };
+type Started = { addrs: string[]; ids: Array<[string, string]> };
 
 /** Asks every worker for its sent/delivered records until `expected` deliveries are in or `timeoutMs` passed. */
 async function reportsOnceDelivered(workers: PeerWorker[], expected: number, timeoutMs: number): Promise<Report[]> {
@@ -203,12 +232,28 @@ async function runMain(): Promise<void> {
     Number(args.get('--workers') ?? Math.max(1, Math.min(5, availableParallelism() - 1))),
   );
   const offerCount = Number(args.get('--offers') ?? 150);
+  const numberFlag = (name: string) => (args.has(name) ? Number(args.get(name)) : undefined);
+  const tuning: GossipTuning = {
+    ...(args.has('--heartbeat-ms') ? { heartbeatMs: Number(args.get('--heartbeat-ms')) } : {}),
+    mesh: {
+      D: numberFlag('--d'),
+      Dlo: numberFlag('--dlo'),
+      Dhi: numberFlag('--dhi'),
+      Dlazy: numberFlag('--dlazy'),
+      Dout: numberFlag('--dout'),
+      floodPublish: args.has('--flood-publish') ? args.get('--flood-publish') !== 'false' : undefined,
+    },
+  };
+  const loadBefore = loadavg()[0] ?? 0;
 
   const workers = Array.from({ length: workerCount }, () => new PeerWorker(import.meta.url));
   const perWorker = workers.map((_, w) => Math.floor(peerCount / workerCount) + (w < peerCount % workerCount ? 1 : 0));
   const addrs: string[] = [];
+  const peerIdOf = new Map<string, string>();
   for (const [w, worker] of workers.entries()) {
-    addrs.push(...(await worker.send<string[]>({ cmd: 'start', count: perWorker[w] ?? 0, bootstrap: addrs })));
+    const started = await worker.send<Started>({ cmd: 'start', count: perWorker[w] ?? 0, bootstrap: addrs, tuning });
+    addrs.push(...started.addrs);
+    for (const [peerId, address] of started.ids) peerIdOf.set(address, peerId);
   }
   if (!(await allMeshed(workers, 30_000))) console.error('warning: not every peer has a mesh of 2+ after 30 s');
   await Promise.all(workers.map((w) => w.send({ cmd: 'settle' })));
@@ -231,6 +276,8 @@ async function runMain(): Promise<void> {
   // CPU of the whole process (every worker's peers) while offers flow: unlike latency, it barely depends on what else
   // the machine runs, so it compares builds on a busy machine.
   const cpuBefore = process.cpuUsage();
+  const loadAtPublish = loadavg()[0] ?? 0;
+  await Promise.all(workers.map((w) => w.send({ cmd: 'loop-reset' })));
   const publishStart = performance.now();
   for (let i = 0; i < offerCount; i++) {
     await publishFrom(workers, perWorker, i % peerCount, `bench-${i}`);
@@ -244,12 +291,22 @@ async function runMain(): Promise<void> {
   await Promise.all(workers.map((w) => w.terminate()));
 
   const sentAt = new Map(reports.flatMap((r) => r.sent));
-  const latencies = reports
+  const measured = reports
     .flatMap((r) => r.delivered)
     .filter(([id]) => id.startsWith('bench-'))
-    .map(([id, at]) => at - (sentAt.get(id) ?? Number.NaN))
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+    .map(([id, at, relayedBy, sender]) => ({
+      ms: at - (sentAt.get(id) ?? Number.NaN),
+      direct: peerIdOf.get(sender) === relayedBy,
+    }))
+    .filter((d) => Number.isFinite(d.ms));
+  const sortedMs = (ds: typeof measured) => ds.map((d) => d.ms).sort((a, b) => a - b);
+  const latencies = sortedMs(measured);
+  const direct = sortedMs(measured.filter((d) => d.direct));
+  const relayed = sortedMs(measured.filter((d) => !d.direct));
+  const heartbeatMs = tuning.heartbeatMs ?? 1000;
+  const worstLoop = reports
+    .map((r) => r.eventLoop)
+    .reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a), { p50Ms: 0, p99Ms: 0, maxMs: 0 });
   const round = (x: number) => Math.round(x * 100) / 100;
   console.log(
     JSON.stringify({
@@ -257,6 +314,17 @@ async function runMain(): Promise<void> {
       p50Ms: round(percentile(latencies, 50)),
       p99Ms: round(percentile(latencies, 99)),
       maxMs: round(latencies.at(-1) ?? Number.NaN),
+      eventLoopP50Ms: worstLoop.p50Ms,
+      eventLoopP99Ms: worstLoop.p99Ms,
+      eventLoopMaxMs: worstLoop.maxMs,
+      directShare: round(direct.length / Math.max(1, latencies.length)),
+      p50DirectMs: round(percentile(direct, 50)),
+      p99DirectMs: round(percentile(direct, 99)),
+      p50RelayedMs: round(percentile(relayed, 50)),
+      p99RelayedMs: round(percentile(relayed, 99)),
+      afterHeartbeatShare: round(latencies.filter((ms) => ms > heartbeatMs).length / Math.max(1, latencies.length)),
+      heartbeatMs,
+      mesh: tuning.mesh,
       peers: peerCount,
       workers: workerCount,
       cores: availableParallelism(),
@@ -267,6 +335,8 @@ async function runMain(): Promise<void> {
       openOfferCpuMs: round(openMs),
       cpuMsPerOffer: round((cpu.user + cpu.system) / 1000 / offerCount),
       idleCpuShare: round(1 - (cpu.user + cpu.system) / 1000 / publishWallMs),
+      loadAvg1mBefore: round(loadBefore),
+      loadAvg1mAtPublish: round(loadAtPublish),
       loadAvg1m: round(loadavg()[0] ?? 0),
     }),
   );

@@ -8,25 +8,36 @@
  * Offers are gossiped from random light nodes and every other light node's arrival time is recorded (publish →
  * `offer` event, signature/replay/schema checks included, shared wall clock).
  *
+ * Light nodes sample Vivaldi coordinates once a minute (not every 10 s: a light node has no offers whose locality
+ * matters, and 100 nodes' samplers alone kept a core busy) and otherwise run the network's defaults.
+ *
  *   npm run bench -- scale [--nodes 100] [--per-process 20] [--offers 60] [--interval-ms 500] [--join-timeout-s 300]
- *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900]
+ *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900] [--target-peers 8]
+ *                          [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6]
  * Last line: {"bench":"scale","nodes":..,"rssPerNodeMb":..,"gossipP99Ms":..,"peersMin":..,"job":"Settled",...}
- * (`nodes` counts both kinds; rssPerNodeMb = RSS of every node process and light-node process / nodes.)
+ * (`nodes` counts both kinds; rssPerNodeMb = RSS of every node process and light-node process / nodes;
+ * eventLoopP99Ms = the worst light-node process's event-loop delay while offers flow, to tell CPU starvation from
+ * protocol latency.)
  */
 import '@aic/core/polyfills';
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
+import { type AicNetwork, type AicNetworkInit, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import { generatePrivateKey } from 'viem/accounts';
 import { type JobNetwork, startJobNetwork } from '../apps/devnet/src/job-network.ts';
 import { runNetworkedJob } from '../apps/devnet/src/networked-job.ts';
 import { nodeApi } from '../apps/devnet/src/node-api.ts';
 import { benchOffer, now } from './helpers/bench-offer.ts';
+import { type EventLoopDelay, EventLoopDelayMonitor } from './helpers/event-loop-delay.ts';
+
+/** What the light nodes run with besides their key, listen address and bootstrap list. */
+type LightNodeInit = Pick<AicNetworkInit, 'targetPeers' | 'gossipHeartbeatMs' | 'gossipMesh' | 'coordinatesIntervalMs'>;
 
 type Command =
-  | { cmd: 'start'; count: number; bootstrap: string[]; first: boolean }
+  | { cmd: 'start'; count: number; bootstrap: string[]; first: boolean; init: LightNodeInit }
+  | { cmd: 'loop-reset' }
   | { cmd: 'health' }
   | { cmd: 'publish'; node: number; offerId: string }
   | { cmd: 'report' }
@@ -39,6 +50,8 @@ interface Health {
   /** Connections lost so far (churn). */
   disconnects: number;
   rssBytes: number;
+  /** This process's event-loop delay since the last loop-reset. */
+  eventLoop: EventLoopDelay;
 }
 
 /** A child process: runs some nodes and answers the parent's commands over IPC. */
@@ -47,8 +60,10 @@ async function runChild(): Promise<void> {
   const sent: Array<[string, number]> = [];
   const delivered: Array<[string, number]> = [];
   let disconnects = 0;
-  const create = async (bootstrap: string[]) => {
+  const loop = new EventLoopDelayMonitor();
+  const create = async (bootstrap: string[], init: LightNodeInit) => {
     const net = await createAicNetwork({
+      ...init,
       privateKey: generatePrivateKey(),
       listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap,
@@ -65,11 +80,13 @@ async function runChild(): Promise<void> {
     switch (c.cmd) {
       case 'start': {
         let bootstrap = c.bootstrap;
-        if (c.first) bootstrap = [(await create([])).multiaddrs()[0] ?? ''];
+        if (c.first) bootstrap = [(await create([], c.init)).multiaddrs()[0] ?? ''];
         const pick = () => [...bootstrap].sort(() => Math.random() - 0.5).slice(0, 3);
-        await Promise.all(Array.from({ length: c.count - (c.first ? 1 : 0) }, () => create(pick())));
+        await Promise.all(Array.from({ length: c.count - (c.first ? 1 : 0) }, () => create(pick(), c.init)));
         return nets.map((n) => n.multiaddrs()[0] ?? '');
       }
+      case 'loop-reset':
+        return loop.reset();
       case 'health':
         return {
           peers: nets.map((n) => n.connectivity().connectedPeers),
@@ -77,6 +94,7 @@ async function runChild(): Promise<void> {
           underconnected: nets.filter((n) => n.connectivity().underconnected).length,
           disconnects,
           rssBytes: process.memoryUsage().rss,
+          eventLoop: loop.read(),
         } satisfies Health;
       case 'publish':
         sent.push([c.offerId, now()]);
@@ -179,6 +197,18 @@ async function runMain(): Promise<void> {
   const withJob = !args.has('--no-job');
   const jobEpochs = Number(args.get('--job-epochs') ?? 4);
   const jobTimeoutMs = Number(args.get('--job-timeout-s') ?? 900) * 1000;
+  const numberFlag = (name: string) => (args.has(name) ? Number(args.get(name)) : undefined);
+  const lightInit: LightNodeInit = {
+    coordinatesIntervalMs: 60_000,
+    ...(args.has('--target-peers') ? { targetPeers: Number(args.get('--target-peers')) } : {}),
+    ...(args.has('--heartbeat-ms') ? { gossipHeartbeatMs: Number(args.get('--heartbeat-ms')) } : {}),
+    gossipMesh: {
+      D: numberFlag('--d'),
+      Dlo: numberFlag('--dlo'),
+      Dhi: numberFlag('--dhi'),
+      Dlazy: numberFlag('--dlazy'),
+    },
+  };
   const loadBefore = loadavg()[0] ?? 0;
   const t0 = Date.now();
   const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -200,7 +230,8 @@ async function runMain(): Promise<void> {
     for (const [i, proc] of procs.entries()) {
       const sample = [...fullAddrs, ...addrs].sort(() => Math.random() - 0.5).slice(0, 8);
       const first = i === 0 && fullAddrs.length === 0;
-      addrs.push(...(await proc.send<string[]>({ cmd: 'start', count: counts[i] ?? 0, bootstrap: sample, first })));
+      const start = { cmd: 'start', count: counts[i] ?? 0, bootstrap: sample, first, init: lightInit } as const;
+      addrs.push(...(await proc.send<string[]>(start)));
       console.error(`${addrs.length} light nodes started (${elapsed()})`);
     }
     const startedS = (Date.now() - t0) / 1000;
@@ -218,6 +249,7 @@ async function runMain(): Promise<void> {
       await delay(1_000);
     }
     const joinedS = (Date.now() - t0) / 1000;
+    const loadAtJoin = loadavg()[0] ?? 0;
 
     // One job through the full nodes while the light ones gossip.
     const job =
@@ -238,7 +270,8 @@ async function runMain(): Promise<void> {
             (error: unknown) => ({ state: `failed: ${(error as Error).message}`.slice(0, 300), wallMs: Number.NaN }),
           );
 
-    // Gossip: offers from random light nodes at a fixed rate.
+    // Gossip: offers from random light nodes at a fixed rate; the event loops are measured from here on.
+    await Promise.all(procs.map((p) => p.send({ cmd: 'loop-reset' })));
     for (let i = 0; i < offerCount && lightCount > 0; i++) {
       const target = Math.floor(Math.random() * lightCount);
       const proc = Math.floor(target / perProcess);
@@ -265,6 +298,9 @@ async function runMain(): Promise<void> {
       .sort((a, b) => a - b);
     const peers = [...health.flatMap((h) => h.peers), ...full.peers].sort((a, b) => a - b);
     const lightRss = health.reduce((n, h) => n + h.rssBytes, 0);
+    const worstLoop = health
+      .map((h) => h.eventLoop)
+      .reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a), { p50Ms: 0, p99Ms: 0, maxMs: 0 });
     const rssTotal = lightRss + full.rssBytes;
     console.log(
       JSON.stringify({
@@ -279,10 +315,14 @@ async function runMain(): Promise<void> {
         rssTotalMb: round(rssTotal / 1024 ** 2),
         gossipP50Ms: round(percentile(latencies, 50)),
         gossipP99Ms: round(percentile(latencies, 99)),
+        eventLoopP50Ms: worstLoop.p50Ms,
+        eventLoopP99Ms: worstLoop.p99Ms,
+        eventLoopMaxMs: worstLoop.maxMs,
         deliveredRatio: round(latencies.length / expected),
         offers: offerCount,
         publishIntervalMs: intervalMs,
         peersMin: peers[0] ?? 0,
+        targetPeers: lightInit.targetPeers ?? 8,
         peersMedian: percentile(peers, 50),
         underconnected: health.reduce((n, h) => n + h.underconnected, 0),
         connectionsLost: health.reduce((n, h) => n + h.disconnects, 0),
@@ -292,6 +332,7 @@ async function runMain(): Promise<void> {
         jobWallMs: jobResult === undefined ? null : Math.round(jobResult.wallMs),
         cores: availableParallelism(),
         loadAvg1mBefore: round(loadBefore),
+        loadAvg1mAtJoin: round(loadAtJoin),
         loadAvg1mAfter: round(loadavg()[0] ?? 0),
       }),
     );

@@ -31,8 +31,27 @@ export interface AicNetworkInit {
   maxInboundStreamsPerPeer?: number;
   /** Gossipsub heartbeat. Default 1000 ms (gossipsub's). */
   gossipHeartbeatMs?: number;
+  /** Gossipsub mesh degrees and publishing (see GossipMeshInit); each field left out keeps gossipsub's default. */
+  gossipMesh?: GossipMeshInit;
   /** Yamux tuning for bulk streams (see bench/transfer.ts); defaults in YAMUX_DEFAULTS. */
   streamMuxer?: Partial<typeof YAMUX_DEFAULTS>;
+}
+
+/**
+ * Gossipsub's mesh: each node keeps between `Dlo` and `Dhi` peers per topic in its mesh (aiming at `D`) and forwards
+ * every message to them at once; `Dlazy` more peers hear of it by IHAVE at the next heartbeat. `floodPublish`: a
+ * node's own messages go to every connected subscriber, not just its mesh. Defaults (gossipsub's): D 6, Dlo 4,
+ * Dhi 12, Dlazy 6, floodPublish true. Smaller meshes send fewer copies (each costs Noise, Yamux and a socket write
+ * at both ends) at the price of more hops.
+ */
+export interface GossipMeshInit {
+  D?: number | undefined;
+  Dlo?: number | undefined;
+  Dhi?: number | undefined;
+  Dlazy?: number | undefined;
+  /** Fewer outbound mesh peers than this are topped up (must stay below Dlo and at most D / 2; default 2). */
+  Dout?: number | undefined;
+  floodPublish?: boolean | undefined;
 }
 
 /** Yamux settings: windows and frame size chosen with bench/transfer.ts. */

@@ -81,9 +81,17 @@ export async function createAicLibp2p(init: AicNetworkInit, scores: PeerScoreBoo
         scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
         scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
         ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
+        ...definedFields(init.gossipMesh ?? {}),
       }),
     },
   });
+}
+
+/** The fields of `o` that are set (gossipsub spreads its options over its defaults, so an undefined would win). */
+function definedFields<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function yamuxWithDefaults(overrides: Partial<typeof YAMUX_DEFAULTS> = {}) {
