@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
 import { createApiHandlers } from './api/handlers.ts';
+import { registerJobEvents } from './api/job-events.ts';
 import type { JobAnnouncement, Offer } from './api/schemas.ts';
 import { type ApiServer, createApiServer } from './api/server.ts';
 import { type DataService, startDataService } from './data/data-service.ts';
@@ -336,6 +337,12 @@ async function startServing(
     },
     { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },
   );
+  // Live job progress for the web client (server-sent events, outside the JSON route table).
+  registerJobEvents(api.fastify, {
+    jobs: () => jobs,
+    peerAddresses: () => network.getPeers().map((p) => p.address),
+    offers: () => books.offers.list('all'),
+  });
   const apiUrl = await api.start().catch(async (cause: unknown) => {
     await api.stop().catch(() => undefined);
     await models.stop().catch(() => undefined);

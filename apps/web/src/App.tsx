@@ -7,11 +7,14 @@ import { hrefOf, type Route, useRoute } from './router.ts';
 
 // The job page carries the chart library: loaded when it is opened, so PLAZA's first load stays small.
 const JobPage = lazy(() => import('./pages/JobPage.tsx'));
+// The job wizard (viem's wallet calls): loaded when opened.
+const WizardPage = lazy(() => import('./wizard/WizardPage.tsx'));
 
 const NAV: Array<{ route: Route; label: string }> = [
   { route: { page: 'plaza' }, label: 'PLAZA' },
   { route: { page: 'offers' }, label: 'GPU offers' },
   { route: { page: 'job', jobId: undefined }, label: 'Jobs' },
+  { route: { page: 'wizard' }, label: 'New job' },
   { route: { page: 'node' }, label: 'Node' },
 ];
 
@@ -56,6 +59,12 @@ function Page({ route }: { route: Route }) {
       return (
         <Suspense fallback={<p className="muted">Loading the job page…</p>}>
           <JobPage jobId={route.jobId} />
+        </Suspense>
+      );
+    case 'wizard':
+      return (
+        <Suspense fallback={<p className="muted">Loading the job wizard…</p>}>
+          <WizardPage />
         </Suspense>
       );
     case 'node':

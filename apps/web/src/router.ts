@@ -8,6 +8,7 @@ export type Route =
   | { page: 'plaza' }
   | { page: 'offers' }
   | { page: 'job'; jobId: string | undefined }
+  | { page: 'wizard' }
   | { page: 'node' }
   | { page: 'missing'; path: string };
 
@@ -20,6 +21,9 @@ export function parseRoute(hash: string): Route {
       return { page: 'plaza' };
     case 'offers':
       return { page: 'offers' };
+    case 'jobs':
+      if (second === 'new') return { page: 'wizard' };
+      return { page: 'missing', path };
     case 'job':
       return { page: 'job', jobId: second === undefined || second === '' ? undefined : decodeURIComponent(second) };
     case 'node':
@@ -33,6 +37,8 @@ export function hrefOf(route: Route): string {
   switch (route.page) {
     case 'job':
       return route.jobId === undefined ? '#/job' : `#/job/${encodeURIComponent(route.jobId)}`;
+    case 'wizard':
+      return '#/jobs/new';
     case 'missing':
       return '#/plaza';
     default:

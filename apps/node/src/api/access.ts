@@ -32,6 +32,9 @@ export interface AccessRequest {
   /** The EIP-712 credential's headers, when sent. */
   signature?: string | undefined;
   signedAt?: string | undefined;
+  /** A route that needs no token (RouteDef `access: 'open'`: it spends nothing of the node's, or checks a wallet's
+   * signature itself). */
+  openRoute?: boolean | undefined;
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -80,6 +83,7 @@ export function checkAccess(request: AccessRequest, policy: AccessPolicy): AicEr
     );
   }
   if (READ_METHODS.has(request.method.toUpperCase())) return undefined;
+  if (request.openRoute === true) return undefined;
   if (request.authorization === undefined && request.signature !== undefined && policy.signer !== undefined) {
     return 'signature';
   }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createDataHandlers } from '../data/data-handlers.ts';
 import type { DataService } from '../data/data-service.ts';
 import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
+import { createAdoptHandlers } from '../jobs/adopt-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
 import type { JobServices } from '../jobs/job-services.ts';
 import type { NodeLedger } from '../ledger-port.ts';
@@ -122,6 +123,8 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     },
     listJobAnnouncements: async () => ({ announcements: c.jobs.list('all') }),
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
+    // the wallet pays these jobs, not the node's account: no budget cap applies
+    ...createAdoptHandlers(c.jobServices),
     ...createDataHandlers(c.dataService),
     ...(c.storageHandlers ?? unavailableStorageHandlers()),
     ...(c.modelHandlers ?? unavailableModelHandlers()),

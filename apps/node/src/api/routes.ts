@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { walletJobRoutes } from '../jobs/adopt-routes.ts';
 import {
   jobIdQuerySchema,
   jobLogsSchema,
@@ -53,6 +54,9 @@ export interface RouteDef {
   body?: z.ZodType;
   query?: z.ZodType;
   response: z.ZodType;
+  /** 'open': a POST that needs no API token (Host and Origin are still checked): it spends nothing of the node's
+   * account (a read with a body, such as a quote), or its handler checks a wallet's signature in the body. */
+  access?: 'open';
 }
 
 /** Every endpoint of the node API (v1). */
@@ -129,6 +133,7 @@ export const apiRoutes = {
     path: '/v1/jobs/quote',
     summary: 'What a training job would cost and how it would be verified, before paying',
     successStatus: 200,
+    access: 'open',
     body: jobSubmitBodySchema,
     response: jobQuoteSchema,
   },
@@ -156,6 +161,8 @@ export const apiRoutes = {
     query: jobIdQuerySchema,
     response: jobLogsSchema,
   },
+  // jobs a browser wallet pays and this node coordinates (jobs/adopt-routes.ts)
+  ...walletJobRoutes,
   // models as assets and paid inference (apps/node/src/models)
   publishModel: {
     method: 'POST',

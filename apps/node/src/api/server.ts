@@ -108,6 +108,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiServer
         authorization: header('authorization'),
         signature: header('x-aic-signature'),
         signedAt: header('x-aic-signed-at'),
+        openRoute: (request.routeOptions.config as { openAccess?: boolean } | undefined)?.openAccess,
       },
       policy,
     );
@@ -209,6 +210,7 @@ function registerRoute(app: FastifyInstance, name: keyof ApiHandlers, route: Rou
   app.route({
     method: route.method,
     url: route.path,
+    config: { openAccess: route.access === 'open' },
     schema: {
       summary: route.summary,
       operationId: name,

@@ -17,7 +17,7 @@ function requester(jobs: JobServices | undefined): RequesterAgent {
 
 type Body = z.output<typeof jobSubmitBodySchema>;
 
-function submissionOf(body: Body): JobSubmission {
+export function submissionOf(body: Body): JobSubmission {
   const named = { epochs: body.epochs, batchSize: body.batchSize, learningRate: body.learningRate };
   const hyperparameters = {
     ...body.hyperparameters,
@@ -44,7 +44,7 @@ function submissionOf(body: Body): JobSubmission {
   };
 }
 
-const quoteJson = (q: JobQuote) => ({
+export const quoteJson = (q: JobQuote) => ({
   ...q,
   totalWei: String(q.totalWei),
   providerWei: String(q.providerWei),

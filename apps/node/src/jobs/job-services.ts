@@ -77,6 +77,8 @@ export interface JobServicesInit {
 
 export interface JobServices {
   requester: RequesterAgent;
+  /** The roles' chain client (the node's key): addresses and chain id for a browser wallet's escrow. */
+  ledger: Awaited<ReturnType<typeof connectLedger>>;
   coordinator?: CoordinatorAgent;
   /** Stops every role in reverse start order, each waiting (bounded) for its work in flight. */
   stop(): Promise<void>;
@@ -189,7 +191,7 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
   }
   roles.push(watcher);
   const stop = await startAll(roles);
-  return { requester, ...(coordinator ? { coordinator } : {}), stop };
+  return { requester, ledger, ...(coordinator ? { coordinator } : {}), stop };
 }
 
 /** The market watcher's last processed block, in a small JSON file written atomically. */

@@ -4,6 +4,8 @@ import { apiGet } from '../api.ts';
 import { ProgressChart } from '../components/ProgressChart.tsx';
 import { QueryState } from '../components/QueryState.tsx';
 import { shortHex } from '../format.ts';
+import { useJobEvents } from '../wizard/use-job-events.ts';
+import '../wizard/wizard.css';
 
 /** States after which nothing changes any more: polling stops. */
 const FINAL_STATE = /settled|failed|refunded|cancel|expired|slashed/i;
@@ -64,18 +66,22 @@ function JobIdForm({ current }: { current: string | undefined }) {
 }
 
 function JobView({ jobId }: { jobId: string }) {
+  // Live events (server-sent) push status and progress; polling is the fallback while the stream is not open.
+  const events = useJobEvents(jobId);
   const status = useQuery({
     queryKey: ['jobStatus', jobId],
     queryFn: ({ signal }) => apiGet('jobStatus', '/v1/jobs/status', { jobId }, signal),
-    refetchInterval: (query) => (FINAL_STATE.test(query.state.data?.state ?? '') ? false : 2_000),
+    refetchInterval: (query) => (events.live || FINAL_STATE.test(query.state.data?.state ?? '') ? false : 2_000),
   });
   const finished = FINAL_STATE.test(status.data?.state ?? '');
   const logs = useQuery({
     queryKey: ['jobLogs', jobId],
     queryFn: ({ signal }) => apiGet('jobLogs', '/v1/jobs/logs', { jobId }, signal),
     enabled: status.isSuccess,
-    refetchInterval: finished ? false : 2_000,
+    refetchInterval: finished || events.live ? false : 2_000,
   });
+  const polled = logs.data?.lines ?? [];
+  const lines = events.lines.length >= polled.length ? events.lines : polled;
   return (
     <QueryState isPending={status.isPending} error={status.error} what={`job #${jobId}`}>
       {() => {
@@ -83,7 +89,7 @@ function JobView({ jobId }: { jobId: string }) {
         const progress = s.totalSteps ? Math.min(1, (s.step ?? 0) / s.totalSteps) : 0;
         return (
           <>
-            <dl className="facts wide" data-testid="job-status">
+            <dl className="facts wide" data-testid="job-status" data-live={events.live}>
               <dt>State</dt>
               <dd>
                 <span className="badge">{s.state}</span>
@@ -117,7 +123,7 @@ function JobView({ jobId }: { jobId: string }) {
               {s.trainedAssetId === undefined ? null : (
                 <>
                   <dt>Trained AI</dt>
-                  <dd>NFT #{s.trainedAssetId}</dd>
+                  <dd data-testid="job-trained">NFT #{s.trainedAssetId}</dd>
                 </>
               )}
               {s.resultError === undefined ? null : (
@@ -135,9 +141,19 @@ function JobView({ jobId }: { jobId: string }) {
                 </>
               )}
             </dl>
+            {events.placement === undefined || !/^(Created|Escrowed|Preempted)$/.test(s.state) ? null : (
+              <p className="notice placement-reason" role="status" data-testid="job-placement">
+                <strong>Not placed yet.</strong> {events.placement.reason}
+              </p>
+            )}
+            {events.error === undefined ? null : (
+              <p className="muted" data-testid="job-events-error">
+                Last update failed: {events.error}
+              </p>
+            )}
             <h2>Training progress</h2>
-            {(logs.data?.lines.length ?? 0) > 0 ? (
-              <ProgressChart lines={logs.data?.lines ?? []} />
+            {lines.length > 0 ? (
+              <ProgressChart lines={lines} />
             ) : (
               <p className="notice" data-testid="progress-empty">
                 {finished

@@ -13,6 +13,7 @@ import type { MarketWatcher } from '../chain/market-watcher.ts';
 import type { JobAssetPort } from '../jobs/asset-port.ts';
 import { decodeJobTicket, type JobTicket } from '../jobs/job-ticket.ts';
 import { jobTicketFetchProtocol } from '../jobs/protocols.ts';
+import { ticketHostOf } from './ticket-host.ts';
 
 export interface AgentLogger {
   info(obj: object, msg: string): void;
@@ -194,7 +195,7 @@ export async function fetchJobTicket(
     ctx,
     'ticket fetch',
     async () => {
-      const requester = await peerOfAddress(ctx, job.requester, o.signal);
+      const requester = await ticketHostOf(ctx, job, o.signal);
       const fetched = await ctx.net.request(
         requester,
         jobTicketFetchProtocol,

@@ -62,6 +62,15 @@ export class JobStore {
     return record;
   }
 
+  /** The pending ticket whose hash is `hash` (a ticket prepared for another account's escrow: PayerJobs). */
+  async pendingTicket(hash: `0x${string}`): Promise<Uint8Array | undefined> {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
+    const text = await readFile(join(this.pendingDir, `${hash}.json`), 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    const pending = JSON.parse(text) as { ticket: string };
+    return new Uint8Array(Buffer.from(pending.ticket, 'base64'));
+  }
+
   /** The escrow failed before any transaction landed: forget its ticket. */
   async abandonEscrow(hash: `0x${string}`): Promise<void> {
     await rm(join(this.pendingDir, `${hash}.json`), { force: true });

@@ -6,7 +6,7 @@
  * job's state is on disk, so a requester killed at any point and started again goes on where it stopped.
  */
 import { AicError, isAicError, pause, retry } from '@aic/core';
-import { computeMarketAbi, jobStateName } from '@aic/ledger';
+import { computeMarketAbi, type JobRequestInput, jobStateName } from '@aic/ledger';
 import type { Checkpoint, Commitment } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
@@ -17,6 +17,7 @@ import { RoleScope, type Startable } from '../lifecycle.ts';
 import { RequesterChainReactor } from './chain-reactor.ts';
 import { RequesterJobServer } from './job-server.ts';
 import { JobStore } from './job-store.ts';
+import { type AdoptedJob, PayerJobs } from './payer-jobs.ts';
 import { prepareSubmission, type TicketTerms } from './prepare-submission.ts';
 import { RequesterSettlement } from './settlement.ts';
 import { SubmitKeys, type SubmitResult } from './submit-keys.ts';
@@ -56,6 +57,7 @@ export class RequesterAgent implements Startable {
   readonly #settlement: RequesterSettlement;
   readonly #reactor: RequesterChainReactor;
   readonly #submitKeys: SubmitKeys;
+  readonly #payerJobs: PayerJobs;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -63,6 +65,7 @@ export class RequesterAgent implements Startable {
   ) {
     this.#store = new JobStore(root);
     this.#submitKeys = new SubmitKeys(root);
+    this.#payerJobs = new PayerJobs(ctx, this.#store);
     this.#scope = new RoleScope('requester', ctx.log);
     const events = {
       emit: (jobId: bigint, what: string) => this.#emit(jobId, what),
@@ -192,6 +195,34 @@ export class RequesterAgent implements Startable {
     }
     await this.#store.completeEscrow(escrowed.jobId, ticket, state);
     return { submitted: { ...escrowed, quote }, ticket };
+  }
+
+  /** A job another account pays (a browser wallet): quotes, keeps the ticket as pending and returns the exact
+   * ComputeMarket request (with the ticket's hash as specHash) the payer escrows; then {@link adopt}. */
+  async prepareForPayer(input: JobSubmission): Promise<{ quote: JobQuote; request: JobRequestInput }> {
+    const { quote, terms } = await this.#priced(input);
+    const nonce = input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const ticket = encodeJobTicket({ ...terms, nonce, ...(input.hardware ? { hardware: input.hardware } : {}) });
+    const { specHash: _unset, ...request } = this.#request(input, quote.segments, '0x');
+    return { quote, request: await this.#payerJobs.prepare(ticket, request) };
+  }
+
+  /** Whether this node follows the job (escrowed it, or adopted it). */
+  async isOwn(jobId: bigint): Promise<boolean> {
+    return (await this.#store.get(jobId)) !== undefined;
+  }
+
+  /** The on-chain payer and state of a job, before {@link adopt}. */
+  async payerJobFacts(jobId: bigint): Promise<Omit<AdoptedJob, 'adopted'>> {
+    return await this.#payerJobs.facts(jobId);
+  }
+
+  /** Takes on a job another account escrowed with a ticket {@link prepareForPayer} made: from now on this node
+   * serves its ticket, records its progress, settles it and mints its TrainedAI, as for its own jobs. */
+  async adopt(jobId: bigint): Promise<AdoptedJob> {
+    const adopted = await this.#payerJobs.adopt(jobId);
+    if (adopted.adopted) this.#emit(jobId, 'adopted');
+    return adopted;
   }
 
   #ticketState(input: JobSubmission) {
