@@ -2,7 +2,7 @@ import { AicError, isAicError } from '@aic/core';
 import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
 import { createExplorerService } from './explorer/explorer-service.ts';
 import type { NodeLedger } from './ledger-port.ts';
-import { readPlazaAssets } from './web/plaza-assets.ts';
+import { readDatasetAnchor, readPlazaAssets, readPlazaContracts } from './web/plaza-assets.ts';
 
 /**
  * The node's ledger through the typed @aic/ledger client over JSON-RPC: reads, and (with the node's key) the few
@@ -60,6 +60,17 @@ export function createLedgerReader(init: {
       const ledger = await ledgerClient();
       try {
         return await readPlazaAssets(ledger, query);
+      } catch (cause) {
+        throw rpcFailure(cause);
+      }
+    },
+    async plazaContracts() {
+      return readPlazaContracts(await ledgerClient());
+    },
+    async datasetAnchor(tokenId) {
+      const ledger = await ledgerClient();
+      try {
+        return await readDatasetAnchor(ledger, tokenId);
       } catch (cause) {
         throw rpcFailure(cause);
       }

@@ -1,5 +1,6 @@
-import type { PlazaAssets, PlazaAssetsQuery } from './api/plaza-schemas.ts';
+import type { PlazaAssets, PlazaAssetsQuery, PlazaContracts } from './api/plaza-schemas.ts';
 import type { ExplorerService } from './explorer/explorer-service.ts';
+import type { DatasetAnchor } from './web/plaza-assets.ts';
 
 /** Balances of one address on the configured chain. */
 export interface Balances {
@@ -28,6 +29,10 @@ export interface NodeLedger {
   claimRewards(): Promise<{ amountWei: bigint; transactionHash: `0x${string}` }>;
   /** One page of the AssetRegistry's assets (the web client's PLAZA); absent in fakes that do not need it. */
   plazaAssets?(query: PlazaAssetsQuery): Promise<PlazaAssets>;
+  /** The contracts a browser wallet pays PLAZA through; absent in fakes. */
+  plazaContracts?(): Promise<PlazaContracts>;
+  /** A dataset preview's on-chain anchor (content root, mint block, next block's hash); absent in fakes. */
+  datasetAnchor?(tokenId: bigint): Promise<DatasetAnchor | undefined>;
   /** Read-only chain views of the Explorer and the dashboards (explorer/); absent in fakes. */
   explorer?: ExplorerService;
 }

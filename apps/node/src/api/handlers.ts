@@ -3,6 +3,7 @@ import { AicError, isAicError, weiToAic } from '@aic/core';
 import type { Logger } from 'pino';
 import { createDataHandlers } from '../data/data-handlers.ts';
 import type { DataService } from '../data/data-service.ts';
+import { createDatasetPreviews } from '../data/preview.ts';
 import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
 import { createAdoptHandlers } from '../jobs/adopt-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
@@ -47,6 +48,7 @@ export interface ApiHandlerComponents {
 
 /** The API's behaviour, one function per route; input already validated by the server. */
 export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
+  const previews = createDatasetPreviews(c.dataService, c.ledger);
   return {
     status: async () => ({
       peerId: c.network.peerId,
@@ -134,6 +136,13 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
         throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
       }
       return c.ledger.plazaAssets(query);
+    },
+    datasetPreview: async ({ query }) => previews.preview(query.datasetId),
+    plazaContracts: async () => {
+      if (c.ledger?.plazaContracts === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      return c.ledger.plazaContracts();
     },
   };
 }

@@ -38,3 +38,14 @@ export const plazaAssetsSchema = z.object({
   assets: z.array(plazaAssetSchema),
 });
 export type PlazaAssets = z.infer<typeof plazaAssetsSchema>;
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+
+/** `GET /v1/plaza/contracts`: where a browser wallet pays (approve on the token, then Plaza.buyUses / buy / rent). */
+export const plazaContractsSchema = z.object({
+  chainId: z.number().int(),
+  token: address,
+  plaza: address,
+  registry: address,
+});
+export type PlazaContracts = z.infer<typeof plazaContractsSchema>;

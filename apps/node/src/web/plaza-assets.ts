@@ -1,6 +1,12 @@
 import { weiToAic } from '@aic/core';
 import type { LedgerClient } from '@aic/ledger';
-import { ASSET_KINDS, type PlazaAsset, type PlazaAssets, type PlazaAssetsQuery } from '../api/plaza-schemas.ts';
+import {
+  ASSET_KINDS,
+  type PlazaAsset,
+  type PlazaAssets,
+  type PlazaAssetsQuery,
+  type PlazaContracts,
+} from '../api/plaza-schemas.ts';
 
 /** Scanned at most per request, so a filter that matches little cannot make one request read the whole registry. */
 const SCAN_MAX = 1_000;
@@ -44,4 +50,43 @@ export async function readPlazaAssets(
     });
   }
   return { totalMinted, assets };
+}
+
+/** What a dataset preview is anchored to on chain: the NFT's content root and the block after its mint. */
+export interface DatasetAnchor {
+  kind: string | undefined;
+  contentRoot: `0x${string}`;
+  mintBlock: bigint;
+  seedBlock: bigint;
+  /** Undefined while the block after the mint is not mined yet. */
+  blockHash: `0x${string}` | undefined;
+}
+
+/**
+ * Reads the anchor of a preview: the asset's content root, the block its AssetMinted event is in, and the hash of
+ * the next block (mined after the root was published, so the publisher could not know it). Undefined: no such token.
+ */
+export async function readDatasetAnchor(
+  ledger: Pick<LedgerClient, 'registry' | 'publicClient'>,
+  tokenId: bigint,
+): Promise<DatasetAnchor | undefined> {
+  const total = await ledger.registry.read.totalMinted();
+  if (tokenId < 1n || tokenId > total) return undefined;
+  const [asset, minted] = await Promise.all([
+    ledger.registry.read.assetOf([tokenId]),
+    ledger.registry.getEvents.AssetMinted({ tokenId }, { fromBlock: 0n }),
+  ]);
+  const mintBlock = minted[0]?.blockNumber;
+  if (mintBlock === undefined || mintBlock === null) return undefined;
+  const seedBlock = mintBlock + 1n;
+  const head = await ledger.publicClient.getBlockNumber();
+  const blockHash =
+    head < seedBlock ? undefined : (await ledger.publicClient.getBlock({ blockNumber: seedBlock })).hash;
+  return { kind: ASSET_KINDS[asset.kind], contentRoot: asset.contentRoot, mintBlock, seedBlock, blockHash };
+}
+
+/** The chain and the contracts a browser wallet pays PLAZA through (the token's approve, Plaza's buyUses). */
+export function readPlazaContracts(ledger: Pick<LedgerClient, 'deployment'>): PlazaContracts {
+  const c = ledger.deployment.contracts;
+  return { chainId: ledger.deployment.chainId, token: c.AICToken, plaza: c.Plaza, registry: c.AssetRegistry };
 }
