@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
-import { isAssetTicket, type JobTicket, loadDatasetSource, loadShardDataset } from '@aic/gpu-vessel';
+import { type JobTicket, loadShardDataset } from '@aic/gpu-vessel';
 import { TEMPLATES, type TensorDataset } from '@aic/model-vessel';
 import { PUBLISHABLE_TEMPLATES, type PublishableTemplate, writeTemplateAssets } from './template-assets.ts';
 
@@ -38,8 +38,7 @@ export function templateOfManifest(manifestText: string): PublishableTemplate {
   return found;
 }
 
-/** A devnet job ticket's training data: the template split its Model NFT's manifest names (v2), or a v1 source. */
+/** A devnet job ticket's training data: the published template split its Model NFT's manifest names. */
 export async function ticketTrainData(ticket: JobTicket): Promise<TensorDataset> {
-  if (!isAssetTicket(ticket)) return await loadDatasetSource(ticket.dataset);
   return await templateTrainSplit(templateOfManifest(ticket.model.manifest));
 }

@@ -93,7 +93,6 @@ export {
   packCheckpoint,
   serveCheckpoints,
 } from './jobs/checkpoint-transfer.ts';
-export { checkDatasetRoot, datasetRootOf, loadDatasetSource } from './jobs/dataset-source.ts';
 export {
   type HardwareRequirementWire,
   hardwareRequirementSchema,
@@ -108,14 +107,11 @@ export {
 } from './jobs/job-assets.ts';
 export { jobIdHex, jobSampleKey } from './jobs/job-key.ts';
 export {
-  type AssetJobTicket,
   type AssetTicketInput,
   decodeJobTicket,
   encodeJobTicket,
-  isAssetTicket,
+  JOB_TICKET_FORMAT,
   type JobTicket,
-  type TemplateJobTicket,
-  type TemplateTicketInput,
   ticketHash,
 } from './jobs/job-ticket.ts';
 export { jobProgressProtocol, jobTicketFetchProtocol } from './jobs/protocols.ts';

@@ -28,7 +28,7 @@ export interface AgentContext {
   send: <T>(task: () => Promise<T>) => Promise<T>;
   watcher: MarketWatcher;
   log: AgentLogger;
-  /** The node's data role: datasets and models named by asset id (absent: only template tickets can run). */
+  /** The node's data role: datasets and models named by asset id (absent: it runs no job). */
   assets?: JobAssetPort;
 }
 
@@ -111,6 +111,8 @@ const FINAL = new Set([
   'CHECKPOINT_ACCESS_DENIED',
   'JOB_TICKET_MISMATCH',
   'JOB_TICKET_INVALID',
+  // a template ticket (aic-job-ticket/1): no role runs one any more, and its bytes are pinned by the specHash
+  'JOB_TICKET_UNSUPPORTED',
   'JOB_ACCESS_DENIED',
   'JOB_RESULT_MISMATCH',
   'JOB_MIRROR_MISMATCH',

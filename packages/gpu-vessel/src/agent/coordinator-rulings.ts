@@ -91,7 +91,7 @@ export async function arbitrateDispute(
   log.info({ jobId: String(jobId), providerCheated: cheated, divergentSegments: bad }, 'dispute resolved');
 }
 
-/** The job's training data for a re-run: a template split, or the published dataset (plaintext removed after). */
+/** The job's training data for a re-run: the published dataset (plaintext removed after). */
 async function rulingData(
   ctx: AgentContext,
   job: { datasetId: number; modelId: number },

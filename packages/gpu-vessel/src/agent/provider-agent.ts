@@ -10,19 +10,11 @@ import { join } from 'node:path';
 import { AicError, isAicError, retry } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { jobStateName } from '@aic/ledger';
-import {
-  type Commitment,
-  type JobSpec,
-  listCheckpoints,
-  loadCheckpointFiles,
-  resolveJob,
-  saveCheckpoint,
-} from '@aic/model-vessel';
+import { type Commitment, type JobSpec, listCheckpoints, loadCheckpointFiles, saveCheckpoint } from '@aic/model-vessel';
 import type { ProviderOffer } from '@aic/network';
 import { createSerialQueue } from '../chain/serial.ts';
 import { type CheckpointFiles, fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
-import { checkDatasetRoot, loadDatasetSource } from '../jobs/dataset-source.ts';
-import { isAssetTicket, type JobTicket } from '../jobs/job-ticket.ts';
+import type { JobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol } from '../jobs/protocols.ts';
 import { materializeTicketData, removeJobData, type TicketData } from '../jobs/ticket-data.ts';
 import { type AgentContext, errorLine, fetchJobTicket, isTransient, retryTransient } from './context.ts';
@@ -32,7 +24,7 @@ import { RoleScope, type Startable } from './lifecycle.ts';
 export type TrainingRunner = (
   init: {
     spec: JobSpec;
-    /** A template source, or a published dataset's plaintext shards in the job's sandbox dir. */
+    /** The published dataset's plaintext shards in the job's sandbox dir. */
     dataset: TicketData;
     checkpointDir: string;
     fault?: { fakeSegmentFraction: number; seed: number } | undefined;
@@ -51,7 +43,11 @@ const ASSET_REFUSALS = new Set([
   'JOB_MODEL_ROOT_MISMATCH',
   'JOB_SCHEMA_MISMATCH',
   'JOB_TICKET_ASSET_MISMATCH',
+  'JOB_TICKET_UNSUPPORTED',
 ]);
+
+/** Where a job is once its provider's result is on chain. */
+const COMMITTED = ['Committed', 'Verifying', 'Disputed', 'Settled'] as const;
 
 export interface ProviderAgentInit {
   /** Where job checkpoints live (`<root>/<jobId>/checkpoints`). */
@@ -167,7 +163,7 @@ export class ProviderAgent implements Startable {
 
   async #run(jobId: bigint, signal: AbortSignal): Promise<void> {
     const { ledger, net, log } = this.ctx;
-    const job = await ledger.market.read.jobOf([jobId]);
+    const job = await this.#readJob(jobId, signal);
     const state = jobStateName(job.state);
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
@@ -178,10 +174,8 @@ export class ProviderAgent implements Startable {
     const prepared = await this.#prepareData(jobId, job, ticket, dataDir, signal);
     const dir = this.#checkpointDir(jobId);
     await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
-    if (state !== 'Running') {
-      await this.ctx.send(() => ledger.confirm('startJob', () => ledger.market.write.startJob([jobId])));
-    }
-    const dataset = isAssetTicket(ticket) ? `asset:${ticket.dataset.assetId}` : ticket.dataset;
+    if (state !== 'Running') await this.#chainStep(jobId, 'startJob', ['Running'], signal);
+    const dataset = `asset:${ticket.dataset.assetId}`;
     log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset }, 'job started');
     const reported = this.#reported.get(jobId) ?? [];
     this.#reported.set(jobId, reported);
@@ -238,17 +232,13 @@ export class ProviderAgent implements Startable {
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
     await inOrder(async () => undefined);
     await this.#deliverCommitments(jobId, job.requester, result.commitments, totalSteps, signal);
-    await this.ctx.send(() =>
-      ledger.confirm('commitResult', () =>
-        ledger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),
-      ),
-    );
+    await this.#chainStep(jobId, 'commitResult', COMMITTED, signal, [result.commitmentRoot, result.resultCid]);
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
     await removeJobData(dataDir);
   }
 
-  /** The job's data and step count: a template split checked against the Dataset NFT here, or a published dataset
-   * checked (kinds, model root, manifest root, fit) and materialized by the node's data role into `dataDir`. */
+  /** The job's data and step count: the published dataset checked (kinds, model root, manifest root, fit) and
+   * materialized by the node's data role into `dataDir`. */
   async #prepareData(
     jobId: bigint,
     job: { datasetId: number; modelId: number },
@@ -256,16 +246,16 @@ export class ProviderAgent implements Startable {
     dataDir: string,
     signal: AbortSignal,
   ): Promise<{ source: TicketData; totalSteps: number }> {
-    const { ledger } = this.ctx;
-    if (!isAssetTicket(ticket)) {
-      const data = await loadDatasetSource(ticket.dataset);
-      if (job.datasetId > 0)
-        checkDatasetRoot(data, (await ledger.registry.read.assetOf([BigInt(job.datasetId)])).contentRoot);
-      return { source: { template: ticket.dataset }, totalSteps: resolveJob(ticket.spec, data).totalSteps };
-    }
-    const init = { ledger, assets: this.ctx.assets, job, jobId, dir: dataDir, signal, log: this.ctx.log };
-    const { source, totalSteps } = await materializeTicketData(init, ticket);
-    return { source, totalSteps: totalSteps ?? 0 };
+    const init = {
+      ledger: this.ctx.ledger,
+      assets: this.ctx.assets,
+      job,
+      jobId,
+      dir: dataDir,
+      signal,
+      log: this.ctx.log,
+    };
+    return await materializeTicketData(init, ticket);
   }
 
   /** Checks that the requester holds every commitment of the run (a requester killed and restarted mid-job missed
@@ -330,6 +320,45 @@ export class ProviderAgent implements Startable {
     }
     await saveCheckpoint(dir, checkpoint);
     this.#reported.set(jobId, [...checkpoint.commitments]);
+  }
+
+  /** The job as the chain has it; a failed read is retried here: one attempt makes dozens of chain calls, and one
+   * failed read must not cost the whole attempt (ticket, data, worker start) again. */
+  #readJob(jobId: bigint, signal: AbortSignal) {
+    return retryTransient(this.ctx, 'job read', () => this.ctx.ledger.market.read.jobOf([jobId]), { jobId, signal });
+  }
+
+  /**
+   * Sends `startJob` or `commitResult` unless the job is already past it (`done`: a send whose receipt wait failed may
+   * have been mined), retrying a transient failure after reading the job again — in the issue 18 soak these sends
+   * failed at 10 % RPC failures in attempt after attempt, each restarting from the ticket fetch with a growing wait.
+   * A revert (the job is no longer this provider's to start or commit) stays final.
+   */
+  async #chainStep(
+    jobId: bigint,
+    call: 'startJob' | 'commitResult',
+    done: readonly string[],
+    signal: AbortSignal,
+    args: [`0x${string}`, string] | [] = [],
+  ): Promise<void> {
+    const { ledger } = this.ctx;
+    const me = ledger.account().toLowerCase();
+    await retryTransient(
+      this.ctx,
+      call,
+      async () => {
+        const job = await ledger.market.read.jobOf([jobId]);
+        if (job.provider.toLowerCase() === me && done.includes(jobStateName(job.state))) return;
+        await this.ctx.send(() =>
+          ledger.confirm(call, () =>
+            call === 'startJob'
+              ? ledger.market.write.startJob([jobId])
+              : ledger.market.write.commitResult([jobId, ...(args as [`0x${string}`, string])]),
+          ),
+        );
+      },
+      { jobId, signal },
+    );
   }
 
   #checkpointDir(jobId: bigint): string {

@@ -8,7 +8,7 @@ import { AicError } from '@aic/core';
 import { AssetKind, type LedgerClient } from '@aic/ledger';
 import { type Hex, keccak256 } from 'viem';
 import type { JobDatasetManifest } from './asset-port.ts';
-import type { AssetJobTicket } from './job-ticket.ts';
+import type { JobTicket } from './job-ticket.ts';
 
 const KIND_NAMES = ['Data', 'Dataset', 'Model', 'TrainedAI'];
 
@@ -75,12 +75,12 @@ export function checkDatasetManifestRoot(manifest: JobDatasetManifest, contentRo
 }
 
 /**
- * Checks a v2 ticket against the job escrowed on chain: the same asset ids, the right kinds, the model bytes'
+ * Checks a ticket against the job escrowed on chain: the same asset ids, the right kinds, the model bytes'
  * root. Throws JOB_TICKET_ASSET_MISMATCH, JOB_ASSET_KIND_MISMATCH or JOB_MODEL_ROOT_MISMATCH.
  */
 export async function checkTicketAssets(
   ledger: LedgerClient,
-  ticket: AssetJobTicket,
+  ticket: JobTicket,
   job: { datasetId: number | bigint; modelId: number | bigint },
 ): Promise<{ dataset: JobAsset; model: JobAsset }> {
   if (String(job.datasetId) !== ticket.dataset.assetId || String(job.modelId) !== ticket.model.assetId) {

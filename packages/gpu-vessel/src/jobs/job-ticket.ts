@@ -3,9 +3,10 @@
  * escrows `keccak256(ticket bytes)` on chain as the job's specHash, so whoever fetches the ticket from anyone can check
  * it is the one paid for — no canonical JSON needed, the bytes travel unchanged.
  *
- * Two forms: `aic-job-ticket/2` names a Dataset NFT and a Model NFT by id and carries the model manifest's exact bytes
- * (as UTF-8 text: its keccak256 is the Model NFT's contentRoot); `aic-job-ticket/1` names a template's split every
- * provider ships (`template:<name>/<split>`), kept while the devnet still runs the templates that way.
+ * One form, `aic-job-ticket/2`: a Dataset NFT and a Model NFT by id plus the model manifest's exact bytes (as UTF-8
+ * text: its keccak256 is the Model NFT's contentRoot). The templates are published assets like any other (issue 12:
+ * one path, not two); a template ticket (`aic-job-ticket/1`) still escrowed on some chain is refused with
+ * JOB_TICKET_UNSUPPORTED, a final answer the roles log and move on from.
  */
 import type { HardwareRequirement } from '@aic/allocator';
 import { AicError } from '@aic/core';
@@ -14,65 +15,45 @@ import { type Hex, keccak256 } from 'viem';
 import { z } from 'zod';
 import { hardwareRequirementSchema } from './hardware-requirement.ts';
 
-/** Where the provider gets the training data: a template's split it has cached, checked against the Dataset NFT root. */
-export const DATASET_SOURCE_PATTERN = /^template:(mnist|iris|intent|speech)\/(train|test)$/;
-
 /** A model manifest's bytes are bounded like any manifest the Model Vessel accepts (its JSON guard caps it too). */
 export const MAX_TICKET_MANIFEST_CHARS = 4 * 1024 * 1024;
+
+/** The one ticket format; `aic-job-ticket/1` (a template split every provider shipped) is refused. */
+export const JOB_TICKET_FORMAT = 'aic-job-ticket/2';
+const RETIRED_TEMPLATE_FORMAT = 'aic-job-ticket/1';
 
 const assetIdText = z.string().regex(/^[1-9][0-9]{0,18}$/, 'a positive integer asset id');
 const nonce = z.string().max(64);
 
-export const jobTicketV1Schema = z.strictObject({
-  format: z.literal('aic-job-ticket/1'),
-  spec: jobSpecSchema,
-  dataset: z.string().regex(DATASET_SOURCE_PATTERN),
+/** The wire form: the spec without its manifest, which travels once, as the exact bytes in `model.manifest`. */
+const jobTicketWireSchema = z.strictObject({
+  format: z.literal(JOB_TICKET_FORMAT),
+  spec: jobSpecSchema.omit({ manifest: true }),
+  dataset: z.strictObject({ assetId: assetIdText }),
+  model: z.strictObject({ assetId: assetIdText, manifest: z.string().min(2).max(MAX_TICKET_MANIFEST_CHARS) }),
   /** Requester-chosen nonce so two identical trainings are two different tickets. */
   nonce,
   /** Exact hardware needs (GPU models, per-GPU memory, GPUs on one machine or a fraction, CPU, memory); optional. */
   hardware: hardwareRequirementSchema.optional(),
 });
 
-/** The v2 wire form: the spec without its manifest, which travels once, as the exact bytes in `model.manifest`. */
-const jobTicketV2WireSchema = z.strictObject({
-  format: z.literal('aic-job-ticket/2'),
-  spec: jobSpecSchema.omit({ manifest: true }),
-  dataset: z.strictObject({ assetId: assetIdText }),
-  model: z.strictObject({ assetId: assetIdText, manifest: z.string().min(2).max(MAX_TICKET_MANIFEST_CHARS) }),
-  nonce,
-  hardware: hardwareRequirementSchema.optional(),
-});
+type JobTicketWire = z.output<typeof jobTicketWireSchema>;
+/** A ticket as decoded: `spec.manifest` is the parsed `model.manifest`. */
+export type JobTicket = Omit<JobTicketWire, 'spec'> & { spec: JobSpec };
 
-export type TemplateJobTicket = z.output<typeof jobTicketV1Schema>;
-type AssetJobTicketWire = z.output<typeof jobTicketV2WireSchema>;
-/** A v2 ticket as decoded: `spec.manifest` is the parsed `model.manifest`. */
-export type AssetJobTicket = Omit<AssetJobTicketWire, 'spec'> & { spec: TemplateJobTicket['spec'] };
-export type JobTicket = TemplateJobTicket | AssetJobTicket;
-
-/** Whether a ticket names its dataset and model by asset id (v2). */
-export const isAssetTicket = (ticket: JobTicket): ticket is AssetJobTicket => ticket.format === 'aic-job-ticket/2';
-
-interface TicketCommon {
-  spec: JobSpec;
-  nonce: string;
-  hardware?: HardwareRequirement;
-}
-/** A v1 ticket's content: a template source. */
-export type TemplateTicketInput = TicketCommon & { dataset: string };
-/** A v2 ticket's content: asset ids and the model manifest's exact text (`spec.manifest` is not written). */
-export type AssetTicketInput = Omit<TicketCommon, 'spec'> & {
+/** A ticket's content: asset ids and the model manifest's exact text (`spec.manifest` is not written). */
+export interface AssetTicketInput {
   spec: Omit<JobSpec, 'manifest'> & { manifest?: unknown };
   dataset: { assetId: string };
   model: { assetId: string; manifest: string };
-};
+  nonce: string;
+  hardware?: HardwareRequirement;
+}
 
 /** The ticket's exact bytes (what is hashed on chain and sent on the wire). */
-export function encodeJobTicket(ticket: TemplateTicketInput | AssetTicketInput): Uint8Array {
-  if (typeof ticket.dataset === 'string') {
-    return new TextEncoder().encode(JSON.stringify({ format: 'aic-job-ticket/1', ...ticket }));
-  }
+export function encodeJobTicket(ticket: AssetTicketInput): Uint8Array {
   const { manifest: _parsed, ...spec } = ticket.spec;
-  return new TextEncoder().encode(JSON.stringify({ format: 'aic-job-ticket/2', ...ticket, spec }));
+  return new TextEncoder().encode(JSON.stringify({ format: JOB_TICKET_FORMAT, ...ticket, spec }));
 }
 
 /** keccak256 of the ticket bytes: ComputeMarket's specHash. */
@@ -84,7 +65,7 @@ function invalid(reason: string, cause?: unknown): never {
   throw new AicError('JOB_TICKET_INVALID', `job ticket: ${reason}`, cause === undefined ? {} : { cause });
 }
 
-function assetTicketFrom(wire: AssetJobTicketWire): AssetJobTicket {
+function ticketFrom(wire: JobTicketWire): JobTicket {
   let manifest: unknown;
   try {
     manifest = JSON.parse(wire.model.manifest);
@@ -96,8 +77,9 @@ function assetTicketFrom(wire: AssetJobTicketWire): AssetJobTicket {
 
 /**
  * Parses ticket bytes (untrusted) and checks them against the on-chain specHash.
- * Throws JOB_TICKET_MISMATCH or JOB_TICKET_INVALID. A v2 ticket's assets are checked against the chain by
- * `checkTicketAssets` (the caller has the ledger).
+ * Throws JOB_TICKET_MISMATCH, JOB_TICKET_UNSUPPORTED (a template ticket, `aic-job-ticket/1`: no path runs it any
+ * more) or JOB_TICKET_INVALID. The ticket's assets are checked against the chain by `checkTicketAssets` (the caller
+ * has the ledger).
  */
 export function decodeJobTicket(bytes: Uint8Array, expectedHash: Hex): JobTicket {
   if (ticketHash(bytes).toLowerCase() !== expectedHash.toLowerCase()) {
@@ -110,12 +92,14 @@ export function decodeJobTicket(bytes: Uint8Array, expectedHash: Hex): JobTicket
     invalid('not UTF-8 JSON', cause);
   }
   const format = (value as { format?: unknown } | null)?.format;
-  if (format === 'aic-job-ticket/2') {
-    const parsed = jobTicketV2WireSchema.safeParse(value);
-    if (!parsed.success) invalid(parsed.error.issues[0]?.message ?? 'invalid');
-    return assetTicketFrom(parsed.data);
+  if (format === RETIRED_TEMPLATE_FORMAT) {
+    throw new AicError(
+      'JOB_TICKET_UNSUPPORTED',
+      `job ticket: ${RETIRED_TEMPLATE_FORMAT} (a template split) is no longer run; a job names a Dataset NFT and a Model NFT (${JOB_TICKET_FORMAT})`,
+      { details: { format } },
+    );
   }
-  const parsed = jobTicketV1Schema.safeParse(value);
+  const parsed = jobTicketWireSchema.safeParse(value);
   if (!parsed.success) invalid(parsed.error.issues[0]?.message ?? 'invalid');
-  return parsed.data;
+  return ticketFrom(parsed.data);
 }

@@ -1,8 +1,7 @@
 /**
- * A ticket's training data, for whichever form it has: a v1 ticket's template split (every GPU Vessel ships it,
- * checked against the Dataset NFT's root), or a v2 ticket's published dataset, materialized by the node's data role
- * (`JobAssetPort`) into the job's sandbox dir after the chain checks (asset kinds, the model bytes' root, the dataset
- * manifest's root, the dataset fits the model). The provider hands the shard files to its worker; the verifier and
+ * A ticket's training data: the published dataset it names, materialized by the node's data role (`JobAssetPort`)
+ * into the job's sandbox dir after the chain checks (asset kinds, the model bytes' root, the dataset manifest's root,
+ * the dataset fits the model). Templates are published assets too, so this is the only way data reaches a job. The provider hands the shard files to its worker; the verifier and
  * the arbiter load them in process for their re-runs.
  */
 
@@ -15,9 +14,8 @@ import { type DatasetShape, type ResolvedJobShape, resolveJobShape, type TensorD
 import type { AgentLogger } from '../agent/context.ts';
 import { loadShardDataset } from '../worker/dataset-source.ts';
 import type { JobAssetPort, JobDatasetManifest } from './asset-port.ts';
-import { loadDatasetSource } from './dataset-source.ts';
 import { checkDatasetManifestRoot, checkTicketAssets } from './job-assets.ts';
-import { type AssetJobTicket, isAssetTicket, type JobTicket } from './job-ticket.ts';
+import type { JobTicket } from './job-ticket.ts';
 
 /** The dataset's shape as its manifest states it (train split only), for resolving a job without the data. */
 export function datasetShapeOf(manifest: JobDatasetManifest): DatasetShape {
@@ -46,8 +44,8 @@ export interface TicketDataInit {
   log?: Pick<AgentLogger, 'info'> | undefined;
 }
 
-/** What a role trains or re-runs on: a template source, or shard files with the train rows. */
-export type TicketData = { template: string } | { shards: string[]; rows: number };
+/** What a role trains or re-runs on: the dataset's plaintext shard files with the train rows. */
+export type TicketData = { shards: string[]; rows: number };
 
 function portOf(assets: JobAssetPort | undefined): JobAssetPort {
   if (!assets) {
@@ -57,13 +55,13 @@ function portOf(assets: JobAssetPort | undefined): JobAssetPort {
 }
 
 /**
- * Checks a v2 ticket's assets against the chain and resolves the job from the dataset manifest's shape (so a
+ * Checks a ticket's assets against the chain and resolves the job from the dataset manifest's shape (so a
  * dataset that does not fit the model is refused before any data moves). Throws JOB_TICKET_ASSET_MISMATCH,
  * JOB_ASSET_KIND_MISMATCH, JOB_MODEL_ROOT_MISMATCH, JOB_DATASET_MISMATCH, JOB_SCHEMA_MISMATCH, JOB_ASSETS_UNAVAILABLE.
  */
 export async function checkAssetTicket(
   init: Omit<TicketDataInit, 'dir' | 'jobId'>,
-  ticket: AssetJobTicket,
+  ticket: JobTicket,
 ): Promise<{ manifest: JobDatasetManifest; resolved: ResolvedJobShape }> {
   const assets = portOf(init.assets);
   const chain = await checkTicketAssets(init.ledger, ticket, init.job);
@@ -73,14 +71,13 @@ export async function checkAssetTicket(
 }
 
 /**
- * Materializes a ticket's data for training: v1 names its template source, v2 gets shard files in `dir` after the
- * checks of {@link checkAssetTicket}; `totalSteps` is the v2 job's step count (from the manifest's shape).
+ * Materializes a ticket's data for training: shard files in `dir` after the checks of {@link checkAssetTicket};
+ * `totalSteps` is the job's step count (from the manifest's shape).
  */
 export async function materializeTicketData(
   init: TicketDataInit,
   ticket: JobTicket,
-): Promise<{ source: TicketData; totalSteps?: number }> {
-  if (!isAssetTicket(ticket)) return { source: { template: ticket.dataset } };
+): Promise<{ source: TicketData; totalSteps: number }> {
   const { manifest, resolved } = await checkAssetTicket(init, ticket);
   const materialized = await portOf(init.assets).materializeDataset({
     datasetId: ticket.dataset.assetId,
@@ -111,14 +108,11 @@ export async function materializeTicketData(
 }
 
 /**
- * A ticket's training data in memory (the verifier's and the arbiter's re-runs): a template split, or the
- * published dataset's shards (the port checked every chunk against the on-chain root).
+ * A ticket's training data in memory (the verifier's and the arbiter's re-runs): the published dataset's shards (the
+ * port checked every chunk against the on-chain root).
  */
 export async function loadTicketDataset(init: TicketDataInit, ticket: JobTicket): Promise<TensorDataset> {
-  // A template split is the one every GPU Vessel ships (the provider checks its root before training).
-  if (!isAssetTicket(ticket)) return await loadDatasetSource(ticket.dataset);
   const { source } = await materializeTicketData(init, ticket);
-  if (!('shards' in source)) throw new AicError('JOB_DATASET_UNKNOWN', 'a v2 ticket names no shards');
   return await loadShardDataset(source.shards, source.rows);
 }
 

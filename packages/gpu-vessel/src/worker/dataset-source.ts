@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AicError } from '@aic/core';
-import { datasetFromSafetensors, TEMPLATES, type TensorDataset } from '@aic/model-vessel';
+import { datasetFromSafetensors, type TensorDataset } from '@aic/model-vessel';
 import type { WorkerDataset } from './protocol.ts';
 
 async function readSafetensorsFile(file: string): Promise<TensorDataset> {
@@ -55,8 +55,5 @@ export async function loadShardDataset(files: readonly string[], rows: number): 
 /** Loads the worker's training data (inside the child, so a huge or hostile file hits the child's memory cap). */
 export async function loadWorkerDataset(source: WorkerDataset): Promise<TensorDataset> {
   if ('file' in source) return await readSafetensorsFile(source.file);
-  if ('shards' in source) return await loadShardDataset(source.shards, source.rows);
-  const template = TEMPLATES[source.template];
-  if (!template) throw new AicError('WORKER_DATASET_UNKNOWN', `no template ${source.template}`);
-  return (await template.loadData())[source.split];
+  return await loadShardDataset(source.shards, source.rows);
 }

@@ -11,10 +11,10 @@ const count = z.number().int().nonnegative();
 const lossValue = z.union([z.number(), z.nan()]);
 const commitment = z.strictObject({ step: count, hash: hex32 });
 
-/** Where the worker reads its training data: a template's split, a safetensors file (features, labels), or a
- * published dataset's plaintext Data Vessel shards in the job's sandbox dir, of which the first `rows` rows train. */
+/** Where the worker reads its training data: a published dataset's plaintext Data Vessel shards in the job's
+ * sandbox dir, of which the first `rows` rows train, or one safetensors file (features, labels). Never a template's
+ * npm data: templates reach jobs as published datasets like any other. */
 export const workerDatasetSchema = z.union([
-  z.strictObject({ template: z.enum(['mnist', 'iris', 'intent']), split: z.enum(['train', 'test']) }),
   z.strictObject({ file: z.string().min(1) }),
   z.strictObject({
     shards: z.array(z.string().min(1).max(4096)).min(1).max(100_000),

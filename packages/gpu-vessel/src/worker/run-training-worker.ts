@@ -140,7 +140,7 @@ function spawnWorker(init: TrainingWorkerInit): ChildProcess {
  *
  * @example
  * const result = await runTrainingWorker(
- *   { spec, dataset: { template: 'iris', split: 'train' }, checkpointDir, memoryMiB: 512, timeoutMs: 600_000 },
+ *   { spec, dataset: { shards, rows }, checkpointDir, memoryMiB: 512, timeoutMs: 600_000 },
  *   { onProgress: (p) => console.log(p.step, p.loss) },
  * );
  * console.log(result.commitmentRoot, result.resultCid, result.weightsPath);

@@ -24,6 +24,7 @@ import {
   segmentRecompute,
 } from '../../src/verify/index.ts';
 import { fakedSegments, runTrainingWorker, type TrainingWorkerResult } from '../../src/worker/index.ts';
+import { writeDatasetFile } from '../helpers/dataset-file.ts';
 
 // Iris, 25 epochs of 8 steps, a commitment every 2 steps: 200 steps, 100 segments of 2 steps.
 const spec = {
@@ -60,7 +61,7 @@ async function trainAndCheckEverySegment(fault: typeof FAULT | undefined): Promi
   const started = performance.now();
   const result = await runTrainingWorker({
     spec,
-    dataset: { template: 'iris', split: 'train' },
+    dataset: { file: await writeDatasetFile(data, join(dir, 'iris-train.safetensors')) },
     checkpointDir: dir,
     memoryMiB: 512,
     timeoutMs: 120_000,

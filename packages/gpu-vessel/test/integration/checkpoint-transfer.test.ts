@@ -13,7 +13,7 @@ import {
   serveCheckpoints,
   unpackCheckpointFiles,
 } from '../../src/jobs/checkpoint-transfer.ts';
-import { loadDatasetSource } from '../../src/jobs/dataset-source.ts';
+import { templateSplit } from '../helpers/dataset-file.ts';
 import { irisSpec } from '../helpers/iris-job.ts';
 import { startPeer } from '../helpers/peer.ts';
 
@@ -25,7 +25,7 @@ describe('checkpoint transfer between two real peers', () => {
   beforeAll(async () => {
     [holder, reader] = await Promise.all([startPeer(), startPeer()]);
     const spec = irisSpec({ seed: 5, commitEverySteps: 4, epochs: 1 });
-    const job = await trainJob(spec, await loadDatasetSource('template:iris/train'), {
+    const job = await trainJob(spec, await templateSplit('iris'), {
       onCheckpoint: async (c) => void checkpoints.push(c),
     });
     job.model.dispose();

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tensorFromArray, writeSafetensors } from '@aic/core/safetensors';
 import { cidOfBytes, irisTemplate, listCheckpoints, trainJob } from '@aic/model-vessel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
   type WorkerCheckpoint,
   type WorkerProgress,
 } from '../../src/worker/index.ts';
+import { writeDatasetFile } from '../helpers/dataset-file.ts';
 
 // Iris, 10 epochs of 8 steps, a commitment every 8 steps: 80 steps, 11 commitments, well under a second of training.
 const spec = {
@@ -28,9 +28,11 @@ const newDir = async () => {
   dirs.push(dir);
   return dir;
 };
+// Iris's training split as the worker gets a job's data: safetensors on disk (written once, in beforeAll)
+let irisFile: string;
 const init = (checkpointDir: string, extra: Partial<TrainingWorkerInit> = {}): TrainingWorkerInit => ({
   spec,
-  dataset: { template: 'iris', split: 'train' },
+  dataset: { file: irisFile },
   checkpointDir,
   memoryMiB: MEMORY_MIB,
   timeoutMs: 60_000,
@@ -52,6 +54,7 @@ describe('the training worker process', () => {
   let ready: { pid: number; heapLimitBytes: number; execArgv: string[] } | undefined;
 
   beforeAll(async () => {
+    irisFile = await writeDatasetFile((await irisTemplate.loadData()).train, join(await newDir(), 'iris.safetensors'));
     fullDir = await newDir();
     full = await runTrainingWorker(init(fullDir), {
       onReady: (r) => {
@@ -95,17 +98,25 @@ describe('the training worker process', () => {
 });
 
 describe('the worker’s data', () => {
-  it('reads a safetensors dataset file (the Data Vessel shard layout) as well as a template', async () => {
+  it('reads Data Vessel shards (the first `rows` rows) to the same run as one file of the same rows', async () => {
     const dir = await newDir();
     const { train } = await irisTemplate.loadData();
-    const file = join(dir, 'iris-train.safetensors');
-    const tensors = {
-      features: tensorFromArray(train.features, [train.count, ...train.featureShape]),
-      labels: tensorFromArray(train.labels, [train.count]),
-    };
-    await writeFile(file, writeSafetensors(tensors));
-    const fromFile = await runTrainingWorker(init(join(dir, 'checkpoints'), { dataset: { file } }));
-    expect(fromFile.commitmentRoot).toBe(full.commitmentRoot); // same samples ⇒ same job digest ⇒ same run
+    const width = train.featureShape.reduce((a, d) => a * d, 1);
+    const half = Math.ceil(train.count / 2);
+    const part = (from: number, to: number) => ({
+      ...train,
+      features: train.features.slice(from * width, to * width),
+      labels: train.labels.slice(from, to),
+      count: to - from,
+    });
+    const shards = [
+      await writeDatasetFile(part(0, half), join(dir, 'shard-00000.safetensors')),
+      await writeDatasetFile(part(half, train.count), join(dir, 'shard-00001.safetensors')),
+    ];
+    const fromShards = await runTrainingWorker(
+      init(join(dir, 'checkpoints'), { dataset: { shards, rows: train.count } }),
+    );
+    expect(fromShards.commitmentRoot).toBe(full.commitmentRoot); // same samples ⇒ same job digest ⇒ same run
   });
 });
 

@@ -2,17 +2,17 @@
  * current segment re-runs, and a load failure surfaces as the check's error. */
 import { type Checkpoint, trainJob } from '@aic/model-vessel';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDatasetSource } from '../../src/jobs/dataset-source.ts';
 import { type CheckpointLoader, checkCommittedJob } from '../../src/verify/index.ts';
+import { templateSplit } from '../helpers/dataset-file.ts';
 import { irisSpec } from '../helpers/iris-job.ts';
 
 const spec = irisSpec({ seed: 3, commitEverySteps: 2, epochs: 4 });
 const checkpoints: Checkpoint[] = [];
 let job: Awaited<ReturnType<typeof trainJob>>;
-let data: Awaited<ReturnType<typeof loadDatasetSource>>;
+let data: Awaited<ReturnType<typeof templateSplit>>;
 
 beforeAll(async () => {
-  data = await loadDatasetSource('template:iris/train');
+  data = await templateSplit('iris');
   job = await trainJob(spec, data, { onCheckpoint: async (c) => void checkpoints.push(c) });
   job.model.dispose();
 });

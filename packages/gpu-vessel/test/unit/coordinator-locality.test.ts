@@ -22,7 +22,8 @@ const ESCROWED = 2;
 
 const ticket = encodeJobTicket({
   spec: irisSpec({ seed: 1, commitEverySteps: 4, epochs: 1 }),
-  dataset: 'template:iris/train',
+  dataset: { assetId: '7' },
+  model: { assetId: '8', manifest: JSON.stringify(irisSpec({ seed: 1, commitEverySteps: 4, epochs: 1 }).manifest) },
   nonce: 'n',
 });
 

@@ -6,6 +6,7 @@ import { irisSpec } from '../helpers/iris-job.ts';
 
 const GIB = 2 ** 30;
 const spec = irisSpec({ seed: 1, commitEverySteps: 5, epochs: 1 });
+const assets = { dataset: { assetId: '7' }, model: { assetId: '8', manifest: JSON.stringify(spec.manifest) } };
 
 function offerFrom(id: string, gpus: Array<{ model: string; memoryBytes: number }>): Offer {
   return {
@@ -26,12 +27,18 @@ function offerFrom(id: string, gpus: Array<{ model: string; memoryBytes: number 
 }
 
 describe('hardware requirement in the ticket', () => {
-  it('leaves a ticket without a requirement byte-identical to the first format, and round-trips one with it', () => {
-    const plain = encodeJobTicket({ spec, dataset: 'template:iris/train', nonce: 'n' });
-    expect(Object.keys(JSON.parse(new TextDecoder().decode(plain)))).toEqual(['format', 'spec', 'dataset', 'nonce']);
+  it('writes no hardware field for a ticket without a requirement, and round-trips one with it', () => {
+    const plain = encodeJobTicket({ spec, ...assets, nonce: 'n' });
+    expect(Object.keys(JSON.parse(new TextDecoder().decode(plain)))).toEqual([
+      'format',
+      'spec',
+      'dataset',
+      'model',
+      'nonce',
+    ]);
     expect(decodeJobTicket(plain, ticketHash(plain)).hardware).toBeUndefined();
     const hardware = { gpus: 2, gpuModels: ['H100-80G', 'A100-80G'], minGpuMemoryGiB: 40, cpuCores: 8, memoryGiB: 32 };
-    const bytes = encodeJobTicket({ spec, dataset: 'template:iris/train', nonce: 'n', hardware });
+    const bytes = encodeJobTicket({ spec, ...assets, nonce: 'n', hardware });
     expect(decodeJobTicket(bytes, ticketHash(bytes)).hardware).toEqual(hardware);
   });
 
@@ -41,9 +48,9 @@ describe('hardware requirement in the ticket', () => {
     expect(hardwareRequirementSchema.safeParse({ cpuCores: -1 }).success).toBe(false);
     const bad = new TextEncoder().encode(
       JSON.stringify({
-        format: 'aic-job-ticket/1',
-        spec,
-        dataset: 'template:iris/train',
+        format: 'aic-job-ticket/2',
+        spec: { ...spec, manifest: undefined },
+        ...assets,
         nonce: 'n',
         hardware: { gpus: 3.5 },
       }),

@@ -4,13 +4,7 @@ import { irisTemplate } from '@aic/model-vessel';
 import { keccak256 } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { checkTicketAssets } from '../../src/jobs/job-assets.ts';
-import {
-  type AssetJobTicket,
-  decodeJobTicket,
-  encodeJobTicket,
-  isAssetTicket,
-  ticketHash,
-} from '../../src/jobs/job-ticket.ts';
+import { decodeJobTicket, encodeJobTicket, type JobTicket, ticketHash } from '../../src/jobs/job-ticket.ts';
 
 const manifestText = JSON.stringify(irisTemplate.manifest, null, 2);
 const manifestRoot = keccak256(new TextEncoder().encode(manifestText));
@@ -52,9 +46,8 @@ function ledgerWith(assets: Record<string, { kind: number; contentRoot: `0x${str
 describe('job ticket v2 (assets by id)', () => {
   it('round-trips: the manifest travels once, as its exact text, and decodes into spec.manifest', () => {
     const bytes = encodeJobTicket(v2);
-    const ticket = decode(bytes);
-    expect(isAssetTicket(ticket)).toBe(true);
-    const asset = ticket as AssetJobTicket;
+    const asset = decode(bytes);
+    expect(asset.format).toBe('aic-job-ticket/2');
     expect(asset.model.manifest).toBe(manifestText);
     expect(asset.spec.manifest).toEqual(irisTemplate.manifest);
     expect(asset.dataset).toEqual({ assetId: '7' });
@@ -66,15 +59,15 @@ describe('job ticket v2 (assets by id)', () => {
     expect(withParsed).toEqual(encodeJobTicket(v2));
   });
 
-  it('still decodes the template form (v1)', () => {
-    const bytes = encodeJobTicket({
-      spec: { ...spec, manifest: irisTemplate.manifest },
-      dataset: 'template:iris/train',
-      nonce: 'n',
-    });
-    const ticket = decode(bytes);
-    expect(isAssetTicket(ticket)).toBe(false);
-    expect(ticket.dataset).toBe('template:iris/train');
+  it('refuses the retired template form (v1) with its own code: a final answer, whatever the rest holds', async () => {
+    const v1 = { format: 'aic-job-ticket/1', spec: { ...spec, manifest: irisTemplate.manifest }, nonce: 'n' };
+    expect(await codeOf(() => decode(rawBytes({ ...v1, dataset: 'template:iris/train' })))).toBe(
+      'JOB_TICKET_UNSUPPORTED',
+    );
+    expect(await codeOf(() => decode(rawBytes({ ...v1, dataset: { assetId: '7' } })))).toBe('JOB_TICKET_UNSUPPORTED');
+    // still checked against the escrowed hash first: bytes that are not the paid ticket are a mismatch
+    const bytes = rawBytes({ ...v1, dataset: 'template:iris/train' });
+    expect(await codeOf(() => decodeJobTicket(bytes, ticketHash(rawBytes({}))))).toBe('JOB_TICKET_MISMATCH');
   });
 
   it('refuses a manifest that is not JSON, a bad asset id and extra fields (JOB_TICKET_INVALID)', async () => {
@@ -96,7 +89,7 @@ describe('job ticket v2 (assets by id)', () => {
 });
 
 describe('checkTicketAssets (the ticket against the chain)', () => {
-  const ticket = decode(encodeJobTicket(v2)) as AssetJobTicket;
+  const ticket: JobTicket = decode(encodeJobTicket(v2));
   const job = { datasetId: 7, modelId: 8 };
   const good = {
     '7': { kind: 1, contentRoot: `0x${'ab'.repeat(32)}` as const },

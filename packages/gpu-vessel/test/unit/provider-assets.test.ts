@@ -40,7 +40,13 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: number; workerFailures?: number } = {}) {
+function world(
+  modelRoot: Hex,
+  runAttempts = 1,
+  faults: { commitFailures?: number; workerFailures?: number; ticket?: Uint8Array } = {},
+) {
+  let served = faults.ticket ?? ticket;
+  const errorLines: string[] = [];
   const errors: string[] = [];
   const calls = {
     materialized: [] as MaterializeDatasetRequest[],
@@ -98,7 +104,7 @@ function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: numbe
       },
     },
     confirm: async (_what: string, send: () => Promise<unknown>) => await send(),
-    publicClient: { getContractEvents: async () => [{ args: { specHash: ticketHash(ticket) } }] },
+    publicClient: { getContractEvents: async () => [{ args: { specHash: ticketHash(served) } }] },
   };
   const net = {
     getPeers: () => [{ peerId: 'requester-peer', address: REQUESTER }],
@@ -107,7 +113,7 @@ function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: numbe
       protocol: { id: string },
       body: { checkpoint?: { index: number; step: number; hash: Hex } },
     ) => {
-      if (protocol.id === jobTicketFetchProtocol.id) return { ticket, commitments: [...held], mirrored: [] };
+      if (protocol.id === jobTicketFetchProtocol.id) return { ticket: served, commitments: [...held], mirrored: [] };
       if (body.checkpoint) held[body.checkpoint.index] = { step: body.checkpoint.step, hash: body.checkpoint.hash };
       return {};
     },
@@ -117,7 +123,14 @@ function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: numbe
     ledger,
     send: <T>(task: () => Promise<T>) => task(),
     watcher: {},
-    log: { info: () => undefined, warn: () => undefined, error: (_: object, msg: string) => void errors.push(msg) },
+    log: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (o: { err?: string }, msg: string) => {
+        errors.push(msg);
+        errorLines.push(o.err ?? '');
+      },
+    },
     assets: port,
   } as unknown as AgentContext;
   const train: TrainingRunner = async (init, hooks) => {
@@ -140,7 +153,10 @@ function world(modelRoot: Hex, runAttempts = 1, faults: { commitFailures?: numbe
     },
     train,
   );
-  return { calls, provider, errors };
+  const serve = (bytes: Uint8Array) => {
+    served = bytes;
+  };
+  return { calls, provider, errors, errorLines, serve };
 }
 
 describe('provider agent on published assets', () => {
@@ -162,6 +178,28 @@ describe('provider agent on published assets', () => {
     expect(calls.materialized).toHaveLength(0);
     expect(calls.trainedOn).toHaveLength(0);
     expect(calls.committed).toBe(0);
+  });
+
+  it('refuses a template ticket (v1) escrowed on chain once, typed, and keeps running the next job', async () => {
+    const v1 = new TextEncoder().encode(
+      JSON.stringify({
+        format: 'aic-job-ticket/1',
+        spec: { backend: 'cpu', seed: 1, commitEverySteps: 4, manifest: irisTemplate.manifest, hyperparameters: {} },
+        dataset: 'template:iris/train',
+        nonce: 'n',
+      }),
+    );
+    const w = world(keccak256(new TextEncoder().encode(manifestText)), 4, { ticket: v1 });
+    await w.provider.runJob(9n);
+    expect(w.errors).toEqual(['job failed']); // one attempt: the bytes are pinned by the specHash
+    expect(w.errorLines[0]).toContain('JOB_TICKET_UNSUPPORTED');
+    expect(w.calls.materialized).toHaveLength(0);
+    expect(w.calls.trainedOn).toHaveLength(0);
+    expect(w.calls.committed).toBe(0);
+    // the same agent runs the next job (one on assets) as before
+    w.serve(ticket);
+    await w.provider.runJob(10n);
+    expect(w.calls.committed).toBe(1);
   });
 
   it('keeps retrying transient failures past runAttempts while the job is its own, and commits once', async () => {

@@ -28,9 +28,21 @@ describe('worker IPC schemas', () => {
   });
 
   it('validate the start message the child receives', () => {
-    const start = { type: 'start', spec: {}, dataset: { template: 'iris', split: 'train' }, checkpointDir: '/x' };
+    const start = {
+      type: 'start',
+      spec: {},
+      dataset: { shards: ['/x/shard-0.safetensors'], rows: 9 },
+      checkpointDir: '/x',
+    };
     expect(startMessageSchema.safeParse({ ...start, resume: true }).success).toBe(true);
+    expect(
+      startMessageSchema.safeParse({ ...start, resume: true, dataset: { file: '/x/d.safetensors' } }).success,
+    ).toBe(true);
     expect(startMessageSchema.safeParse({ ...start, resume: true, dataset: { template: 'evil' } }).success).toBe(false);
+    // a template's npm data is no job's data: templates reach jobs as published datasets, like any other
+    expect(
+      startMessageSchema.safeParse({ ...start, resume: true, dataset: { template: 'iris', split: 'train' } }).success,
+    ).toBe(false);
     expect(startMessageSchema.safeParse(start).success).toBe(false);
   });
 });
