@@ -7,6 +7,9 @@ import { hrefOf, type Route, useRoute } from './router.ts';
 
 // The job page carries the chart library: loaded when it is opened, so PLAZA's first load stays small.
 const JobPage = lazy(() => import('./pages/JobPage.tsx'));
+// The dashboards and the Explorer (viem for the wallet's claim, uPlot for the earnings chart): loaded when opened.
+const DashboardPage = lazy(() => import('./dashboards/DashboardPage.tsx'));
+const ExplorerPage = lazy(() => import('./explorer/ExplorerPage.tsx'));
 // The job wizard (viem's wallet calls): loaded when opened.
 const WizardPage = lazy(() => import('./wizard/WizardPage.tsx'));
 
@@ -15,6 +18,8 @@ const NAV: Array<{ route: Route; label: string }> = [
   { route: { page: 'offers' }, label: 'GPU offers' },
   { route: { page: 'job', jobId: undefined }, label: 'Jobs' },
   { route: { page: 'wizard' }, label: 'New job' },
+  { route: { page: 'dashboard', address: undefined }, label: 'Dashboard' },
+  { route: { page: 'explorer', view: undefined, id: undefined }, label: 'Explorer' },
   { route: { page: 'node' }, label: 'Node' },
 ];
 
@@ -65,6 +70,18 @@ function Page({ route }: { route: Route }) {
       return (
         <Suspense fallback={<p className="muted">Loading the job wizard…</p>}>
           <WizardPage />
+        </Suspense>
+      );
+    case 'dashboard':
+      return (
+        <Suspense fallback={<p className="muted">Loading the dashboard…</p>}>
+          <DashboardPage address={route.address} />
+        </Suspense>
+      );
+    case 'explorer':
+      return (
+        <Suspense fallback={<p className="muted">Loading the Explorer…</p>}>
+          <ExplorerPage view={route.view} id={route.id} />
         </Suspense>
       );
     case 'node':

@@ -10,6 +10,8 @@ export type Route =
   | { page: 'job'; jobId: string | undefined }
   | { page: 'wizard' }
   | { page: 'node' }
+  | { page: 'dashboard'; address: string | undefined }
+  | { page: 'explorer'; view: ExplorerRouteView | undefined; id: string | undefined }
   | { page: 'missing'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -28,6 +30,13 @@ export function parseRoute(hash: string): Route {
       return { page: 'job', jobId: second === undefined || second === '' ? undefined : decodeURIComponent(second) };
     case 'node':
       return { page: 'node' };
+    case 'dashboard':
+      return {
+        page: 'dashboard',
+        address: second === undefined || second === '' ? undefined : decodeURIComponent(second),
+      };
+    case 'explorer':
+      return explorerRoute(path);
     default:
       return { page: 'missing', path };
   }
@@ -39,11 +48,32 @@ export function hrefOf(route: Route): string {
       return route.jobId === undefined ? '#/job' : `#/job/${encodeURIComponent(route.jobId)}`;
     case 'wizard':
       return '#/jobs/new';
+    case 'dashboard':
+      return route.address === undefined ? '#/dashboard' : `#/dashboard/${encodeURIComponent(route.address)}`;
+    case 'explorer':
+      return route.view === undefined
+        ? '#/explorer'
+        : `#/explorer/${route.view}${route.id === undefined ? '' : `/${encodeURIComponent(route.id)}`}`;
     case 'missing':
       return '#/plaza';
     default:
       return `#/${route.page}`;
   }
+}
+
+/** Explorer views: `#/explorer/<view>/<id>` (block number, tx hash, job id, address, asset id) and `#/explorer/epochs`. */
+export type ExplorerRouteView = 'block' | 'tx' | 'job' | 'account' | 'asset' | 'epochs';
+const EXPLORER_ROUTE_VIEWS: readonly string[] = ['block', 'tx', 'job', 'account', 'asset', 'epochs'];
+
+function explorerRoute(path: string): Route {
+  const [, view, id] = path.split('/');
+  if (view === undefined || view === '') return { page: 'explorer', view: undefined, id: undefined };
+  if (!EXPLORER_ROUTE_VIEWS.includes(view)) return { page: 'missing', path };
+  return {
+    page: 'explorer',
+    view: view as ExplorerRouteView,
+    id: id === undefined || id === '' ? undefined : decodeURIComponent(id),
+  };
 }
 
 export function useRoute(): Route {

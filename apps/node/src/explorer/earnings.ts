@@ -311,7 +311,11 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
       }
     }
   }
-  for (const [tokenId, row] of myAssets) row.ownedNow = owners.get(tokenId)?.owner === me;
+  for (const [tokenId, row] of myAssets) {
+    // The mint's ERC-721 Transfer precedes AssetMinted in the same transaction: the kind is known only after it.
+    row.kind = owners.get(tokenId)?.kind ?? row.kind;
+    row.ownedNow = owners.get(tokenId)?.owner === me;
+  }
   return {
     address: me,
     totals,

@@ -367,7 +367,11 @@ export function createExplorerService(client: () => Promise<LedgerClient>): Expl
           { details: { length: q.length } },
         );
       }
-      if (matches.length === 0) throw notFound(`nothing matching ${q.slice(0, 80)}`, { query: q.slice(0, 80) });
+      if (matches.length === 0) {
+        throw new AicError('EXPLORER_NOT_FOUND', `nothing on this chain matches ${q.slice(0, 80)}`, {
+          details: { query: q.slice(0, 80) },
+        });
+      }
       return { query: q, matches };
     },
   };

@@ -53,11 +53,11 @@ export function eventTouches(e: ChainEvent, address: string): boolean {
 
 /** Whether an event is about asset `tokenId` (minted, moved, priced, used by a job, bought, paid). */
 export function eventConcernsAsset(e: ChainEvent, tokenId: string): boolean {
-  if (e.contract === 'AssetRegistry' || e.contract === 'Plaza') return e.args.tokenId === tokenId;
-  if (e.contract === 'Payroll') return e.args.assetId === tokenId;
-  if (e.contract === 'ComputeMarket' && e.event === 'JobCreated') {
-    return e.args.datasetId === tokenId || e.args.modelId === tokenId;
-  }
-  if (e.contract === 'DataRequests') return e.args.datasetId === tokenId;
+  // uint32 ids decode as numbers, uint256 ids as decimal text: compare as text.
+  const is = (key: string) => e.args[key] !== undefined && String(e.args[key]) === tokenId;
+  if (e.contract === 'AssetRegistry' || e.contract === 'Plaza') return is('tokenId');
+  if (e.contract === 'Payroll') return is('assetId');
+  if (e.contract === 'ComputeMarket' && e.event === 'JobCreated') return is('datasetId') || is('modelId');
+  if (e.contract === 'DataRequests') return is('datasetId');
   return false;
 }

@@ -203,6 +203,23 @@ describe('accountEarnings', () => {
     expect(accountEarnings(events, BUYER, PLAZA).assets[0]).toMatchObject({ tokenId: '1', ownedNow: true });
   });
 
+  it("knows an asset's kind when its mint Transfer comes before AssetMinted (as the registry emits them)", () => {
+    block = 0;
+    const events = [
+      ev('AssetRegistry', 'Transfer', { from: ZERO, to: DATA_OWNER, tokenId: '2' }),
+      ev('AssetRegistry', 'AssetMinted', {
+        tokenId: '2',
+        owner: DATA_OWNER,
+        kind: 2,
+        manifestCid: 'c',
+        contentRoot: '0x',
+      }),
+    ];
+    expect(accountEarnings(events, DATA_OWNER, PLAZA).assets).toMatchObject([
+      { tokenId: '2', kind: 'Model', ownedNow: true },
+    ]);
+  });
+
   it('an account with no activity earns nothing', () => {
     const nobody = accountEarnings(demoChain(), '0x8888888888888888888888888888888888888888', PLAZA);
     expect(nobody.totalWei).toBe(0n);
