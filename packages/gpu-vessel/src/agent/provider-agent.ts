@@ -46,9 +46,6 @@ const ASSET_REFUSALS = new Set([
   'JOB_TICKET_UNSUPPORTED',
 ]);
 
-/** Where a job is once its provider's result is on chain. */
-const COMMITTED = ['Committed', 'Verifying', 'Disputed', 'Settled'] as const;
-
 export interface ProviderAgentInit {
   /** Where job checkpoints live (`<root>/<jobId>/checkpoints`). */
   root: string;
@@ -163,7 +160,7 @@ export class ProviderAgent implements Startable {
 
   async #run(jobId: bigint, signal: AbortSignal): Promise<void> {
     const { ledger, net, log } = this.ctx;
-    const job = await this.#readJob(jobId, signal);
+    const job = await ledger.market.read.jobOf([jobId]);
     const state = jobStateName(job.state);
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
@@ -174,7 +171,9 @@ export class ProviderAgent implements Startable {
     const prepared = await this.#prepareData(jobId, job, ticket, dataDir, signal);
     const dir = this.#checkpointDir(jobId);
     await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
-    if (state !== 'Running') await this.#chainStep(jobId, 'startJob', ['Running'], signal);
+    if (state !== 'Running') {
+      await this.ctx.send(() => ledger.confirm('startJob', () => ledger.market.write.startJob([jobId])));
+    }
     const dataset = `asset:${ticket.dataset.assetId}`;
     log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset }, 'job started');
     const reported = this.#reported.get(jobId) ?? [];
@@ -232,7 +231,11 @@ export class ProviderAgent implements Startable {
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
     await inOrder(async () => undefined);
     await this.#deliverCommitments(jobId, job.requester, result.commitments, totalSteps, signal);
-    await this.#chainStep(jobId, 'commitResult', COMMITTED, signal, [result.commitmentRoot, result.resultCid]);
+    await this.ctx.send(() =>
+      ledger.confirm('commitResult', () =>
+        ledger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),
+      ),
+    );
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
     await removeJobData(dataDir);
   }
@@ -320,45 +323,6 @@ export class ProviderAgent implements Startable {
     }
     await saveCheckpoint(dir, checkpoint);
     this.#reported.set(jobId, [...checkpoint.commitments]);
-  }
-
-  /** The job as the chain has it; a failed read is retried here: one attempt makes dozens of chain calls, and one
-   * failed read must not cost the whole attempt (ticket, data, worker start) again. */
-  #readJob(jobId: bigint, signal: AbortSignal) {
-    return retryTransient(this.ctx, 'job read', () => this.ctx.ledger.market.read.jobOf([jobId]), { jobId, signal });
-  }
-
-  /**
-   * Sends `startJob` or `commitResult` unless the job is already past it (`done`: a send whose receipt wait failed may
-   * have been mined), retrying a transient failure after reading the job again — in the issue 18 soak these sends
-   * failed at 10 % RPC failures in attempt after attempt, each restarting from the ticket fetch with a growing wait.
-   * A revert (the job is no longer this provider's to start or commit) stays final.
-   */
-  async #chainStep(
-    jobId: bigint,
-    call: 'startJob' | 'commitResult',
-    done: readonly string[],
-    signal: AbortSignal,
-    args: [`0x${string}`, string] | [] = [],
-  ): Promise<void> {
-    const { ledger } = this.ctx;
-    const me = ledger.account().toLowerCase();
-    await retryTransient(
-      this.ctx,
-      call,
-      async () => {
-        const job = await ledger.market.read.jobOf([jobId]);
-        if (job.provider.toLowerCase() === me && done.includes(jobStateName(job.state))) return;
-        await this.ctx.send(() =>
-          ledger.confirm(call, () =>
-            call === 'startJob'
-              ? ledger.market.write.startJob([jobId])
-              : ledger.market.write.commitResult([jobId, ...(args as [`0x${string}`, string])]),
-          ),
-        );
-      },
-      { jobId, signal },
-    );
   }
 
   #checkpointDir(jobId: bigint): string {
