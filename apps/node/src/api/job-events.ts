@@ -74,6 +74,7 @@ export function registerJobEvents(app: FastifyInstance, source: JobEventsSource)
         };
         return await diagnosePlacement(inputs, { requester: job.requester, minHwClass: job.minHwClass });
       },
+      async () => await jobs.requester.isOwn(BigInt(query.jobId)),
     );
     const unsubscribe = jobs.requester.onUpdate((jobId) => {
       if (String(jobId) === query.jobId) stream.look();
@@ -112,6 +113,8 @@ class JobEventStream {
     private readonly status: () => Promise<JobStatusJson>,
     private readonly lines: () => Promise<unknown[]>,
     private readonly diagnose: (status: JobStatusJson) => Promise<unknown>,
+    /** Whether this node follows the job: a settled job of another node gets no TrainedAI here. */
+    private readonly own: () => Promise<boolean>,
   ) {}
 
   start(first: JobStatusJson): void {
@@ -172,7 +175,8 @@ class JobEventStream {
       }
       const done =
         FINAL.has(status.state) ||
-        (status.state === 'Settled' && (status.trainedAssetId !== undefined || status.resultError !== undefined));
+        (status.state === 'Settled' &&
+          (status.trainedAssetId !== undefined || status.resultError !== undefined || !(await this.own())));
       if (done) {
         this.send('end', { state: status.state });
         this.#stopped = true;

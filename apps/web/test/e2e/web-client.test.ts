@@ -12,6 +12,7 @@ import { chromiumAvailable, launchChromium } from '../helpers/browser.ts';
 import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
 import { SHOTS, type WebContext } from '../scenarios/context.ts';
 import { plazaScenarios } from '../scenarios/plaza.ts';
+import { wizardScenarios } from '../scenarios/wizard.ts';
 
 /** The devnet's start and its in-process demo job (dataset, model, training, TrainedAI): ~80 s at load 10. */
 const DEVNET_READY_MS = 420_000;
@@ -43,4 +44,5 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   });
 
   describe('PLAZA, offers, node and job pages, wallet connect', () => plazaScenarios(ctx));
+  describe('job wizard paid from the wallet, live job page', () => wizardScenarios(ctx));
 });

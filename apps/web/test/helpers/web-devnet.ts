@@ -17,10 +17,13 @@ export interface WebDevnet {
   /** Resolves once the demo job minted its TrainedAI: every PLAZA asset of the demo exists. */
   assetsMinted: Promise<void>;
   lines: string[];
+  /** The devnet's --data-dir: node i keeps its state (and its API token, `node/api-token`) in `node-<i>-<role>`. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startWebDevnet(nodes = 3): Promise<WebDevnet> {
+/** $AIC_WEB_DEVNET_NODES=7 runs the devnet's job roles (coordinator, providers, verifiers): jobs then really run. */
+export async function startWebDevnet(nodes = Number(process.env.AIC_WEB_DEVNET_NODES ?? 3)): Promise<WebDevnet> {
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-web-devnet-'));
   const child: ChildProcess = spawn(
     process.execPath,
@@ -59,7 +62,7 @@ export async function startWebDevnet(nodes = 3): Promise<WebDevnet> {
   };
   try {
     const webUrl = await Promise.race([web, failed]);
-    return { webUrl, assetsMinted: Promise.race([minted, failed]), lines, stop };
+    return { webUrl, assetsMinted: Promise.race([minted, failed]), lines, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
