@@ -7,16 +7,18 @@
  */
 import { AicError } from '@aic/core';
 import { computeCost, costOf, isStaticallyFeasible } from './cost.ts';
-import { fragmentationOf } from './fragmentation.ts';
+import { fragmentationMasked } from './fragmentation.ts';
 import { applyShape, copyState, fitGpus, gpuEligible, hostFits, withinDeclared } from './machine-state.ts';
 import {
   compareIds,
   type Family,
   type Group,
+  type GroupEval,
   groupFragmentation,
   type Machine,
   type OfferBook,
   regroup,
+  shapeIdOf,
   tightenBounds,
 } from './offer-book.ts';
 import { GPU_UNITS, type Shape, shapeOfJob } from './requirement.ts';
@@ -60,6 +62,7 @@ export function scanGroups(
   blocked?: ReadonlySet<Group>,
 ): Scan {
   const shape = shapeOfJob(job);
+  const shapeId = shapeIdOf(book, shape);
   const excluded = excludedMachines(book, job);
   const excludedIn = excluded.size === 0 ? NO_COUNTS : new Map<Group, number>();
   for (const m of excluded) excludedIn.set(m.group, (excludedIn.get(m.group) ?? 0) + 1);
@@ -67,6 +70,10 @@ export function scanGroups(
   const scarcityWeight = book.model.scarcityWeight ?? DEFAULT_SCARCITY_WEIGHT;
   const scarcity = shape.gpuCount > 0 && book.mix.length > 0 ? scarcityOf(book.supply, book.mix) : undefined;
   const share = shape.gpuUnits / GPU_UNITS;
+  // Lower bounds of the placement terms (ΔF + g ≥ 0 and host ≥ 0 always; scarce ≥ its cheapest eligible class):
+  // a family, or the rest of a class's list, whose bound is above the best score so far is not looked into.
+  const perGpu = shape.gpuCount * share * scarcityWeight * LOWER;
+  const globalScarce = scarcity ? perGpu * minScarcity(scarcity, eligibleClasses(book, shape, shapeId)) : 0;
   const found: GroupCandidate[] = [];
   let bound = Number.POSITIVE_INFINITY;
   for (let c = Math.max(0, job.minHwClass); c < book.byClass.length; c++) {
@@ -76,20 +83,29 @@ export function scanGroups(
     book.heads[c] = i; // full cheap families are skipped for every later job
     for (; i < list.length; i++) {
       const family = list[i]!;
-      if (computeCost(family.rep, job, book.model) > bound) break; // nothing later in this list can qualify
-      if (family.live.length === 0 || !isStaticallyFeasible(family.rep, job, shape) || !canHost(family, shape))
+      const least = computeCost(family.rep, job, book.model);
+      if (least * (1 + weight * globalScarce) * LOWER > bound) break; // nothing later in this list can qualify
+      if (family.live.length === 0 || !isStaticallyFeasible(family.rep, job, shape) || !canHost(family, shape, shapeId))
         continue;
-      let cost: number | undefined;
       const host = hostTerm(family, shape);
+      const familyScarce = scarcity ? perGpu * minScarcity(scarcity, familyClasses(family, shape, shapeId)) : 0;
+      if (least * (1 + weight * (host + familyScarce)) * LOWER > bound) continue;
+      const single = family.singleClass;
+      const scarceSingle = scarcity && single >= 0 ? share * scarcityWeight * scarcity[single]! : 0;
+      let cost: number | undefined;
       for (const group of family.live) {
         if (group.cpuBound < shape.cpuMilli || group.memBound < shape.memMiB || blocked?.has(group)) continue;
-        const ev = evaluate(book, group, shape);
+        const ev = evaluate(book, group, shape, shapeId);
         if (ev.gpus === undefined) continue;
-        const size = group.members.length - (excludedIn.get(group) ?? 0);
+        const size =
+          excludedIn === NO_COUNTS ? group.members.length : group.members.length - (excludedIn.get(group) ?? 0);
         if (size <= 0) continue;
         cost ??= costOf(family.rep, job, book.model);
         let scarce = 0;
-        if (scarcity) for (const i of ev.gpus) scarce += share * scarcityWeight * scarcity[family.gpuClass[i]!]!;
+        if (scarcity) {
+          if (single >= 0) for (let k = 0; k < ev.gpus.length; k++) scarce += scarceSingle;
+          else for (const i of ev.gpus) scarce += share * scarcityWeight * scarcity[family.gpuClass[i]!]!;
+        }
         const score = cost * (1 + weight * (Math.max(0, ev.delta + shape.gpus) + host + scarce));
         if (score > bound) continue;
         found.push({ group, cost, score, delta: ev.delta, gpus: ev.gpus, size });
@@ -185,28 +201,31 @@ export function releaseJob(book: OfferBook, jobId: string): void {
   book.heads[machine.offer.hwClass] = 0;
 }
 
-function evaluate(book: OfferBook, group: Group, shape: Shape): { gpus: readonly number[] | undefined; delta: number } {
-  let ev = group.evals.get(shape.gpuKey);
+function evaluate(book: OfferBook, group: Group, shape: Shape, shapeId: number): GroupEval {
+  let ev = group.evals[shapeId];
   if (ev) return ev;
   const gpus = fitGpus(group.family.gpus, group.state, shape);
   let delta = 0;
   if (gpus !== undefined && shape.gpuCount > 0 && book.mix.length > 0) {
     const after = copyState(group.state);
     applyShape(after, shape, gpus, 1);
-    delta = fragmentationOf(group.family.gpus, after, book.mix) - groupFragmentation(book, group);
+    // The GPUs are judged as they are left, for the next jobs: the slot this job takes is not one of them (else a
+    // machine's last view slot would count every GPU left on it as stranded).
+    after.slots = group.state.slots;
+    delta = fragmentationMasked(group.family.mixMasks, after, book.mix) - groupFragmentation(book, group);
   }
   ev = { gpus, delta };
-  group.evals.set(shape.gpuKey, ev);
+  group.evals[shapeId] = ev;
   return ev;
 }
 
 /** Whether the family's machines have enough GPUs of an eligible model, kind and memory (free or not). */
-function canHost(family: Family, shape: Shape): boolean {
+function canHost(family: Family, shape: Shape, shapeId: number): boolean {
   if (shape.gpuCount === 0) return true;
-  let ok = family.hosts.get(shape.gpuKey);
+  let ok = family.hosts[shapeId];
   if (ok === undefined) {
     ok = family.gpus.filter((g) => gpuEligible(g, shape)).length >= shape.gpuCount;
-    family.hosts.set(shape.gpuKey, ok);
+    family.hosts[shapeId] = ok;
   }
   return ok;
 }
@@ -218,6 +237,40 @@ function hostTerm(family: Family, shape: Shape): number {
   const cpu = family.cpuTotal > 0 ? shape.cpuMilli / family.cpuTotal : 0;
   const mem = family.memTotal > 0 ? shape.memMiB / family.memTotal : 0;
   return Math.max(0, Math.max(cpu, mem) * gpus - shape.gpus);
+}
+
+/** Scales a lower bound down by more than any rounding of the exact score's sums (so it stays a lower bound). */
+const LOWER = 1 - 1e-9;
+
+/** The GPU classes of the book a shape may use (model, kind, memory), cached per shape id. */
+function eligibleClasses(book: OfferBook, shape: Shape, shapeId: number): Int32Array {
+  let classes = book.eligible[shapeId];
+  if (!classes) {
+    const all = book.supply.classes;
+    classes = Int32Array.from(all.map((g, c) => (gpuEligible(g, shape) ? c : -1)).filter((c) => c >= 0));
+    book.eligible[shapeId] = classes;
+  }
+  return classes;
+}
+
+/** The GPU classes of a family's GPUs that a shape may use, cached per shape id. */
+function familyClasses(family: Family, shape: Shape, shapeId: number): Int32Array {
+  let classes = family.eligible[shapeId];
+  if (!classes) {
+    const set = new Set<number>();
+    family.gpus.forEach((g, i) => {
+      if (gpuEligible(g, shape)) set.add(family.gpuClass[i]!);
+    });
+    classes = Int32Array.from(set);
+    family.eligible[shapeId] = classes;
+  }
+  return classes;
+}
+
+function minScarcity(scarcity: Float64Array, classes: Int32Array): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < classes.length; k++) min = Math.min(min, scarcity[classes[k]!]!);
+  return Number.isFinite(min) ? min : 0;
 }
 
 const NO_MACHINES: ReadonlySet<Machine> = new Set();

@@ -57,3 +57,38 @@ export function fragmentationOf(gpus: readonly Gpu[], s: FreeState, mix: readonl
   }
   return expected / GPU_UNITS;
 }
+
+/** Per mix entry, which of `gpus` that kind of job may use (model, kind, memory): static per machine type. */
+export function eligibilityMasks(gpus: readonly Gpu[], mix: readonly MixShape[]): Uint8Array[] {
+  return mix.map(({ shape }) => Uint8Array.from(gpus, (g) => (gpuEligible(g, shape) ? 1 : 0)));
+}
+
+/**
+ * {@link fragmentationOf} with the GPUs' eligibility per mix entry precomputed (`eligibilityMasks`): the same sums in
+ * the same order, so the same number, without model-set look-ups. Mix shapes carry no CPU or memory, so a kind fits
+ * when the machine has a slot and enough eligible GPUs with the share it needs.
+ */
+export function fragmentationMasked(masks: readonly Uint8Array[], s: FreeState, mix: readonly MixShape[]): number {
+  const n = s.gpuFree.length;
+  if (n === 0) return 0;
+  let totalFree = 0;
+  for (let i = 0; i < n; i++) totalFree += s.gpuFree[i]!;
+  if (totalFree === 0) return 0;
+  let expected = 0;
+  for (let k = 0; k < mix.length; k++) {
+    const { shape, weight } = mix[k]!;
+    const mask = masks[k]!;
+    const need = Math.min(shape.gpuUnits, GPU_UNITS);
+    let stranded = 0;
+    let usable = 0;
+    for (let i = 0; i < n; i++) {
+      const free = s.gpuFree[i]!;
+      if (free === 0) continue;
+      if (free < need || mask[i] === 0) stranded += free;
+      else usable++;
+    }
+    const fits = s.slots > 0 && usable >= (shape.gpuUnits < GPU_UNITS ? 1 : shape.gpuCount);
+    expected += weight * (fits ? stranded : totalFree);
+  }
+  return expected / GPU_UNITS;
+}

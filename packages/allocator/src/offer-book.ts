@@ -12,7 +12,7 @@
  */
 import { AicError } from '@aic/core';
 import { computeCost } from './cost.ts';
-import { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
+import { eligibilityMasks, fragmentationMasked, type MixShape, mixShapes } from './fragmentation.ts';
 import { copyState, type FreeState, gpuStateKey, gpusOf, gpuView, initialState } from './machine-state.ts';
 import { DEFAULT_JOB_MIX, MAX_GPUS_PER_MACHINE, type Shape } from './requirement.ts';
 import { addSupply, classOf, createSupply, type Supply } from './scarcity.ts';
@@ -30,8 +30,14 @@ export interface Family {
   readonly memTotal: number;
   readonly unitCost: number;
   readonly groups: Map<string, Group>;
-  /** Per GPU shape: whether enough of the family's GPUs are of an eligible model, kind and memory at all. */
-  readonly hosts: Map<string, boolean>;
+  /** Per GPU shape (by the book's shape id): whether enough of its GPUs are of an eligible model, kind, memory. */
+  readonly hosts: (boolean | undefined)[];
+  /** Per GPU shape id: the GPU classes of its GPUs that the shape may use (for the scarcity lower bound). */
+  readonly eligible: (Int32Array | undefined)[];
+  /** The GPU class of all its GPUs when they are of one class, else −1 (no GPUs: −1 too). */
+  readonly singleClass: number;
+  /** Per entry of the book's job mix: which of its GPUs that kind of job may use (static, so computed once). */
+  readonly mixMasks: readonly Uint8Array[];
   /** Groups with members and a free slot. */
   readonly live: Group[];
 }
@@ -47,8 +53,14 @@ export interface Group {
   memBound: number;
   livePos: number;
   frag: number | undefined;
-  /** Per GPU shape: the GPUs a placement would use (undefined: no fit) and the fragmentation change. */
-  readonly evals: Map<string, { gpus: readonly number[] | undefined; delta: number }>;
+  /** Per GPU shape (by the book's shape id): the GPUs a placement would use (undefined: no fit), the change of
+   * fragmentation. An array, not a map keyed by text: it is read for every group of every placement. */
+  readonly evals: (GroupEval | undefined)[];
+}
+
+export interface GroupEval {
+  readonly gpus: readonly number[] | undefined;
+  readonly delta: number;
 }
 
 /** One offer's live state in the book. */
@@ -76,6 +88,10 @@ export interface OfferBook {
   /** What each placed job holds, by job id, so a release gives back exactly that. */
   readonly held: Map<string, { machine: Machine; shape: Shape; gpus: readonly number[] }>;
   readonly size: number;
+  /** Small integer ids of the GPU shapes seen by this book (index of the per-group and per-family caches). */
+  readonly shapeIds: Map<string, number>;
+  /** Per GPU shape id: the fleet's GPU classes that the shape may use. */
+  readonly eligible: (Int32Array | undefined)[];
 }
 
 export interface OfferBookOptions {
@@ -106,6 +122,7 @@ export function createOfferBook(
   const byId = new Map<string, Machine>();
   const byProvider = new Map<string, Machine[]>();
   const supply = createSupply();
+  const mix = mixShapes(options.jobMix ?? DEFAULT_JOB_MIX);
   for (const offer of sorted) {
     if (byId.has(offer.id)) {
       throw new AicError('ALLOCATOR_OFFER_DUPLICATE', `duplicate offer id ${offer.id}`, { details: { id: offer.id } });
@@ -115,16 +132,20 @@ export function createOfferBook(
     let family = families.get(key);
     const declared = initialState(offer);
     if (!family) {
+      const gpuClass = Int32Array.from(gpusOf(offer), (g) => classOf(supply, g));
       family = {
         key,
         rep: offer,
         gpus: gpusOf(offer),
-        gpuClass: Int32Array.from(gpusOf(offer), (g) => classOf(supply, g)),
+        gpuClass,
         cpuTotal: declared.cpuMilli,
         memTotal: declared.memMiB,
         unitCost: computeCost(offer, UNIT_JOB, model),
         groups: new Map(),
-        hosts: new Map(),
+        hosts: [],
+        eligible: [],
+        singleClass: gpuClass.length > 0 && gpuClass.every((c) => c === gpuClass[0]) ? gpuClass[0]! : -1,
+        mixMasks: eligibilityMasks(gpusOf(offer), mix),
         live: [],
       };
       families.set(key, family);
@@ -146,7 +167,7 @@ export function createOfferBook(
   for (const list of lists) list.sort((a, b) => a.unitCost - b.unitCost || compareIds(a.rep.id, b.rep.id));
   return {
     model,
-    mix: mixShapes(options.jobMix ?? DEFAULT_JOB_MIX),
+    mix,
     supply,
     byClass: lists,
     heads: lists.map(() => 0),
@@ -154,12 +175,24 @@ export function createOfferBook(
     byProvider,
     held: new Map(),
     size: sorted.length,
+    shapeIds: new Map(),
+    eligible: [],
   };
+}
+
+/** The book's small integer id of a GPU shape (new ids on first sight; a book sees few distinct shapes). */
+export function shapeIdOf(book: OfferBook, shape: Shape): number {
+  let id = book.shapeIds.get(shape.gpuKey);
+  if (id === undefined) {
+    id = book.shapeIds.size;
+    book.shapeIds.set(shape.gpuKey, id);
+  }
+  return id;
 }
 
 /** Expected fragmentation of a group's machines (cached: a group's state never changes). */
 export function groupFragmentation(book: OfferBook, group: Group): number {
-  group.frag ??= fragmentationOf(group.family.gpus, group.state, book.mix);
+  group.frag ??= fragmentationMasked(group.family.mixMasks, group.state, book.mix);
   return group.frag;
 }
 
@@ -202,7 +235,7 @@ function groupFor(family: Family, state: FreeState): Group {
       memBound: 0,
       livePos: -1,
       frag: undefined,
-      evals: new Map(),
+      evals: [],
     };
     family.groups.set(key, group);
   }

@@ -126,7 +126,7 @@ export interface CostModel {
   readonly scarcityWeight?: number;
 }
 
-export const DEFAULT_FRAGMENTATION_WEIGHT = 20;
+export const DEFAULT_FRAGMENTATION_WEIGHT = 15;
 export const DEFAULT_SCARCITY_WEIGHT = 10;
 
 export const DEFAULT_COST_MODEL: CostModel = { ...DEFAULT_PRESET.allocator };
