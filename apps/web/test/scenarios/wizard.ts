@@ -85,7 +85,7 @@ export function wizardScenarios(ctx: WebContextRef): void {
     expect(await hyperStep.textContent()).toContain('The learning rate is a number above 0');
     await shot(page, 'wizard-3-hyperparameters-error');
     await expectNoSeriousViolations(page);
-    await hyperStep.getByLabel('Epochs').fill('2');
+    await hyperStep.getByLabel('Epochs').fill('10');
     await hyperStep.getByLabel('Learning rate').fill('');
     await hyperStep.getByRole('button', { name: 'Next' }).click();
 
@@ -150,7 +150,7 @@ export function wizardScenarios(ctx: WebContextRef): void {
         .toContain('No coordinator is connected');
       await shot(page, 'wizard-6-job-not-placed');
       await expectNoSeriousViolations(page);
-      expect(problems).toEqual([]);
+      expect(unexpected(problems)).toEqual([]);
       return;
     }
     const chart = page.getByTestId('progress-chart');
@@ -160,16 +160,14 @@ export function wizardScenarios(ctx: WebContextRef): void {
         interval: 1_000,
       })
       .toBeGreaterThan(0);
-    const firstPoints = Number(await chart.getAttribute('data-points'));
+    // Live: the first points are on the chart while the job is still being trained, not after the fact.
+    expect(await status.textContent()).toMatch(/State\s*(Assigned|Running|Committed)/);
     await shot(page, 'wizard-6-job-training');
-    await expect
-      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 600_000, interval: 1_000 })
-      .toBeGreaterThan(firstPoints);
     await expect.poll(() => status.textContent(), { timeout: 600_000, interval: 2_000 }).toMatch(/State\s*Settled/);
     await page.getByTestId('job-trained').waitFor({ timeout: 300_000 });
     await shot(page, 'wizard-7-job-settled');
     await expectNoSeriousViolations(page);
-    expect(problems).toEqual([]);
+    expect(unexpected(problems)).toEqual([]);
   }, 1_800_000);
 
   it('works on a phone width', async () => {
@@ -181,6 +179,11 @@ export function wizardScenarios(ctx: WebContextRef): void {
     await shot(page, 'wizard-phone');
     expect(problems).toEqual([]);
   });
+}
+
+/** The page's problems less the refusal the scenario asked for (the misfit model's 422 quote, logged by Chromium). */
+function unexpected(problems: string[]): string[] {
+  return problems.filter((p) => !/\/v1\/jobs\/quote\b|status of 422/.test(p));
 }
 
 async function textOf(page: Page, testId: string): Promise<string> {
