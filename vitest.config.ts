@@ -16,6 +16,10 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/setup/polyfills.ts'],
     pool: 'forks',
+    // Two test files at a time. Vitest's default on 2 cores is one (cores − 1), which left a core idle through every
+    // in-process file and through the waits (blocks, gossip, verification windows) of the multi-process ones; the
+    // hang guards of the heavy tiers are sized for a loaded machine.
+    maxWorkers: 2,
     projects: [
       tier('unit', 20_000),
       tier('contracts', 120_000),
