@@ -39,6 +39,12 @@ export function storageComponentsOfDataRole(
       const entry = data.datasets().find((d) => d.datasetId === String(datasetId));
       return entry && (await heldDatasetFromContent(data.store, entry));
     },
+    ownBlocks: function* () {
+      for (const d of data.datasets()) {
+        yield d.manifestCid;
+        for (const cids of d.chunkCids) yield* cids;
+      }
+    },
     ownDatasetKey: (datasetId) => data.datasetKey?.(String(datasetId)),
     releaseKeys: data.replicaKeys,
     announce: (replica) => data.holdings.announce(replicaHolding(replica)),

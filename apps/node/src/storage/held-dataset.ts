@@ -2,22 +2,18 @@
 import type { ContentBlocks } from '@aic/data-vessel';
 import type { HeldDataset } from './replicator.ts';
 
-/** Reads the manifest and every sealed chunk of a stored dataset; undefined when a block is missing. */
+/** The manifest of a stored dataset and its sealed chunks read one by one from the store; undefined without it. */
 export async function heldDatasetFromContent(
-  content: ContentBlocks,
+  content: Pick<ContentBlocks, 'get'>,
   stored: { manifestCid: string; chunkCids: readonly (readonly string[])[] },
 ): Promise<HeldDataset | undefined> {
   const manifestBytes = await content.get(stored.manifestCid);
   if (!manifestBytes) return undefined;
-  const sealed: Uint8Array[][] = [];
-  for (const cids of stored.chunkCids) {
-    const chunks: Uint8Array[] = [];
-    for (const cid of cids) {
-      const bytes = await content.get(cid);
-      if (!bytes) return undefined;
-      chunks.push(bytes);
-    }
-    sealed.push(chunks);
-  }
-  return { manifestBytes, sealed };
+  return {
+    manifestBytes,
+    async chunk(shardIndex, chunkIndex) {
+      const cid = stored.chunkCids[shardIndex]?.[chunkIndex];
+      return cid === undefined ? undefined : await content.get(cid);
+    },
+  };
 }

@@ -17,7 +17,6 @@ import {
   openDatasetReplicaStore,
   type ReplicaSummary,
   readDeal,
-  replicaCommitment,
   replicaLayout,
   type StorageProvider,
   serveDataset,
@@ -45,6 +44,8 @@ export interface StorageRoleComponents {
   ledger: LedgerClient;
   /** The node's content store (sealed chunks and manifests are blocks in it). */
   content: ContentBlocks;
+  /** The blocks of the node's own datasets in the same content store (kept when a replica of one goes). */
+  heldElsewhere?: (() => Iterable<string>) | undefined;
   /** The chunk index the node's chunk server answers from; absent = this role serves its replicas itself. */
   held?: HeldChunkIndex | undefined;
   /** Runs this account's transactions one at a time (one nonce sequence). */
@@ -83,7 +84,11 @@ const MIB = 1024 * 1024;
 const errorLine = (error: unknown) => (isAicError(error) ? error.toLine() : String(error));
 
 export function createStorageRole(init: StorageRoleOptions & { dir: string }, c: StorageRoleComponents): StorageRole {
-  const replicas = openDatasetReplicaStore({ dir: join(init.dir, 'replicas'), content: c.content });
+  const replicas = openDatasetReplicaStore({
+    dir: join(init.dir, 'replicas'),
+    content: c.content,
+    heldElsewhere: c.heldElsewhere,
+  });
   const provider: StorageProvider<DatasetReplicaStore> = createStorageProvider({
     dir: init.dir,
     ledger: c.ledger,
@@ -134,7 +139,10 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
     };
   }
 
-  /** Fetches, checks and stores the replica, then accepts the deal on chain (runs after the request answered). */
+  /**
+   * Streams the replica from its holders into the content store block by block, checks the stored blocks against
+   * the deal, then accepts it on chain (runs after the request answered). A refused or lost deal deletes the blocks.
+   */
   async function fill(
     dealId: bigint,
     datasetId: bigint,
@@ -143,13 +151,16 @@ export function createStorageRole(init: StorageRoleOptions & { dir: string }, c:
     wrappedKey: Uint8Array | undefined,
   ) {
     const manifest = await checkedManifest(c.ledger, datasetId, manifestBytes);
-    const sealed = await fetchReplicaChunks(c.net, manifest, holders);
-    const commitment = replicaCommitment(manifest, sealed);
-    await c.send(() =>
-      provider.acceptStored(dealId, commitment, () =>
-        replicas.putReplica({ datasetId, manifestBytes, manifest, sealed }),
-      ),
+    const staged = await replicas.stageReplica({ datasetId, manifestBytes, manifest }, (sink) =>
+      fetchReplicaChunks(c.net, manifest, holders, sink),
     );
+    const { commitment } = staged;
+    try {
+      await c.send(() => provider.acceptStored(dealId, commitment, () => staged.commit()));
+    } catch (error) {
+      await staged.discard(); // a no-op once committed: acceptStored removed the replica itself then
+      throw error;
+    }
     if (wrappedKey && c.replicaKeys) {
       // A key that does not open for this node or this root is not kept; the replica still serves ciphertext.
       await c.replicaKeys

@@ -10,11 +10,12 @@ import {
   type DatasetManifest,
   DealState,
   type DealTerms,
+  type HeldReplicaSource,
   MAX_DEAL_HOLDERS,
   proposeStorageDeal,
   publicKeyFromPeerId,
   readDeal,
-  replicaCommitment,
+  replicaCommitmentOf,
   type StorageDeal,
   storageDealProtocol,
   storageQuoteProtocol,
@@ -27,11 +28,8 @@ import type { SpendingGuard } from '../api/budget.ts';
 import { checkedManifest } from './dataset-check.ts';
 import type { Placement, PlacementBook } from './placements.ts';
 
-/** A dataset this node holds (as its owner or as a replica): the public manifest and the sealed chunks. */
-export interface HeldDataset {
-  manifestBytes: Uint8Array;
-  sealed: Uint8Array[][];
-}
+/** A dataset this node holds (as its owner or as a replica): the public manifest and its sealed chunks one by one. */
+export type HeldDataset = HeldReplicaSource;
 
 export interface ReplicatorComponents {
   net: AicNetwork;
@@ -262,7 +260,11 @@ export function createReplicator(settings: Settings, c: ReplicatorComponents): R
       throw new AicError('STORAGE_DATASET_NOT_HELD', `this node does not hold dataset ${request.datasetId}`);
     }
     const manifest: DatasetManifest = await checkedManifest(c.ledger, request.datasetId, held.manifestBytes);
-    const commitment = replicaCommitment(manifest, held.sealed);
+    // Read chunk by chunk: the owner never loads the whole replica to commit to it.
+    const commitment = await replicaCommitmentOf(manifest, held.chunk);
+    if (!commitment) {
+      throw new AicError('STORAGE_DATASET_NOT_HELD', `a sealed chunk of dataset ${request.datasetId} is missing here`);
+    }
     const existing = await livePlacements(request.datasetId);
     const exclude = new Set([String(c.net.peerId), ...existing.map((p) => p.peerId)]);
     const missing = Math.max(0, request.replicas - existing.length);

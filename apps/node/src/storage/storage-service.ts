@@ -39,6 +39,8 @@ export interface NodeStorageComponents {
   held?: HeldChunkIndex | undefined;
   /** The datasets this node publishes (the data role's), as the replicator reads them. */
   ownDataset?: ((datasetId: bigint) => Promise<HeldDataset | undefined>) | undefined;
+  /** Their blocks in the shared content store: a dropped replica never deletes these. */
+  ownBlocks?: (() => Iterable<string>) | undefined;
   /** Holdings gossip: a replica held here (role 'replica'). */
   announce?: ((replica: ReplicaSummary) => void) | undefined;
   withdraw?: ((replica: ReplicaSummary) => void) | undefined;
@@ -112,6 +114,7 @@ export async function createNodeStorageService(
           net,
           ledger,
           content,
+          heldElsewhere: c.ownBlocks,
           held: c.held,
           send,
           log: c.logger,

@@ -24,7 +24,7 @@ import {
   manifestFileBytes,
   openContentStore,
   proposeStorageDeal,
-  replicaCommitment,
+  replicaCommitmentOf,
   requestDatasetKey,
   serveDataset,
   storageDealProtocol,
@@ -232,7 +232,7 @@ describe('a --storage node keeps a replica that outlives its owner', () => {
     ).toBe('STORAGE_DEAL_NOT_OPEN');
     const proposed = await proposeStorageDeal(
       owner,
-      replicaCommitment(dataset.manifest, (await heldDatasetFromContent(content, stored))!.sealed),
+      (await replicaCommitmentOf(dataset.manifest, (await heldDatasetFromContent(content, stored))!.chunk))!,
       {
         epochs: 1,
         pricePerEpochWei: deal.pricePerEpoch,

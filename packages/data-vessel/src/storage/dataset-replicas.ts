@@ -3,33 +3,49 @@
  * and the manifest are blocks addressed by CID; a small record per replica (`<dir>/<segmentRoot>.json`) maps the
  * dataset's shard roots and the deal's segments onto those blocks, with the segment leaves beside it so a challenge
  * answer reads one or two chunks, not the replica. The provider never holds the dataset key: these are ciphertext.
+ * A replica is streamed in block by block (`stageReplica`), and its blocks leave the store with it (`remove`) unless
+ * another held replica, one being staged, or the node's own datasets (`heldElsewhere`) still use them.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { bytesToHex0x, merkleRoot } from '@aic/core/merkle';
 import { z } from 'zod';
-import { type Hex, shardChunkLeaves } from '../commitments/index.ts';
+import { chunkCount, type Hex } from '../commitments/index.ts';
 import type { SealedChunkStore } from '../exchange/index.ts';
 import type { HeldChunks } from '../holding/index.ts';
 import type { DatasetManifest } from '../manifest/index.ts';
 import type { ReplicaStore } from './provider.ts';
-import { type ReplicaLayout, replicaBlob, segmentSpan } from './replica-layout.ts';
-import { type BlobCommitment, commitBlob, STORAGE_SEGMENT_BYTES } from './segments.ts';
+import type { ReplicaChunkSink } from './replica-fetch.ts';
+import { type ReplicaLayout, segmentSpan } from './replica-layout.ts';
+import { type ContentBlocks, type StagedBlocks, stageReplicaBlocks } from './replica-staging.ts';
+import { type HeldReplicaSource, segmentLeaves } from './segment-leaves.ts';
+import type { BlobCommitment } from './segments.ts';
 
-/** The part of the node's ContentStore (H-B, `openContentStore`) replicas need: blocks by CID. */
-export interface ContentBlocks {
-  put(bytes: Uint8Array): Promise<string>;
-  get(cid: string): Promise<Uint8Array | undefined>;
-}
+export type { ContentBlocks } from './replica-staging.ts';
 
-/** A dataset replica as handed to the store: the public manifest (bytes and parsed) and the sealed chunks. */
-export interface DatasetReplica {
+/** Which dataset a replica is of: its id and public manifest (bytes and parsed). */
+export interface ReplicaOf {
   datasetId: bigint;
   manifestBytes: Uint8Array;
   manifest: Pick<DatasetManifest, 'shards' | 'datasetRoot'>;
-  /** Sealed chunks per shard, in manifest order. */
+}
+
+/** A dataset replica handed over whole (tests, small datasets): the sealed chunks per shard, in manifest order. */
+export interface DatasetReplica extends ReplicaOf {
   sealed: readonly (readonly Uint8Array[])[];
+}
+
+/**
+ * A replica whose blocks are in the content store but which is not held yet: no record, nothing served. The caller
+ * checks `commitment` against the deal, then commits, or discards it.
+ */
+export interface StagedReplica {
+  readonly commitment: BlobCommitment;
+  /** Writes the record: from now on the replica is held, listed and served. */
+  commit(): Promise<BlobCommitment>;
+  /** Deletes the staged blocks that nothing else held references (a replica refused before it was held). */
+  discard(): Promise<void>;
 }
 
 /** What a replica record says (no bytes). */
@@ -44,15 +60,22 @@ export interface ReplicaSummary {
 }
 
 export interface DatasetReplicaStore extends ReplicaStore {
-  /** Stores the replica's blocks and record; returns its deal commitment. STORAGE_REPLICA_CORRUPT on bad lengths. */
+  /**
+   * Streams a replica in: `fill` hands each sealed chunk to the sink as it arrives (`fetchReplicaChunks`), which
+   * puts it in the content store; the commitment is computed from the stored blocks. A failure deletes what was
+   * put. Throws STORAGE_REPLICA_CORRUPT (a wrong length, a chunk never handed over) or what `fill` threw.
+   */
+  stageReplica(replica: ReplicaOf, fill: (sink: ReplicaChunkSink) => Promise<void>): Promise<StagedReplica>;
+  /** Stages and commits a replica handed over whole; returns its deal commitment. STORAGE_REPLICA_CORRUPT on bad
+   * lengths or chunks the manifest does not name. */
   putReplica(replica: DatasetReplica): Promise<BlobCommitment>;
   /** What the chunk protocol serves: a sealed chunk by shard root, or a 4 KiB segment by segment root (repairs). */
   readonly served: SealedChunkStore;
   /** The manifest bytes of a held replica of `datasetId`. */
   manifestOf(datasetId: bigint): Promise<Uint8Array | undefined>;
   list(): Promise<ReplicaSummary[]>;
-  /** The manifest and sealed chunks of a held replica of `datasetId` (to re-replicate it), or undefined. */
-  datasetOf(datasetId: bigint): Promise<{ manifestBytes: Uint8Array; sealed: Uint8Array[][] } | undefined>;
+  /** The manifest of a held replica of `datasetId` and its chunks one by one (to re-replicate it), or undefined. */
+  datasetOf(datasetId: bigint): Promise<HeldReplicaSource | undefined>;
   /** A held replica in the shape the node's chunk index takes (`HeldChunkIndex.add`). */
   heldChunks(segmentRoot: Hex): Promise<HeldChunks>;
 }
@@ -77,9 +100,6 @@ interface Loaded {
   cids: string[];
 }
 
-/** Chunks written to the content store at once. */
-const PARALLEL_PUTS = 8;
-
 function layoutOf(record: ReplicaRecord): { layout: ReplicaLayout; cids: string[] } {
   const layout: ReplicaLayout = { chunks: [], sizeBytes: 0 };
   const cids: string[] = [];
@@ -101,16 +121,44 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+/** A sealed-chunk list handed over whole, fed to a replica sink in layout order. */
+function feedWhole(replica: DatasetReplica): (sink: ReplicaChunkSink) => Promise<void> {
+  return async (sink) => {
+    const { shards } = replica.manifest;
+    const extra =
+      replica.sealed.length !== shards.length ||
+      replica.sealed.some((s, i) => s.length !== chunkCount(shards[i]?.byteLength ?? 0));
+    if (extra) throw new AicError('STORAGE_REPLICA_CORRUPT', 'the replica has chunks its manifest does not name');
+    let flat = 0;
+    for (const [shardIndex, chunks] of replica.sealed.entries()) {
+      for (const [chunkIndex, sealed] of chunks.entries()) {
+        const shardRoot = shards[shardIndex]?.root as Hex;
+        await sink({ shardRoot, shardIndex, chunkIndex, offset: 0, length: sealed.length }, flat++, sealed);
+      }
+    }
+  };
+}
+
+export interface DatasetReplicaStoreInit {
+  dir: string;
+  content: ContentBlocks;
+  /**
+   * The blocks something else the node keeps in the same content store still uses (its own datasets' chunks and
+   * manifests): they stay when a replica goes. Default: none.
+   */
+  heldElsewhere?: (() => Iterable<string>) | undefined;
+}
+
 /** Opens the replica records under `dir` over the node's content store. */
 export function openDatasetReplicaStore({
   dir,
   content,
-}: {
-  dir: string;
-  content: ContentBlocks;
-}): DatasetReplicaStore {
+  heldElsewhere = () => [],
+}: DatasetReplicaStoreInit): DatasetReplicaStore {
   let loading: Promise<Map<Hex, Loaded>> | undefined;
   const byShard = new Map<Hex, { loaded: Loaded; shardIndex: number; first: number }>();
+  /** Blocks of replicas being staged (count per CID): another replica's removal must not delete them. */
+  const staging = new Map<string, number>();
 
   const index = (loaded: Loaded, map: Map<Hex, Loaded>) => {
     map.set(loaded.record.segmentRoot as Hex, loaded);
@@ -157,6 +205,97 @@ export function openDatasetReplicaStore({
     }
     return out;
   }
+  /** The segment leaves from the stored chunks, streamed (a lost or damaged leaves file). */
+  async function leavesFromBlocks(root: Hex): Promise<Uint8Array[]> {
+    const loaded = await find(root);
+    if (!loaded) throw new AicError('STORAGE_REPLICA_MISSING', `no replica of ${root} is held here`);
+    const stream = segmentLeaves();
+    for (let flat = 0; flat < loaded.layout.chunks.length; flat++) {
+      const bytes = await chunkBytes(loaded, flat);
+      if (!bytes) throw new AicError('STORAGE_REPLICA_MISSING', `a chunk of ${root} is no longer stored`);
+      stream.push(bytes);
+    }
+    return stream.finish().leaves;
+  }
+  /** Deletes `cids` from the content store except those a held replica, a staging one or the node still uses. */
+  async function dropBlocks(cids: readonly string[]): Promise<void> {
+    const kept = new Set<string>([...staging.keys(), ...heldElsewhere()]);
+    for (const { record, cids: held } of (await replicas()).values()) {
+      kept.add(record.manifestCid);
+      for (const cid of held) kept.add(cid);
+    }
+    for (const cid of new Set(cids)) {
+      if (!kept.has(cid)) await content.delete(cid);
+    }
+  }
+  const unstage = (cids: Iterable<string>) => {
+    for (const cid of cids) {
+      const n = (staging.get(cid) ?? 0) - 1;
+      if (n > 0) staging.set(cid, n);
+      else staging.delete(cid);
+    }
+  };
+  async function commitStaged(replica: ReplicaOf, staged: StagedBlocks, manifestCid: string): Promise<void> {
+    const { commitment } = staged;
+    const chunkCids = [...staged.cids];
+    const shards: ReplicaRecord['shards'] = replica.manifest.shards.map((shard) => ({ root: shard.root, chunks: [] }));
+    for (const [flat, chunk] of staged.layout.chunks.entries()) {
+      shards[chunk.shardIndex]?.chunks.push([chunkCids[flat] as string, chunk.length]);
+    }
+    const record: ReplicaRecord = {
+      datasetId: replica.datasetId.toString(),
+      datasetRoot: replica.manifest.datasetRoot.toLowerCase(),
+      segmentRoot: commitment.segmentRoot,
+      segmentCount: commitment.segmentCount,
+      sizeBytes: Number(commitment.sizeBytes),
+      manifestCid,
+      shards,
+    };
+    await mkdir(dir, { recursive: true });
+    await writeFile(leavesFile(commitment.segmentRoot), Buffer.concat(staged.leaves));
+    // Write-then-rename: a crash leaves no half record (blocks without a record are only unused space).
+    const path = join(dir, `${commitment.segmentRoot}.json`);
+    await writeFile(`${path}.tmp`, JSON.stringify(record));
+    await rename(`${path}.tmp`, path);
+    index({ record, ...layoutOf(record) }, await replicas());
+  }
+  async function stageReplica(
+    replica: ReplicaOf,
+    fill: (sink: ReplicaChunkSink) => Promise<void>,
+  ): Promise<StagedReplica> {
+    const put: string[] = [];
+    const track = (cid: string) => {
+      put.push(cid);
+      staging.set(cid, (staging.get(cid) ?? 0) + 1);
+    };
+    let settled = false;
+    const discard = async () => {
+      if (settled) return;
+      settled = true;
+      unstage(put);
+      await dropBlocks(put);
+    };
+    let staged: StagedBlocks;
+    try {
+      staged = await stageReplicaBlocks(content, replica.manifest, fill, track);
+      track(await content.put(replica.manifestBytes));
+    } catch (error) {
+      await discard().catch(() => undefined);
+      throw error;
+    }
+    const manifestCid = put.at(-1) as string;
+    return {
+      commitment: staged.commitment,
+      async commit() {
+        if (settled) throw new AicError('STORAGE_REPLICA_MISSING', 'this staged replica was discarded');
+        await commitStaged(replica, staged, manifestCid);
+        settled = true;
+        unstage(put);
+        return staged.commitment;
+      },
+      discard,
+    };
+  }
   async function read(root: Hex): Promise<Uint8Array> {
     const loaded = await find(root);
     if (!loaded) throw new AicError('STORAGE_REPLICA_MISSING', `no replica of ${root} is held here`);
@@ -171,36 +310,10 @@ export function openDatasetReplicaStore({
   const leavesFile = (root: Hex) => join(dir, `${root}.leaves`);
 
   return {
-    async putReplica({ datasetId, manifestBytes, manifest, sealed }) {
-      const blob = replicaBlob(manifest, sealed);
-      const commitment = commitBlob(blob);
-      const shards: ReplicaRecord['shards'] = [];
-      for (const [shardIndex, shard] of manifest.shards.entries()) {
-        const chunks = sealed[shardIndex] ?? [];
-        const cids: string[] = [];
-        for (let start = 0; start < chunks.length; start += PARALLEL_PUTS) {
-          const batch = chunks.slice(start, start + PARALLEL_PUTS);
-          cids.push(...(await Promise.all(batch.map((c) => content.put(Uint8Array.from(c))))));
-        }
-        shards.push({ root: shard.root, chunks: cids.map((cid, i) => [cid, chunks[i]?.length ?? 0]) });
-      }
-      const record: ReplicaRecord = {
-        datasetId: datasetId.toString(),
-        datasetRoot: manifest.datasetRoot.toLowerCase(),
-        segmentRoot: commitment.segmentRoot,
-        segmentCount: commitment.segmentCount,
-        sizeBytes: blob.length,
-        manifestCid: await content.put(manifestBytes),
-        shards,
-      };
-      await mkdir(dir, { recursive: true });
-      await writeFile(leavesFile(commitment.segmentRoot), Buffer.concat(shardChunkLeaves(blob, STORAGE_SEGMENT_BYTES)));
-      // Write-then-rename: a crash leaves no half record (the blocks alone are harmless).
-      const path = join(dir, `${commitment.segmentRoot}.json`);
-      await writeFile(`${path}.tmp`, JSON.stringify(record));
-      await rename(`${path}.tmp`, path);
-      index({ record, ...layoutOf(record) }, await replicas());
-      return commitment;
+    stageReplica,
+    async putReplica(replica) {
+      const staged = await stageReplica(replica, feedWhole(replica));
+      return await staged.commit();
     },
     get: segment,
     async has(root, segmentCount) {
@@ -219,7 +332,7 @@ export function openDatasetReplicaStore({
         if (bytesToHex0x(merkleRoot(leaves)) === root) return leaves;
       }
       // Lost or damaged: rebuilt from the chunks, which must all be there.
-      return shardChunkLeaves(await read(root), STORAGE_SEGMENT_BYTES);
+      return await leavesFromBlocks(root);
     },
     read: (root) => read(root),
     async remove(root) {
@@ -228,9 +341,11 @@ export function openDatasetReplicaStore({
       if (!loaded) return;
       map.delete(root);
       for (const shard of loaded.record.shards) byShard.delete(shard.root as Hex);
-      // The blocks stay in the content store: it is shared with the node's own datasets and has no reference counts.
+      // The record first: a crash after it leaves unused blocks, never a record naming deleted ones.
       await rm(join(dir, `${root}.json`), { force: true });
       await rm(leavesFile(root), { force: true });
+      // Its blocks go too, but those another replica or the node's own datasets use (one shared content store).
+      await dropBlocks([...loaded.cids, loaded.record.manifestCid]);
     },
     served: {
       async get(root, index) {
@@ -253,13 +368,15 @@ export function openDatasetReplicaStore({
       const loaded = [...(await replicas()).values()].find((l) => l.record.datasetId === datasetId.toString());
       const manifestBytes = loaded && (await content.get(loaded.record.manifestCid));
       if (!loaded || !manifestBytes) return undefined;
-      const sealed: Uint8Array[][] = loaded.record.shards.map(() => []);
-      for (const [flat, chunk] of loaded.layout.chunks.entries()) {
-        const bytes = await chunkBytes(loaded, flat);
-        if (!bytes) return undefined;
-        sealed[chunk.shardIndex]?.push(bytes);
-      }
-      return { manifestBytes, sealed };
+      const firstOf = loaded.record.shards.map((_, i) => loaded.layout.chunks.findIndex((c) => c.shardIndex === i));
+      return {
+        manifestBytes,
+        async chunk(shardIndex, chunkIndex) {
+          const count = loaded.record.shards[shardIndex]?.chunks.length ?? 0;
+          if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= count) return undefined;
+          return await chunkBytes(loaded, (firstOf[shardIndex] ?? 0) + chunkIndex);
+        },
+      };
     },
     async heldChunks(segmentRoot) {
       const loaded = await find(segmentRoot);

@@ -17,6 +17,7 @@ import {
   rawCid,
   replicaBlob,
   replicaCommitment,
+  replicaCommitmentOf,
   replicaLayout,
   STORAGE_SEGMENT_BYTES,
   splitSegments,
@@ -33,6 +34,7 @@ function memoryContent(): ContentBlocks & { blocks: Map<string, Uint8Array> } {
       return cid;
     },
     get: async (cid) => blocks.get(cid),
+    delete: async (cid) => void blocks.delete(cid),
   };
 }
 
@@ -80,7 +82,11 @@ describe('dataset replicas in a content store', () => {
       expect(await s.served.get(commitment.segmentRoot, 1)).toEqual(segments[1]);
       expect(await s.served.get('../etc' as `0x${string}`, 0)).toBeUndefined();
       expect(await s.manifestOf(7n)).toEqual(manifestBytes);
-      expect(await s.datasetOf(7n)).toEqual({ manifestBytes, sealed: sealed.map((c) => [...c]) });
+      const held = await s.datasetOf(7n);
+      expect(held?.manifestBytes).toEqual(manifestBytes);
+      expect(await held?.chunk(1, 0)).toEqual(sealed[1]?.[0]);
+      expect(await held?.chunk(1, 99)).toBeUndefined();
+      expect(await replicaCommitmentOf(dataset.manifest, held!.chunk)).toEqual(commitment);
     }
     expect(STORAGE_SEGMENT_BYTES).toBe(4096);
     // a damaged leaves file is rebuilt from the chunks
@@ -97,5 +103,76 @@ describe('dataset replicas in a content store', () => {
     await store.remove(commitment.segmentRoot);
     expect(await store.list()).toEqual([]);
     expect(await openDatasetReplicaStore({ dir, content }).list()).toEqual([]);
+    expect(content.blocks.size).toBe(0); // a dropped replica's blocks leave the store with it
+  });
+
+  const chunkCids = () => sealed.flat().map((c) => rawCid(c));
+
+  it('streams chunks in any order into blocks, serves nothing until committed, and discards what it put', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aic-replicas-'));
+    dirs.push(dir);
+    const content = memoryContent();
+    const store = openDatasetReplicaStore({ dir, content });
+    const layout = replicaLayout(dataset.manifest);
+    const flat = sealed.flat();
+    const order = layout.chunks.map((_, i) => i).reverse(); // last chunk first: leaves still come out in blob order
+    const staged = await store.stageReplica(
+      { datasetId: 7n, manifestBytes, manifest: dataset.manifest },
+      async (sink) => {
+        for (const i of order) await sink(layout.chunks[i]!, i, flat[i]!);
+      },
+    );
+    expect(staged.commitment).toEqual(replicaCommitment(dataset.manifest, sealed));
+    for (const cid of chunkCids()) expect(content.blocks.has(cid)).toBe(true);
+    expect(await store.list()).toEqual([]);
+    expect(await store.served.get(dataset.manifest.shards[0]!.root as `0x${string}`, 0)).toBeUndefined();
+    await staged.discard();
+    expect(content.blocks.size).toBe(0);
+
+    // a fill that fails half way (a holder gone) leaves no block behind
+    const failing = store.stageReplica({ datasetId: 7n, manifestBytes, manifest: dataset.manifest }, async (sink) => {
+      await sink(layout.chunks[0]!, 0, flat[0]!);
+      throw new Error('holder gone');
+    });
+    await expect(failing).rejects.toThrow('holder gone');
+    expect(content.blocks.size).toBe(0);
+
+    // a chunk of the wrong length, or one never handed over, is refused (and cleaned up)
+    const short = store.stageReplica({ datasetId: 7n, manifestBytes, manifest: dataset.manifest }, async (sink) => {
+      await sink(layout.chunks[0]!, 0, flat[0]!.subarray(1));
+    });
+    await expect(short).rejects.toMatchObject({ code: 'STORAGE_REPLICA_CORRUPT' });
+    const partial = store.stageReplica({ datasetId: 7n, manifestBytes, manifest: dataset.manifest }, async (sink) => {
+      await sink(layout.chunks[0]!, 0, flat[0]!);
+    });
+    await expect(partial).rejects.toMatchObject({ code: 'STORAGE_REPLICA_CORRUPT' });
+    expect(content.blocks.size).toBe(0);
+  });
+
+  it('keeps the blocks of a dropped replica that the node’s own dataset or a replica being staged still uses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aic-replicas-'));
+    dirs.push(dir);
+    const content = memoryContent();
+    const ownShard0 = sealed[0]!.map((c) => rawCid(c));
+    const store = openDatasetReplicaStore({ dir, content, heldElsewhere: () => ownShard0 });
+    const commitment = await store.putReplica({ datasetId: 7n, manifestBytes, manifest: dataset.manifest, sealed });
+    await store.remove(commitment.segmentRoot);
+    expect([...content.blocks.keys()].sort()).toEqual([...ownShard0].sort());
+
+    // the same dataset staged again (a second deal being filled) while the first replica goes: its blocks stay
+    const held = await store.putReplica({ datasetId: 7n, manifestBytes, manifest: dataset.manifest, sealed });
+    const layout = replicaLayout(dataset.manifest);
+    const flat = sealed.flat();
+    const again = await store.stageReplica(
+      { datasetId: 7n, manifestBytes, manifest: dataset.manifest },
+      async (sink) => {
+        for (const [i, chunk] of layout.chunks.entries()) await sink(chunk, i, flat[i]!);
+      },
+    );
+    await store.remove(held.segmentRoot);
+    for (const cid of [...chunkCids(), rawCid(manifestBytes)]) expect(content.blocks.has(cid)).toBe(true);
+    await again.commit();
+    expect(await store.served.get(dataset.manifest.shards[1]!.root as `0x${string}`, 0)).toEqual(sealed[1]?.[0]);
+    expect(await store.get(held.segmentRoot, 0)).toEqual(splitSegments(replicaBlob(dataset.manifest, sealed))[0]);
   });
 });
