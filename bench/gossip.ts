@@ -42,6 +42,7 @@ interface GossipTuning {
 type Command =
   | { cmd: 'start'; count: number; bootstrap: string[]; tuning: GossipTuning }
   | { cmd: 'loop-reset' }
+  | { cmd: 'scores' }
   | { cmd: 'meshed' }
   | { cmd: 'settle' }
   | { cmd: 'ping' }
@@ -95,6 +96,10 @@ async function runWorker(): Promise<void> {
       }
       case 'loop-reset':
         return loop.reset();
+      case 'scores':
+        // Gossipsub's score of every neighbour: broken IWANT promises (a loaded peer answering after 3 s) push it
+        // below the gossip threshold (-10), and such a peer is pruned from the mesh and gets no IHAVE.
+        return nets.flatMap((n) => n.peerScores().map((p) => p.gossipScore));
       case 'meshed':
         return nets.every((n) => n.meshPeers(GOSSIP_TOPICS.offers).length >= 2);
       case 'settle':
@@ -287,6 +292,7 @@ async function runMain(): Promise<void> {
   const reports = await reportsOnceDelivered(workers, WARM_UP_OFFERS * (peerCount - 1) + expected, 10_000);
   const cpu = process.cpuUsage(cpuBefore);
   const publishWallMs = performance.now() - publishStart;
+  const gossipScores = (await Promise.all(workers.map((w) => w.send<number[]>({ cmd: 'scores' })))).flat();
   await Promise.all(workers.map((w) => w.send({ cmd: 'stop' })));
   await Promise.all(workers.map((w) => w.terminate()));
 
@@ -325,6 +331,8 @@ async function runMain(): Promise<void> {
       afterHeartbeatShare: round(latencies.filter((ms) => ms > heartbeatMs).length / Math.max(1, latencies.length)),
       heartbeatMs,
       mesh: tuning.mesh,
+      gossipScoreMin: round(Math.min(...gossipScores)),
+      gossipScoresBelowThreshold: gossipScores.filter((x) => x < -10).length,
       peers: peerCount,
       workers: workerCount,
       cores: availableParallelism(),
@@ -334,6 +342,9 @@ async function runMain(): Promise<void> {
       pingRttMs: round(pingRttMs),
       openOfferCpuMs: round(openMs),
       cpuMsPerOffer: round((cpu.user + cpu.system) / 1000 / offerCount),
+      // The same in units of opening one offer, measured in the same run: a loaded machine slows both alike (opening
+      // took 0.8 ms at load 1 and 10 ms at load 60), so this compares settings across runs at different loads.
+      cpuPerOfferInOpens: round((cpu.user + cpu.system) / 1000 / offerCount / openMs),
       idleCpuShare: round(1 - (cpu.user + cpu.system) / 1000 / publishWallMs),
       loadAvg1mBefore: round(loadBefore),
       loadAvg1mAtPublish: round(loadAtPublish),

@@ -12,7 +12,7 @@
  * matters, and 100 nodes' samplers alone kept a core busy) and otherwise run the network's defaults.
  *
  *   npm run bench -- scale [--nodes 100] [--per-process 20] [--offers 60] [--interval-ms 500] [--join-timeout-s 300]
- *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900] [--target-peers 8]
+ *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900] [--target-peers 8] [--max-connections N]
  *                          [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6]
  * Last line: {"bench":"scale","nodes":..,"rssPerNodeMb":..,"gossipP99Ms":..,"peersMin":..,"job":"Settled",...}
  * (`nodes` counts both kinds; rssPerNodeMb = RSS of every node process and light-node process / nodes;
@@ -33,7 +33,10 @@ import { benchOffer, now } from './helpers/bench-offer.ts';
 import { type EventLoopDelay, EventLoopDelayMonitor } from './helpers/event-loop-delay.ts';
 
 /** What the light nodes run with besides their key, listen address and bootstrap list. */
-type LightNodeInit = Pick<AicNetworkInit, 'targetPeers' | 'gossipHeartbeatMs' | 'gossipMesh' | 'coordinatesIntervalMs'>;
+type LightNodeInit = Pick<
+  AicNetworkInit,
+  'targetPeers' | 'maxConnections' | 'gossipHeartbeatMs' | 'gossipMesh' | 'coordinatesIntervalMs'
+>;
 
 type Command =
   | { cmd: 'start'; count: number; bootstrap: string[]; first: boolean; init: LightNodeInit }
@@ -50,6 +53,8 @@ interface Health {
   /** Connections lost so far (churn). */
   disconnects: number;
   rssBytes: number;
+  /** RSS before its first node (the runtime and the modules): what each further node adds is (rss − base) / nodes. */
+  baseRssBytes: number;
   /** This process's event-loop delay since the last loop-reset. */
   eventLoop: EventLoopDelay;
 }
@@ -61,6 +66,7 @@ async function runChild(): Promise<void> {
   const delivered: Array<[string, number]> = [];
   let disconnects = 0;
   const loop = new EventLoopDelayMonitor();
+  const baseRssBytes = process.memoryUsage().rss;
   const create = async (bootstrap: string[], init: LightNodeInit) => {
     const net = await createAicNetwork({
       ...init,
@@ -94,6 +100,7 @@ async function runChild(): Promise<void> {
           underconnected: nets.filter((n) => n.connectivity().underconnected).length,
           disconnects,
           rssBytes: process.memoryUsage().rss,
+          baseRssBytes,
           eventLoop: loop.read(),
         } satisfies Health;
       case 'publish':
@@ -201,6 +208,7 @@ async function runMain(): Promise<void> {
   const lightInit: LightNodeInit = {
     coordinatesIntervalMs: 60_000,
     ...(args.has('--target-peers') ? { targetPeers: Number(args.get('--target-peers')) } : {}),
+    ...(args.has('--max-connections') ? { maxConnections: Number(args.get('--max-connections')) } : {}),
     ...(args.has('--heartbeat-ms') ? { gossipHeartbeatMs: Number(args.get('--heartbeat-ms')) } : {}),
     gossipMesh: {
       D: numberFlag('--d'),
@@ -312,6 +320,10 @@ async function runMain(): Promise<void> {
         rssPerNodeMb: round(rssTotal / (lightCount + fullCount) / 1024 ** 2),
         rssPerFullNodeMb: fullCount === 0 ? null : round(full.rssBytes / fullCount / 1024 ** 2),
         rssPerLightNodeMb: lightCount === 0 ? null : round(lightRss / lightCount / 1024 ** 2),
+        rssAddedPerLightNodeMb:
+          lightCount === 0
+            ? null
+            : round(health.reduce((n, h) => n + h.rssBytes - h.baseRssBytes, 0) / lightCount / 1024 ** 2),
         rssTotalMb: round(rssTotal / 1024 ** 2),
         gossipP50Ms: round(percentile(latencies, 50)),
         gossipP99Ms: round(percentile(latencies, 99)),

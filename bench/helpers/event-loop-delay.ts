@@ -25,9 +25,8 @@ export class EventLoopDelayMonitor {
   }
 
   read(): EventLoopDelay {
-    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     // The histogram counts the sampling timer's own 10 ms period in each value: subtract it.
-    const lag = (ns: number) => Math.max(0, ms(ns) - 10);
+    const lag = (ns: number) => Math.max(0, Math.round((ns / 1e6 - 10) * 100) / 100);
     return {
       p50Ms: lag(this.#histogram.percentile(50)),
       p99Ms: lag(this.#histogram.percentile(99)),

@@ -5,6 +5,7 @@ import { encryptKeystore } from '@aic/core/keystore';
 import { keystoreDir, listKeystores, saveKeystore } from '@aic/node/identity';
 import { type NodeProcess, spawnNodeProcess } from '@aic/node/spawn';
 import { nodeApi } from './node-api.ts';
+import { nodeReadyTimeoutMs } from './node-ready-timeout.ts';
 import { type NodeStatus, type SupervisedNode, superviseNode } from './node-supervisor.ts';
 import { startDemoActivity } from './nodes-activity.ts';
 import { activityFromLog, type DevnetNodeEvent, type DevnetNodeInfo, type DevnetRole, roleOf } from './nodes-events.ts';
@@ -138,9 +139,10 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
 
 /**
  * Bound on one node's start (import, unlock, listen, stake as a provider, API up). `--nodes 30` on 2 cores at load
- * ~40 took longer than spawnNodeProcess's 120 s default for some providers, and a retry starts from scratch.
+ * ~40 took longer than spawnNodeProcess's 120 s default for some providers, and a retry starts from scratch; at load
+ * 50–70 longer than 300 s, so the bound now grows with the load (node-ready-timeout.ts).
  */
-export const NODE_READY_TIMEOUT_MS = 300_000;
+export { NODE_READY_TIMEOUT_MS, nodeReadyTimeoutMs } from './node-ready-timeout.ts';
 
 /** Attempts at starting one node before the devnet gives up (a loaded machine can miss one readiness bound). */
 export const START_ATTEMPTS = 3;
@@ -216,7 +218,7 @@ async function startOne(
   emit({ type: 'starting', index, role });
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
   const child = await spawnNodeProcess({
-    readyTimeoutMs: NODE_READY_TIMEOUT_MS,
+    readyTimeoutMs: nodeReadyTimeoutMs(),
     args: nodeArgs(index, role, dataDir, bootstrap, options, ports),
     env: { AIC_PASSWORD: DEVNET_PASSWORD, ...options.envOf?.(index) },
     onLog: (line) => {

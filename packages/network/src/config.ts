@@ -25,6 +25,12 @@ export interface AicNetworkInit {
    * connections. Default 8; 0 disables connection keeping and peer exchange (the bootstrap list is still dialled).
    */
   targetPeers?: number;
+  /**
+   * Most open connections before libp2p prunes the least valued (default libp2p's 300). A node many others bootstrap
+   * through collects inbound connections beyond its target; a bound spreads them (and their pings and gossip) over
+   * the network.
+   */
+  maxConnections?: number;
   /** Minimum peers (below: underconnected, default 3), periods, backoff: see ConnectionKeeperInit. */
   connections?: Omit<ConnectionKeeperInit, 'targetPeers'>;
   /** Concurrent inbound request streams per peer. */

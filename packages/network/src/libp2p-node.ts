@@ -59,7 +59,10 @@ export async function createAicLibp2p(init: AicNetworkInit, scores: PeerScoreBoo
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamuxWithDefaults(init.streamMuxer)],
-    connectionManager: CONNECTION_MANAGER_SETTINGS,
+    connectionManager: {
+      ...CONNECTION_MANAGER_SETTINGS,
+      ...(init.maxConnections === undefined ? {} : { maxConnections: init.maxConnections }),
+    },
     connectionMonitor: CONNECTION_MONITOR_SETTINGS,
     connectionGater: {
       denyDialPeer: isBanned,
