@@ -12,6 +12,8 @@ const DashboardPage = lazy(() => import('./dashboards/DashboardPage.tsx'));
 const ExplorerPage = lazy(() => import('./explorer/ExplorerPage.tsx'));
 // The job wizard (viem's wallet calls): loaded when opened.
 const WizardPage = lazy(() => import('./wizard/WizardPage.tsx'));
+// An asset's page (the preview's proof checks, the wallet's purchase): loaded when opened.
+const AssetPage = lazy(() => import('./plaza/AssetPage.tsx'));
 
 const NAV: Array<{ route: Route; label: string }> = [
   { route: { page: 'plaza' }, label: 'PLAZA' },
@@ -82,6 +84,12 @@ function Page({ route }: { route: Route }) {
       return (
         <Suspense fallback={<p className="muted">Loading the Explorer…</p>}>
           <ExplorerPage view={route.view} id={route.id} />
+        </Suspense>
+      );
+    case 'asset':
+      return (
+        <Suspense fallback={<p className="muted">Loading the asset…</p>}>
+          <AssetPage id={route.id} />
         </Suspense>
       );
     case 'node':

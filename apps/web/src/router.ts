@@ -9,6 +9,7 @@ export type Route =
   | { page: 'offers' }
   | { page: 'job'; jobId: string | undefined }
   | { page: 'wizard' }
+  | { page: 'asset'; id: string }
   | { page: 'node' }
   | { page: 'dashboard'; address: string | undefined }
   | { page: 'explorer'; view: ExplorerRouteView | undefined; id: string | undefined }
@@ -28,6 +29,10 @@ export function parseRoute(hash: string): Route {
       return { page: 'missing', path };
     case 'job':
       return { page: 'job', jobId: second === undefined || second === '' ? undefined : decodeURIComponent(second) };
+    case 'asset':
+      return second !== undefined && /^[1-9][0-9]{0,9}$/.test(second)
+        ? { page: 'asset', id: second }
+        : { page: 'missing', path };
     case 'node':
       return { page: 'node' };
     case 'dashboard':
@@ -48,6 +53,8 @@ export function hrefOf(route: Route): string {
       return route.jobId === undefined ? '#/job' : `#/job/${encodeURIComponent(route.jobId)}`;
     case 'wizard':
       return '#/jobs/new';
+    case 'asset':
+      return `#/asset/${route.id}`;
     case 'dashboard':
       return route.address === undefined ? '#/dashboard' : `#/dashboard/${encodeURIComponent(route.address)}`;
     case 'explorer':

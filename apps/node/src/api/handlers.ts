@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createDataHandlers } from '../data/data-handlers.ts';
 import type { DataService } from '../data/data-service.ts';
 import { createDatasetPreviews } from '../data/preview.ts';
+import { createDatasetPreviews } from '../data/preview.ts';
 import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
 import { createAdoptHandlers } from '../jobs/adopt-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
@@ -136,6 +137,13 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
         throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
       }
       return c.ledger.plazaAssets(query);
+    },
+    datasetPreview: async ({ query }) => previews.preview(query.datasetId),
+    plazaContracts: async () => {
+      if (c.ledger?.plazaContracts === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      return c.ledger.plazaContracts();
     },
     datasetPreview: async ({ query }) => previews.preview(query.datasetId),
     plazaContracts: async () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { datasetPreviewSchema } from '../data/preview-schemas.ts';
+import { datasetPreviewSchema } from '../data/preview-schemas.ts';
 import { walletJobRoutes } from '../jobs/adopt-routes.ts';
 import {
   jobIdQuerySchema,
@@ -268,6 +269,23 @@ export const apiRoutes = {
   },
   // the web client's dashboards and Explorer: read-only chain views (api/explorer-routes.ts)
   ...explorerRoutes,
+  // PLAZA in the browser (apps/web): the verifiable preview and where a wallet pays
+  datasetPreview: {
+    method: 'GET',
+    path: '/v1/datasets/preview',
+    summary:
+      "A dataset's verifiable random preview (rows drawn by the block after its mint, Merkle proofs), from its owner's node",
+    successStatus: 200,
+    query: datasetIdQuerySchema,
+    response: datasetPreviewSchema,
+  },
+  plazaContracts: {
+    method: 'GET',
+    path: '/v1/plaza/contracts',
+    summary: 'The chain id and the token, Plaza and AssetRegistry addresses a browser wallet pays PLAZA through',
+    successStatus: 200,
+    response: plazaContractsSchema,
+  },
   // PLAZA in the browser (apps/web): the verifiable preview and where a wallet pays
   datasetPreview: {
     method: 'GET',

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { apiGet, type PlazaAsset } from '../api.ts';
+import { LineageGraph } from '../components/LineageGraph.tsx';
 import { QueryState } from '../components/QueryState.tsx';
 import { formatAic, shortHex } from '../format.ts';
+import '../plaza/plaza.css';
 import { OffersTable } from './OffersPage.tsx';
 
 const KINDS = ['All', 'Dataset', 'Model', 'TrainedAI', 'Data'] as const;
@@ -30,12 +32,21 @@ export function PlazaPage() {
   const [kind, setKind] = useState<KindFilter>('All');
   const [search, setSearch] = useState('');
   const searchId = useId();
+  const searchErrorId = useId();
+  const searchError = searchProblem(search);
   const shown = useMemo(() => {
+    if (searchProblem(search) !== undefined) return assets.data?.assets ?? [];
     const needle = search.trim().toLowerCase();
+    const byId = /^#[0-9]+$/.test(needle) ? needle.slice(1) : undefined;
     return (assets.data?.assets ?? []).filter(
       (a) =>
         (kind === 'All' || a.kind === kind) &&
-        (needle === '' || [a.tokenId, a.manifestCid, a.owner, a.kind].some((f) => f.toLowerCase().includes(needle))),
+        (byId !== undefined
+          ? a.tokenId === byId
+          : needle === '' ||
+            [a.tokenId, a.manifestCid, a.owner, a.kind, KIND_NAMES[a.kind] ?? '', a.contentRoot].some((f) =>
+              f.toLowerCase().includes(needle),
+            )),
     );
   }, [assets.data, kind, search]);
   return (
@@ -59,11 +70,18 @@ export function PlazaPage() {
           <input
             id={searchId}
             type="search"
-            placeholder="Search by id, manifest or owner"
+            placeholder="Search: #id, kind, owner, manifest or root"
             value={search}
+            aria-invalid={searchError !== undefined}
+            aria-describedby={searchError === undefined ? undefined : searchErrorId}
             onChange={(e) => setSearch(e.target.value)}
           />
         </div>
+        {searchError === undefined ? null : (
+          <p className="field-error" id={searchErrorId} role="alert">
+            {searchError}
+          </p>
+        )}
         <QueryState isPending={assets.isPending} error={assets.error} what="the PLAZA assets">
           {() =>
             shown.length === 0 ? (
@@ -75,7 +93,7 @@ export function PlazaPage() {
             ) : (
               <ul className="cards" aria-label="Assets" data-testid="plaza-assets">
                 {shown.map((asset) => (
-                  <AssetCard key={asset.tokenId} asset={asset} />
+                  <AssetCard key={asset.tokenId} asset={asset} all={assets.data?.assets ?? []} />
                 ))}
               </ul>
             )
@@ -90,13 +108,24 @@ export function PlazaPage() {
   );
 }
 
-function AssetCard({ asset }: { asset: PlazaAsset }) {
+/** Most characters a search may have (an address or a CID fits); past it, or `#` not followed by digits, is refused. */
+const SEARCH_MAX = 100;
+function searchProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed.length > SEARCH_MAX) return `A search is at most ${SEARCH_MAX} characters.`;
+  if (trimmed.startsWith('#') && !/^#[0-9]+$/.test(trimmed)) return 'After # comes an asset id: digits only, e.g. #3.';
+  return undefined;
+}
+
+function AssetCard({ asset, all }: { asset: PlazaAsset; all: readonly PlazaAsset[] }) {
   const free = asset.pricePerUseWei === '0';
   return (
     <li className="card" data-kind={asset.kind}>
       <div className="card-head">
         <span className={`badge kind-${asset.kind}`}>{KIND_NAMES[asset.kind] ?? asset.kind}</span>
-        <h3>#{asset.tokenId}</h3>
+        <h3>
+          <a href={`#/asset/${asset.tokenId}`}>#{asset.tokenId}</a>
+        </h3>
       </div>
       <dl className="facts">
         <dt>Price per use</dt>
@@ -129,6 +158,11 @@ function AssetCard({ asset }: { asset: PlazaAsset }) {
               ))}
         </dd>
       </dl>
+      {asset.lineage.length > 0 ? <LineageGraph asset={asset} all={all} /> : null}
+      <a href={`#/asset/${asset.tokenId}`} className="card-link">
+        {asset.kind === 'Dataset' ? 'Preview and buy' : 'Details and buy'}
+        <span className="visually-hidden"> asset #{asset.tokenId}</span>
+      </a>
     </li>
   );
 }
