@@ -20,6 +20,7 @@ export function EarningsChart({ series }: { series: Earnings['series'] }) {
       {
         width: Math.max(280, element.clientWidth),
         height: 240,
+        legend: { live: false },
         axes: [
           { stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
           { label: 'AIC', stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
@@ -56,7 +57,7 @@ export function EarningsChart({ series }: { series: Earnings['series'] }) {
       <div
         ref={host}
         data-testid="earnings-chart"
-        data-points={data[0].length}
+        data-points={series.length}
         role="img"
         aria-label="Earnings over time by source"
       />

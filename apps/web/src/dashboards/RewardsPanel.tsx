@@ -202,7 +202,8 @@ function ClaimBox({
               />
             </>
           )}
-          <button type="submit" disabled={pending || nothing}>
+          {/* Enabled with nothing to claim too: the node's own answer (REWARDS_CONFLICT) is shown. */}
+          <button type="submit" disabled={pending}>
             {pending ? 'Claiming…' : `Claim ${formatAic(claimNowWei)} AIC as the node`}
           </button>
           {tokenProblem === undefined ? null : (

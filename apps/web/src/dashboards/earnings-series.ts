@@ -33,5 +33,17 @@ export function earningsSeries(series: Earnings['series']): [number[], ...number
       else column.push(weiToAicNumber(point[source]));
     });
   }
+  // Start from zero a minute before the first payment, and give a single instant some width: a step chart then shows
+  // each rise instead of a lone point on an axis that spans years.
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first !== undefined && last !== undefined) {
+    times.unshift(first - 60);
+    for (const column of columns) column.unshift(0);
+    if (first === last) {
+      times.push(last + 60);
+      for (const column of columns) column.push(column[column.length - 1] ?? 0);
+    }
+  }
   return [times, ...columns];
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.ts';
 import { REPO_ROOT, startWebDevnet, type WebDevnet } from '../helpers/web-devnet.ts';
 import { SHOTS, type WebContext } from '../scenarios/context.ts';
+import { dashboardScenarios } from '../scenarios/dashboards.ts';
 import { plazaScenarios } from '../scenarios/plaza.ts';
 import { wizardScenarios } from '../scenarios/wizard.ts';
 
@@ -45,4 +46,6 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
 
   describe('PLAZA, offers, node and job pages, wallet connect', () => plazaScenarios(ctx));
   describe('job wizard paid from the wallet, live job page', () => wizardScenarios(ctx));
+  // Last: its claim moves the chain's clock past the rewards epoch.
+  describe('Vessel dashboards, PoV claim and the Explorer', () => dashboardScenarios(ctx));
 });

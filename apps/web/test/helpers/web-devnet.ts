@@ -28,7 +28,12 @@ export async function startWebDevnet(nodes = Number(process.env.AIC_WEB_DEVNET_N
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'apps/devnet/src/main.ts', '--port', '0', '--nodes', String(nodes), '--data-dir', dataDir],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The dashboards' scenario closes the rewards epoch (evm_increaseTime) to claim from the wallet.
+      env: { ...process.env, AIC_DEVNET_RPC_ALLOW: 'evm_increaseTime' },
+    },
   );
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
