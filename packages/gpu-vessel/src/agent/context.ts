@@ -132,11 +132,24 @@ const FINAL = new Set([
  * unreachable peer or RPC endpoint (`fetch failed`) are; refusals and reverts are not.
  */
 export function isTransient(error: unknown): boolean {
+  if (isAicError(error, 'NETWORK_REMOTE_ERROR')) return isTransientRemoteCode(error.details.code);
   if (isAicError(error)) return !FINAL.has(error.code);
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     if (e.name === 'ContractFunctionRevertedError') return false;
   }
   return true;
+}
+
+/**
+ * A peer's answer that it failed itself, not that it refuses: its handler's own chain read failed (an error that is
+ * no AicError answers `INTERNAL`; a wrapped one `LEDGER_CALL_FAILED`), or a network call it made timed out or was
+ * cut. The requester's ticket and progress handlers read the chain to authorize every caller, so at 10 % failed RPC
+ * requests about one fetch in ten answers so (issue 18's soak); any other code is the peer's considered answer.
+ */
+function isTransientRemoteCode(code: unknown): boolean {
+  if (typeof code !== 'string' || FINAL.has(code)) return false;
+  if (code === 'INTERNAL' || code === 'LEDGER_CALL_FAILED') return true;
+  return /^NETWORK_REQUEST_(FAILED|TIMEOUT)$|_(FETCH_FAILED|UNAVAILABLE|TIMEOUT)$/.test(code);
 }
 
 /** Counts the retries a role made (per job), for the job's status. */

@@ -46,6 +46,9 @@ const ASSET_REFUSALS = new Set([
   'JOB_TICKET_UNSUPPORTED',
 ]);
 
+/** Where a job is once its provider's result is on chain. */
+const COMMITTED = ['Committed', 'Verifying', 'Disputed', 'Settled'] as const;
+
 export interface ProviderAgentInit {
   /** Where job checkpoints live (`<root>/<jobId>/checkpoints`). */
   root: string;
@@ -57,7 +60,8 @@ export interface ProviderAgentInit {
   republishMs?: number;
   /** Attempts at running one assigned job before giving up on it (default 4, backoff 2, 4, 8 s). */
   runAttempts?: number;
-  /** First wait between job attempts (default 2 s; each next one twice as long, at most 30 s). */
+  /** First wait between job attempts (default 2 s; each next one twice as long, at most 30 s); when set, also the
+   * first wait of a chain step retried in place (default 0.5 s). */
   runRetryBaseMs?: number;
   /** TEST-ONLY fault injection: report random commitments for this fraction of segments (a cheater). */
   fakeSegmentFraction?: number;
@@ -160,7 +164,7 @@ export class ProviderAgent implements Startable {
 
   async #run(jobId: bigint, signal: AbortSignal): Promise<void> {
     const { ledger, net, log } = this.ctx;
-    const job = await ledger.market.read.jobOf([jobId]);
+    const job = await this.#readJob(jobId, signal);
     const state = jobStateName(job.state);
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
@@ -171,9 +175,7 @@ export class ProviderAgent implements Startable {
     const prepared = await this.#prepareData(jobId, job, ticket, dataDir, signal);
     const dir = this.#checkpointDir(jobId);
     await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
-    if (state !== 'Running') {
-      await this.ctx.send(() => ledger.confirm('startJob', () => ledger.market.write.startJob([jobId])));
-    }
+    if (state !== 'Running') await this.#chainStep(jobId, 'startJob', ['Running'], signal);
     const dataset = `asset:${ticket.dataset.assetId}`;
     log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset }, 'job started');
     const reported = this.#reported.get(jobId) ?? [];
@@ -231,11 +233,7 @@ export class ProviderAgent implements Startable {
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
     await inOrder(async () => undefined);
     await this.#deliverCommitments(jobId, job.requester, result.commitments, totalSteps, signal);
-    await this.ctx.send(() =>
-      ledger.confirm('commitResult', () =>
-        ledger.market.write.commitResult([jobId, result.commitmentRoot, result.resultCid]),
-      ),
-    );
+    await this.#chainStep(jobId, 'commitResult', COMMITTED, signal, [result.commitmentRoot, result.resultCid]);
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
     await removeJobData(dataDir);
   }
@@ -323,6 +321,50 @@ export class ProviderAgent implements Startable {
     }
     await saveCheckpoint(dir, checkpoint);
     this.#reported.set(jobId, [...checkpoint.commitments]);
+  }
+
+  /** The job as the chain has it; a failed read is retried here: one attempt makes dozens of chain calls, and one
+   * failed read must not cost the whole attempt (ticket, data, worker start) again. */
+  #readJob(jobId: bigint, signal: AbortSignal) {
+    const o = { jobId, signal, ...this.#stepRetryBase() };
+    return retryTransient(this.ctx, 'job read', () => this.ctx.ledger.market.read.jobOf([jobId]), o);
+  }
+
+  #stepRetryBase(): { baseMs?: number } {
+    return this.init.runRetryBaseMs === undefined ? {} : { baseMs: this.init.runRetryBaseMs };
+  }
+
+  /**
+   * Sends `startJob` or `commitResult` unless the job is already past it (`done`: a send whose receipt wait failed may
+   * have been mined), retrying a transient failure after reading the job again — in the issue 18 soak these sends
+   * failed at 10 % RPC failures in attempt after attempt, each restarting from the ticket fetch with a growing wait.
+   * A revert (the job is no longer this provider's to start or commit) stays final.
+   */
+  async #chainStep(
+    jobId: bigint,
+    call: 'startJob' | 'commitResult',
+    done: readonly string[],
+    signal: AbortSignal,
+    args: [`0x${string}`, string] | [] = [],
+  ): Promise<void> {
+    const { ledger } = this.ctx;
+    const me = ledger.account().toLowerCase();
+    await retryTransient(
+      this.ctx,
+      call,
+      async () => {
+        const job = await ledger.market.read.jobOf([jobId]);
+        if (job.provider.toLowerCase() === me && done.includes(jobStateName(job.state))) return;
+        await this.ctx.send(() =>
+          ledger.confirm(call, () =>
+            call === 'startJob'
+              ? ledger.market.write.startJob([jobId])
+              : ledger.market.write.commitResult([jobId, ...(args as [`0x${string}`, string])]),
+          ),
+        );
+      },
+      { jobId, signal, ...this.#stepRetryBase() },
+    );
   }
 
   #checkpointDir(jobId: bigint): string {

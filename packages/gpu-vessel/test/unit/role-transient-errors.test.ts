@@ -74,4 +74,22 @@ describe('transient errors inside a role', () => {
     const revert = Object.assign(new Error('reverted'), { name: 'ContractFunctionRevertedError' });
     expect(isTransient(new Error('call failed', { cause: revert }))).toBe(false);
   });
+
+  // Issue 18's soak: the requester's ticket handler reads the chain (`jobOf`, `hasRole`) to authorize the caller; at
+  // 10 % failed RPC requests that read failed in ~1 fetch in 10 and the caller got NETWORK_REMOTE_ERROR (remote code
+  // INTERNAL), which was taken as a final answer: each one cost a provider one of its 4 lasting attempts (jobs left
+  // Assigned, or trained and never committed) and a verifier its whole verification (a redraw).
+  it("takes a peer's own transient failure as transient, and its refusals as final", () => {
+    const remote = (code: string) =>
+      new AicError('NETWORK_REMOTE_ERROR', 'remote failed', { details: { code, protocol: '/aic/job/ticket/1' } });
+    expect(isTransient(remote('INTERNAL'))).toBe(true);
+    expect(isTransient(remote('LEDGER_CALL_FAILED'))).toBe(true);
+    expect(isTransient(remote('NETWORK_REQUEST_TIMEOUT'))).toBe(true);
+    expect(isTransient(remote('CHECKPOINT_FETCH_FAILED'))).toBe(true);
+    expect(isTransient(remote('JOB_ACCESS_DENIED'))).toBe(false);
+    expect(isTransient(remote('JOB_NOT_FOUND'))).toBe(false);
+    expect(isTransient(remote('JOB_NOT_ASSIGNED'))).toBe(false);
+    expect(isTransient(remote('LEDGER_REVERTED'))).toBe(false);
+    expect(isTransient(new AicError('NETWORK_REMOTE_ERROR', 'no code'))).toBe(false);
+  });
 });

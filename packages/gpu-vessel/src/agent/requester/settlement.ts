@@ -34,6 +34,8 @@ export class RequesterSettlement {
     private readonly ctx: AgentContext,
     private readonly scope: RoleScope,
     private readonly events: { emit(jobId: bigint, what: string): void; onRetry: RetryCounter },
+    /** First wait after a transient failure (default 1 s; tests shorten it). */
+    private readonly retryBaseMs = 1_000,
   ) {
     this.#minter = new TrainedAiMinter(ctx);
   }
@@ -45,10 +47,12 @@ export class RequesterSettlement {
     void this.scope.spawn(kind, task, { jobId: String(record.jobId) }).finally(() => this.#busy.delete(key));
   }
 
-  /** Settles once the challenge window closes; a transient failure or a lost race is retried (anyone may settle). */
+  /** Settles once the challenge window closes; a transient failure or a lost race is retried (anyone may settle),
+   * for as long as the job waits in Verifying: the loop polls the chain every 250 ms, so a bounded count of
+   * failures was spent in seconds at 10 % failed RPC requests. */
   settleWhenWindowCloses(record: JobRecord): void {
     this.#once('settlement', record, () =>
-      retryTransient(this.ctx, 'settlement', () => this.#settleOnce(record), this.#retry(record, 10)),
+      retryTransient(this.ctx, 'settlement', () => this.#settleOnce(record), this.#whileWaiting(record)),
     );
   }
 
@@ -90,7 +94,12 @@ export class RequesterSettlement {
    * (an offline verifier must not hold the job; anyone may redraw, the requester is the one waiting). */
   redrawWhenSilent(record: JobRecord): void {
     this.#once('verify-window watch', record, () =>
-      retryTransient(this.ctx, 'verify-window watch', () => this.#watchVerifyWindow(record), this.#retry(record, 20)),
+      retryTransient(
+        this.ctx,
+        'verify-window watch',
+        () => this.#watchVerifyWindow(record),
+        this.#whileWaiting(record),
+      ),
     );
   }
 
@@ -126,12 +135,12 @@ export class RequesterSettlement {
     if (record.state.step === 'minted') return Promise.resolve();
     this.#once('result', record, async () => {
       try {
-        // 10 tries like the settlement itself: the result step's ~15 chain calls (reads, the mint) failed 4 tries
-        // in a row at 10 % failed RPC requests in issue 18's soak (`jobOf` … fetch failed), leaving a Settled job
-        // without its TrainedAI. mintOnce keeps the retries from minting twice.
+        // 25 tries (about 3 minutes): the result step's ~12 chain calls (reads, the mint) all succeed in ~1 try of
+        // 4 at 10 % failed RPC requests (issue 18's soak), so 10 tries still left ~4 % of Settled jobs without their
+        // TrainedAI. mintOnce keeps the retries from minting twice.
         await retryTransient(this.ctx, 'result', () => this.#finishOnce(record), {
-          ...this.#retry(record, 10),
-          baseMs: 2_000,
+          ...this.#retry(record, 25),
+          baseMs: 2 * this.retryBaseMs,
         });
       } catch (error) {
         if (this.scope.stopped) return;
@@ -189,6 +198,19 @@ export class RequesterSettlement {
   }
 
   #retry(record: JobRecord, attempts: number) {
-    return { attempts, jobId: record.jobId, signal: this.scope.signal, onRetry: this.events.onRetry, baseMs: 1_000 };
+    return {
+      attempts,
+      jobId: record.jobId,
+      signal: this.scope.signal,
+      onRetry: this.events.onRetry,
+      baseMs: this.retryBaseMs,
+    };
+  }
+
+  /** Watches that end by themselves once the job leaves the state they wait on (each try re-reads it) retry every
+   * transient failure, at most 5 s apart: in issue 18's soak a watch that polled for minutes through several redraws
+   * spent its 20 tries on failed reads and stopped, leaving the job Committed with nobody to redraw its verifier. */
+  #whileWaiting(record: JobRecord) {
+    return { ...this.#retry(record, Number.POSITIVE_INFINITY), maxMs: 5 * this.retryBaseMs };
   }
 }
