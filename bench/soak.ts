@@ -12,12 +12,16 @@ const rpcFailureRate = Number(process.argv[3] ?? 0.1);
 const checkpointCutEvery = Number(process.argv[4] ?? 10);
 const timeoutMin = Number(process.argv[5] ?? 30);
 const load = loadavg()[0]!;
+const t0 = Date.now();
 const r = await runSoak({
   jobs,
   rpcFailureRate,
   checkpointCutEvery,
   timeoutMs: timeoutMin * 60_000,
-  log: (line) => console.log(`[soak] ${line}`),
+  ...(process.env.AIC_SOAK_EVENTS === undefined ? {} : { eventsFile: process.env.AIC_SOAK_EVENTS }),
+  // Seconds since the start and the load now: the soak's pace depends on what else the machine runs.
+  log: (line) =>
+    console.log(`[soak +${((Date.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}] ${line}`),
 });
 const loadAfter = loadavg()[0]!;
 const ok =

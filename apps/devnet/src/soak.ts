@@ -10,7 +10,7 @@
  * + stake summed over every party is unchanged), and that no node exited, and reports retries, redraws, injected
  * faults and each node's peak RSS.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, aicToWei, isAicError, retry } from '@aic/core';
 import { computeMarketAbi } from '@aic/ledger';
@@ -26,10 +26,13 @@ export interface SoakOptions {
   rpcFailureRate?: number;
   /** Each node cuts every Nth checkpoint stream it serves mid-transfer (default 10; 0: none). */
   checkpointCutEvery?: number;
-  /** Tries per submit on a transient error, on the same node with the same idempotency key (default 5). */
+  /** Tries per submit on a transient error, on the same node with the same idempotency key (default 8: at load 70
+   * on 2 cores 2 of 20 submits still failed after 5, waits 1 + 2 + 4 + 8 s). */
   submitAttempts?: number;
   /** Bound on the wait for every job to end. */
   timeoutMs?: number;
+  /** Every node's log lines (info and up) and the devnet's events are appended here as they come, for diagnosis. */
+  eventsFile?: string;
   log?: (line: string) => void;
 }
 
@@ -89,11 +92,33 @@ export async function runSoak(o: SoakOptions = {}): Promise<SoakReport> {
     argsOf: (i) => (ROLES[i] === 'coordinator' ? ['--canary-interval-ms', '0'] : []),
     envOf: () => ({ AIC_TEST_CHECKPOINT_CUT_EVERY: String(o.checkpointCutEvery ?? 10) }),
   });
+  const flush = o.eventsFile === undefined ? undefined : startEventsFile(net.lines, o.eventsFile);
+  if (o.eventsFile !== undefined) log(`node logs and events go to ${o.eventsFile}`);
   try {
     return await soakOn(net, o, log);
   } finally {
+    await flush?.stop();
     await net.close();
   }
+}
+
+/** Appends the lines pushed to `lines` to `file` every second (and once more on stop). */
+function startEventsFile(lines: string[], file: string): { stop(): Promise<void> } {
+  let written = 0;
+  let chain = Promise.resolve();
+  const flush = () => {
+    const next = lines.slice(written);
+    written += next.length;
+    if (next.length > 0) chain = chain.then(() => appendFile(file, `${next.join('\n')}\n`)).catch(() => {});
+    return chain;
+  };
+  const timer = setInterval(flush, 1_000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
 }
 
 async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
@@ -156,7 +181,7 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
       const node = requesters[i % requesters.length]!;
       const keyed = { ...body, idempotencyKey: `${run}-${i}` };
       return retry(() => nodeApi(node).submitJob({ body: keyed }), {
-        attempts: o.submitAttempts ?? 5,
+        attempts: o.submitAttempts ?? 8,
         baseMs: 1_000,
         retryable: isTransientSubmitError,
         onRetry: () => void submitRetries++,
