@@ -54,9 +54,13 @@ function UnifiedEarnings({ earnings }: { earnings: Earnings }) {
           <dd>{formatAic(earnings.totalWei)} AIC</dd>
         </div>
       </dl>
-      <Suspense fallback={<p className="muted">Loading the chart…</p>}>
-        <EarningsChart series={earnings.series} />
-      </Suspense>
+      {earnings.series.length === 0 ? (
+        <p className="muted">No earnings on the chain yet.</p>
+      ) : (
+        <Suspense fallback={<p className="muted">Loading the chart…</p>}>
+          <EarningsChart series={earnings.series} />
+        </Suspense>
+      )}
       {earnings.items.length === 0 ? null : (
         <details>
           <summary>Every payment ({earnings.items.length})</summary>
