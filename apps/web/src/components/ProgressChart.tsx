@@ -18,7 +18,12 @@ export function ProgressChart({ lines }: { lines: Line[] }) {
       {
         width: Math.max(280, element.clientWidth),
         height: 260,
-        scales: { x: { time: false }, acc: { range: [0, 1] } },
+        // Loss from 0 up, whatever arrived first: a falling loss stays in view as later points come in.
+        scales: {
+          x: { time: false },
+          y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.1 : 1] },
+          acc: { range: [0, 1] },
+        },
         axes: [
           { label: 'step', stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
           { label: 'loss', stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
