@@ -8,7 +8,10 @@
  *   written to the worker's on-disk cache); fetchMBpsMultiHolder: the same from 3 holders in parallel. Each holder is
  *   a libp2p node on 127.0.0.1 in a worker thread of its own. rawMBps, the baseline in the same run: the same sealed
  *   bytes over one plain `node:net` socket on 127.0.0.1 from a holder thread into a file. Ratios = fetch / raw (goal
- *   fetchRatioVsRaw >= 0.5). Best of 3 each, the three alternating so load from other processes hits them alike.
+ *   fetchRatioVsRaw >= 0.5). libp2pStreamMBps: the same bytes on one plain libp2p stream (TCP + Noise + Yamux, no
+ *   exchange protocol, no checks) into a file, so libp2pStreamRatioVsRaw is the transport's share of the gap and
+ *   fetchRatioVsLibp2pStream the protocol's. Best of 3 each, the four alternating so load from other processes hits
+ *   them alike.
  * CPU seconds of the whole process (all threads) per fetch are printed too (fetchMBPerCpuS): on a machine shared with
  * other work the wall-clock figures mostly measure the wait for a core.
  * Last line: {"bench":"data","rawMBps":..,"fetchMBps":..,"fetchRatioVsRaw":..,"fetchMBpsMultiHolder":..,...}.
@@ -38,6 +41,7 @@ import {
 import { type AicNetwork, createAicNetwork } from '@aic/network';
 import { multiaddr } from '@multiformats/multiaddr';
 import { mnistPngs } from '../packages/data-vessel/test/helpers/images.ts';
+import { readBulkStream } from './data/bulk-stream.ts';
 import { syntheticDataset } from './data/synthetic.ts';
 
 const perDigit = Number(process.argv[2] ?? 1000);
@@ -148,6 +152,19 @@ async function timeRawCopy(holder: Holder, round: number): Promise<number> {
   return s;
 }
 
+/** The same sealed bytes on one plain libp2p stream from a holder thread into a file (no exchange protocol). */
+async function timeLibp2pStream(fetcher: AicNetwork, holder: Holder, round: number) {
+  const target = join(work, `libp2p-copy-${round}`);
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const bytes = await readBulkStream(fetcher, multiaddr(holder.multiaddr), target);
+  const s = (performance.now() - start) / 1000;
+  const cpuS = cpuSeconds(process.cpuUsage(cpuBefore));
+  if (bytes !== sealedBytes) throw new Error(`libp2p stream moved ${bytes} of ${sealedBytes} B`);
+  await rm(target, { force: true });
+  return { s, cpuS };
+}
+
 const holders = await Promise.all([startHolder(), startHolder(), startHolder()]);
 const fetcher = await startFetcher();
 const [firstHolder] = holders as [Holder, ...Holder[]];
@@ -156,10 +173,15 @@ const rawCpuTimes: number[] = [];
 const fetchCpuTimes: number[] = [];
 const fetchTimes: number[] = [];
 const multiTimes: number[] = [];
+const streamTimes: number[] = [];
+const streamCpuTimes: number[] = [];
 let multiShares: number[] = [];
 try {
   for (let r = 0; r < 3; r++) {
     rawTimes.push(await timeRawCopy(firstHolder, r));
+    const plain = await timeLibp2pStream(fetcher, firstHolder, r);
+    streamTimes.push(plain.s);
+    streamCpuTimes.push(plain.cpuS);
     const one = await timeFetch(fetcher, [firstHolder], `one-${r}`);
     fetchTimes.push(one.s);
     fetchCpuTimes.push(one.cpuS);
@@ -182,11 +204,13 @@ const mbps = (s: number) => round(sealedBytes / MB / s);
 const rawS = Math.min(...rawTimes);
 const fetchS = Math.min(...fetchTimes);
 const multiS = Math.min(...multiTimes);
+const streamS = Math.min(...streamTimes);
 const runs = (times: number[]) => times.map((t) => round(t, 3)).join(', ');
 console.log(`MNIST rows ${rows}, shards ${shards.length}, ${round(totalBytes / MB)} MiB of tensors`);
 console.log(`import ${round(imported.s, 2)} s, PNG decode alone ${round(decode.s, 2)} s`);
 console.log(`fetch set: ${fetchSet.shards.length} shards, ${round(sealedBytes / MB)} MiB sealed`);
 console.log(`raw TCP ${mbps(rawS)} MB/s (runs ${runs(rawTimes)} s)`);
+console.log(`plain libp2p stream ${mbps(streamS)} MB/s (runs ${runs(streamTimes)} s)`);
 console.log(`fetch, 1 holder ${mbps(fetchS)} MB/s (runs ${runs(fetchTimes)} s)`);
 console.log(
   `fetch, 3 holders ${mbps(multiS)} MB/s (runs ${runs(multiTimes)} s; MiB per holder ${multiShares.map((b) => round(b / MB)).join(' / ')})`,
@@ -204,9 +228,13 @@ console.log(
     fetchRatioVsRaw: round(rawS / fetchS, 3),
     fetchMBpsMultiHolder: mbps(multiS),
     fetchRatioVsRawMultiHolder: round(rawS / multiS, 3),
+    libp2pStreamMBps: mbps(streamS),
+    libp2pStreamRatioVsRaw: round(rawS / streamS, 3),
+    fetchRatioVsLibp2pStream: round(streamS / fetchS, 3),
     sealedMiB: round(sealedBytes / MB),
     fetchMBPerCpuS: mbps(Math.min(...fetchCpuTimes)),
     rawMBPerCpuS: mbps(Math.min(...rawCpuTimes)),
+    libp2pStreamMBPerCpuS: mbps(Math.min(...streamCpuTimes)),
     importRowsPerS: round(rows / imported.s, 0),
     decodeRowsPerS: round(rows / decode.s, 0),
     importVsDecodeOnly: round(decode.s / imported.s, 3),

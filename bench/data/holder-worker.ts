@@ -1,26 +1,36 @@
 /**
  * One holder of `npm run bench -- data`, in a worker thread of its own (a holder is another machine in real use, so
  * its Noise encryption must not share the fetcher's thread): a libp2p node serving the sealed chunks over
- * `/aic/data-chunk/2.0.0`, and a plain TCP server sending the same sealed bytes for the raw baseline.
+ * `/aic/data-chunk/2.0.0`, the same bytes on one plain libp2p stream (TCP + Noise + Yamux, no exchange protocol:
+ * where the gap to raw TCP lies) and a plain TCP server sending them for the raw baseline.
  */
 import '@aic/core/polyfills';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Hex, sealedChunkStore, serveDataset } from '@aic/data-vessel';
-import { createAicNetwork } from '@aic/network';
+import { type AicNetworkInit, createAicNetwork } from '@aic/network';
+import { serveBulkStream } from './bulk-stream.ts';
 
 export interface HolderData {
   readonly roots: Hex[];
   readonly sealed: Uint8Array[][];
+  /** Yamux settings, the same as the fetcher's (createAicNetwork's defaults when absent). */
+  readonly streamMuxer?: AicNetworkInit['streamMuxer'];
 }
 
-const { roots, sealed } = workerData as HolderData;
-const net = await createAicNetwork({ privateKey: randomBytes(32), listen: ['/ip4/127.0.0.1/tcp/0'], targetPeers: 0 });
+const { roots, sealed, streamMuxer } = workerData as HolderData;
+const net = await createAicNetwork({
+  privateKey: randomBytes(32),
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  targetPeers: 0,
+  ...(streamMuxer ? { streamMuxer } : {}),
+});
 await net.start();
 await serveDataset(net, sealedChunkStore({ shards: roots.map((root) => ({ root })) }, sealed));
 
 const chunks = sealed.flat();
+await serveBulkStream(net, chunks);
 const raw = createServer((socket) => {
   socket.on('error', () => socket.destroy());
   // Written as the chunk server does, one sealed chunk per write, with the socket's own backpressure.

@@ -5,10 +5,11 @@ import { lpStream } from '@libp2p/utils';
 import type { Hex } from '../commitments/index.ts';
 import { CHUNK_SERVER_LIMITS } from './chunk-server.ts';
 import {
-  type ChunkResponse,
+  type ChunkResponseParts,
   DATA_CHUNK_PROTOCOL,
-  decodeChunkResponse,
+  decodeChunkResponseParts,
   encodeChunkRequest,
+  type FrameList,
   MAX_CHUNK_RESPONSE_BYTES,
   sealedOfResponse,
 } from './chunk-wire.ts';
@@ -43,6 +44,11 @@ export interface ChunkSession {
    * DATA_CHUNK_NOT_FOUND (the session stays usable) or the session's failure.
    */
   fetch(root: Hex, chunkIndex: number): Promise<Uint8Array>;
+  /**
+   * The same as `fetch`, the sealed chunk left in the pieces it arrived in (no copy into one buffer): the bulk path,
+   * which opens it piece by piece straight into the shard.
+   */
+  fetchParts(root: Hex, chunkIndex: number): Promise<FrameList>;
   /** Why the session ended, once it has. */
   readonly failure: AicError | undefined;
   /** Closes the stream after the pending answers. */
@@ -50,7 +56,7 @@ export interface ChunkSession {
 }
 
 interface Pending {
-  resolve(response: ChunkResponse): void;
+  resolve(response: ChunkResponseParts): void;
   reject(error: unknown): void;
 }
 
@@ -118,6 +124,10 @@ class PipelinedSession implements ChunkSession {
   }
 
   async fetch(root: Hex, chunkIndex: number): Promise<Uint8Array> {
+    return (await this.fetchParts(root, chunkIndex)).subarray();
+  }
+
+  async fetchParts(root: Hex, chunkIndex: number): Promise<FrameList> {
     await this.#slots.acquire();
     try {
       if (this.failure) throw this.failure;
@@ -125,7 +135,9 @@ class PipelinedSession implements ChunkSession {
       const requestId = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
       const request = encodeChunkRequest({ requestId, root, chunkIndex });
-      const answer = new Promise<ChunkResponse>((resolve, reject) => this.#pending.set(requestId, { resolve, reject }));
+      const answer = new Promise<ChunkResponseParts>((resolve, reject) =>
+        this.#pending.set(requestId, { resolve, reject }),
+      );
       // The session may fail while the request is still being written: that rejection is awaited below, not lost.
       answer.catch(() => {});
       const timer = setTimeout(
@@ -158,7 +170,7 @@ class PipelinedSession implements ChunkSession {
     try {
       for (;;) {
         const frame = await this.#lp.read();
-        const response = decodeChunkResponse(frame.subarray());
+        const response = decodeChunkResponseParts(frame);
         const pending = this.#pending.get(response.requestId);
         if (!pending) {
           throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'the holder answered a request that was not made', {

@@ -1,4 +1,5 @@
 import { AicError } from '@aic/core';
+import type { LengthPrefixedStream } from '@libp2p/utils';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Hex } from '../commitments/index.ts';
 import { GCM_TAG_BYTES } from '../crypto/index.ts';
@@ -68,37 +69,70 @@ export function decodeChunkRequest(bytes: Uint8Array): ChunkRequest | undefined 
   };
 }
 
-/** Encodes an answer: request id ‖ status ‖ sealed chunk (one frame; the copy costs far less than the cipher). */
+function responseHeader(requestId: number, status: ChunkStatus): Uint8Array {
+  const header = new Uint8Array(CHUNK_RESPONSE_HEADER_BYTES);
+  new DataView(header.buffer).setUint32(0, requestId, false);
+  header[4] = status;
+  return header;
+}
+
+/** Encodes an answer: request id ‖ status ‖ sealed chunk, as one contiguous frame. */
 export function encodeChunkResponse(
   requestId: number,
   status: ChunkStatus,
   sealed: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
   const out = new Uint8Array(CHUNK_RESPONSE_HEADER_BYTES + sealed.length);
-  new DataView(out.buffer).setUint32(0, requestId, false);
-  out[4] = status;
+  out.set(responseHeader(requestId, status));
   out.set(sealed, CHUNK_RESPONSE_HEADER_BYTES);
   return out;
 }
 
-/** Decodes an answer; throws DATA_CHUNK_RESPONSE_INVALID for a short frame, an unknown status or an empty ok. */
-export function decodeChunkResponse(bytes: Uint8Array): ChunkResponse {
-  if (bytes.length < CHUNK_RESPONSE_HEADER_BYTES) {
-    throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'chunk answer shorter than its header');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const requestId = view.getUint32(0, false);
-  const status = bytes[4] as number;
-  const sealed = bytes.subarray(CHUNK_RESPONSE_HEADER_BYTES);
+/** A frame as a length-prefixed stream reads it: a list of the pieces it arrived in (uint8arraylist). */
+export type FrameList = Awaited<ReturnType<LengthPrefixedStream['read']>>;
+
+/** A decoded answer whose sealed chunk stays in the pieces it arrived in (no copy into one buffer). */
+export interface ChunkResponseParts {
+  readonly requestId: number;
+  readonly status: ChunkStatus;
+  readonly sealed: FrameList;
+}
+
+function checkedStatus(requestId: number, status: number, sealedLength: number): ChunkStatus {
   const known = status === ChunkStatus.ok || status === ChunkStatus.notFound || status === ChunkStatus.badRequest;
-  if (!known || (status === ChunkStatus.ok && sealed.length === 0)) {
+  if (!known || (status === ChunkStatus.ok && sealedLength === 0)) {
     throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'malformed chunk answer', { details: { requestId, status } });
   }
-  return { requestId, status: status as ChunkStatus, sealed };
+  return status as ChunkStatus;
+}
+
+function checkLength(length: number): void {
+  if (length < CHUNK_RESPONSE_HEADER_BYTES) {
+    throw new AicError('DATA_CHUNK_RESPONSE_INVALID', 'chunk answer shorter than its header');
+  }
+}
+
+/** Decodes an answer; throws DATA_CHUNK_RESPONSE_INVALID for a short frame, an unknown status or an empty ok. */
+export function decodeChunkResponse(bytes: Uint8Array): ChunkResponse {
+  checkLength(bytes.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const requestId = view.getUint32(0, false);
+  const sealed = bytes.subarray(CHUNK_RESPONSE_HEADER_BYTES);
+  return { requestId, status: checkedStatus(requestId, bytes[4] as number, sealed.length), sealed };
+}
+
+/** {@link decodeChunkResponse} on a frame as read (a list of pieces), without copying the sealed chunk. */
+export function decodeChunkResponseParts(frame: FrameList): ChunkResponseParts {
+  checkLength(frame.byteLength);
+  const requestId = frame.getUint32(0, false);
+  const sealed = frame.sublist(CHUNK_RESPONSE_HEADER_BYTES);
+  return { requestId, status: checkedStatus(requestId, frame.get(4), sealed.byteLength), sealed };
 }
 
 /** The sealed chunk of an answer, or a typed error for a refusal (DATA_CHUNK_NOT_FOUND, DATA_CHUNK_REQUEST_INVALID). */
-export function sealedOfResponse(response: ChunkResponse): Uint8Array {
+export function sealedOfResponse(response: ChunkResponse): Uint8Array;
+export function sealedOfResponse(response: ChunkResponseParts): FrameList;
+export function sealedOfResponse(response: ChunkResponse | ChunkResponseParts): Uint8Array | FrameList {
   if (response.status === ChunkStatus.ok) return response.sealed;
   if (response.status === ChunkStatus.notFound) {
     throw new AicError('DATA_CHUNK_NOT_FOUND', 'the holder has no such chunk');

@@ -1,12 +1,14 @@
 import { AicError, isAicError } from '@aic/core';
 import type { AicNetwork } from '@aic/network';
 import type { Hex } from '../commitments/index.ts';
-import { decryptChunk } from '../crypto/index.ts';
+import { GCM_TAG_BYTES } from '../crypto/index.ts';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
 import type { ShardCache } from '../worker-cache/index.ts';
 import type { OnBadHolder } from './bad-holder.ts';
+import { openChunkInto } from './chunk-open.ts';
 import type { ChunkScheduler, ChunkTask } from './chunk-scheduler.ts';
 import { type ChunkHolder, type ChunkSession, openChunkSession } from './chunk-session.ts';
+import type { FrameList } from './chunk-wire.ts';
 import { meterChunk, type TransferMeter } from './remote-source.ts';
 
 /** A shard being put together from chunks of several holders. */
@@ -74,24 +76,19 @@ async function completeShard(run: FetchRun, index: number, shard: ShardAssembly)
   }
 }
 
-/** Opens one answer; undefined when it is good, else why the holder is bad. */
-function openChunk(run: FetchRun, task: ChunkTask, shard: ShardAssembly, sealed: Uint8Array) {
+/** Opens one answer into its place in the shard; undefined when it is good, else why the holder is bad. */
+function openChunk(run: FetchRun, task: ChunkTask, shard: ShardAssembly, sealed: FrameList) {
   const position = { datasetRoot: run.datasetRoot, shardIndex: task.shard, chunkIndex: task.chunk };
-  let plain: Uint8Array;
-  try {
-    plain = decryptChunk(run.key, position, sealed);
-  } catch {
-    return { bad: 'chunk-auth-failed' } as const;
-  }
-  const expected = Math.min(CHUNK_SIZE_BYTES, shard.bytes.length - task.chunk * CHUNK_SIZE_BYTES);
-  return plain.length === expected ? { plain } : ({ bad: 'chunk-length-mismatch' } as const);
+  const offset = task.chunk * CHUNK_SIZE_BYTES;
+  const expected = Math.min(CHUNK_SIZE_BYTES, shard.bytes.length - offset);
+  return openChunkInto(run.key, position, sealed, shard.bytes, offset, expected);
 }
 
 async function fetchOne(run: FetchRun, session: ChunkSession, slot: string, task: ChunkTask): Promise<Verdict> {
   const shard = run.shards.get(task.shard) as ShardAssembly;
-  let sealed: Uint8Array;
+  let sealed: FrameList;
   try {
-    sealed = await session.fetch(shard.root, task.chunk);
+    sealed = await session.fetchParts(shard.root, task.chunk);
   } catch (error) {
     const code = isAicError(error) ? error.code : undefined;
     if (code === 'DATA_CHUNK_NOT_FOUND') task.excluded.add(slot);
@@ -99,18 +96,17 @@ async function fetchOne(run: FetchRun, session: ChunkSession, slot: string, task
     run.scheduler.requeue(task);
     return code === 'DATA_CHUNK_NOT_FOUND' ? 'keep' : 'drop'; // a stream failure ends the session
   }
-  meterChunk(run.meter, session.peerId, sealed.length);
-  const opened = openChunk(run, task, shard, sealed);
-  if (!opened.plain) {
+  meterChunk(run.meter, session.peerId, sealed.byteLength);
+  const bad = openChunk(run, task, shard, sealed);
+  if (bad) {
     if (run.meter) run.meter.rejected++;
-    run.report(session.peerId, opened.bad);
+    run.report(session.peerId, bad);
     task.excluded.add(slot);
     run.scheduler.requeue(task);
     return 'drop'; // a holder proven to lie is not asked again in this fetch
   }
-  shard.bytes.set(opened.plain, task.chunk * CHUNK_SIZE_BYTES);
   shard.supplier[task.chunk] = slot;
-  run.bytesFetched += opened.plain.length;
+  run.bytesFetched += sealed.byteLength - GCM_TAG_BYTES;
   run.contributors.add(session.peerId);
   if (--shard.remaining === 0) await completeShard(run, task.shard, shard);
   return 'keep';
