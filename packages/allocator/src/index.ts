@@ -22,6 +22,7 @@ export {
   transferHours,
 } from './cost.ts';
 export * from './errors.ts';
+export { assertSatisfiable, type Unsatisfied, type UnsatisfiedReason, whyUnsatisfiable } from './explain.ts';
 export { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
 export { type GroupPlacement, placeGroup } from './group.ts';
 export { hungarian } from './hungarian.ts';
@@ -31,8 +32,10 @@ export { choosePlacement, placeJob, releasePlacement } from './place.ts';
 export {
   DEFAULT_JOB_MIX,
   GPU_UNITS,
+  gpuModelMatches,
   jobMixOf,
   MAX_GPUS_PER_MACHINE,
+  normalizeGpuModel,
   type Shape,
   shapeOf,
   shapeOfJob,

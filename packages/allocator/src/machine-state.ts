@@ -3,7 +3,7 @@
  * for fitting a shape on it: a fraction goes to the fullest GPU that still has room (best fit inside the machine), n
  * whole GPUs are the first n fully free eligible ones; all of them on this one machine.
  */
-import { GPU_UNITS, type Shape, supplyGpuUnits, supplyMiB, supplyMilli } from './requirement.ts';
+import { GPU_UNITS, gpuModelMatches, type Shape, supplyGpuUnits, supplyMiB, supplyMilli } from './requirement.ts';
 import type { Gpu, Offer } from './types.ts';
 
 export interface FreeState {
@@ -55,13 +55,31 @@ export function hostFits(s: FreeState, shape: Shape): boolean {
   return s.slots > 0 && s.cpuMilli >= shape.cpuMilli && s.memMiB >= shape.memMiB;
 }
 
-/** Whether GPU `gpu` is of a model, kind and memory the shape accepts. */
+/** Whether GPU `gpu` is of a model (or model family), kind and memory the shape accepts. */
 export function gpuEligible(gpu: Gpu, shape: Shape): boolean {
   return (
     gpu.memoryGiB >= shape.minGpuMemoryGiB &&
     shape.kinds.has(gpu.kind ?? 'gpu') &&
-    (shape.models === undefined || shape.models.has(gpu.model))
+    (shape.models === undefined || shape.models.has(gpu.model) || modelAccepted(shape.models, gpu.model))
   );
+}
+
+/** Per model set (a shape's, so few): which model names it accepts, by family or by another spelling. */
+const accepted = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
+
+function modelAccepted(models: ReadonlySet<string>, model: string): boolean {
+  let known = accepted.get(models);
+  if (!known) {
+    known = new Map();
+    accepted.set(models, known);
+  }
+  let ok = known.get(model);
+  if (ok === undefined) {
+    ok = false;
+    for (const requested of models) if (gpuModelMatches(requested, model)) ok = true;
+    if (known.size < 1_024) known.set(model, ok);
+  }
+  return ok;
 }
 
 /** The GPUs a placement of `shape` would use (empty when it needs none), or undefined when it does not fit. */

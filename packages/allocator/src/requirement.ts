@@ -73,7 +73,7 @@ export function shapeOf(requirement: HardwareRequirement | undefined): Shape {
   const fractional = gpus > 0 && gpus < 1;
   const gpuCount = gpus === 0 ? 0 : fractional ? 1 : gpus;
   const gpuUnits = gpus === 0 ? 0 : fractional ? Math.max(1, Math.ceil(gpus * GPU_UNITS - 1e-9)) : GPU_UNITS;
-  const models = r.gpuModels && r.gpuModels.length > 0 ? new Set(r.gpuModels) : undefined;
+  const models = r.gpuModels && r.gpuModels.length > 0 ? new Set(r.gpuModels.map(normalizeGpuModel)) : undefined;
   const kinds = new Set(r.acceleratorKinds && r.acceleratorKinds.length > 0 ? r.acceleratorKinds : ['gpu']);
   const minGpuMemoryGiB = r.minGpuMemoryGiB ?? 0;
   const cpuMilli = demandMilli(r.cpuCores ?? 0);
@@ -101,6 +101,27 @@ export function shapeOf(requirement: HardwareRequirement | undefined): Shape {
     backend: r.backend,
     usesResources,
   };
+}
+
+/**
+ * A GPU model name as compared: upper case, blanks and underscores as dashes, a trailing "GB" as "G" ("a100 80gb" →
+ * "A100-80G"). Offers name their GPUs `<family>-<memory>G` (gpu-vessel canonicalizes what nvidia-smi reports).
+ */
+export function normalizeGpuModel(name: string): string {
+  return name
+    .trim()
+    .toUpperCase()
+    .replace(/[\s_]+/g, '-')
+    .replace(/(\d)GB$/, '$1G');
+}
+
+/**
+ * Whether a requested model name accepts a GPU's model: the same name, or a family name that the model extends
+ * with a dash ("H100" accepts "H100-80G" and "H100-94G"; "A100-80G" accepts only itself). Both sides normalized.
+ */
+export function gpuModelMatches(requested: string, model: string): boolean {
+  const m = normalizeGpuModel(model);
+  return m === requested || (m.length > requested.length && m.startsWith(requested) && m[requested.length] === '-');
 }
 
 /** The expected job mix of a job stream: one entry per distinct shape, weighted by how often it occurs. */

@@ -79,7 +79,7 @@ export {
   meetsClass,
 } from './hardware/descriptor.ts';
 export { detectHardware, parseNvidiaSmiCsv } from './hardware/detect.ts';
-export { descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
+export { canonicalGpuModel, descriptorToOfferHardware, primaryAccelerator } from './hardware/offer-hardware.ts';
 export type {
   JobAssetPort,
   JobDatasetManifest,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AicError } from '@aic/core';
 import type { RouteRequest } from '@aic/node/api';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseUint } from '../args.ts';
@@ -63,6 +64,16 @@ export function registerJobCommand(program: Command, io: CliIo): void {
     .option('--verifier-fee <aic>', 'fee for the verifier in AIC (default 1)', parseAic)
     .option('--confidence <p>', 'chance the verifier catches a provider faking 10 % of segments', parseConfidence)
     .option('--min-hw-class <n>', 'lowest hardware class of the provider (0 = CPU … 4)', parseIntIn(0, 4))
+    .option(
+      '--gpu-model <list>',
+      'any of these GPU models, e.g. H100,A100-80G (a family name takes every size)',
+      parseModels,
+    )
+    .option('--gpus <n>', 'whole GPUs, all on one machine', parseIntIn(1, 64))
+    .option('--gpu-fraction <x>', 'a share of one GPU instead, in (0, 1), e.g. 0.25', parseFraction)
+    .option('--gpu-mem <GiB>', 'memory of each GPU, at least', parseAmount(4_096))
+    .option('--cpus <n>', 'CPU cores the job uses up on its machine', parseAmount(4_096))
+    .option('--mem <GiB>', 'memory the job uses up on its machine', parseAmount(1_048_576))
     .option('--deadline-minutes <n>', 'the job must be done within this many minutes', parseIntIn(1, 30 * 1_440))
     .option(
       '--idempotency-key <key>',
@@ -144,6 +155,45 @@ function parseHyperparameter(
   return { ...previous, [name]: parsed };
 }
 
+function parseModels(value: string): string[] {
+  const models = value
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m.length > 0);
+  if (models.length === 0 || models.length > 16 || models.some((m) => m.length > 64 || !/^[\w .+-]+$/.test(m)))
+    throw new InvalidArgumentError('expected 1-16 comma-separated GPU model names, e.g. H100,A100-80G');
+  return models;
+}
+
+function parseFraction(value: string): number {
+  const x = Number(value);
+  if (!Number.isFinite(x) || x <= 0 || x >= 1) throw new InvalidArgumentError('expected a share in (0, 1), e.g. 0.25');
+  return x;
+}
+
+function parseAmount(max: number): (value: string) => number {
+  return (value) => {
+    const x = Number(value);
+    if (!Number.isFinite(x) || x < 0 || x > max) throw new InvalidArgumentError(`expected a number in [0, ${max}]`);
+    return x;
+  };
+}
+
+/** The API's `hardware` from the flags (undefined when none is given: any machine of the hardware class). */
+export function hardwareOf(o: SubmitOptions): JobSubmitBody['hardware'] {
+  if (o.gpus !== undefined && o.gpuFraction !== undefined)
+    throw new AicError('CLI_INVALID_ARGUMENT', 'job submit takes --gpus or --gpu-fraction, not both');
+  const gpus = o.gpuFraction ?? o.gpus ?? (o.gpuModel || o.gpuMem !== undefined ? 1 : undefined);
+  const hardware = {
+    ...(gpus === undefined ? {} : { gpus }),
+    ...(o.gpuModel ? { gpuModels: o.gpuModel } : {}),
+    ...(o.gpuMem === undefined ? {} : { minGpuMemoryGiB: o.gpuMem }),
+    ...(o.cpus === undefined ? {} : { cpuCores: o.cpus }),
+    ...(o.mem === undefined ? {} : { memoryGiB: o.mem }),
+  };
+  return Object.keys(hardware).length === 0 ? undefined : hardware;
+}
+
 function parseIdempotencyKey(value: string): string {
   if (!/^[\x21-\x7e]{1,128}$/.test(value)) throw new InvalidArgumentError('expected 1-128 printable characters');
   return value;
@@ -171,6 +221,12 @@ export interface SubmitOptions {
   verifierFee?: string;
   confidence?: number;
   minHwClass?: number;
+  gpuModel?: string[];
+  gpus?: number;
+  gpuFraction?: number;
+  gpuMem?: number;
+  cpus?: number;
+  mem?: number;
   deadlineMinutes?: number;
   yes?: boolean;
   follow?: boolean;
@@ -194,11 +250,13 @@ export function submitBodyOf(o: SubmitOptions): JobSubmitBody {
   };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
   const hyperparameters = o.hyperparameter && Object.keys(o.hyperparameter).length > 0 ? o.hyperparameter : undefined;
+  const hardware = hardwareOf(o);
   return {
     datasetId: o.dataset,
     modelId: o.model,
     budgetAic: o.budget,
     ...(hyperparameters ? { hyperparameters } : {}),
+    ...(hardware ? { hardware } : {}),
     // One key per run: the quote and the submit may be retried by the client, the escrow happens once.
     idempotencyKey: o.idempotencyKey ?? randomUUID(),
     ...defined,

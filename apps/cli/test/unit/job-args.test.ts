@@ -229,3 +229,17 @@ describe('aic job submit: confirmation before paying', () => {
     });
   });
 });
+
+describe('job submit hardware flags', () => {
+  const base = { dataset: '1', model: '2', budget: '5', timeout: 60 };
+  it('become the API body hardware requirement; none given, none sent', () => {
+    expect(submitBodyOf(base).hardware).toBeUndefined();
+    expect(
+      submitBodyOf({ ...base, gpuModel: ['H100', 'A100-80G'], gpus: 2, gpuMem: 40, cpus: 4, mem: 16 }).hardware,
+    ).toEqual({ gpus: 2, gpuModels: ['H100', 'A100-80G'], minGpuMemoryGiB: 40, cpuCores: 4, memoryGiB: 16 });
+    expect(submitBodyOf({ ...base, gpuFraction: 0.25 }).hardware).toEqual({ gpus: 0.25 });
+    expect(submitBodyOf({ ...base, gpuModel: ['T4'] }).hardware).toEqual({ gpus: 1, gpuModels: ['T4'] });
+    expect(submitBodyOf({ ...base, cpus: 2 }).hardware).toEqual({ cpuCores: 2 });
+    expect(() => submitBodyOf({ ...base, gpus: 2, gpuFraction: 0.5 })).toThrow(/not both/);
+  });
+});

@@ -4,14 +4,19 @@ import {
   choosePlacement,
   costOf,
   createOfferBook,
+  fitGpus,
+  gpuModelMatches,
   hungarian,
+  initialState,
   isFeasible,
   type JobDemand,
+  normalizeGpuModel,
   type Offer,
   placeBatch,
   placeGroup,
   placeJob,
   seededUniforms,
+  shapeOf,
   syntheticJobs,
   syntheticOffers,
   transferHours,
@@ -167,3 +172,36 @@ describe('co-located groups', () => {
     expect(group.maxRttMs).toBeLessThan(10);
   });
 });
+
+describe('GPU model names', () => {
+  it('a family name accepts every memory size of it, an exact name only itself, in any spelling', () => {
+    expect(gpuModelMatches('H100', 'H100-80G')).toBe(true);
+    expect(gpuModelMatches('H100', 'H100-94G')).toBe(true);
+    expect(gpuModelMatches('A100-80G', 'A100-40G')).toBe(false);
+    expect(gpuModelMatches('A10', 'A100-80G')).toBe(false);
+    expect(gpuModelMatches(normalizeGpuModel('a100 80gb'), 'A100-80G')).toBe(true);
+    const shape = shapeOf({ gpus: 1, gpuModels: ['h100', 'A100-80G'] });
+    const gpu = (model: string) => ({ model, memoryGiB: 80 });
+    const free = initialState({ ...offerWith([gpu('H100-80G'), gpu('A100-40G')]) });
+    expect(fitGpus([gpu('H100-80G'), gpu('A100-40G')], free, shape)).toEqual([0]);
+    expect(fitGpus([gpu('A100-40G')], initialState(offerWith([gpu('A100-40G')])), shape)).toBeUndefined();
+  });
+});
+
+function offerWith(gpus: { model: string; memoryGiB: number }[]): Offer {
+  return {
+    id: 'o',
+    provider: 'p',
+    hwClass: 3,
+    memoryGiB: 80,
+    tflops: 100,
+    pricePerHour: 1,
+    stake: 1,
+    reputation: 1,
+    coordinate: { vec: [0], height: 0 },
+    bandwidthMBps: 100,
+    cachedDatasets: [],
+    slots: 1,
+    machine: { gpus, cpuCores: 8, memoryGiB: 64 },
+  };
+}

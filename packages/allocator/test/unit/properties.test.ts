@@ -52,7 +52,8 @@ const requirementArb: fc.Arbitrary<HardwareRequirement | undefined> = fc.option(
   fc.record(
     {
       gpus: fc.constantFrom(0, 0.1, 0.125, 0.25, 1 / 3, 0.5, 0.75, 1, 1, 2, 3, 4, 8),
-      gpuModels: fc.subarray([...MODELS], { minLength: 1 }),
+      // Exact names and family names ("A100" is any A100: A100-80G here).
+      gpuModels: fc.subarray([...MODELS, 'A100', 'H100', 'T4'], { minLength: 1 }),
       minGpuMemoryGiB: fc.constantFrom(16, 32, 80),
       acceleratorKinds: fc.constantFrom(['gpu'], ['tpu'], ['gpu', 'tpu']),
       cpuCores: fc.integer({ min: 0, max: 24 }),
@@ -125,7 +126,7 @@ class FleetModel {
   eligible(o: Offer, gpu: number, r: HardwareRequirement): boolean {
     const g = o.machine!.gpus[gpu]!;
     return (
-      (r.gpuModels === undefined || r.gpuModels.includes(g.model)) &&
+      (r.gpuModels === undefined || r.gpuModels.some((m) => g.model === m || g.model.startsWith(`${m}-`))) &&
       g.memoryGiB >= (r.minGpuMemoryGiB ?? 0) &&
       (r.acceleratorKinds ?? ['gpu']).includes(g.kind ?? 'gpu')
     );

@@ -7,7 +7,7 @@
  *   the requester's mirror (pro-rata pay for those), and the job is reassigned from there;
  * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
  */
-import { type CostModel, choosePlacement, createOfferBook } from '@aic/allocator';
+import { type CostModel, choosePlacement, createOfferBook, whyUnsatisfiable } from '@aic/allocator';
 import { pause } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { computeMarketAbi, jobStateName } from '@aic/ledger';
@@ -244,8 +244,15 @@ export class CoordinatorAgent implements Startable {
     );
     if (!placement) {
       // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again.
-      if (!this.#waiting.has(jobId))
-        this.ctx.log.info({ jobId: String(jobId), offers: offers.length, hardware }, 'no eligible offer yet');
+      if (!this.#waiting.has(jobId)) {
+        // Which constraint no eligible offer meets (issue 13), so an operator sees why the job waits.
+        const machines = offers.flatMap((o) => (o.machine ? [o.machine] : []));
+        const why = hardware && machines.length > 0 ? whyUnsatisfiable(machines, hardware) : undefined;
+        this.ctx.log.info(
+          { jobId: String(jobId), offers: offers.length, hardware, ...(why ? { unsatisfied: why.message } : {}) },
+          'no eligible offer yet',
+        );
+      }
       this.#waiting.add(jobId);
       return;
     }

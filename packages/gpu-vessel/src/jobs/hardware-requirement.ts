@@ -6,6 +6,7 @@
 import type { HardwareRequirement, Machine } from '@aic/allocator';
 import type { ProviderOffer } from '@aic/network';
 import { z } from 'zod';
+import { canonicalGpuModel } from '../hardware/offer-hardware.ts';
 
 const name = z.string().min(1).max(64);
 
@@ -35,10 +36,14 @@ void _sameShape;
 
 const GIB = 2 ** 30;
 
-/** A provider offer's hardware as the allocator's machine: its GPUs (model, memory), CPU cores, memory, backends. */
+/** A provider offer's hardware as the allocator's machine: its GPUs (model, memory), CPU cores, memory, backends.
+ * GPU names are made canonical here too, so an offer that carries nvidia-smi's raw name is matched the same way. */
 export function offerHardwareToMachine(hardware: ProviderOffer['hardware']): Machine {
   return {
-    gpus: hardware.gpus.map((g) => ({ model: g.model, memoryGiB: g.memoryBytes / GIB })),
+    gpus: hardware.gpus.map((g) => ({
+      model: canonicalGpuModel(g.model, g.memoryBytes),
+      memoryGiB: g.memoryBytes / GIB,
+    })),
     cpuCores: hardware.cpuCores,
     memoryGiB: hardware.memoryBytes / GIB,
     backends: hardware.backends,

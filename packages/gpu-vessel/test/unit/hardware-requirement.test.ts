@@ -1,5 +1,6 @@
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
 import { describe, expect, it } from 'vitest';
+import { canonicalGpuModel } from '../../src/hardware/offer-hardware.ts';
 import { hardwareRequirementSchema, offerHardwareToMachine } from '../../src/jobs/hardware-requirement.ts';
 import { decodeJobTicket, encodeJobTicket, ticketHash } from '../../src/jobs/job-ticket.ts';
 import { irisSpec } from '../helpers/iris-job.ts';
@@ -92,5 +93,41 @@ describe('hardware requirement in the ticket', () => {
     }
     // A job without a requirement goes anywhere, as before.
     expect(choosePlacement(createOfferBook(offers), job, 3n)).toBeDefined();
+  });
+});
+
+describe('GPU model names in offers', () => {
+  it('names a GPU the way requesters ask for it: family and marketed memory', () => {
+    const MIB = 2 ** 20;
+    expect(canonicalGpuModel('NVIDIA H100 80GB HBM3', 81_559 * MIB)).toBe('H100-80G');
+    expect(canonicalGpuModel('Tesla T4', 15_360 * MIB)).toBe('T4-16G');
+    expect(canonicalGpuModel('NVIDIA A100-SXM4-40GB', 40_960 * MIB)).toBe('A100-40G');
+    expect(canonicalGpuModel('NVIDIA A10', 23_028 * MIB)).toBe('A10-24G');
+    expect(canonicalGpuModel('NVIDIA GeForce RTX 4090', 24_564 * MIB)).toBe('RTX4090-24G');
+    expect(canonicalGpuModel('NVIDIA H200', 143_771 * MIB)).toBe('H200-141G');
+    expect(canonicalGpuModel('H100-80G', 80 * GIB)).toBe('H100-80G');
+  });
+
+  it("matches a raw nvidia-smi name in an offer against a job's family name", () => {
+    const machine = offerHardwareToMachine({
+      gpus: [{ model: 'NVIDIA H100 80GB HBM3', memoryBytes: 81_559 * 2 ** 20 }],
+      cpuCores: 16,
+      memoryBytes: 64 * GIB,
+      backends: ['cpu'],
+    });
+    expect(machine.gpus[0]?.model).toBe('H100-80G');
+    const book = createOfferBook([{ ...offerFrom('h', []), machine }]);
+    const job = {
+      id: 'j',
+      minHwClass: 0,
+      minMemoryGiB: 0,
+      workTflop: 1,
+      maxPricePerHour: Number.MAX_SAFE_INTEGER,
+      minStake: 0,
+      datasetMB: 0,
+      dataSources: [],
+    };
+    expect(choosePlacement(book, { ...job, hardware: { gpus: 1, gpuModels: ['H100'] } }, 1n)?.offerId).toBe('h');
+    expect(choosePlacement(book, { ...job, hardware: { gpus: 1, gpuModels: ['A100'] } }, 1n)).toBeUndefined();
   });
 });

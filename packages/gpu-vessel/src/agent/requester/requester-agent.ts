@@ -8,6 +8,7 @@
 import { AicError, isAicError, pause, retry } from '@aic/core';
 import { computeMarketAbi, type JobRequestInput, jobStateName } from '@aic/ledger';
 import type { Checkpoint, Commitment } from '@aic/model-vessel';
+import type { OfferEventDetail } from '@aic/network';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
 import { encodeJobTicket, ticketHash } from '../../jobs/job-ticket.ts';
@@ -17,6 +18,7 @@ import { RoleScope, type Startable } from '../lifecycle.ts';
 import { RequesterChainReactor } from './chain-reactor.ts';
 import { RequesterJobServer } from './job-server.ts';
 import { JobStore } from './job-store.ts';
+import { KnownMachines } from './known-machines.ts';
 import { type AdoptedJob, PayerJobs } from './payer-jobs.ts';
 import { prepareSubmission, type TicketTerms } from './prepare-submission.ts';
 import { RequesterSettlement } from './settlement.ts';
@@ -58,6 +60,8 @@ export class RequesterAgent implements Startable {
   readonly #reactor: RequesterChainReactor;
   readonly #submitKeys: SubmitKeys;
   readonly #payerJobs: PayerJobs;
+  /** The machines offered on the network: a hardware requirement none of them meets is refused before escrow. */
+  readonly #market = new KnownMachines();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -78,6 +82,10 @@ export class RequesterAgent implements Startable {
 
   async start(): Promise<void> {
     try {
+      const onOffer = (e: Event) => this.#market.add((e as CustomEvent<OfferEventDetail>).detail);
+      this.ctx.net.addEventListener('offer', onOffer);
+      this.#market.listen(Date.now());
+      this.#scope.defer(() => this.ctx.net.removeEventListener('offer', onOffer));
       // Escrows sent just before a crash become records before anyone asks for their ticket.
       const recovered = await this.#store.recoverPending(this.ctx.ledger);
       if (recovered > 0) this.ctx.log.info({ jobs: recovered }, 'escrows recovered after a restart');
@@ -107,6 +115,7 @@ export class RequesterAgent implements Startable {
   }
 
   async #priced(input: JobSubmission): Promise<{ quote: JobQuote; terms: TicketTerms }> {
+    this.#market.check(input.hardware, Date.now(), this.ctx.ledger.account());
     const prepared = await prepareSubmission(this.ctx, input);
     const segments = Math.ceil(prepared.totalSteps / prepared.commitEverySteps);
     const q = await this.ctx.ledger.quoteJob(this.#request(input, segments, '0x'.padEnd(66, '0') as `0x${string}`));
