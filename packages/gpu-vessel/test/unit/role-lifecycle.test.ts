@@ -105,7 +105,7 @@ describe('job role lifecycle', () => {
     const stop = await startAll([requester, provider, verifier, coordinator]);
     expect(c.handlers.size).toBe(2);
     expect(c.subscriptions()).toBe(4);
-    expect(c.listeners.size).toBe(1);
+    expect(c.listeners.size).toBe(2); // offers: the coordinator's book and the requester's known machines
     expect(vi.getTimerCount()).toBeGreaterThanOrEqual(2); // offer republish + coordinator tick
     await stop();
     expect(c.handlers.size).toBe(0);
