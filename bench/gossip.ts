@@ -10,8 +10,9 @@
  *
  *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
  *                           [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6 --dout 2] [--flood-publish true]
- * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..} (CPU of all peers per offer, the
- * figure to compare builds by on a busy machine; latency there mostly measures the other load).
+ * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..,"cpuPerOfferInOpens":..} (CPU of
+ * all peers per offer, and the same in units of opening one offer in the same run: the figure to compare builds and
+ * settings by on a busy machine, where latency mostly measures the other load and raw CPU time swells with it).
  * Where the p99 comes from: `eventLoopP99Ms` (the worst worker's event-loop delay while offers flow: a gossip p99
  * near it is CPU starvation, the peers waiting for a core), the p99 of deliveries straight from the publisher
  * (`p99DirectMs`, one hop) and of relayed ones (`p99RelayedMs`), and the share that came later than one heartbeat

@@ -8,8 +8,9 @@
  * Offers are gossiped from random light nodes and every other light node's arrival time is recorded (publish →
  * `offer` event, signature/replay/schema checks included, shared wall clock).
  *
- * Light nodes sample Vivaldi coordinates once a minute (not every 10 s: a light node has no offers whose locality
- * matters, and 100 nodes' samplers alone kept a core busy) and otherwise run the network's defaults.
+ * Light nodes run in lean host processes (bench/helpers/light-node-host.ts: the network only, not this file's devnet
+ * imports), sample Vivaldi coordinates once a minute (not every 10 s: a light node has no offers whose locality
+ * matters, so its pings and coordinate requests only cost CPU) and otherwise run the network's defaults.
  *
  *   npm run bench -- scale [--nodes 100] [--per-process 20] [--offers 60] [--interval-ms 500] [--join-timeout-s 300]
  *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900] [--target-peers 8] [--max-connections N]
@@ -24,103 +25,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type AicNetwork, type AicNetworkInit, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
-import { generatePrivateKey } from 'viem/accounts';
 import { type JobNetwork, startJobNetwork } from '../apps/devnet/src/job-network.ts';
 import { runNetworkedJob } from '../apps/devnet/src/networked-job.ts';
 import { nodeApi } from '../apps/devnet/src/node-api.ts';
-import { benchOffer, now } from './helpers/bench-offer.ts';
-import { type EventLoopDelay, EventLoopDelayMonitor } from './helpers/event-loop-delay.ts';
-
-/** What the light nodes run with besides their key, listen address and bootstrap list. */
-type LightNodeInit = Pick<
-  AicNetworkInit,
-  'targetPeers' | 'maxConnections' | 'gossipHeartbeatMs' | 'gossipMesh' | 'coordinatesIntervalMs'
->;
-
-type Command =
-  | { cmd: 'start'; count: number; bootstrap: string[]; first: boolean; init: LightNodeInit }
-  | { cmd: 'loop-reset' }
-  | { cmd: 'health' }
-  | { cmd: 'publish'; node: number; offerId: string }
-  | { cmd: 'report' }
-  | { cmd: 'stop' };
-
-interface Health {
-  peers: number[];
-  meshed: number;
-  underconnected: number;
-  /** Connections lost so far (churn). */
-  disconnects: number;
-  rssBytes: number;
-  /** RSS before its first node (the runtime and the modules): what each further node adds is (rss − base) / nodes. */
-  baseRssBytes: number;
-  /** This process's event-loop delay since the last loop-reset. */
-  eventLoop: EventLoopDelay;
-}
-
-/** A child process: runs some nodes and answers the parent's commands over IPC. */
-async function runChild(): Promise<void> {
-  const nets: AicNetwork[] = [];
-  const sent: Array<[string, number]> = [];
-  const delivered: Array<[string, number]> = [];
-  let disconnects = 0;
-  const loop = new EventLoopDelayMonitor();
-  const baseRssBytes = process.memoryUsage().rss;
-  const create = async (bootstrap: string[], init: LightNodeInit) => {
-    const net = await createAicNetwork({
-      ...init,
-      privateKey: generatePrivateKey(),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap,
-    });
-    net.addEventListener('offer', (e) => delivered.push([e.detail.payload.offerId, now()]));
-    net.addEventListener('peer:disconnect', () => {
-      disconnects++;
-    });
-    await net.start();
-    nets.push(net);
-    return net;
-  };
-  const handle = async (c: Command): Promise<unknown> => {
-    switch (c.cmd) {
-      case 'start': {
-        let bootstrap = c.bootstrap;
-        if (c.first) bootstrap = [(await create([], c.init)).multiaddrs()[0] ?? ''];
-        const pick = () => [...bootstrap].sort(() => Math.random() - 0.5).slice(0, 3);
-        await Promise.all(Array.from({ length: c.count - (c.first ? 1 : 0) }, () => create(pick(), c.init)));
-        return nets.map((n) => n.multiaddrs()[0] ?? '');
-      }
-      case 'loop-reset':
-        return loop.reset();
-      case 'health':
-        return {
-          peers: nets.map((n) => n.connectivity().connectedPeers),
-          meshed: nets.filter((n) => n.meshPeers(GOSSIP_TOPICS.offers).length > 0).length,
-          underconnected: nets.filter((n) => n.connectivity().underconnected).length,
-          disconnects,
-          rssBytes: process.memoryUsage().rss,
-          baseRssBytes,
-          eventLoop: loop.read(),
-        } satisfies Health;
-      case 'publish':
-        sent.push([c.offerId, now()]);
-        return nets[c.node]?.publishOffer(benchOffer(c.offerId));
-      case 'report':
-        return { sent, delivered };
-      case 'stop':
-        await Promise.all(nets.map((n) => n.stop()));
-        return undefined;
-    }
-  };
-  process.on('message', (m: { id: number; command: Command }) => {
-    void handle(m.command).then(
-      (result) => process.send?.({ id: m.id, ok: true, result }),
-      (error: unknown) => process.send?.({ id: m.id, ok: false, error: String(error) }),
-    );
-  });
-  process.send?.({ id: 0, ok: true, result: 'ready' });
-}
+import type { Command, Health, LightNodeInit } from './helpers/light-node-host.ts';
 
 /** The parent's handle on one child process. */
 class NodeProcess {
@@ -130,7 +38,7 @@ class NodeProcess {
   #next = 1;
 
   constructor() {
-    this.#child = fork(fileURLToPath(import.meta.url), ['--child'], {
+    this.#child = fork(fileURLToPath(new URL('./helpers/light-node-host.ts', import.meta.url)), ['--child'], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -355,5 +263,4 @@ async function runMain(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--child')) await runChild();
-else await runMain();
+await runMain();
