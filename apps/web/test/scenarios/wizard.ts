@@ -24,6 +24,7 @@ import { SHOTS, type WebContextRef } from './context.ts';
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
 const WALLET_ACCOUNT = 17;
 const CHAIN_ID = 31_337;
+const ownerAbi = parseAbi(['function ownerOf(uint256 tokenId) view returns (address)']);
 const tokenAbi = parseAbi(['function balanceOf(address owner) view returns (uint256)']);
 
 interface Published {
@@ -165,6 +166,17 @@ export function wizardScenarios(ctx: WebContextRef): void {
     await shot(page, 'wizard-6-job-training');
     await expect.poll(() => status.textContent(), { timeout: 600_000, interval: 2_000 }).toMatch(/State\s*Settled/);
     await page.getByTestId('job-trained').waitFor({ timeout: 300_000 });
+    // The Trained AI is the payer's: the node minted it and handed it over to the wallet that paid.
+    const trainedId = BigInt(/#(\d+)/.exec((await page.getByTestId('job-trained').textContent()) ?? '')![1]!);
+    const { registry } = (await (await fetch(new URL('/v1/plaza/contracts', webUrl))).json()) as { registry: Address };
+    await expect
+      .poll(
+        () => chain.readContract({ address: registry, abi: ownerAbi, functionName: 'ownerOf', args: [trainedId] }),
+        {
+          timeout: 120_000,
+        },
+      )
+      .toBe(wallet.address);
     await shot(page, 'wizard-7-job-settled');
     await expectNoSeriousViolations(page);
     expect(unexpected(problems)).toEqual([]);

@@ -37,6 +37,13 @@ export function createAssetActions(base: LedgerBase, signPermit: PermitSigner) {
       return { tokenId: minted.args.tokenId };
     },
 
+    /** Transfers an asset NFT the client's account owns to `to` (safeTransferFrom: a contract must accept it). */
+    async transferAsset(tokenId: bigint, to: Address): Promise<void> {
+      await base.confirm('AssetRegistry.safeTransferFrom', () =>
+        base.registry.write.safeTransferFrom([base.account(), to, tokenId]),
+      );
+    },
+
     /** Buys `uses` uses of an asset through PLAZA, paying with a permit (no approve transaction). */
     async buyUses(tokenId: bigint, uses: bigint): Promise<{ paidWei: bigint }> {
       const [, , price] = await base.registry.read.payeeOf([tokenId]);

@@ -195,6 +195,21 @@ export class RequesterSettlement {
     );
     await writeFile(join(record.dir, 'outcome.json'), JSON.stringify({ trainedAssetId: String(tokenId), ...outcome }));
     this.events.emit(jobId, `TrainedAI #${tokenId} minted`);
+    await this.#handOverToPayer(jobId, job.requester, tokenId);
+  }
+
+  /**
+   * A job another account paid (a browser wallet escrowed it, this node coordinated it: payer-jobs.ts) yields that
+   * account's TrainedAI: the node mints it (the registry mints to the caller) and then transfers it. Idempotent: a
+   * retry after a crash finds the token already gone and does nothing.
+   */
+  async #handOverToPayer(jobId: bigint, payer: `0x${string}`, tokenId: bigint): Promise<void> {
+    const { ledger } = this.ctx;
+    const self = ledger.account().toLowerCase();
+    if (payer.toLowerCase() === self) return;
+    if ((await ledger.registry.read.ownerOf([tokenId])).toLowerCase() !== self) return;
+    await this.ctx.send(() => ledger.transferAsset(tokenId, payer));
+    this.events.emit(jobId, `TrainedAI #${tokenId} transferred to its payer ${payer}`);
   }
 
   #retry(record: JobRecord, attempts: number) {
