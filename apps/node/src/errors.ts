@@ -15,8 +15,6 @@ export const NODE_ERROR_CODES = [
   'DATASET_NO_HOLDERS',
   'DATASET_PREVIEW_NOT_HELD',
   'DATASET_PREVIEW_NOT_READY',
-  'DATASET_PREVIEW_NOT_HELD',
-  'DATASET_PREVIEW_NOT_READY',
   'DATASET_ROOT_MISMATCH',
   // the Explorer and dashboards' chain reads (src/explorer)
   'EXPLORER_NOT_FOUND',

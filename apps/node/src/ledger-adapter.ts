@@ -2,7 +2,7 @@ import { AicError, isAicError } from '@aic/core';
 import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
 import { createExplorerService } from './explorer/explorer-service.ts';
 import type { NodeLedger } from './ledger-port.ts';
-import { readDatasetAnchor, readPlazaAssets, readPlazaContracts } from './web/plaza-assets.ts';
+import { readDatasetAnchor, readPlazaAssets, readPlazaContracts, readProviderStandings } from './web/plaza-assets.ts';
 
 /**
  * The node's ledger through the typed @aic/ledger client over JSON-RPC: reads, and (with the node's key) the few
@@ -66,6 +66,14 @@ export function createLedgerReader(init: {
     },
     async plazaContracts() {
       return readPlazaContracts(await ledgerClient());
+    },
+    async plazaProviders(addresses) {
+      const ledger = await ledgerClient();
+      try {
+        return await readProviderStandings(ledger, addresses);
+      } catch (cause) {
+        throw rpcFailure(cause);
+      }
     },
     async datasetAnchor(tokenId) {
       const ledger = await ledgerClient();

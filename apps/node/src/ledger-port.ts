@@ -1,6 +1,6 @@
 import type { PlazaAssets, PlazaAssetsQuery, PlazaContracts } from './api/plaza-schemas.ts';
 import type { ExplorerService } from './explorer/explorer-service.ts';
-import type { DatasetAnchor } from './web/plaza-assets.ts';
+import type { DatasetAnchor, ProviderStanding } from './web/plaza-assets.ts';
 
 /** Balances of one address on the configured chain. */
 export interface Balances {
@@ -33,6 +33,8 @@ export interface NodeLedger {
   plazaContracts?(): Promise<PlazaContracts>;
   /** A dataset preview's on-chain anchor (content root, mint block, next block's hash); absent in fakes. */
   datasetAnchor?(tokenId: bigint): Promise<DatasetAnchor | undefined>;
+  /** Providers' on-chain standing for the GPU offers table; absent in fakes. */
+  plazaProviders?(addresses: readonly `0x${string}`[]): Promise<ProviderStanding[]>;
   /** Read-only chain views of the Explorer and the dashboards (explorer/); absent in fakes. */
   explorer?: ExplorerService;
 }

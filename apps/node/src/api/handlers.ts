@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { createDataHandlers } from '../data/data-handlers.ts';
 import type { DataService } from '../data/data-service.ts';
 import { createDatasetPreviews } from '../data/preview.ts';
-import { createDatasetPreviews } from '../data/preview.ts';
 import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
 import { createAdoptHandlers } from '../jobs/adopt-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
@@ -145,12 +144,11 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       }
       return c.ledger.plazaContracts();
     },
-    datasetPreview: async ({ query }) => previews.preview(query.datasetId),
-    plazaContracts: async () => {
-      if (c.ledger?.plazaContracts === undefined) {
+    plazaProviders: async ({ query }) => {
+      if (c.ledger?.plazaProviders === undefined) {
         throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
       }
-      return c.ledger.plazaContracts();
+      return { providers: await c.ledger.plazaProviders(query.addresses as `0x${string}`[]) };
     },
   };
 }

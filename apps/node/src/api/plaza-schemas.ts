@@ -49,3 +49,29 @@ export const plazaContractsSchema = z.object({
   registry: address,
 });
 export type PlazaContracts = z.infer<typeof plazaContractsSchema>;
+
+/** `GET /v1/plaza/providers?addresses=0x…,0x…`: the GPU offers table's on-chain columns, at most 50 addresses. */
+export const plazaProvidersQuerySchema = z.strictObject({
+  addresses: z
+    .string()
+    .max(50 * 43)
+    .transform((text) => text.split(',').filter((a) => a !== ''))
+    .pipe(
+      z
+        .array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x-prefixed 20-byte address'))
+        .min(1)
+        .max(50),
+    ),
+});
+export const plazaProvidersSchema = z.object({
+  providers: z.array(
+    z.object({
+      address,
+      registered: z.boolean(),
+      hwClass: z.number().int().describe('the hardware class its stake backs (its class challenge was passed for it)'),
+      stakeWei: uintText,
+      activeJobs: z.number().int(),
+    }),
+  ),
+});
+export type PlazaProviders = z.infer<typeof plazaProvidersSchema>;

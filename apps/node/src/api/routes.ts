@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { datasetPreviewSchema } from '../data/preview-schemas.ts';
-import { datasetPreviewSchema } from '../data/preview-schemas.ts';
 import { walletJobRoutes } from '../jobs/adopt-routes.ts';
 import {
   jobIdQuerySchema,
@@ -11,7 +10,13 @@ import {
   jobSubmittedSchema,
 } from '../jobs/job-schemas.ts';
 import { explorerRoutes } from './explorer-routes.ts';
-import { plazaAssetsQuerySchema, plazaAssetsSchema, plazaContractsSchema } from './plaza-schemas.ts';
+import {
+  plazaAssetsQuerySchema,
+  plazaAssetsSchema,
+  plazaContractsSchema,
+  plazaProvidersQuerySchema,
+  plazaProvidersSchema,
+} from './plaza-schemas.ts';
 import {
   balanceSchema,
   datasetFetchBodySchema,
@@ -286,22 +291,13 @@ export const apiRoutes = {
     successStatus: 200,
     response: plazaContractsSchema,
   },
-  // PLAZA in the browser (apps/web): the verifiable preview and where a wallet pays
-  datasetPreview: {
+  plazaProviders: {
     method: 'GET',
-    path: '/v1/datasets/preview',
-    summary:
-      "A dataset's verifiable random preview (rows drawn by the block after its mint, Merkle proofs), from its owner's node",
+    path: '/v1/plaza/providers',
+    summary: "Offering providers' standing on chain: registered, proven hardware class, stake, active jobs",
     successStatus: 200,
-    query: datasetIdQuerySchema,
-    response: datasetPreviewSchema,
-  },
-  plazaContracts: {
-    method: 'GET',
-    path: '/v1/plaza/contracts',
-    summary: 'The chain id and the token, Plaza and AssetRegistry addresses a browser wallet pays PLAZA through',
-    successStatus: 200,
-    response: plazaContractsSchema,
+    query: plazaProvidersQuerySchema,
+    response: plazaProvidersSchema,
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -90,3 +90,31 @@ export function readPlazaContracts(ledger: Pick<LedgerClient, 'deployment'>): Pl
   const c = ledger.deployment.contracts;
   return { chainId: ledger.deployment.chainId, token: c.AICToken, plaza: c.Plaza, registry: c.AssetRegistry };
 }
+
+/** A provider's standing on chain: its proven (staked) hardware class, stake at risk and jobs in hand. */
+export interface ProviderStanding {
+  address: string;
+  registered: boolean;
+  hwClass: number;
+  stakeWei: string;
+  activeJobs: number;
+}
+
+/** ProviderStakes' record of each address (ComputeMarket inherits it); an unregistered address reads as zeros. */
+export async function readProviderStandings(
+  ledger: Pick<LedgerClient, 'market'>,
+  addresses: readonly `0x${string}`[],
+): Promise<ProviderStanding[]> {
+  return await Promise.all(
+    addresses.map(async (address) => {
+      const p = await ledger.market.read.providerOf([address]);
+      return {
+        address,
+        registered: p.registered,
+        hwClass: p.hwClass,
+        stakeWei: p.stake.toString(),
+        activeJobs: p.activeJobs,
+      };
+    }),
+  );
+}

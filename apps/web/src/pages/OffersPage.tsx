@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiGet, type Offer } from '../api.ts';
+import { apiGet, type Offer, type RouteResponse } from '../api.ts';
 import { QueryState } from '../components/QueryState.tsx';
 import { formatAic, formatBytes, formatDuration, shortHex } from '../format.ts';
 
@@ -13,12 +13,25 @@ export function OffersPage() {
   );
 }
 
+type Standing = RouteResponse<'plazaProviders'>['providers'][number];
+
 export function OffersTable() {
   const offers = useQuery({
     queryKey: ['offers'],
     queryFn: ({ signal }) => apiGet('listOffers', '/v1/offers', {}, signal),
     refetchInterval: 10_000,
   });
+  const addresses = [...new Set((offers.data?.offers ?? []).map((o) => o.provider.toLowerCase()))].sort().slice(0, 50);
+  // Each provider's standing on chain (proven class, stake): a table without it still shows the offers.
+  const standings = useQuery({
+    queryKey: ['plazaProviders', addresses.join(',')],
+    queryFn: ({ signal }) =>
+      apiGet('plazaProviders', '/v1/plaza/providers', { addresses: addresses.join(',') }, signal),
+    enabled: addresses.length > 0,
+    retry: false,
+    staleTime: 30_000,
+  });
+  const standingOf = new Map((standings.data?.providers ?? []).map((p) => [p.address.toLowerCase(), p]));
   return (
     <QueryState isPending={offers.isPending} error={offers.error} what="the GPU offers">
       {() => {
@@ -38,6 +51,13 @@ export function OffersTable() {
                     Price per hour
                   </th>
                   <th scope="col">Hardware</th>
+                  <th scope="col">Proven class</th>
+                  <th scope="col" className="num">
+                    Stake
+                  </th>
+                  <th scope="col" className="num">
+                    Active jobs
+                  </th>
                   <th scope="col">CPU / memory</th>
                   <th scope="col">Backends</th>
                   <th scope="col" className="num">
@@ -48,7 +68,11 @@ export function OffersTable() {
               </thead>
               <tbody>
                 {list.map((offer) => (
-                  <OfferRow key={`${offer.provider}/${offer.offerId}`} offer={offer} />
+                  <OfferRow
+                    key={`${offer.provider}/${offer.offerId}`}
+                    offer={offer}
+                    standing={standingOf.get(offer.provider.toLowerCase())}
+                  />
                 ))}
               </tbody>
             </table>
@@ -59,7 +83,7 @@ export function OffersTable() {
   );
 }
 
-function OfferRow({ offer }: { offer: Offer }) {
+function OfferRow({ offer, standing }: { offer: Offer; standing: Standing | undefined }) {
   const gpus = offer.hardware.gpus;
   const hardware =
     gpus.length === 0
@@ -72,6 +96,9 @@ function OfferRow({ offer }: { offer: Offer }) {
       </td>
       <td className="num">{formatAic(offer.priceWeiPerHour)} AIC</td>
       <td>{hardware}</td>
+      <td>{standing === undefined ? '…' : standing.registered ? `class ${standing.hwClass}` : 'not staked'}</td>
+      <td className="num">{standing === undefined ? '…' : `${formatAic(standing.stakeWei)} AIC`}</td>
+      <td className="num">{standing === undefined ? '…' : standing.activeJobs}</td>
       <td>
         {offer.hardware.cpuCores} cores, {formatBytes(offer.hardware.memoryBytes)}
       </td>

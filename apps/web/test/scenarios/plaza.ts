@@ -80,6 +80,10 @@ export function plazaScenarios(ctx: WebContextRef): void {
     const rows = page.getByTestId('offers-table').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('offers-table').textContent()).toContain('NVIDIA H100');
+    // Each provider's standing read on chain: its proven (staked) class and stake.
+    await expect
+      .poll(() => page.getByTestId('offers-table').locator('tbody tr').first().textContent(), { timeout: 15_000 })
+      .toMatch(/class \d+|not staked/);
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: join(SHOTS, 'plaza-desktop.png'), fullPage: true });
 
