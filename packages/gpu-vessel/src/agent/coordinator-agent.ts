@@ -20,6 +20,7 @@ import { LocalityInputs, type LocalityPort } from './coordinator-locality.ts';
 import { type KnownOffer, knownOfferOf, offerForJob } from './coordinator-offers.ts';
 import { arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
 import { TrackRecord } from './coordinator-track-record.ts';
+import { MachineUsage } from './coordinator-usage.ts';
 import { JobRequirements } from './job-requirements.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
@@ -71,6 +72,8 @@ export class CoordinatorAgent implements Startable {
   readonly #requirements: JobRequirements;
   readonly #locality: LocalityInputs;
   readonly #record = new TrackRecord();
+  /** GPU shares, CPU and memory this coordinator's running placements hold on each machine (issue 13). */
+  readonly #usage = new MachineUsage();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -222,9 +225,11 @@ export class CoordinatorAgent implements Startable {
     }
     const hardware = await this.#requirements.of(jobId, job.requester, this.#scope.signal);
     const locality = await this.#locality.of(BigInt(job.datasetId), this.#scope.signal);
-    const offers = (await this.#eligibleOffers()).map((known) =>
-      offerForJob(known, this.#record.reputationOf(known.offer.provider), locality),
-    );
+    const offers = (await this.#eligibleOffers()).map((known) => {
+      const offer = offerForJob(known, this.#record.reputationOf(known.offer.provider), locality);
+      // The machine less what this coordinator's jobs running there use (the offer was announced before them).
+      return offer.machine ? { ...offer, machine: this.#usage.freeOf(offer.provider, offer.machine) } : offer;
+    });
     const placement = choosePlacement(
       createOfferBook(offers, this.init.allocator ?? DEFAULT_PRESET.allocator),
       {
@@ -267,6 +272,7 @@ export class CoordinatorAgent implements Startable {
         ledger.market.write[write]([jobId, placement.provider as `0x${string}`, providerPrice]),
       ),
     );
+    this.#usage.use(jobId, placement, hardware);
     this.#silentSince.delete(jobId);
     this.#unplaced.delete(jobId);
     this.ctx.log.info(
@@ -332,6 +338,10 @@ export class CoordinatorAgent implements Startable {
       this.#active.set(jobId, provider.toLowerCase());
     }
     if (['JobPreempted', 'ResultCommitted', 'JobExpired'].includes(event.eventName)) this.#active.delete(jobId);
+    // The provider is done with the machine once its result is committed (verifiers re-run elsewhere).
+    if (['JobPreempted', 'ResultCommitted', 'JobExpired', 'JobRefunded', 'JobSettled'].includes(event.eventName)) {
+      this.#usage.release(jobId);
+    }
     if (event.eventName === 'JobEscrowed' || event.eventName === 'JobPreempted') this.#unplaced.add(jobId);
     if (['JobAssigned', 'JobReassigned', 'JobExpired', 'JobRefunded'].includes(event.eventName)) {
       this.#unplaced.delete(jobId);
