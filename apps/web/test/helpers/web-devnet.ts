@@ -1,7 +1,8 @@
 /**
- * A small real devnet for the web client's browser tests and `bench -- web`: the embedded chain on a free port, the
- * requester and two GPU Vessel nodes (their demo offers), and the in-process demo job that publishes a dataset and a
- * model and mints the TrainedAI. Started exactly as `npm start` starts, with fewer nodes.
+ * A real devnet for the web client's browser tests and `bench -- web`, started exactly as `npm start` starts it: the
+ * embedded chain on a free port, 7 nodes with the job roles (requester, GPU Vessels, data owner, coordinator,
+ * verifiers), and the demo job that publishes a dataset and a model and mints the TrainedAI. With the job roles a job
+ * the browser's wallet pays really runs (placement, training, verification, settlement).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,8 +23,8 @@ export interface WebDevnet {
   stop(): Promise<void>;
 }
 
-/** $AIC_WEB_DEVNET_NODES=7 runs the devnet's job roles (coordinator, providers, verifiers): jobs then really run. */
-export async function startWebDevnet(nodes = Number(process.env.AIC_WEB_DEVNET_NODES ?? 3)): Promise<WebDevnet> {
+/** $AIC_WEB_DEVNET_NODES below 7 starts a devnet without job roles (no coordinator: a job is not placed). */
+export async function startWebDevnet(nodes = Number(process.env.AIC_WEB_DEVNET_NODES ?? 7)): Promise<WebDevnet> {
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-web-devnet-'));
   const child: ChildProcess = spawn(
     process.execPath,

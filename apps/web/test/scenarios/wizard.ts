@@ -145,7 +145,7 @@ export function wizardScenarios(ctx: WebContextRef): void {
     const status = page.getByTestId('job-status');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/State\s*(Escrowed|Assigned|Running)/);
     // The devnet runs job roles (coordinator, providers, verifiers) from 7 nodes on (apps/devnet/src/main.ts).
-    if (Number(process.env.AIC_WEB_DEVNET_NODES ?? 3) < 7) {
+    if (Number(process.env.AIC_WEB_DEVNET_NODES ?? 7) < 7) {
       await expect
         .poll(() => textOf(page, 'job-placement'), { timeout: 60_000 })
         .toContain('No coordinator is connected');
