@@ -172,7 +172,14 @@ export class ProviderAgent implements Startable {
     const fetched = await fetchJobTicket(this.ctx, { jobId, requester: job.requester }, { signal });
     const { ticket, requester } = fetched;
     const dataDir = join(this.init.root, String(jobId), 'data');
-    const prepared = await this.#prepareData(jobId, job, ticket, dataDir, signal);
+    // The asset checks and the data fetch read the chain and the holders: a failed read is retried here too (in the
+    // issue 18 soak `assetOf` failed in attempt after attempt); a refusal (kinds, roots, misfit) stays final.
+    const prepared = await retryTransient(
+      this.ctx,
+      'job data',
+      () => this.#prepareData(jobId, job, ticket, dataDir, signal),
+      { jobId, signal, ...this.#stepRetryBase() },
+    );
     const dir = this.#checkpointDir(jobId);
     await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
     if (state !== 'Running') await this.#chainStep(jobId, 'startJob', ['Running'], signal);

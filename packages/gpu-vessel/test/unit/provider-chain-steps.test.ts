@@ -46,10 +46,12 @@ interface Faults {
   commitLostReceipts?: number;
   /** Ticket fetches the requester answers with its own failed chain read. */
   remoteInternal?: number;
+  /** Registry reads (`assetOf`) that fail on the way. */
+  assetReadFailures?: number;
 }
 
 function world(faults: Faults) {
-  const count = { ticketFetches: 0, materialized: 0, trained: 0, startSends: 0, commitSends: 0 };
+  const count = { ticketFetches: 0, materialized: 0, trained: 0, startSends: 0, commitSends: 0, assetReads: 0 };
   const errors: string[] = [];
   const held: { step: number; hash: Hex }[] = [];
   const job = { provider: ME, requester: REQUESTER, state: JobState.Assigned, datasetId: 5, modelId: 6, resumeFrom: 0 };
@@ -78,7 +80,15 @@ function world(faults: Faults) {
   };
   const ledger = {
     account: () => ME,
-    registry: { read: { assetOf: async ([id]: [bigint]) => ({ manifestCid: '', ...assets[String(id)] }) } },
+    registry: {
+      read: {
+        assetOf: async ([id]: [bigint]) => {
+          count.assetReads++;
+          if (count.assetReads <= (faults.assetReadFailures ?? 0)) throw fetchFailed();
+          return { manifestCid: '', ...assets[String(id)] };
+        },
+      },
+    },
     market: {
       address: '0x00000000000000000000000000000000000000cc',
       read: { jobOf: async () => ({ ...job }) },
@@ -157,6 +167,15 @@ describe('provider chain steps under RPC failures', () => {
     await w.provider.runJob(2n);
     expect(w.count.commitSends).toBe(1);
     expect(w.count.trained).toBe(1);
+    expect(w.errors).toEqual([]);
+  }, 30_000);
+
+  it('retries a failed asset read in place: one ticket fetch before training', async () => {
+    const w = world({ assetReadFailures: 2 });
+    await w.provider.runJob(4n);
+    expect(w.count.ticketFetches).toBe(2); // the start and the commitment check before commitResult
+    expect(w.count.materialized).toBe(1);
+    expect(w.job.state).toBe(JobState.Committed);
     expect(w.errors).toEqual([]);
   }, 30_000);
 
