@@ -6,16 +6,14 @@
  * wallet (a tampered proof shows "not verified"); uses bought from the wallet (its balance drops by the price, the
  * uses count rises). axe-core on every page; screenshots in test-results/web/.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { aicToWei } from '@aic/core';
 import { type Address, createPublicClient, http, parseAbi, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { expect, it } from 'vitest';
-import { nodeApi } from '../../../devnet/src/node-api.ts';
-import { writeTemplateAssets } from '../../../devnet/src/template-assets.ts';
 import { expectNoSeriousViolations } from '../helpers/axe.ts';
 import { openWatchedPage } from '../helpers/browser.ts';
+import { requesterPost, writeIrisDatasetDir } from '../helpers/publish-assets.ts';
 import { injectTestWallet, walletCalls } from '../helpers/test-wallet.ts';
 import { SHOTS, type WebContext, type WebContextRef } from './context.ts';
 
@@ -37,12 +35,13 @@ function rpcUrlOf(ctx: WebContext): string {
 
 /** The requester node (node 0) publishes the Iris examples through its API, like a member's own dataset. */
 async function publishThroughRequester(ctx: WebContext): Promise<string> {
-  const node = { apiUrl: ctx.devnet.webUrl.replace(/\/$/, ''), dataDir: join(ctx.devnet.dataDir, 'node-0-requester') };
-  const dir = await mkdtemp(join(node.dataDir, 'plaza-import-'));
+  const dir = await writeIrisDatasetDir('plaza-iris', 1);
   try {
-    const written = await writeTemplateAssets('iris', dir, aicToWei('2'));
-    const published = await nodeApi(node).publishDataset({ body: { dir: written.datasetDir, pricePerUseAic: '2' } });
-    return published.datasetId;
+    const published = await requesterPost(ctx.devnet.webUrl, ctx.devnet.dataDir, '/v1/datasets/publish', {
+      dir,
+      pricePerUseAic: '2',
+    });
+    return published.datasetId!;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -316,7 +315,7 @@ export function plazaScenarios(ctx: WebContextRef): void {
     const result = page.getByTestId('purchase-result');
     await result.waitFor({ timeout: 120_000 });
     const [balanceAfter, usesAfter] = await read();
-    expect(balanceBefore - balanceAfter).toBe(aicToWei('6'));
+    expect(balanceBefore - balanceAfter).toBe(6n * 10n ** 18n);
     expect(usesAfter - usesBefore).toBe(3n);
     expect(await page.getByTestId('uses-left').textContent()).toBe(usesAfter.toString());
     const sent = (await walletCalls(page)).filter((c) => c.method === 'eth_sendTransaction');

@@ -6,10 +6,7 @@
  * and its Trained AI minted. On the small devnet no coordinator runs, and the job page must say so. Bad input in each
  * step gets an inline error; each step is screenshotted.
  */
-import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDataset, writeDatasetDir } from '@aic/data-vessel';
 import { TEMPLATES } from '@aic/model-vessel';
 import type { Page } from 'playwright-core';
 import { type Address, createPublicClient, http, parseAbi, toHex } from 'viem';
@@ -17,6 +14,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { expect, it } from 'vitest';
 import { expectNoSeriousViolations } from '../helpers/axe.ts';
 import { openWatchedPage } from '../helpers/browser.ts';
+import { requesterPost, writeIrisDatasetDir } from '../helpers/publish-assets.ts';
 import { injectTestWallet, walletCalls } from '../helpers/test-wallet.ts';
 import { SHOTS, type WebContextRef } from './context.ts';
 
@@ -216,43 +214,13 @@ async function shot(page: Page, name: string): Promise<void> {
  * requester node with its API token (node-owner mode: setup, not the wallet's part).
  */
 async function publishAssets(webUrl: string, devnetDir: string): Promise<Published> {
-  const token = (await readFile(join(devnetDir, 'node-0-requester', 'node', 'api-token'), 'utf8')).trim();
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(new URL(path, webUrl), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json()) as Record<string, string>;
-    if (!response.ok) throw new Error(`${path}: ${JSON.stringify(answer)}`);
-    return answer;
-  };
-  const iris = TEMPLATES.iris!;
-  const data = await iris.loadData();
-  const rows = data.train.count + data.test.count;
-  const features = new Float32Array(data.train.features.length + data.test.features.length);
-  features.set(data.train.features);
-  features.set(data.test.features, data.train.features.length);
-  const labels = Int32Array.from([...data.train.labels, ...data.test.labels], (v) => Math.round(v));
-  const output = iris.manifest.outputs[0];
-  const classes = output?.labels ?? Array.from({ length: output?.shape[0] ?? 3 }, (_, i) => String(i));
-  const imported = buildDataset(
-    { rows, features, featureShape: data.train.featureShape, labels, labelShape: [1] },
-    {
-      name: 'wizard-iris',
-      classes,
-      description: 'Fisher’s iris measurements, for the wizard scenario',
-      sourceKind: 'tabular-csv',
-      task: 'classification',
-      normalization: { kind: 'none' },
-      preprocessing: { kind: 'tabular', labelColumn: 'species', numericColumns: [], categoricalColumns: [] },
-    },
-    { license: data.license, pricePerUseWei: 10n ** 18n, testFraction: 0.1, shuffleSeed: 7 },
-  );
-  const dir = join(tmpdir(), `aic-wizard-iris-${process.pid}-${Date.now()}`);
-  await writeDatasetDir(dir, imported);
+  const post = (path: string, body: unknown) => requesterPost(webUrl, devnetDir, path, body);
+  const dir = await writeIrisDatasetDir('wizard-iris', 7);
   const dataset = await post('/v1/datasets/publish', { dir, pricePerUseAic: '1' });
-  const model = await post('/v1/models/publish', { manifest: JSON.stringify(iris.manifest), pricePerUseAic: '1' });
+  const model = await post('/v1/models/publish', {
+    manifest: JSON.stringify(TEMPLATES.iris!.manifest),
+    pricePerUseAic: '1',
+  });
   const misfit = await post('/v1/models/publish', {
     manifest: JSON.stringify(TEMPLATES.mnist!.manifest),
     pricePerUseAic: '1',

@@ -1,4 +1,4 @@
-import { createOfferBook, type HardwareRequirement, type Machine, placeJob } from '@aic/allocator';
+import type { HardwareRequirement, Machine } from '@aic/allocator';
 import { describe, expect, it } from 'vitest';
 import { MachineUsage } from '../../src/agent/coordinator-usage.ts';
 
