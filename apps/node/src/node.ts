@@ -34,6 +34,7 @@ import {
   type NodeStorageService,
 } from './storage/storage-service.ts';
 import { NODE_VERSION } from './version.ts';
+import { createPlazaDetails } from './web/plaza-details.ts';
 
 export interface AicNodeInit {
   /** Node state lives in `<dataDir>/node/` (README "Data directory"). */
@@ -308,6 +309,7 @@ async function startServing(
   await storage.start();
   const handlers = createApiHandlers({
     dataService: data,
+    plazaDetails: createPlazaDetails({ dataDir: init.dataDir, content: data.store }),
     modelHandlers: models.handlers,
     storageHandlers: storage.handlers,
     spending,

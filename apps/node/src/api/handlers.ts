@@ -16,6 +16,7 @@ import type { NodeNetwork } from '../network-port.ts';
 import type { ItemBook } from '../services/item-book.ts';
 import type { PeerBook } from '../services/peer-book.ts';
 import { type StorageHandlers, unavailableStorageHandlers } from '../storage/storage-handlers.ts';
+import type { PlazaDetails } from '../web/plaza-details.ts';
 import type { SpendingGuard } from './budget.ts';
 import { toTypedError } from './errors.ts';
 import type { ApiHandlers } from './routes.ts';
@@ -44,6 +45,8 @@ export interface ApiHandlerComponents {
   storageHandlers?: StorageHandlers | undefined;
   /** Models as assets and paid inference (models/model-service.ts); absent = those endpoints answer 503. */
   modelHandlers?: ModelHandlers | undefined;
+  /** PLAZA cards' model I/O and TrainedAI evaluation from what this node holds (web/plaza-details.ts). */
+  plazaDetails?: PlazaDetails | undefined;
 }
 
 /** The API's behaviour, one function per route; input already validated by the server. */
@@ -135,7 +138,8 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       if (c.ledger?.plazaAssets === undefined) {
         throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
       }
-      return c.ledger.plazaAssets(query);
+      const page = await c.ledger.plazaAssets(query);
+      return c.plazaDetails === undefined ? page : await c.plazaDetails.enrich(page);
     },
     datasetPreview: async ({ query }) => previews.preview(query.datasetId),
     plazaContracts: async () => {

@@ -29,8 +29,64 @@ export const plazaAssetSchema = z.object({
   contentRoot: z.string(),
   manifestCid: z.string(),
   lineage: z.array(z.object({ parentId: uintText, shareBps: z.number().int() })),
+  standing: z.lazy(() => assetStandingSchema).optional(),
+  io: z
+    .lazy(() => modelIoSchema)
+    .nullable()
+    .optional(),
+  evaluation: z
+    .lazy(() => evaluationSchema)
+    .nullable()
+    .optional(),
 });
 export type PlazaAsset = z.infer<typeof plazaAssetSchema>;
+
+const tensorSchema = z.object({
+  name: z.string(),
+  dtype: z.string(),
+  shape: z.array(z.number().int()),
+  meaning: z.string(),
+  labels: z.array(z.string()).optional().describe('the first class names (at most 20)'),
+  labelCount: z.number().int().optional(),
+});
+/** A model's I/O dictionary and hyperparameter schema, from its manifest's bytes (null: not known to this node). */
+export const modelIoSchema = z.object({
+  task: z.string(),
+  inputs: z.array(tensorSchema),
+  outputs: z.array(tensorSchema),
+  hyperparameters: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      default: z.union([z.number(), z.string(), z.boolean()]),
+      minimum: z.number().optional(),
+      maximum: z.number().optional(),
+      enum: z.array(z.union([z.number(), z.string()])).optional(),
+      description: z.string().optional(),
+    }),
+  ),
+});
+export type ModelIo = z.infer<typeof modelIoSchema>;
+
+/** A TrainedAI's evaluation from the training job's progress lines, as the requester node that settled it kept them. */
+export const evaluationSchema = z.object({
+  jobId: uintText,
+  finalLoss: z.number().nullable(),
+  finalAccuracy: z.number().nullable(),
+  steps: z.number().int(),
+  totalSteps: z.number().int(),
+});
+export type AssetEvaluation = z.infer<typeof evaluationSchema>;
+
+/** An asset's Proof-of-Value standing read from chain events (nothing estimated). */
+export const assetStandingSchema = z.object({
+  usesSold: z.number().int().describe('uses bought on PLAZA (UsesBought events)'),
+  usesPaidWei: uintText.describe('AIC paid for them'),
+  jobsUsing: z.number().int().describe('ComputeMarket jobs created with it as dataset or model'),
+  ownerPovScore: uintText.describe("the owner's Proof-of-Value score summed over the RewardsPool's ScoreRecorded"),
+  ownerPovEpochs: z.number().int(),
+});
+export type AssetStanding = z.infer<typeof assetStandingSchema>;
 
 export const plazaAssetsSchema = z.object({
   /** Every asset minted so far (of any kind). */
@@ -71,6 +127,15 @@ export const plazaProvidersSchema = z.object({
       hwClass: z.number().int().describe('the hardware class its stake backs (its class challenge was passed for it)'),
       stakeWei: uintText,
       activeJobs: z.number().int(),
+      record: z
+        .object({
+          jobsAssigned: z.number().int(),
+          jobsSettled: z.number().int(),
+          jobsSlashed: z.number().int(),
+          jobsPreempted: z.number().int(),
+        })
+        .optional()
+        .describe("the provider's track record from ComputeMarket's events"),
     }),
   ),
 });

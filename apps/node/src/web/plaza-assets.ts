@@ -7,6 +7,7 @@ import {
   type PlazaAssetsQuery,
   type PlazaContracts,
 } from '../api/plaza-schemas.ts';
+import { type ProviderRecord, readAssetStandings, readProviderRecords } from './plaza-standing.ts';
 
 /** Scanned at most per request, so a filter that matches little cannot make one request read the whole registry. */
 const SCAN_MAX = 1_000;
@@ -16,7 +17,7 @@ const SCAN_MAX = 1_000;
  * (1..totalMinted), so no event scan is needed.
  */
 export async function readPlazaAssets(
-  ledger: Pick<LedgerClient, 'registry'>,
+  ledger: Pick<LedgerClient, 'registry'> & Partial<Pick<LedgerClient, 'plaza' | 'market' | 'rewards'>>,
   query: PlazaAssetsQuery,
 ): Promise<PlazaAssets> {
   const totalMinted = Number(await ledger.registry.read.totalMinted());
@@ -48,6 +49,19 @@ export async function readPlazaAssets(
       manifestCid: asset.manifestCid,
       lineage: lineage.map((link) => ({ parentId: link.parentId.toString(), shareBps: link.shareBps })),
     });
+  }
+  // the rating columns: a failed event read leaves them out, the page still lists the assets
+  const { plaza, market, rewards } = ledger;
+  const standings =
+    plaza === undefined || market === undefined || rewards === undefined
+      ? undefined
+      : await readAssetStandings(
+          { plaza, market, rewards },
+          assets.map((a) => ({ tokenId: BigInt(a.tokenId), owner: a.owner as `0x${string}` })),
+        ).catch(() => undefined);
+  for (const asset of assets) {
+    const standing = standings?.get(asset.tokenId);
+    if (standing !== undefined) asset.standing = standing;
   }
   return { totalMinted, assets };
 }
@@ -98,6 +112,7 @@ export interface ProviderStanding {
   hwClass: number;
   stakeWei: string;
   activeJobs: number;
+  record?: ProviderRecord | undefined;
 }
 
 /** ProviderStakes' record of each address (ComputeMarket inherits it); an unregistered address reads as zeros. */
@@ -105,15 +120,18 @@ export async function readProviderStandings(
   ledger: Pick<LedgerClient, 'market'>,
   addresses: readonly `0x${string}`[],
 ): Promise<ProviderStanding[]> {
+  const records = await readProviderRecords(ledger, addresses).catch(() => undefined);
   return await Promise.all(
     addresses.map(async (address) => {
       const p = await ledger.market.read.providerOf([address]);
+      const record = records?.get(address.toLowerCase());
       return {
         address,
         registered: p.registered,
         hwClass: p.hwClass,
         stakeWei: p.stake.toString(),
         activeJobs: p.activeJobs,
+        ...(record === undefined ? {} : { record }),
       };
     }),
   );

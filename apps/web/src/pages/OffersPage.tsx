@@ -32,6 +32,29 @@ export function OffersTable() {
     staleTime: 30_000,
   });
   const standingOf = new Map((standings.data?.providers ?? []).map((p) => [p.address.toLowerCase(), p]));
+  // Location: the Vivaldi coordinate's estimated round trip from this node to the provider's peer (same key).
+  const peers = useQuery({
+    queryKey: ['peers'],
+    queryFn: ({ signal }) => apiGet('peers', '/v1/peers', {}, signal),
+    refetchInterval: 15_000,
+    retry: false,
+  });
+  const self = useQuery({
+    queryKey: ['status'],
+    queryFn: ({ signal }) => apiGet('status', '/v1/status', {}, signal),
+    retry: false,
+    staleTime: 60_000,
+  });
+  const rttOf = new Map(
+    (peers.data?.peers ?? []).flatMap((p) => (p.address === null ? [] : [[p.address.toLowerCase(), p.rttMs]])),
+  );
+  const locationOf = (provider: string): string => {
+    const a = provider.toLowerCase();
+    if (self.data?.address?.toLowerCase() === a) return 'this node';
+    if (peers.data === undefined) return '…';
+    const rtt = rttOf.get(a);
+    return rtt === undefined || rtt === null ? 'unknown' : `≈ ${Math.max(1, Math.round(rtt))} ms`;
+  };
   return (
     <QueryState isPending={offers.isPending} error={offers.error} what="the GPU offers">
       {() => {
@@ -58,6 +81,10 @@ export function OffersTable() {
                   <th scope="col" className="num">
                     Active jobs
                   </th>
+                  <th scope="col">Reputation</th>
+                  <th scope="col" className="num">
+                    Location (RTT)
+                  </th>
                   <th scope="col">CPU / memory</th>
                   <th scope="col">Backends</th>
                   <th scope="col" className="num">
@@ -72,6 +99,7 @@ export function OffersTable() {
                     key={`${offer.provider}/${offer.offerId}`}
                     offer={offer}
                     standing={standingOf.get(offer.provider.toLowerCase())}
+                    location={locationOf(offer.provider)}
                   />
                 ))}
               </tbody>
@@ -83,7 +111,20 @@ export function OffersTable() {
   );
 }
 
-function OfferRow({ offer, standing }: { offer: Offer; standing: Standing | undefined }) {
+/** The provider's track record on chain, as counts (jobs settled of those assigned; slashed and preempted if any). */
+function reputationText(standing: Standing | undefined): string {
+  const r = standing?.record;
+  if (standing === undefined) return '…';
+  if (r === undefined) return 'not read';
+  if (r.jobsAssigned === 0) return 'no jobs yet';
+  const bad = [
+    r.jobsSlashed > 0 ? `${r.jobsSlashed} slashed` : undefined,
+    r.jobsPreempted > 0 ? `${r.jobsPreempted} preempted` : undefined,
+  ].filter((p) => p !== undefined);
+  return `${r.jobsSettled} of ${r.jobsAssigned} settled${bad.length > 0 ? `, ${bad.join(', ')}` : ''}`;
+}
+
+function OfferRow({ offer, standing, location }: { offer: Offer; standing: Standing | undefined; location: string }) {
   const gpus = offer.hardware.gpus;
   const hardware =
     gpus.length === 0
@@ -99,6 +140,10 @@ function OfferRow({ offer, standing }: { offer: Offer; standing: Standing | unde
       <td>{standing === undefined ? '…' : standing.registered ? `class ${standing.hwClass}` : 'not staked'}</td>
       <td className="num">{standing === undefined ? '…' : `${formatAic(standing.stakeWei)} AIC`}</td>
       <td className="num">{standing === undefined ? '…' : standing.activeJobs}</td>
+      <td data-testid="offer-reputation">{reputationText(standing)}</td>
+      <td className="num" data-testid="offer-location">
+        {location}
+      </td>
       <td>
         {offer.hardware.cpuCores} cores, {formatBytes(offer.hardware.memoryBytes)}
       </td>

@@ -4,6 +4,7 @@ import { apiGet, type PlazaAsset } from '../api.ts';
 import { LineageGraph } from '../components/LineageGraph.tsx';
 import { QueryState } from '../components/QueryState.tsx';
 import { formatAic, shortHex } from '../format.ts';
+import { evaluationSummary, ioSummary, ownerPovText, standingText } from '../plaza/AssetExtras.tsx';
 import '../plaza/plaza.css';
 import { OffersTable } from './OffersPage.tsx';
 
@@ -138,6 +139,22 @@ function AssetCard({ asset, all }: { asset: PlazaAsset; all: readonly PlazaAsset
         </dd>
         <dt>Licence</dt>
         <dd>{asset.licenseId}</dd>
+        <dt>Use on chain</dt>
+        <dd data-testid="card-standing">{standingText(asset)}</dd>
+        <dt>Owner's PoV score</dt>
+        <dd>{ownerPovText(asset)}</dd>
+        {asset.kind === 'Model' || asset.kind === 'TrainedAI' ? (
+          <>
+            <dt>I/O</dt>
+            <dd data-testid="card-io">{ioSummary(asset)}</dd>
+          </>
+        ) : null}
+        {asset.kind === 'TrainedAI' ? (
+          <>
+            <dt>Evaluation</dt>
+            <dd data-testid="card-evaluation">{evaluationSummary(asset)}</dd>
+          </>
+        ) : null}
         <dt>Manifest</dt>
         <dd>
           <code className="wrap" title={asset.manifestCid}>

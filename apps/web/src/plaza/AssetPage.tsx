@@ -3,6 +3,7 @@ import { apiGet, type PlazaAsset } from '../api.ts';
 import { LineageGraph } from '../components/LineageGraph.tsx';
 import { QueryState } from '../components/QueryState.tsx';
 import { formatAic, shortHex } from '../format.ts';
+import { EvaluationSection, ModelIoSection, ownerPovText, standingText } from './AssetExtras.tsx';
 import { BuyPanel } from './BuyPanel.tsx';
 import { DatasetPreview } from './DatasetPreview.tsx';
 import './plaza.css';
@@ -85,8 +86,10 @@ function AssetView({ asset, all }: { asset: PlazaAsset; all: PlazaAsset[] }) {
             {licenceText(asset)}
             {m?.license ? ` (${m.license})` : ''}
           </dd>
-          <dt>Rating</dt>
-          <dd>not rated yet: Contribution Ratings are not read by this node</dd>
+          <dt>Use on chain</dt>
+          <dd data-testid="asset-standing">{standingText(asset)}</dd>
+          <dt>Owner's Proof-of-Value score</dt>
+          <dd>{ownerPovText(asset)}</dd>
           <dt>Content root</dt>
           <dd>
             <code className="wrap">{asset.contentRoot}</code>
@@ -118,6 +121,8 @@ function AssetView({ asset, all }: { asset: PlazaAsset; all: PlazaAsset[] }) {
           )}
         </section>
       ) : null}
+      {asset.kind === 'Model' || asset.kind === 'TrainedAI' ? <ModelIoSection asset={asset} /> : null}
+      {asset.kind === 'TrainedAI' ? <EvaluationSection asset={asset} /> : null}
       {isDataset ? (
         <section aria-labelledby="preview-title">
           <h2 id="preview-title">Verifiable random preview</h2>
