@@ -7,6 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cidOfBytes } from '@aic/model-vessel';
 import { z } from 'zod';
 import type { AssetEvaluation, ModelIo, PlazaAsset, PlazaAssets } from '../api/plaza-schemas.ts';
 import { createModelCatalog } from '../models/model-catalog.ts';
@@ -50,6 +51,7 @@ const manifestView = z.object({
 });
 
 const outcomeSchema = z.object({ trainedAssetId: z.string() });
+const ticketSchema = z.object({ model: z.object({ manifest: z.string().max(8_000_000) }) });
 const progressLine = z.object({
   step: z.number(),
   totalSteps: z.number(),
@@ -61,13 +63,29 @@ export function createPlazaDetails(c: PlazaDetailsComponents): PlazaDetails {
   const catalog = createModelCatalog(c.dataDir);
   const jobsDir = join(c.dataDir, 'jobs');
 
+  /**
+   * Manifest CID → manifest, from the v2 job tickets this node holds: a ticket carries the model manifest's exact
+   * text, so its CID is the Model NFT's manifest CID (the requester's node holds the model it trained, not its bytes).
+   */
+  const ticketManifests = async (): Promise<Map<string, unknown>> => {
+    const out = new Map<string, unknown>();
+    const entries = await readdir(jobsDir).catch(() => [] as string[]);
+    for (const jobId of entries.filter((e) => /^[0-9]+$/.test(e))) {
+      const ticket = ticketSchema.safeParse(parseJson(await readText(join(jobsDir, jobId, 'ticket.json'))));
+      if (!ticket.success) continue;
+      const text = ticket.data.model.manifest;
+      out.set(await cidOfBytes(new TextEncoder().encode(text)), parseJson(text));
+    }
+    return out;
+  };
+
   const ioOf = async (asset: PlazaAsset, held: Map<string, unknown>): Promise<ModelIo | null> => {
     const fromStore = async () => {
       const bytes = await c.content?.get(asset.manifestCid).catch(() => undefined);
       return bytes === undefined ? undefined : parseJson(new TextDecoder().decode(bytes));
     };
     // a v2 ticket holds the manifest's exact text, a v1 ticket the parsed manifest
-    const raw = held.get(asset.tokenId);
+    const raw = held.get(asset.tokenId) ?? held.get(asset.manifestCid);
     const parsed = manifestView.safeParse(
       raw === undefined ? await fromStore() : typeof raw === 'string' ? parseJson(raw) : raw,
     );
@@ -114,13 +132,16 @@ export function createPlazaDetails(c: PlazaDetailsComponents): PlazaDetails {
   return {
     async enrich(page) {
       if (!page.assets.some((a) => a.kind === 'Model' || a.kind === 'TrainedAI')) return page;
-      const [held, evaluated] = await Promise.all([
+      const [byId, byCid, evaluated] = await Promise.all([
         catalog
           .list()
           .then((models) => new Map(models.map((m) => [m.modelId, m.manifest])))
           .catch(() => new Map<string, unknown>()),
+        ticketManifests().catch(() => new Map<string, unknown>()),
         evaluations().catch(() => new Map<string, AssetEvaluation>()),
       ]);
+      // token ids are digits and CIDs are base32 starting with b: one map holds both keys
+      const held = new Map([...byCid, ...[...byId].filter(([, m]) => m !== undefined)]);
       const assets = await Promise.all(
         page.assets.map(async (asset) => {
           if (asset.kind !== 'Model' && asset.kind !== 'TrainedAI') return asset;

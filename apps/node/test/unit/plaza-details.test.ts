@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerClient } from '@aic/ledger';
+import { cidOfBytes } from '@aic/model-vessel';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlazaAsset } from '../../src/api/plaza-schemas.ts';
 import { createPlazaDetails } from '../../src/web/plaza-details.ts';
@@ -51,7 +52,10 @@ describe('PLAZA details', () => {
     dirs.push(dataDir);
     const job = join(dataDir, 'jobs', '7');
     await mkdir(job, { recursive: true });
-    await writeFile(join(job, 'ticket.json'), JSON.stringify({ model: { manifest: JSON.stringify(manifest('t')) } }));
+    const ticketManifest = JSON.stringify(manifest('t'));
+    await writeFile(join(job, 'ticket.json'), JSON.stringify({ model: { manifest: ticketManifest } }));
+    // the Model NFT the job trained: its manifest CID is the CID of the ticket's exact manifest text
+    const trainedModelCid = await cidOfBytes(new TextEncoder().encode(ticketManifest));
     await writeFile(
       join(job, 'outcome.json'),
       JSON.stringify({ trainedAssetId: '3', resultPath: 'x', resultCid: 'y' }),
@@ -65,8 +69,9 @@ describe('PLAZA details', () => {
     const store = new Map([['cid-model', new TextEncoder().encode(JSON.stringify(manifest('m')))]]);
     const details = createPlazaDetails({ dataDir, content: { get: async (cid) => store.get(cid) } });
     const page = await details.enrich({
-      totalMinted: 5,
+      totalMinted: 6,
       assets: [
+        asset('6', 'Model', trainedModelCid),
         asset('5', 'Dataset', 'cid-data'),
         asset('4', 'TrainedAI', 'cid-elsewhere'),
         asset('3', 'TrainedAI', 'cid-trained'),
@@ -74,7 +79,8 @@ describe('PLAZA details', () => {
         asset('1', 'Model', 'cid-model'),
       ],
     });
-    const [dataset, foreign, trained, unknown, model] = page.assets;
+    const [ticketModel, dataset, foreign, trained, unknown, model] = page.assets;
+    expect(ticketModel?.io?.inputs[0]?.name).toBe('features');
     expect(dataset).not.toHaveProperty('io');
     expect(foreign).toMatchObject({ io: null, evaluation: null });
     expect(unknown).toMatchObject({ io: null });
