@@ -4,7 +4,9 @@
  * with no console error; search with inline errors; a dataset published through the requester node opened on its
  * asset page, where every row of its verifiable preview is checked in the browser against the root read through the
  * wallet (a tampered proof shows "not verified"); uses bought from the wallet (its balance drops by the price, the
- * uses count rises). axe-core on every page; screenshots in test-results/web/.
+ * uses count rises, the asset's on-chain use shows them); model and Trained AI cards with their I/O dictionary and the
+ * Trained AI's evaluation, the offers table with each provider's track record and RTT. axe-core on every page;
+ * screenshots in test-results/web/.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,12 +86,47 @@ export function plazaScenarios(ctx: WebContextRef): void {
     await expect
       .poll(() => page.getByTestId('offers-table').locator('tbody tr').first().textContent(), { timeout: 15_000 })
       .toMatch(/class \d+|not staked/);
+    // Reputation from ComputeMarket's events (the demo job's provider settled it) and location as a Vivaldi RTT.
+    await expect
+      .poll(() => page.getByTestId('offers-table').textContent(), { timeout: 15_000 })
+      .toMatch(/[1-9]\d* of \d+ settled/);
+    for (const cell of await page.getByTestId('offer-location').allTextContents()) {
+      expect(cell).toMatch(/^(≈ \d+ ms|this node|unknown|…)$/);
+    }
+    // Every card's on-chain use and its owner's PoV score; model cards their I/O, the Trained AI its evaluation.
+    expect(text).toMatch(/\d+ uses? sold \(/);
+    expect(text).toContain("Owner's PoV score");
+    const trainedCard = page.locator('li[data-kind="TrainedAI"]').first();
+    // node 0 settled the demo job: it holds the job's ticket (the manifest) and the provider's progress lines
+    expect(await trainedCard.getByTestId('card-io').textContent()).toContain('→');
+    expect(await trainedCard.getByTestId('card-evaluation').textContent()).toMatch(/loss \d+\.\d{4}/);
+    expect(await page.locator('li[data-kind="Model"]').first().getByTestId('card-io').textContent()).toMatch(
+      /→|not known to this node/,
+    );
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: join(SHOTS, 'plaza-desktop.png'), fullPage: true });
 
     await page.getByRole('radio', { name: 'Trained AIs' }).check();
     await expect.poll(() => cards.count()).toBe(1);
     await page.getByRole('radio', { name: 'All' }).check();
+    expect(problems).toEqual([]);
+  });
+
+  it("opens the Trained AI's page: its I/O dictionary, hyperparameter schema and evaluation", async () => {
+    const { page, problems } = await openWatchedPage(ctx().browser, { width: 1280, height: 900 });
+    await page.goto(ctx().devnet.webUrl);
+    const card = page.locator('li[data-kind="TrainedAI"]').first();
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByRole('link', { name: /Details and buy/ }).click();
+    await page.getByTestId('asset-page').waitFor();
+    expect(await page.getByTestId('asset-standing').textContent()).toMatch(/\d+ uses? sold/);
+    const io = await page.getByTestId('model-io').textContent();
+    expect(io).toMatch(/Input/);
+    expect(io).toMatch(/Output/);
+    await page.getByTestId('hyperparameters').waitFor();
+    expect(await page.getByTestId('evaluation').textContent()).toMatch(/Final loss\d+\.\d{4}/);
+    await expectNoSeriousViolations(page);
+    await page.screenshot({ path: join(SHOTS, 'asset-trained-ai.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
@@ -146,7 +183,13 @@ export function plazaScenarios(ctx: WebContextRef): void {
     await page.keyboard.press('Enter');
     const status = page.getByTestId('job-status');
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/State\s*Settled/);
-    await page.getByTestId('progress-empty').waitFor(); // the demo job ran in-process: no provider streamed to this node
+    // Its training progress: the chart of what the provider streamed to this node, or the notice that none reached it
+    // (a devnet without job roles runs the demo job in-process).
+    await page
+      .getByTestId('progress-chart')
+      .or(page.getByTestId('progress-empty'))
+      .first()
+      .waitFor({ timeout: 30_000 });
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: join(SHOTS, 'job.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -322,6 +365,11 @@ export function plazaScenarios(ctx: WebContextRef): void {
     expect(sent).toHaveLength(2); // approve, then Plaza.buyUses: both signed by the wallet
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // the purchase is the dataset's on-chain use now (UsesBought: 3 uses, 6 AIC)
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('asset-standing').textContent(), { timeout: 30_000 })
+      .toMatch(/^3 uses sold \(6(\.0+)? AIC\)/);
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: join(SHOTS, 'asset-bought-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
