@@ -31,9 +31,14 @@ describe('the typed API client', () => {
       [
         'api/client.ts',
         'api/error-body.ts',
+        'api/explorer-routes.ts',
+        'api/explorer-schemas.ts',
         'api/plaza-schemas.ts',
         'api/routes.ts',
         'api/schemas.ts',
+        'data/preview-schemas.ts',
+        'jobs/adopt-routes.ts',
+        'jobs/adopt-schemas.ts',
         'jobs/job-schemas.ts',
       ].sort(),
     );
