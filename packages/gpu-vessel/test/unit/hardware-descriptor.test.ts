@@ -72,11 +72,12 @@ describe('hardware descriptor and class table', () => {
     ).toThrow();
   });
 
-  it('turns the descriptor into offer hardware with one entry per device', () => {
+  it('turns the descriptor into offer hardware with one entry per device, named canonically', () => {
     const offer = descriptorToOfferHardware(h100(2, 15));
+    // Offers name a GPU `<family>-<memory>G` (issue 13: "H100" or "A100-80G" in a requirement match it).
     expect(offer.gpus).toEqual([
-      { model: 'NVIDIA H100 80GB HBM3', memoryBytes: 80 * GIB },
-      { model: 'NVIDIA H100 80GB HBM3', memoryBytes: 80 * GIB },
+      { model: 'H100-80G', memoryBytes: 80 * GIB },
+      { model: 'H100-80G', memoryBytes: 80 * GIB },
     ]);
     expect(offer).toMatchObject({ cpuCores: 96, memoryBytes: 512 * GIB, backends: ['cpu', 'webgpu'] });
     expect(primaryAccelerator(h100(2))?.model).toBe('NVIDIA H100 80GB HBM3');
