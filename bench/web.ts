@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   console.log(`initial JS: ${scripts.join(', ')}: ${initialJsKb} KB gzip (${Math.round(rawBytes / 1024)} KB raw)`);
   if (!chromiumAvailable()) throw new Error('bench web needs /usr/bin/chromium (apt-get install -y chromium)');
 
-  const devnet = await startWebDevnet();
+  // PLAZA needs the demo assets, not the job roles: the 3-node devnet (its demo job runs in-process) is enough.
+  const devnet = await startWebDevnet(3);
   const browser = await launchChromium();
   try {
     await devnet.assetsMinted;
