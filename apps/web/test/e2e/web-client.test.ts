@@ -3,7 +3,7 @@
  * One devnet and one browser for every scenario (each scenario file under ../scenarios registers its tests), because a
  * devnet with its demo job costs minutes on 2 cores.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -21,6 +21,19 @@ const runs = chromiumAvailable() || process.env.CI !== undefined;
 if (!runs)
   console.warn('web e2e skipped: /usr/bin/chromium is absent (apt-get install -y chromium); CI always runs it');
 
+/** Whether apps/web/dist is missing or older than a source file (the node serves dist: a stale build tests old pages). */
+function webBuildIsStale(): boolean {
+  const index = join(REPO_ROOT, 'apps', 'web', 'dist', 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > built;
+    });
+  return newer(join(REPO_ROOT, 'apps', 'web', 'src'));
+}
+
 describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   let devnet: WebDevnet | undefined;
   let browser: Browser | undefined;
@@ -30,7 +43,7 @@ describe.skipIf(!runs)('web client in Chromium against a devnet', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO_ROOT, 'apps', 'web', 'dist', 'index.html'))) {
+    if (webBuildIsStale()) {
       const { build } = await import('vite');
       await build({ root: join(REPO_ROOT, 'apps', 'web'), logLevel: 'warn' });
     }
