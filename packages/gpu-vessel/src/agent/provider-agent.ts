@@ -188,6 +188,10 @@ export class ProviderAgent implements Startable {
     const reported = this.#reported.get(jobId) ?? [];
     this.#reported.set(jobId, reported);
     let lastPush = 0;
+    // The step of the latest commitment: the runtime reports loss/accuracy right after each commitment, and those
+    // reports always go out (a job that trains in under a second would otherwise stream one point: the rate limit
+    // below drops the rest); reports between commitments are limited to one a second.
+    let committedStep = -1;
     let totalSteps = prepared.totalSteps;
     // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once. Plain
     // progress is best effort; a commitment is retried for longer (a requester restarting), and any still missing
@@ -215,11 +219,12 @@ export class ProviderAgent implements Startable {
         signal,
         onProgress: (p) => {
           totalSteps = p.totalSteps;
-          if (Date.now() - lastPush < 1_000) return;
+          if (p.step !== committedStep && Date.now() - lastPush < 1_000) return;
           lastPush = Date.now();
           push({ jobId: String(jobId), ...p });
         },
         onCheckpoint: (c) => {
+          committedStep = c.step;
           reported.length = Math.min(reported.length, c.index);
           reported[c.index] = { step: c.step, hash: c.hash };
           push({ jobId: String(jobId), step: c.step, totalSteps: Math.max(totalSteps, c.step, 1), checkpoint: c });
