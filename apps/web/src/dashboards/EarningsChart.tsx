@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useUPlot } from '../components/use-uplot.ts';
 import { type Earnings, earningsSeries, SOURCE_LABEL, SOURCES } from './earnings-series.ts';
 
 // Earnings change at payments and stay flat in between: a step line, not a slope.
@@ -10,47 +10,29 @@ const COLORS = ['#d9480f', '#7048e8', '#1971c2', '#2b8a3e', '#e67700', '#c2255c'
 /** Cumulative earnings per source over block time (uPlot). */
 export function EarningsChart({ series }: { series: Earnings['series'] }) {
   const host = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
   const data = earningsSeries(series);
 
-  useEffect(() => {
-    const element = host.current;
-    if (element === null) return;
-    const chart = new uPlot(
-      {
-        width: Math.max(280, element.clientWidth),
-        height: 240,
-        legend: { live: false },
-        axes: [
-          { stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
-          { label: 'AIC', stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
-        ],
-        series: [
-          { label: 'time' },
-          ...SOURCES.map((source, i) => ({
-            label: SOURCE_LABEL[source],
-            stroke: COLORS[i] ?? '#888',
-            width: 2,
-            ...(stepped === undefined ? {} : { paths: stepped }),
-          })),
-        ],
-      },
-      [[], ...SOURCES.map(() => [])],
-      element,
-    );
-    plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 240 }));
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      chart.destroy();
-      plot.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    plot.current?.setData(data as uPlot.AlignedData);
-  });
+  useUPlot(
+    host,
+    {
+      legend: { live: false },
+      axes: [
+        { stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
+        { label: 'AIC', stroke: 'currentColor', grid: { stroke: 'rgba(127,127,127,0.2)' } },
+      ],
+      series: [
+        { label: 'time' },
+        ...SOURCES.map((source, i) => ({
+          label: SOURCE_LABEL[source],
+          stroke: COLORS[i] ?? '#888',
+          width: 2,
+          ...(stepped === undefined ? {} : { paths: stepped }),
+        })),
+      ],
+    },
+    240,
+    data as uPlot.AlignedData,
+  );
 
   return (
     <figure className="chart">
