@@ -4,8 +4,11 @@
  *   not timed): PNG decode, resize, scaling, shuffle, safetensors shards, Merkle commitments; baseline in the same
  *   run: PNG decode alone (decodeRowsPerS). commitMBPerS / encryptMBPerS: shard roots and per-chunk AES-256-GCM.
  * - fetchMBps: a synthetic dataset (default 64 MiB of sealed chunks, 8 MiB shards) served by one holder and fetched
- *   with `fetchDataset` on one pipelined `/aic/data-chunk/2.0.0` stream (GCM per chunk, Merkle root per shard,
- *   written to the worker's on-disk cache); fetchMBpsMultiHolder: the same from 3 holders in parallel. Each holder is
+ *   with `fetchDataset` as the node does: on the holder's bulk path (the pipelined chunk protocol on a TCP connection
+ *   granted over libp2p, AES-256-GCM frames under a key handed over Noise; GCM per chunk, Merkle root per shard, both
+ *   in fetchDataset's verify worker thread, written to the worker's on-disk cache); fetchStreamPathMBps: the same
+ *   fetch on the `/aic/data-chunk/2.0.0` libp2p stream (`bulk: false`, the fallback); fetchMBpsMultiHolder: the bulk
+ *   fetch from 3 holders in parallel. Each fetch asserts that the path asked for served every byte. Each holder is
  *   a libp2p node on 127.0.0.1 in a worker thread of its own. rawMBps, the baseline in the same run: the same sealed
  *   bytes over one plain `node:net` socket on 127.0.0.1 from a holder thread into a file. Ratios = fetch / raw (goal
  *   fetchRatioVsRaw >= 0.5). libp2pStreamMBps: the same bytes on one plain libp2p stream (TCP + Noise + Yamux, no
@@ -114,7 +117,7 @@ async function startFetcher(): Promise<AicNetwork> {
 }
 
 /** One networked fetch of the whole dataset into a fresh worker cache: seconds, and the bytes per holder. */
-async function timeFetch(fetcher: AicNetwork, holders: readonly Holder[], round: string) {
+async function timeFetch(fetcher: AicNetwork, holders: readonly Holder[], round: string, bulk = true) {
   const cache = await createShardCache({ dir: join(work, `cache-${round}`), maxBytes: 2 * sealedBytes });
   const meter = createTransferMeter();
   const cpuBefore = process.cpuUsage();
@@ -126,10 +129,14 @@ async function timeFetch(fetcher: AicNetwork, holders: readonly Holder[], round:
     holders: holders.map((h) => multiaddr(h.multiaddr)),
     cache,
     meter,
+    bulk,
   });
   const s = (performance.now() - start) / 1000;
   const cpuS = cpuSeconds(process.cpuUsage(cpuBefore));
   if (fetched.fromCache || meter.bytes !== sealedBytes) throw new Error(`fetched ${meter.bytes} of ${sealedBytes} B`);
+  // The path asked for must be the one that served every byte (a silent fallback would measure the other one).
+  const path = bulk ? 'bulk' : 'stream';
+  if (meter.byPath.get(path) !== sealedBytes) throw new Error(`the ${path} path served ${meter.byPath.get(path)} B`);
   await rm(join(work, `cache-${round}`), { recursive: true, force: true });
   return { s, cpuS, byHolder: [...meter.byHolder.values()] };
 }
@@ -175,6 +182,7 @@ const fetchTimes: number[] = [];
 const multiTimes: number[] = [];
 const streamTimes: number[] = [];
 const streamCpuTimes: number[] = [];
+const streamFetchTimes: number[] = [];
 let multiShares: number[] = [];
 try {
   for (let r = 0; r < 3; r++) {
@@ -185,6 +193,7 @@ try {
     const one = await timeFetch(fetcher, [firstHolder], `one-${r}`);
     fetchTimes.push(one.s);
     fetchCpuTimes.push(one.cpuS);
+    streamFetchTimes.push((await timeFetch(fetcher, [firstHolder], `stream-${r}`, false)).s);
     const multi = await timeFetch(fetcher, holders, `multi-${r}`);
     multiTimes.push(multi.s);
     multiShares = multi.byHolder;
@@ -205,6 +214,7 @@ const rawS = Math.min(...rawTimes);
 const fetchS = Math.min(...fetchTimes);
 const multiS = Math.min(...multiTimes);
 const streamS = Math.min(...streamTimes);
+const streamFetchS = Math.min(...streamFetchTimes);
 const runs = (times: number[]) => times.map((t) => round(t, 3)).join(', ');
 console.log(`MNIST rows ${rows}, shards ${shards.length}, ${round(totalBytes / MB)} MiB of tensors`);
 console.log(`import ${round(imported.s, 2)} s, PNG decode alone ${round(decode.s, 2)} s`);
@@ -212,6 +222,7 @@ console.log(`fetch set: ${fetchSet.shards.length} shards, ${round(sealedBytes / 
 console.log(`raw TCP ${mbps(rawS)} MB/s (runs ${runs(rawTimes)} s)`);
 console.log(`plain libp2p stream ${mbps(streamS)} MB/s (runs ${runs(streamTimes)} s)`);
 console.log(`fetch, 1 holder ${mbps(fetchS)} MB/s (runs ${runs(fetchTimes)} s)`);
+console.log(`fetch, 1 holder, libp2p stream only ${mbps(streamFetchS)} MB/s (runs ${runs(streamFetchTimes)} s)`);
 console.log(
   `fetch, 3 holders ${mbps(multiS)} MB/s (runs ${runs(multiTimes)} s; MiB per holder ${multiShares.map((b) => round(b / MB)).join(' / ')})`,
 );
@@ -231,6 +242,8 @@ console.log(
     libp2pStreamMBps: mbps(streamS),
     libp2pStreamRatioVsRaw: round(rawS / streamS, 3),
     fetchRatioVsLibp2pStream: round(streamS / fetchS, 3),
+    fetchStreamPathMBps: mbps(streamFetchS),
+    fetchStreamPathRatioVsRaw: round(rawS / streamFetchS, 3),
     sealedMiB: round(sealedBytes / MB),
     fetchMBPerCpuS: mbps(Math.min(...fetchCpuTimes)),
     rawMBPerCpuS: mbps(Math.min(...rawCpuTimes)),

@@ -4,20 +4,30 @@
  * Last line: {"bench":"gas","gasPerJobLifecycle":N,...} (goal N ≤ 350,000).
  */
 import '@aic/core/polyfills';
+import { POV_DOMAIN_NAME, POV_DOMAIN_VERSION, POV_TYPES } from '@aic/chain';
 import { aicToWei } from '@aic/core';
 import {
   AssetKind,
+  aicIssuerAbi,
+  disputeCourtAbi,
   HardwareClass,
   type JobRequestInput,
   jobRequestToArgs,
   type LedgerClient,
+  type LedgerWallet,
   NO_PERMIT,
+  validatorStakesAbi,
 } from '@aic/ledger';
-import { createDevClients, deployDevnet, startEmbeddedChain } from '@aic/ledger/devchain';
-import { type Address, type Hash, keccak256, maxUint256, toHex } from 'viem';
+import { createDevClients, deployDevnet, devAccountKey, startEmbeddedChain } from '@aic/ledger/devchain';
+import { type Address, encodeAbiParameters, getContract, type Hash, keccak256, maxUint256, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 
 const chain = await startEmbeddedChain();
-const dev = await deployDevnet(chain.provider, chain.accounts);
+// With the PoV chain's contracts (issuer, validator stakes; dev accounts 28–31 validate): their calls are measured last.
+const validators = [28, 29, 30, 31].map((i) => privateKeyToAccount(toHex(devAccountKey(i))));
+const dev = await deployDevnet(chain.provider, chain.accounts, {
+  povChain: { validators: validators.map((v) => v.address), committeeMaxSize: 7 },
+});
 const { publicClient, testClient, as } = createDevClients(chain, dev.deployment);
 
 const gas: Record<string, number> = {};
@@ -141,9 +151,7 @@ async function lifecycle(tag: string): Promise<number> {
     ),
   ];
   await testClient.mine({ blocks: 1 });
-  steps.push(
-    await measure(`ComputeMarket.assignJob${tag}`, () => allocator.market.write.assignJob([jobId, p1, aicToWei('80')])),
-  );
+  steps.push(await measure(`ComputeMarket.assignJob${tag}`, () => allocator.market.write.assignJob([jobId, p1])));
   steps.push(
     await measure(`ComputeMarket.commitResult${tag}`, () =>
       P1.market.write.commitResult([
@@ -174,11 +182,17 @@ const jobA = (await R.market.read.jobCount()) + 1n;
 await measure('ComputeMarket.createJob', () => R.market.write.createJob([toArgs(request())]));
 await measure('ComputeMarket.fundJob', () => R.market.write.fundJob([jobA, NO_PERMIT]));
 await testClient.mine({ blocks: 1 });
-await allocator.market.write.assignJob([jobA, p1, aicToWei('80')]);
+await allocator.market.write.assignJob([jobA, p1]);
 await measure('ComputeMarket.startJob', () => P1.market.write.startJob([jobA]));
-await measure('ComputeMarket.preemptJob', () => allocator.market.write.preemptJob([jobA, 5]));
+await measure('ComputeMarket.preemptJob (by the requester)', () => R.market.write.preemptJob([jobA, 5]));
 await testClient.mine({ blocks: 1 });
-await measure('ComputeMarket.reassignJob', () => allocator.market.write.reassignJob([jobA, p2, aicToWei('60')]));
+await measure('ComputeMarket.reassignJob', () => allocator.market.write.reassignJob([jobA, p2]));
+await measure('ComputeMarket.redrawAssignment', async () => {
+  const id = (await R.market.read.jobCount()) + 1n;
+  await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
+  await testClient.increaseTime({ seconds: dev.config.params.assignWindowSec + 1 });
+  return R.market.write.redrawAssignment([id]);
+});
 await measure('ComputeMarket.expireJob (requester cancel)', async () => {
   const id = (await R.market.read.jobCount()) + 1n;
   await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
@@ -188,7 +202,7 @@ await measure('ComputeMarket.refundJob', async () => R.market.write.refundJob([a
 const jobB = (await R.market.read.jobCount()) + 1n;
 await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
 await testClient.mine({ blocks: 1 });
-await allocator.market.write.assignJob([jobB, p1, aicToWei('80')]);
+await allocator.market.write.assignJob([jobB, p1]);
 await P1.market.write.commitResult([jobB, keccak256(toHex('bad')), 'bafy']);
 await testClient.mine({ blocks: 2 });
 const verifierB = await R.market.read.designatedVerifier([jobB]);
@@ -199,16 +213,119 @@ await measure('ComputeMarket.resolveDispute (slash)', () =>
   as(dev.roles.arbiter).market.write.resolveDispute([jobB, true, verifierB]),
 );
 
-// ---- rewards
-const rater = as(dev.roles.rater);
-await measure('RewardsPool.postScores (1)', () => rater.rewards.write.postScores([[buyer], [100n]]));
-const ten = dev.roles.users.slice(0, 10);
-await measure('RewardsPool.postScores (10)', () => rater.rewards.write.postScores([ten, ten.map(() => 50n)]));
-await measure('RewardsPool.penalize', () => rater.rewards.write.penalize([buyer, 10n]));
+// ---- staked verifiers: register, top up, silence penalty, a passed cheat slashed, unbonding exit
+const verifierStake = dev.config.params.verifierMinStakeAic;
+const verifierPermit = await B.signPermit(c.ComputeMarket, verifierStake);
+await measure('ComputeMarket.registerVerifier (permit)', () =>
+  B.market.write.registerVerifier([verifierStake, verifierPermit]),
+);
+await B.token.write.approve([c.ComputeMarket, maxUint256]);
+await measure('ComputeMarket.addVerifierStake', () => B.market.write.addVerifierStake([aicToWei('1'), NO_PERMIT]));
+async function committedOnP2(): Promise<bigint> {
+  const id = (await R.market.read.jobCount()) + 1n;
+  await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
+  await testClient.mine({ blocks: 1 });
+  await allocator.market.write.assignJob([id, p2]);
+  await P2.market.write.commitResult([id, keccak256(toHex('root')), 'bafy']);
+  await testClient.mine({ blocks: 2 });
+  return id;
+}
+const jobD = await committedOnP2();
+await testClient.increaseTime({ seconds: dev.config.params.verifyWindowSec + 1 });
+await measure('ComputeMarket.redrawVerifier (silence penalty)', () => R.market.write.redrawVerifier([jobD]));
+const jobC = await committedOnP2();
+const passedBy = await R.market.read.designatedVerifier([jobC]);
+await as(passedBy).market.write.submitVerdict([jobC, true]);
+const minVerifierStake = (await R.market.read.verifierTerms()).minStake;
+const challengers = [buyer, ...dev.roles.verifiers].filter((v) => v !== passedBy);
+let challenger = challengers[0]!;
+for (const v of challengers) if ((await R.market.read.verifierOf([v])).stake >= minVerifierStake) challenger = v;
+await measure('ComputeMarket.challengeResult', () => as(challenger).market.write.challengeResult([jobC]));
+await measure('ComputeMarket.resolveDispute (slash provider and verifier)', () =>
+  as(dev.roles.arbiter).market.write.resolveDispute([jobC, true, challenger]),
+);
+await measure('ComputeMarket.requestVerifierExit', () => B.market.write.requestVerifierExit());
+await testClient.increaseTime({ seconds: dev.config.params.verifierUnbondingSec + 1 });
+await testClient.mine({ blocks: 1 });
+await measure('ComputeMarket.withdrawVerifierStake', () => B.market.write.withdrawVerifierStake());
+
+// ---- the dispute court: a flagged job heard by a committee of 3, appealed to 6 (ten more staked verifiers)
+const courtAddress = await R.market.read.court();
+const courtOf = (who: LedgerClient) =>
+  getContract({
+    address: courtAddress,
+    abi: disputeCourtAbi,
+    client: { public: publicClient, wallet: who.walletClient as LedgerWallet },
+  });
+const referees = dev.roles.users.slice(7, 17) as Address[];
+// Both providers were slashed out above: a third stakes for the disputed job.
+const [p3] = dev.roles.users.slice(17, 18) as [Address];
+const P3 = as(p3);
+await P3.confirm('registerProvider', async () =>
+  P3.market.write.registerProvider([
+    HardwareClass.ConsumerGpu,
+    aicToWei('2000'),
+    await P3.signPermit(c.ComputeMarket, aicToWei('2000')),
+  ]),
+);
+for (const v of referees) {
+  const permit = await as(v).signPermit(c.ComputeMarket, verifierStake);
+  await as(v).confirm('registerVerifier', () => as(v).market.write.registerVerifier([verifierStake, permit]));
+}
+const jobE = (await R.market.read.jobCount()) + 1n;
+await R.market.write.createAndFundJob([toArgs(request()), NO_PERMIT]);
+await testClient.mine({ blocks: 1 });
+await allocator.market.write.assignJob([jobE, p3]);
+await P3.market.write.commitResult([jobE, keccak256(toHex('bad')), 'bafy']);
+await testClient.mine({ blocks: 2 });
+const flaggedBy = await R.market.read.designatedVerifier([jobE]);
+await measure('ComputeMarket.submitVerdict (invalid → court case opened)', () =>
+  as(flaggedBy).market.write.submitVerdict([jobE, false]),
+);
+await testClient.mine({ blocks: 1 });
+await measure('DisputeCourt.drawCommittee (3)', () => courtOf(R).write.drawCommittee([jobE]));
+const firstSeats = await courtOf(R).read.committeeOf([jobE, 1]);
+for (const [i, seat] of firstSeats.entries()) {
+  const send = () => courtOf(as(seat)).write.vote([jobE, false]);
+  if (i === 0) await measure('DisputeCourt.vote', send);
+  else await send();
+}
+await measure('DisputeCourt.rule (first round)', () => courtOf(R).write.rule([jobE]));
+const appellant = as(flaggedBy);
+await appellant.token.write.approve([courtAddress, maxUint256]);
+await R.token.write.transfer([flaggedBy, dev.config.params.courtAppealBondAic]);
+await measure('DisputeCourt.appeal (bond)', () => courtOf(appellant).write.appeal([jobE, NO_PERMIT]));
+await testClient.mine({ blocks: 1 });
+await measure('DisputeCourt.drawCommittee (appeal, 6)', () => courtOf(R).write.drawCommittee([jobE]));
+const appealSeats = await courtOf(R).read.committeeOf([jobE, 2]);
+for (const seat of appealSeats) await courtOf(as(seat)).write.vote([jobE, true]);
+await measure('DisputeCourt.rule (appeal: final, slashes provider and 3 referees, returns the bond)', () =>
+  courtOf(R).write.rule([jobE]),
+);
+
+// ---- rewards: no key rates; staked raters propose an ended epoch's scores, another challenges, anyone applies
+const [honestRater, lyingRater] = [P1, D];
+for (const who of [honestRater, lyingRater]) await who.token.write.approve([c.RewardsPool, maxUint256]);
+await measure('RewardsPool.stakeAsRater', () => honestRater.rewards.write.stakeAsRater([aicToWei('1000'), NO_PERMIT]));
+await lyingRater.rewards.write.stakeAsRater([aicToWei('500'), NO_PERMIT]);
 await testClient.increaseTime({ seconds: 3_601 });
 await testClient.mine({ blocks: 1 });
-await measure('RewardsPool.claim (finalizes the epoch)', () => B.rewards.write.claim());
-await measure('RewardsPool.claim', () => R.rewards.write.claim());
+const ratedEpoch = (await R.rewards.read.currentEpoch()) - 1n;
+const ten = [...dev.roles.users.slice(0, 10)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+const truth = { contributors: ten, scores: ten.map(() => 10n ** 17n), penalized: [buyer], penalties: [10n] };
+const lie = { contributors: [dataOwner], scores: [10n ** 18n], penalized: [], penalties: [] };
+await measure('RewardsPool.proposeScores (1 contributor)', () =>
+  lyingRater.rewards.write.proposeScores([ratedEpoch, lie]),
+);
+await measure('RewardsPool.proposeScores (10 + 1 penalty, a challenge)', () =>
+  honestRater.rewards.write.proposeScores([ratedEpoch, truth]),
+);
+const { challengeWindowSec } = await R.rewards.read.roundParams();
+await testClient.increaseTime({ seconds: challengeWindowSec });
+await testClient.mine({ blocks: 1 });
+await measure('RewardsPool.applyScores (10 + 1 penalty)', () => R.rewards.write.applyScores([ratedEpoch, truth]));
+await measure('RewardsPool.claim', () => B.rewards.write.claim());
+await measure('RewardsPool.unstakeAsRater (slashed)', () => lyingRater.rewards.write.unstakeAsRater([1n]));
 await measure('RewardsPool.fundEmission', async () => {
   await R.token.write.approve([c.RewardsPool, maxUint256]);
   return R.rewards.write.fundEmission([aicToWei('1'), NO_PERMIT]);
@@ -242,6 +359,44 @@ await measure('DataRequests.postRequest', () =>
 await measure('DataRequests.offerDataset', () => B.dataRequests.write.offerDataset([1n, datasetId]));
 await measure('DataRequests.acceptDataset', () => R.dataRequests.write.acceptDataset([1n, datasetId]));
 
+// ---- PoV chain: extra issuance of the epoch rated above, and slashing on signed evidence (EIP-712, as validators sign)
+const pov = dev.deployment.pov!;
+const issuer = getContract({
+  address: pov.AICIssuer,
+  abi: aicIssuerAbi,
+  client: { public: publicClient, wallet: R.walletClient as LedgerWallet },
+});
+await measure('AICIssuer.issue', () => issuer.write.issue([ratedEpoch]));
+const stakes = getContract({
+  address: pov.ValidatorStakes,
+  abi: validatorStakesAbi,
+  client: { public: publicClient, wallet: R.walletClient as LedgerWallet },
+});
+// The validators' signing formats, from the PoV chain's consensus (the contract checks exactly these).
+const domain = { name: POV_DOMAIN_NAME, version: POV_DOMAIN_VERSION, chainId: chain.chainId };
+const types = POV_TYPES;
+const [v0, v1, v2, v3] = validators as [
+  (typeof validators)[0],
+  (typeof validators)[0],
+  (typeof validators)[0],
+  (typeof validators)[0],
+];
+const [hA, hB] = [keccak256(toHex('block a')), keccak256(toHex('block b'))];
+const proposal = (v: typeof v0, blockHash: Hash) =>
+  v.signTypedData({ domain, types, primaryType: 'Proposal', message: { slot: 5n, blockHash } });
+const rejection = (v: typeof v0) =>
+  v.signTypedData({ domain, types, primaryType: 'Attestation', message: { slot: 5n, blockHash: hA, valid: false } });
+const equivocation = encodeAbiParameters(
+  [{ type: 'uint64' }, { type: 'bytes32' }, { type: 'bytes' }, { type: 'bytes32' }, { type: 'bytes' }],
+  [5n, hA, await proposal(v0, hA), hB, await proposal(v0, hB)],
+);
+await measure('ValidatorStakes.slashEquivocation', () => stakes.write.slashEquivocation([equivocation]));
+const invalidBlock = encodeAbiParameters(
+  [{ type: 'uint64' }, { type: 'bytes32' }, { type: 'bytes' }, { type: 'bytes[]' }],
+  [5n, hA, await proposal(v1, hA), [await rejection(v2), await rejection(v3)]],
+);
+await measure('ValidatorStakes.slashInvalidBlock (2 rejections)', () => stakes.write.slashInvalidBlock([invalidBlock]));
+
 await chain.close();
 const width = Math.max(...Object.keys(gas).map((k) => k.length));
 for (const [name, used] of Object.entries(gas))
@@ -256,6 +411,9 @@ console.log(
     lifecycleInTransfers: Number((steady / baseline).toFixed(2)),
     baselineTransferGas: baseline,
     goalGas: 350_000,
+    issueGas: gas['AICIssuer.issue'],
+    slashEquivocationGas: gas['ValidatorStakes.slashEquivocation'],
+    slashInvalidBlockGas: gas['ValidatorStakes.slashInvalidBlock (2 rejections)'],
     calls: Object.keys(gas).length,
   }),
 );

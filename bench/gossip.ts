@@ -8,8 +8,8 @@
  * Measured offers follow one another at a pace that keeps the peers' CPU under a quarter of their cores, from the
  * CPU that warm-up offers (published one at a time) cost all peers together.
  *
- *   npm run bench -- gossip [--peers 30] [--workers N (default: spare cores, ≤ 5)] [--offers 150] [--interval-ms N]
- *                           [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6 --dout 2] [--flood-publish true]
+ *   npm run bench -- gossip [--peers 30] [--workers N (default: cores, ≤ 5)] [--offers 150] [--interval-ms N]
+ *                           [--heartbeat-ms 1000] [--d 4 --dlo 3 --dhi 6 --dlazy 6 --dout 2] [--flood-publish true]
  * Last line: {"bench":"gossip","p50Ms":..,"p99Ms":..,"peers":30,...,"cpuMsPerOffer":..,"cpuPerOfferInOpens":..} (CPU of
  * all peers per offer, and the same in units of opening one offer in the same run: the figure to compare builds and
  * settings by on a busy machine, where latency mostly measures the other load and raw CPU time swells with it).
@@ -25,6 +25,7 @@ import {
   type AicNetwork,
   createAicNetwork,
   createWireSigner,
+  GOSSIP_MESH_DEFAULTS,
   GOSSIP_TOPICS,
   type GossipMeshInit,
   providerOfferSpec,
@@ -231,11 +232,12 @@ async function runMain(): Promise<void> {
   const args = new Map<string, string>();
   for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? '', process.argv[i + 1] ?? '');
   const peerCount = Number(args.get('--peers') ?? 30);
-  // One event loop per worker; by default as many workers as spare cores (up to 5), since on a small machine more
-  // workers only add contention (on 2 cores: one worker holds all peers, i.e. "one process").
+  // One event loop per worker; by default one per core (up to 5): the main thread only sends commands, and on 2 cores
+  // one worker holding all 30 peers queued every delivery behind all peers' work on the offer (p99 256 ms at load
+  // 15, against 65 ms with 2 workers at load 13, 1 Dec).
   const workerCount = Math.min(
     peerCount,
-    Number(args.get('--workers') ?? Math.max(1, Math.min(5, availableParallelism() - 1))),
+    Number(args.get('--workers') ?? Math.max(1, Math.min(5, availableParallelism()))),
   );
   const offerCount = Number(args.get('--offers') ?? 150);
   const numberFlag = (name: string) => (args.has(name) ? Number(args.get(name)) : undefined);
@@ -331,7 +333,11 @@ async function runMain(): Promise<void> {
       p99RelayedMs: round(percentile(relayed, 99)),
       afterHeartbeatShare: round(latencies.filter((ms) => ms > heartbeatMs).length / Math.max(1, latencies.length)),
       heartbeatMs,
-      mesh: tuning.mesh,
+      // The mesh the peers ran with: the network's defaults and this run's flags.
+      mesh: {
+        ...GOSSIP_MESH_DEFAULTS,
+        ...Object.fromEntries(Object.entries(tuning.mesh).filter(([, v]) => v !== undefined)),
+      },
       gossipScoreMin: round(Math.min(...gossipScores)),
       gossipScoresBelowThreshold: gossipScores.filter((x) => x < -10).length,
       peers: peerCount,

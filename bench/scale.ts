@@ -14,8 +14,9 @@
  *
  *   npm run bench -- scale [--nodes 100] [--per-process 20] [--offers 60] [--interval-ms 500] [--join-timeout-s 300]
  *                          [--no-job] [--job-epochs 4] [--job-timeout-s 900] [--target-peers 8] [--max-connections N]
- *                          [--heartbeat-ms 1000] [--d 6 --dlo 4 --dhi 12 --dlazy 6]
+ *                          [--heartbeat-ms 1000] [--d 4 --dlo 3 --dhi 6 --dlazy 6]
  * Last line: {"bench":"scale","nodes":..,"rssPerNodeMb":..,"gossipP99Ms":..,"peersMin":..,"job":"Settled",...}
+ * (`allJoined` false: the join bound ended the wait with `meshedAtJoin` of the light nodes in the offers mesh)
  * (`nodes` counts both kinds; rssPerNodeMb = RSS of every node process and light-node process / nodes;
  * eventLoopP99Ms = the worst light-node process's event-loop delay while offers flow, to tell CPU starvation from
  * protocol latency.)
@@ -165,6 +166,9 @@ async function runMain(): Promise<void> {
       await delay(1_000);
     }
     const joinedS = (Date.now() - t0) / 1000;
+    // Whether every light node had joined (peers and mesh) before the bound, or the bound ended the wait.
+    const meshedAtJoin = health.reduce((n, h) => n + h.meshed, 0);
+    const allJoined = meshedAtJoin === lightCount && health.every((h) => h.underconnected === 0);
     const loadAtJoin = loadavg()[0] ?? 0;
 
     // One job through the full nodes while the light ones gossip.
@@ -248,6 +252,8 @@ async function runMain(): Promise<void> {
         connectionsLost: health.reduce((n, h) => n + h.disconnects, 0),
         startedS: round(startedS),
         joinedS: round(joinedS),
+        allJoined,
+        meshedAtJoin,
         job: jobResult?.state ?? 'not run (--no-job)',
         jobWallMs: jobResult === undefined ? null : Math.round(jobResult.wallMs),
         cores: availableParallelism(),

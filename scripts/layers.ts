@@ -11,6 +11,7 @@ export const LAYERS: Record<string, number> = {
   '@aic/allocator': 1,
   '@aic/verification': 1,
   '@aic/rating': 1,
+  '@aic/chain': 1,
   // Vessels
   '@aic/data-vessel': 2,
   '@aic/model-vessel': 2,
@@ -27,4 +28,8 @@ export const LAYERS: Record<string, number> = {
 export const SAME_LAYER_EDGES: ReadonlyArray<readonly [string, string]> = [
   // The GPU Vessel runs jobs in the Model Vessel's deterministic runtime (DESIGN.md §6: one runtime, many devices).
   ['@aic/gpu-vessel', '@aic/model-vessel'],
+  // The PoV chain gossips blocks over the Skeleton's network and reads verified work from the contracts' events
+  // (DESIGN.md §10: blocks earned by verified training).
+  ['@aic/chain', '@aic/network'],
+  ['@aic/chain', '@aic/ledger'],
 ];

@@ -1,7 +1,8 @@
 /**
  * One holder of `npm run bench -- data`, in a worker thread of its own (a holder is another machine in real use, so
  * its Noise encryption must not share the fetcher's thread): a libp2p node serving the sealed chunks over
- * `/aic/data-chunk/2.0.0`, the same bytes on one plain libp2p stream (TCP + Noise + Yamux, no exchange protocol:
+ * `/aic/data-chunk/2.0.0` and, as every node's `serveDataset` does, on its bulk path (`/aic/data-bulk/1.0.0` grants a
+ * TCP port beside libp2p), the same bytes on one plain libp2p stream (TCP + Noise + Yamux, no exchange protocol:
  * where the gap to raw TCP lies) and a plain TCP server sending them for the raw baseline.
  */
 import '@aic/core/polyfills';

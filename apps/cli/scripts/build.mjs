@@ -13,6 +13,11 @@
 // Run: `npm run build:cli` (also run by the root `prepare` on `npm install` / `npm ci`, with --if-possible: no
 // esbuild, e.g. `npm ci --omit=dev`, means no build, and bin/aic.js runs the sources). `--outdir <dir>` builds
 // elsewhere (tests); the folder must be inside the checkout, so Node finds the external packages from it.
+// `--entry <file.ts>` bundles another entry the same way: `npm run build:node` builds the bare node process
+// (apps/node/src/main.ts → apps/node/dist, which apps/node/src/spawn.ts starts while it is current); build-info's
+// inputs are then relative to that entry's package folder (the nearest one with a package.json), and the default
+// output is that package's dist/ (`npm run build:worker`: the training worker, packages/gpu-vessel/dist).
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -22,12 +27,27 @@ import { parseArgs } from 'node:util';
 const cliDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(cliDir, '..', '..');
 const { values: flags } = parseArgs({
-  options: { outdir: { type: 'string' }, 'if-possible': { type: 'boolean' }, quiet: { type: 'boolean' } },
+  options: {
+    outdir: { type: 'string' },
+    entry: { type: 'string' },
+    'if-possible': { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  },
 });
-const outDir = resolve(flags.outdir ?? join(cliDir, 'dist'));
+const entryFile = resolve(flags.entry ?? join(cliDir, 'src', 'main.ts'));
+/** The package whose entry this is (nearest folder above it with a package.json): build-info's inputs are relative
+ * to it, where its starter resolves them. */
+const packageDir = (() => {
+  let dir = dirname(entryFile);
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
+const outDir = resolve(flags.outdir ?? join(packageDir, 'dist'));
 
-/** npm packages bundled into the CLI (tree-shaken); all others stay external. */
-const BUNDLED_PACKAGES = [/^commander$/, /^viem(\/|$)/, /^zod(\/|$)/, /^@noble\//];
+/** npm packages bundled into the CLI (tree-shaken); all others stay external. EthereumJS (the PoV chain's EVM) is
+ * bundled because its version is packages/chain's own (10.x): Hardhat hoists an older, CommonJS @ethereumjs to the
+ * root node_modules, which is what an external import from dist/ would load. */
+const BUNDLED_PACKAGES = [/^commander$/, /^viem(\/|$)/, /^zod(\/|$)/, /^@noble\//, /^@ethereumjs\//];
 
 const isWorkspaceFile = (path) => path.startsWith(repoRoot) && !path.includes(`${'/'}node_modules${'/'}`);
 
@@ -101,7 +121,7 @@ async function main() {
   const startedMs = Date.now();
   const result = await build({
     absWorkingDir: repoRoot,
-    entryPoints: { main: join(cliDir, 'src', 'main.ts') },
+    entryPoints: { main: entryFile },
     outdir: outDir,
     write: false,
     bundle: true,
@@ -117,18 +137,18 @@ async function main() {
     },
     plugins: [narrowImportsPlugin, externalsPlugin, sourceUrlPlugin],
   });
-  // Paths relative to apps/cli, where bin/aic.js resolves them.
+  // Paths relative to the entry's package (apps/cli), where bin/aic.js resolves them.
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':')) // virtual modules (aic-narrow:…) have no file
     .map((p) => resolve(repoRoot, p))
     .filter(isWorkspaceFile)
-    .map((p) => relative(cliDir, p))
+    .map((p) => relative(packageDir, p))
     .sort();
   await writeBuild(result.outputFiles, { builtAtMs: startedMs, inputs });
   const ms = Date.now() - startedMs;
   if (!flags.quiet) {
     process.stdout.write(
-      `aic: built ${relative(repoRoot, outDir)} from ${inputs.length} workspace files in ${ms} ms\n`,
+      `aic: built ${relative(repoRoot, outDir)} (${relative(repoRoot, entryFile)}) from ${inputs.length} workspace files in ${ms} ms\n`,
     );
   }
 }

@@ -39,6 +39,11 @@ export async function startDevnetChain(options: {
    * devnet job verifies in ~15 s). */
   challengeWindowSec?: number;
   verifyWindowSec?: number;
+  /** Providers on a job's seeded shortlist (default: the devnet preset's); a test of wrong assignments needs fewer
+   * than the staked providers. */
+  assignShortlistSize?: number;
+  /** How long raters have to challenge an epoch's first score proposal (default: the devnet preset's 10 s). */
+  scoreChallengeWindowSec?: number;
   /** Methods outsiders may call besides the guard's (tests only: AIC_DEVNET_RPC_ALLOW). */
   extraRpcMethods?: Set<string>;
   /** Fraction of JSON-RPC HTTP requests failed on purpose (fault tests only). */
@@ -65,8 +70,14 @@ export async function startDevnetChain(options: {
       ...PRESETS.devnet,
       ...(options.challengeWindowSec === undefined ? {} : { challengeWindowSec: options.challengeWindowSec }),
       ...(options.verifyWindowSec === undefined ? {} : { verifyWindowSec: options.verifyWindowSec }),
+      ...(options.assignShortlistSize === undefined ? {} : { assignShortlistSize: options.assignShortlistSize }),
+      ...(options.scoreChallengeWindowSec === undefined
+        ? {}
+        : { scoreChallengeWindowSec: options.scoreChallengeWindowSec }),
     },
     coordinatorCanaries: true,
+    // Each `--verifier` node stakes at start (as a provider does); the deployment only funds them.
+    verifiersStakeThemselves: true,
   });
   // Blocks also come on a timer, so "the hash of the block after" (assignment and verifier seeds) always arrives.
   await chain.setIntervalMining(options.blockIntervalMs);

@@ -98,22 +98,34 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
   const { jobId, escrowWei } = await as(requester).createAndFundJob(request);
   step(`job #${jobId} escrowed ${aic(escrowWei)} (budget 50, dataset 2, model 1, verifier 3, protocol fee 2.5 %)`);
 
-  // 4. The allocator places it with the seed from the block after the escrow: neither side chose.
-  const seed = await waitFor(() => as(requester).market.read.assignmentSeed([jobId]), signal);
-  const offers: Offer[] = [provider1, provider2].map((p, i) => ({
-    id: `offer-${p}`,
-    provider: p,
-    hwClass: HardwareClass.Cpu,
-    memoryGiB: 16,
-    tflops: 0.3,
-    pricePerHour: Number(PRICE_AIC_PER_HOUR) + i,
-    stake: Number(STAKE_AIC),
-    reputation: 0.5,
-    coordinate: { vec: [0, 0, 0], height: 1 },
-    bandwidthMBps: 100,
-    cachedDatasets: [],
-    slots: 1,
-  }));
+  // 4. The allocator places it with the seed from the block after the escrow: neither side chose. The contract
+  // accepts only a provider on the job's seeded shortlist; the allocator ranks the shortlisted offers.
+  const R = as(requester);
+  let seed = await waitFor(() => R.market.read.assignmentSeed([jobId]), signal);
+  let shortlist = new Set(await R.market.read.assignmentShortlist([jobId]));
+  // The nodes' providers are drawn too: until one of the demo's two is on the shortlist, anyone may redraw it once the
+  // assign window has passed (a chain error until then, so the read is retried).
+  while (!shortlist.has(provider1) && !shortlist.has(provider2)) {
+    await waitFor(() => R.confirm('redrawAssignment', () => R.market.write.redrawAssignment([jobId])), signal, 120_000);
+    seed = await waitFor(() => R.market.read.assignmentSeed([jobId]), signal);
+    shortlist = new Set(await R.market.read.assignmentShortlist([jobId]));
+  }
+  const offers: Offer[] = [provider1, provider2]
+    .filter((p) => shortlist.has(p))
+    .map((p, i) => ({
+      id: `offer-${p}`,
+      provider: p,
+      hwClass: HardwareClass.Cpu,
+      memoryGiB: 16,
+      tflops: 0.3,
+      pricePerHour: Number(PRICE_AIC_PER_HOUR) + i,
+      stake: Number(STAKE_AIC),
+      reputation: 0.5,
+      coordinate: { vec: [0, 0, 0], height: 1 },
+      bandwidthMBps: 100,
+      cachedDatasets: [],
+      slots: 1,
+    }));
   const placement = choosePlacement(
     // A wider near-best band than the preset's 1 %, so both demo offers (1 AIC apart) are in the seeded draw.
     createOfferBook(offers, { ...devnetPreset.allocator, nearBestFraction: 0.05 }),
@@ -131,10 +143,8 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
   )!;
   const chosen = placement.provider as Address;
   const allocator = as(dev.roles.allocator);
-  await allocator.confirm('assignJob', () =>
-    allocator.market.write.assignJob([jobId, chosen, aicToWei(PRICE_AIC_PER_HOUR)]),
-  );
-  step(`allocator assigned it to ${chosen} at ${PRICE_AIC_PER_HOUR} AIC (seed ${toHex(seed).slice(0, 12)}…)`);
+  await allocator.confirm('assignJob', () => allocator.market.write.assignJob([jobId, chosen]));
+  step(`allocator assigned it to ${chosen} for its budget, 50 AIC (seed ${toHex(seed).slice(0, 12)}…)`);
 
   // 5. The provider trains in the deterministic runtime, committing every 8 steps, and commits the Merkle root.
   const checkpoints: Checkpoint[] = [];

@@ -22,6 +22,7 @@ export async function startJobNetwork(
     keys?: number[];
     roles?: DevnetRole[];
     verifyWindowSec?: number;
+    assignShortlistSize?: number;
   } = {},
 ): Promise<JobNetwork> {
   const dataDir = await mkdtemp(join(tmpdir(), 'aic-jobnet-'));
@@ -33,6 +34,7 @@ export async function startJobNetwork(
     blockIntervalMs: 500,
     log,
     ...(options.verifyWindowSec === undefined ? {} : { verifyWindowSec: options.verifyWindowSec }),
+    ...(options.assignShortlistSize === undefined ? {} : { assignShortlistSize: options.assignShortlistSize }),
   });
   const keys = options.keys ?? JOB_NODE_KEYS;
   const nodes = await startDevnetNodes({

@@ -4,6 +4,7 @@
  * providers) connected over libp2p, with what each does printed as it happens. Ctrl-C stops everything.
  */
 import '@aic/core/polyfills';
+import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeDevnet, startDevnetChain } from './chain.ts';
@@ -15,7 +16,6 @@ import { runNetworkedJob } from './networked-job.ts';
 import type { NodeStatus } from './node-supervisor.ts';
 import { type DevnetNodeInfo, devAccountKey, formatDevnetEvent, startDevnetNodes } from './nodes.ts';
 import { runDemoInference } from './paid-inference.ts';
-import { postEpochScores } from './post-scores.ts';
 import { parseExtraMethods } from './rpc-guard.ts';
 
 const positiveInt = (min: number, max: number) => (value: string) => {
@@ -41,6 +41,15 @@ const program = new Command('devnet')
     positiveInt(1_000, 60_000),
     1_000,
   )
+  .option(
+    '--chain <kind>',
+    "the chain: 'edr' (the embedded EVM, mined by this process) or 'pov' (the PoV chain, produced and validated by the devnet's GPU Vessels: ≥ 4 validator processes)",
+    (value: string) => {
+      if (value !== 'edr' && value !== 'pov') throw new InvalidArgumentError("expected 'edr' or 'pov'");
+      return value;
+    },
+    'edr',
+  )
   .option('--epochs <n>', 'epochs of the demo training job', positiveInt(1, 100), 1)
   .option('--no-demo-job', 'skip the demo training job (escrow → allocation → training → verification → settlement)')
   .option('--exit-when-ready', 'stop once everything is up (for scripts and tests)', false)
@@ -54,11 +63,56 @@ const opts = program.opts<{
   demoJob: boolean;
   exitWhenReady: boolean;
   epochs: number;
+  chain: 'edr' | 'pov';
 }>();
 const log = (line: string) => console.log(`[devnet] ${line}`);
 const controller = new AbortController();
 
+/**
+ * What a stop (Ctrl-C, SIGTERM, --exit-when-ready) must end, filled in as the parts come up: a signal while nodes are
+ * still starting aborts their starts (spawnNodeProcess ends those children) and waits for that, so nothing is left.
+ */
+const running = {
+  starting: Promise.resolve() as Promise<unknown>,
+  nodes: async () => {},
+  chain: async () => {},
+};
+let stopping: Promise<void> | undefined;
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    controller.abort();
+    await running.starting;
+    await running.nodes();
+    await running.chain();
+  })();
+  return stopping;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void stopAll().then(() => process.exit(0));
+  });
+}
+
 async function main(): Promise<void> {
+  if (opts.chain === 'pov') {
+    // Loaded only here: the PoV chain's modules (EthereumJS) are not needed by the EDR devnet.
+    const { runPovDevnet, POV_OTHER_NODES } = await import('./pov-devnet.ts');
+    const { devnetPovChain } = await import('@aic/core/params');
+    await runPovDevnet({
+      // --nodes beyond the 5 job roles are GPU Vessels (validators + providers), at least the preset's validators.
+      vessels: Math.max(devnetPovChain.validators, opts.nodes - POV_OTHER_NODES),
+      port: opts.port,
+      dataDir: join(opts.dataDir, 'pov'),
+      epochs: opts.epochs,
+      demoJob: opts.demoJob,
+      log,
+      signal: controller.signal,
+      running,
+    });
+    if (opts.exitWhenReady) await stopAll();
+    return;
+  }
   const started = Date.now();
   // The devnet preset's contract parameters: a 5 s challenge window, so the demo job settles seconds after its verdict.
   const devchain = await startDevnetChain({
@@ -71,6 +125,7 @@ async function main(): Promise<void> {
       ? {}
       : { rpcFaultRate: Number(process.env.AIC_FAULT_RPC_FAILURE_RATE) }),
   });
+  running.chain = () => devchain.close();
   const { chain, rpcUrl, dev, deploymentFile } = devchain;
   const r = dev.roles;
   const accounts = {
@@ -85,7 +140,6 @@ async function main(): Promise<void> {
     'data owner': r.users[3]!,
   };
   for (const line of await describeDevnet(rpcUrl, dev.deployment, accounts)) log(line);
-  let stopNodes = async () => {};
   let nodes: DevnetNodeInfo[] = [];
   let nodeStatus: () => NodeStatus[] = () => [];
   devchain.routes['GET /status'] = async () => ({ status: 200, body: devnetStatus(devchain, nodeStatus()) });
@@ -97,7 +151,7 @@ async function main(): Promise<void> {
       ? [...JOB_NODE_KEYS, ...Array.from({ length: opts.nodes - JOB_NODE_KEYS.length }, (_, i) => 16 + i)]
       : Array.from({ length: opts.nodes }, (_, i) => 12 + i);
     await fundNodeAccountsPastDevAccounts(devchain, keys, log);
-    const devnet = await startDevnetNodes({
+    const starting = startDevnetNodes({
       count: opts.nodes,
       rpcUrl,
       deploymentFile,
@@ -109,7 +163,9 @@ async function main(): Promise<void> {
       demoActivity: !networked && opts.demoJob,
       onEvent: (event) => log(formatDevnetEvent(event)),
     });
-    stopNodes = devnet.stop;
+    running.starting = starting.catch(() => undefined);
+    const devnet = await starting;
+    running.nodes = devnet.stop;
     nodes = devnet.nodes;
     nodeStatus = devnet.status;
   }
@@ -119,36 +175,30 @@ async function main(): Promise<void> {
   log(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — RPC ${rpcUrl}, deployment ${deploymentFile}. Ctrl-C stops.`,
   );
-  const shutdown = async () => {
-    controller.abort();
-    await stopNodes();
-    await devchain.close();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping`);
-      void shutdown().then(() => process.exit(0));
-    });
-  }
   if (opts.demoJob) {
     // A failed demo is reported and the devnet keeps serving; an abort (Ctrl-C) just ends it.
     const demo = networked
       ? runNetworkedJob({ chain, dev, nodes, log, signal: controller.signal, epochs: opts.epochs }).then(
           async (report) => {
-            await postEpochScores({ chain, dev, log });
-            // Last, after the job's scores: another member pays to use the TrainedAI (its income is next epoch's).
+            // Another member pays to use the TrainedAI. The rater nodes (requester, coordinator) score the epoch's
+            // usage once it ends: they propose, check each other's proposals and apply the winning set.
             if (report.trainedAssetId !== undefined) await runDemoInference(nodes, report.trainedAssetId, log);
           },
         )
-      : runDemoJob({ chain, dev, log, signal: controller.signal }).then(() => postEpochScores({ chain, dev, log }));
-    await demo.catch((error: unknown) => {
-      if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
-    });
+      : runDemoJob({ chain, dev, log, signal: controller.signal });
+    await demo.then(
+      () => log('demo done: the rater nodes score this epoch once it ends (propose, check each other, apply)'),
+      (error: unknown) => {
+        if (!controller.signal.aborted) log(`demo job failed: ${isAicError(error) ? error.toLine() : String(error)}`);
+      },
+    );
   }
-  if (opts.exitWhenReady) await shutdown();
+  if (opts.exitWhenReady) await stopAll();
 }
 
 main().catch((error: unknown) => {
+  // Stopped while starting: the signal's handler ends what is up and exits.
+  if (controller.signal.aborted) return;
   console.error(
     `[devnet] ${isAicError(error) ? error.toLine() : error instanceof Error ? error.message : String(error)}`,
   );

@@ -17,7 +17,8 @@ import type { DevnetNodeInfo } from './nodes-events.ts';
 import { writeTemplateAssets } from './template-assets.ts';
 
 export interface NetworkedJobOptions {
-  chain: EmbeddedChain;
+  /** Read here only (balances, credits, lineage): the embedded chain's provider or one over a PoV validator's RPC. */
+  chain: Pick<EmbeddedChain, 'provider'>;
   dev: DevDeployment;
   nodes: DevnetNodeInfo[];
   log: (line: string) => void;
@@ -32,6 +33,9 @@ export interface NetworkedJobOptions {
   budgetAic?: string;
   /** Exact hardware needs written into the job's ticket (the coordinator's allocator places by them). */
   hardware?: Omit<HardwareRequirementWire, 'spread'>;
+  /** MSMG: workers (providers) the job is placed on as one group (default 1), and the backend (default wasm). */
+  workers?: number;
+  backend?: 'cpu' | 'wasm';
   /** Called with the job id once escrowed (fault tests kill a provider mid-job from here). */
   onSubmitted?: (jobId: bigint) => void;
   /** Sent as the submit's idempotency key (default: a fresh one per run). */
@@ -39,6 +43,8 @@ export interface NetworkedJobOptions {
   /** Called on each status poll. */
   onStatus?: (status: { state: string; provider: string; step?: number | undefined }) => void;
   timeoutMs?: number;
+  /** Bound on each call of a node's API that writes to the chain (publish, quote, submit); default nodeApi's. */
+  apiTimeoutMs?: number;
 }
 
 export interface NetworkedJobReport {
@@ -61,6 +67,23 @@ export interface NetworkedJobReport {
   trainedAssetId?: bigint;
   lineage: { parentId: bigint; shareBps: number }[];
   wallMs: number;
+}
+
+/**
+ * A node pays each job from a fresh account of its own (issue 15): its requester on chain. Once the job is final the
+ * node sweeps what that account holds (a refund, a cheater's slashed stake) back to its own: wait for it (bounded),
+ * so the requester's delta is final when balances are read.
+ */
+async function payerSwept(
+  reader: ReturnType<ReturnType<typeof createDevClients>['as']>,
+  jobId: bigint,
+  requester: Address,
+  earned: (who: Address) => Promise<bigint>,
+): Promise<void> {
+  const payer = getAddress((await reader.market.read.jobOf([jobId])).requester);
+  if (payer === requester) return;
+  const until = Date.now() + 60_000;
+  while ((await earned(payer)) > 0n && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 export async function runNetworkedJob(o: NetworkedJobOptions): Promise<NetworkedJobReport> {
@@ -90,7 +113,7 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     ({ datasetId, modelId } = o.assets);
     step(`dataset #${datasetId} and model #${modelId}, published by their members, will be trained`);
   } else {
-    const published = await publishTemplate(byRole('data-owner')[0]!, template);
+    const published = await publishTemplate(byRole('data-owner')[0]!, template, o.apiTimeoutMs);
     ({ datasetId, modelId } = published);
     step(
       `dataset #${datasetId} (${template} examples, ${published.rows} rows, 2 AIC per use; encrypted in the data owner's content store, root ${published.datasetRoot.slice(0, 10)}…) and model #${modelId} (${template} MLP manifest, 1 AIC per use) published from the data owner's node`,
@@ -98,12 +121,13 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   }
 
   // 2. The requester's node quotes, then escrows (one permit-signed transaction).
-  const api = nodeApi(requesterNode);
+  const api = nodeApi(requesterNode, o.apiTimeoutMs);
   const body = {
     datasetId: String(datasetId),
     modelId: String(modelId),
     epochs: o.epochs ?? 1,
-    backend: 'wasm' as const,
+    backend: o.backend ?? ('wasm' as const),
+    ...(o.workers && o.workers > 1 ? { workers: o.workers } : {}),
     commitEverySteps: o.commitEverySteps ?? 25,
     budgetAic: o.budgetAic ?? '40',
     idempotencyKey: o.idempotencyKey ?? `devnet-${Date.now()}-${Math.random().toString(36).slice(2)}`,
@@ -126,7 +150,11 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     `quote: ${aic(quote.totalWei)} = provider ${aic(quote.providerWei)} + fee ${aic(quote.protocolFeeWei)} + dataset ${aic(quote.datasetFeeWei)} + model ${aic(quote.modelFeeWei)} + verifier ${aic(quote.verifierFeeWei)}; ${q.totalSteps} steps in ${q.segments} segments, verifier re-runs ${q.samples} (P(detect 10 % faked) = ${q.pDetect.toFixed(4)}, overhead ${(q.overhead * 100).toFixed(1)} %)`,
   );
   const everyone = [parties.requester, parties.dataOwner, parties.treasury, ...parties.verifiers, ...parties.providers];
-  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
+  // A verifier's stake counts as its own: a silence penalty or a slash moves it to someone else's credit.
+  const earned = async (who: Address) =>
+    (await as(who).balanceOf(who)) +
+    (await as(who).market.read.owed([who])) +
+    (await as(who).market.read.verifierOf([who])).stake;
   const before = await Promise.all(everyone.map(earned));
   const started = Date.now();
   const submitted = await api.submitJob({ body });
@@ -166,6 +194,7 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
     status = await api.jobStatus({ query: { jobId: String(jobId) } });
   }
   const wallMs = Date.now() - started;
+  await payerSwept(as(parties.requester), jobId, parties.requester, earned);
   const after = await Promise.all(everyone.map(earned));
   const deltas = new Map<Address, bigint>();
   for (const [i, who] of everyone.entries()) deltas.set(who, (deltas.get(who) ?? 0n) + after[i]! - before[i]!);
@@ -203,11 +232,12 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
 export async function publishTemplate(
   owner: DevnetNodeInfo,
   template: 'mnist' | 'iris',
+  apiTimeoutMs?: number,
 ): Promise<{ datasetId: string; modelId: string; rows: number; datasetRoot: string }> {
   const dir = await mkdtemp(join(owner.dataDir, 'import-'));
   try {
     const written = await writeTemplateAssets(template, dir, aicToWei('2'));
-    const api = nodeApi(owner);
+    const api = nodeApi(owner, apiTimeoutMs);
     const dataset = await api.publishDataset({ body: { dir: written.datasetDir, pricePerUseAic: '2' } });
     const model = await api.publishModel({ body: { manifest: written.modelManifest, pricePerUseAic: '1' } });
     return {

@@ -7,7 +7,7 @@ import type { DevnetNodeInfo } from './nodes-events.ts';
  * The typed API client of one devnet node, the one place the devnet builds them. Writes carry the node's API token
  * (`<dataDir>/node/api-token`, read on each write, so a restarted node's new token is used) as a bearer token.
  */
-export function nodeApi(node: Pick<DevnetNodeInfo, 'apiUrl' | 'dataDir'>): ApiClient {
+export function nodeApi(node: Pick<DevnetNodeInfo, 'apiUrl' | 'dataDir'>, timeoutMs = 60_000): ApiClient {
   const withToken: typeof fetch = (input, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const token = method === 'GET' ? undefined : readToken(node.dataDir);
@@ -17,8 +17,9 @@ export function nodeApi(node: Pick<DevnetNodeInfo, 'apiUrl' | 'dataDir'>): ApiCl
     return fetch(input, { ...init, headers });
   };
   // 60 s, not the client's 10 s: a node's first quote loads the template's data set, which takes longer than 10 s
-  // on a loaded machine (the demo job failed with a timeout at load 30 on 2 cores).
-  return createApiClient(node.apiUrl, { fetch: withToken, timeoutMs: 60_000 });
+  // on a loaded machine (the demo job failed with a timeout at load 30 on 2 cores). The PoV devnet waits longer
+  // (a write waits for its block and the node retries a timed-out chain call).
+  return createApiClient(node.apiUrl, { fetch: withToken, timeoutMs });
 }
 
 function readToken(dataDir: string): string | undefined {

@@ -62,6 +62,9 @@ export interface DevnetNodes {
   /** Kills node `index` at once (SIGKILL: no clean shutdown), e.g. a provider dying mid-job; resolves once it exited.
    * A deliberate kill: the devnet does not restart it (a node that dies on its own is restarted). */
   kill(index: number): Promise<void>;
+  /** Stops node `index` cleanly (SIGTERM, waits for its exit), not restarted until `restart(index)`: e.g. a rolling
+   * restart of the PoV validators with new flags (pov-chain.ts). */
+  stopOne(index: number): Promise<void>;
   /** Starts node `index` again on its data directory (same key and ports) after it exited; resolves once it is up
    * and returns its info (also replacing `nodes[index]`). */
   restart(index: number): Promise<DevnetNodeInfo>;
@@ -130,7 +133,8 @@ export async function startDevnetNodes(options: StartDevnetNodesOptions): Promis
       nodes[index] = info;
       return info;
     };
-    return { nodes, stop, kill, restart, status: () => supervised.map((s) => s.status()) };
+    const stopOne = (index: number) => supervised[index]?.stop() ?? Promise.resolve();
+    return { nodes, stop, kill, stopOne, restart, status: () => supervised.map((s) => s.status()) };
   } catch (error) {
     await stop();
     throw error;
@@ -192,17 +196,29 @@ function portsOf(info: DevnetNodeInfo): Ports {
   return { apiPort: Number(new URL(info.apiUrl).port), p2pPort: p2p ? Number(p2p[1]) : 0 };
 }
 
-/** Runs `task(0 … count-1)` with at most `limit` at a time; results in index order. */
+/**
+ * Runs `task(0 … count-1)` with at most `limit` at a time; results in index order. After a failure no further task
+ * starts, and it rejects (with the first error) only once the running ones have ended: a devnet torn down on a
+ * failed or aborted start has no node start still in flight.
+ */
 async function mapBounded<T>(count: number, limit: number, task: (k: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < count) {
+    while (next < count && !failed) {
       const k = next++;
-      results[k] = await task(k);
+      try {
+        results[k] = await task(k);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, count) }, worker));
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
   return results;
 }
 
@@ -219,6 +235,8 @@ async function startOne(
   await ensureKeystore(dataDir, options.privateKeys?.[index]);
   const child = await spawnNodeProcess({
     readyTimeoutMs: nodeReadyTimeoutMs(),
+    // A devnet stopped while this node starts ends it too.
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     args: nodeArgs(index, role, dataDir, bootstrap, options, ports),
     env: { AIC_PASSWORD: DEVNET_PASSWORD, ...options.envOf?.(index) },
     onLog: (line) => {
@@ -253,11 +271,12 @@ function nodeArgs(
 }
 
 const JOB_ROLE_FLAGS: Record<DevnetRole, string[]> = {
-  requester: [],
+  // Two raters (funded accounts): each recomputes the other's score proposals and challenges a wrong one.
+  requester: ['--rater'],
   'data-owner': [],
   'gpu-provider': ['--provider', '--log-level', 'info'],
   // The coordinator also verifies: it challenges canaries a lazy verifier passed.
-  coordinator: ['--coordinator', '--verifier'],
+  coordinator: ['--coordinator', '--verifier', '--rater'],
   verifier: ['--verifier'],
 };
 

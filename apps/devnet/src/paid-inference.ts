@@ -59,14 +59,17 @@ export async function runPaidInference(o: PaidInferenceInit): Promise<PaidInfere
   };
 }
 
-/** `npm start`'s last step: a verifier's node (no share in the lineage) buys one use of the TrainedAI and calls it. */
+/**
+ * `npm start`'s last step: a GPU provider's node (funded, no share in the lineage) buys one use of the TrainedAI and
+ * calls it. Not a verifier's: a verifier's account holds only the stake it put up (and the fees it happened to earn).
+ */
 export async function runDemoInference(
   nodes: readonly DevnetNodeInfo[],
   trainedAssetId: bigint,
   log: (line: string) => void,
 ): Promise<void> {
   const owner = nodes.find((n) => n.role === 'requester');
-  const caller = nodes.filter((n) => n.role === 'verifier').at(-1) ?? nodes.find((n) => n.role === 'data-owner');
+  const caller = nodes.find((n) => n.role === 'gpu-provider') ?? nodes.find((n) => n.role === 'data-owner');
   if (!owner || !caller) return;
   await runPaidInference({ trainedAssetId, owner, caller, template: 'mnist', log: (line) => log(`job: ${line}`) });
 }

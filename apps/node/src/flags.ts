@@ -67,6 +67,18 @@ export const NODE_FLAGS = {
   role: text('node', '<name>', 'label shown in status (requester, gpu-provider, data-owner)'),
   'rpc-url': text('node', '<url>', 'chain JSON-RPC URL (needed by every job role)'),
   deployment: text('node', '<file>', 'contract deployment file (needed by every job role)'),
+  'pov-validator': bool(
+    'node',
+    'validate the PoV chain (propose on a won ticket, attest, finalize) and serve its JSON-RPC; needs --pov-genesis',
+  ),
+  'pov-genesis': text('node', '<file>', "pov-validator: the PoV chain's genesis file"),
+  'pov-rpc-port': int(
+    'node',
+    '<port>',
+    'pov-validator: JSON-RPC port on 127.0.0.1, 0 = any free',
+    { min: 0, max: 65_535 },
+    () => 8546,
+  ),
   'log-level': choice(
     'node',
     '<level>',
@@ -146,6 +158,38 @@ export const NODE_FLAGS = {
   ),
   'stake-aic': aic('provider', 'stake when registering, AIC', (p) => p.provider.stakeAic),
   'price-aic-per-hour': aic('provider', 'offer price, AIC per hour', (p) => p.provider.priceAicPerHour),
+  'mining-command': text(
+    'provider',
+    '<program>',
+    "multi-task switching: the owner's mining program, run while no AI job trains and the owner's GPU use is low",
+  ),
+  'mining-arg': strings(
+    'provider',
+    '<arg>',
+    'an argument of the mining program (--mining-arg=-x for one with a dash)',
+    () => [],
+  ),
+  'mining-suspend': choice(
+    'provider',
+    '<method>',
+    'how the miner yields: SIGSTOP/SIGCONT on its process group, or a clean stop and restart',
+    ['signal', 'stop'] as const,
+    (ctx) => ctx.preset.mining.suspend,
+    (p) => p.mining.suspend,
+  ),
+  'mining-owner-threshold': int(
+    'provider',
+    '<percent>',
+    "the owner's own GPU utilization at or above which mining yields to the owner",
+    { min: 1, max: 100 },
+    (p) => p.mining.ownerThresholdPercent,
+  ),
+  'mining-min-dwell-ms': ms(
+    'provider',
+    'least time between suspending the miner for the owner and resuming it (and back); jobs never wait',
+    (p) => p.mining.minDwellMs,
+    true,
+  ),
   'worker-memory-mib': int(
     'provider',
     '<mib>',
@@ -154,11 +198,19 @@ export const NODE_FLAGS = {
     (p) => p.worker.memoryMiB,
   ),
   'worker-timeout-ms': ms('provider', 'wall-clock cap of one training run', (p) => p.worker.timeoutMs),
-  verifier: bool('verifier', 'verify committed jobs this node is drawn for (key needs VERIFIER_ROLE)'),
-  coordinator: bool('coordinator', 'allocate, preempt and arbitrate (key needs ALLOCATOR_ROLE and ARBITER_ROLE)'),
+  rater: bool(
+    'node',
+    "rate Proof of Value: stake, propose each ended epoch's scores, challenge wrong ones, apply the winning set",
+  ),
+  'rater-stake-aic': aic('node', 'rater: stake kept in the RewardsPool, AIC', (p) => p.rater.stakeAic),
+  verifier: bool('verifier', 'verify committed jobs this node is drawn for (stakes the verifier minimum at start)'),
+  coordinator: bool(
+    'coordinator',
+    "propose placements from each job's seeded shortlist and issue canaries (no key needed); preempt and arbitrate",
+  ),
   'liveness-grace-ms': ms(
     'coordinator',
-    'coordinator: preempt a provider unreachable this long',
+    'coordinator, and a requester for its own jobs: preempt a provider unreachable this long',
     (p) => p.coordinator.livenessGraceMs,
   ),
   'canary-interval-ms': ms(
@@ -231,12 +283,25 @@ export function flagsOfCommand(command: 'node' | 'provider'): NodeFlagName[] {
 }
 
 /** Fault injection for tests (never set in production): a cheating provider, a lazy verifier, a verifier that
- * ignores its first draw of every job (as if offline). */
+ * ignores its first draw of every job (as if offline), a rater that proposes wrong scores, a coordinator that proposes
+ * providers off each job's seeded shortlist (and never the right one). */
 export const FAULT_ENV = {
   fakeSegments: 'AIC_FAULT_FAKE_SEGMENTS',
   lazyVerifier: 'AIC_FAULT_LAZY_VERIFIER',
   silentVerifier: 'AIC_FAULT_SILENT_FIRST_DRAW',
+  wrongScores: 'AIC_FAULT_WRONG_SCORES',
+  lyingReferee: 'AIC_FAULT_LYING_REFEREE',
+  wrongAssignment: 'AIC_FAULT_WRONG_ASSIGNMENT',
 } as const;
+
+/** $AIC_FAULT_LYING_REFEREE: '1' lies on every committee, 'first-round' only on a first one (a bought first
+ * committee; the appeal's fresh referees are honest). */
+function lyingRefereeOf(value: string | undefined): { lyingReferee?: 'always' | 'first-round' } {
+  if (value === undefined || value === '' || value === '0') return {};
+  if (value === '1') return { lyingReferee: 'always' };
+  if (value === 'first-round') return { lyingReferee: 'first-round' };
+  throw new AicError('CLI_INVALID_ARGUMENT', `${FAULT_ENV.lyingReferee} must be 1 or first-round`);
+}
 
 /** The node's run options from resolved flags (the password comes from its own source: file, env or prompt). */
 export function runOptionsOf(
@@ -257,6 +322,7 @@ export function runOptionsOf(
     role: v.role,
     rpcUrl: v['rpc-url'],
     deploymentFile: v.deployment,
+    ...povValidatorOf(v),
     logLevel: v['log-level'],
     logFormat: v['log-format'],
     republishIntervalMs: v['republish-interval-ms'],
@@ -268,6 +334,15 @@ export function runOptionsOf(
       budget: { perJobWei: capWei(v['budget-per-job-aic']), perDayWei: capWei(v['budget-per-day-aic']) },
     },
     jobs: jobRolesOf(v, preset, env),
+    ...(v.rater
+      ? {
+          rater: {
+            stakeAic: v['rater-stake-aic'],
+            pollIntervalMs: preset.rater.pollIntervalMs,
+            lie: env[FAULT_ENV.wrongScores] === '1',
+          },
+        }
+      : {}),
     storage: {
       ...(v.storage
         ? {
@@ -285,10 +360,36 @@ export function runOptionsOf(
   };
 }
 
+/** `--pov-validator`'s options; its genesis file is required. */
+function povValidatorOf(v: NodeFlagValues): Pick<RunNodeOptions, 'povValidator'> {
+  if (!v['pov-validator']) return {};
+  const genesisFile = v['pov-genesis'];
+  if (genesisFile === undefined)
+    throw new AicError('CLI_INVALID_ARGUMENT', '--pov-validator needs --pov-genesis <file>');
+  return { povValidator: { genesisFile, rpcPort: v['pov-rpc-port'] } };
+}
+
 /** A budget cap in wei; '0' means no cap. */
 function capWei(aicAmount: string): bigint | undefined {
   const wei = aicToWei(aicAmount);
   return wei === 0n ? undefined : wei;
+}
+
+/** Multi-task switching's options, when a mining command is configured (the rest of its defaults from the preset). */
+function miningOf(v: NodeFlagValues, preset: AicPreset) {
+  const command = v['mining-command'];
+  if (command === undefined) return {};
+  const { suspendTimeoutMs, sampleIntervalMs, restartBaseMs, restartMaxMs } = preset.mining;
+  return {
+    mining: {
+      command,
+      args: v['mining-arg'],
+      suspend: v['mining-suspend'],
+      ownerThresholdPercent: v['mining-owner-threshold'],
+      minDwellMs: v['mining-min-dwell-ms'],
+      ...{ suspendTimeoutMs, sampleIntervalMs, restartBaseMs, restartMaxMs },
+    },
+  };
 }
 
 function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv): RunNodeOptions['jobs'] {
@@ -298,6 +399,8 @@ function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv
     throw new AicError('CLI_INVALID_ARGUMENT', `${FAULT_ENV.fakeSegments} must be in (0, 1]`);
   }
   return {
+    // Every requester watches its jobs' providers (issue 15: it preempts a silent one where the market lets it).
+    requester: v['liveness-grace-ms'] === undefined ? {} : { livenessGraceMs: v['liveness-grace-ms'] },
     ...(v.provider
       ? {
           provider: {
@@ -306,6 +409,7 @@ function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv
             priceAicPerHour: v['price-aic-per-hour'],
             memoryMiB: v['worker-memory-mib'],
             timeoutMs: v['worker-timeout-ms'],
+            ...miningOf(v, preset),
             offerTtlSeconds: preset.provider.offerTtlSeconds,
             offerRepublishMs: preset.provider.offerRepublishMs,
             fakeSegmentFraction,
@@ -317,6 +421,7 @@ function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv
           verifier: {
             lazy: env[FAULT_ENV.lazyVerifier] === '1',
             silentOnFirstDraw: env[FAULT_ENV.silentVerifier] === '1',
+            ...lyingRefereeOf(env[FAULT_ENV.lyingReferee]),
           },
         }
       : {}),
@@ -326,6 +431,7 @@ function jobRolesOf(v: NodeFlagValues, preset: AicPreset, env: NodeJS.ProcessEnv
             livenessGraceMs: v['liveness-grace-ms'],
             canaryIntervalMs: v['canary-interval-ms'],
             rechallengeAfterMs: preset.coordinator.rechallengeAfterMs,
+            ...(env[FAULT_ENV.wrongAssignment] === '1' ? { wrongAssignments: true } : {}),
           },
         }
       : {}),

@@ -21,6 +21,14 @@ export {
   READY_MESSAGE,
   type RunNodeOptions,
 } from './options.ts';
+export {
+  createRaterRole,
+  type RaterAction,
+  type RaterRole,
+  type RaterRoleInit,
+  startRaterRole,
+} from './rater/rater-role.ts';
+export { type EpochScoreSet, scoreSetFromChain } from './rater/score-set-from-chain.ts';
 export { type RunningNode, runNode } from './run.ts';
 export { type NodeProcess, type NodeReady, type SpawnNodeOptions, spawnNodeProcess } from './spawn.ts';
 export { NODE_VERSION } from './version.ts';

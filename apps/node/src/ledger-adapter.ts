@@ -36,6 +36,12 @@ export function createLedgerReader(init: {
       const [claimed] = eventsOf(receipt, ledger.rewards.address, rewardsPoolAbi, 'RewardClaimed');
       return { amountWei: claimed?.args.amount ?? 0n, transactionHash: receipt.transactionHash };
     },
+    async rate(kind, id, rating) {
+      const ledger = await ledgerClient();
+      if (!ledger.walletClient) throw new AicError('LEDGER_NO_SIGNER', 'this node has no key for chain writes');
+      const receipt = await ledger.confirm('RewardsPool.rate', () => ledger.rewards.write.rate([kind, id, rating]));
+      return { transactionHash: receipt.transactionHash };
+    },
     async rewards(address) {
       const ledger = await ledgerClient();
       try {

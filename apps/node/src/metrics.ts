@@ -14,6 +14,7 @@ export interface NodeMetrics {
   stateWriteDurationSeconds: Histogram;
   /** Dataset bytes fetched from holders for jobs (0 for a job whose shards were cached). */
   datasetBytesFetchedTotal: Counter;
+  datasetFetchBytesTotal: Counter<'path'>;
 }
 
 /** Creates the metrics on a fresh registry (one per node, so tests can run several nodes in one process). */
@@ -72,6 +73,12 @@ export function createNodeMetrics(opts: { defaultMetrics?: boolean } = {}): Node
     datasetBytesFetchedTotal: new Counter({
       name: 'aic_dataset_bytes_fetched_total',
       help: 'Dataset bytes fetched from holders for jobs (plaintext of accepted chunks)',
+      registers,
+    }),
+    datasetFetchBytesTotal: new Counter({
+      name: 'aic_dataset_fetch_bytes_total',
+      help: "Sealed dataset bytes received for jobs, by path: 'bulk' (holders' bulk TCP path) or 'stream' (libp2p)",
+      labelNames: ['path'] as const,
       registers,
     }),
   };

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
+import { connectLedger } from '@aic/ledger';
 import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
@@ -19,9 +20,11 @@ import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { createNodeModelService, type NodeModelService } from './models/model-service.ts';
 import type { NetworkFactory, NodeNetwork } from './network-port.ts';
+import { type RaterRoleInit, startRaterRole } from './rater/rater-role.ts';
 import { type ItemBook, loadItemBook } from './services/item-book.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
+import { type PovValidatorRoleInit, startPovValidatorRole } from './services/pov-validator.ts';
 import { type RunningService, startRepublishing } from './services/republisher.ts';
 import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
@@ -58,7 +61,12 @@ export interface AicNodeInit {
   /** Connections the network keeps (its connection keeper); the network's own default when absent. */
   targetPeers?: number;
   /** Job roles beyond the requester's (which every node with a chain runs): provider, verifier, coordinator. */
-  jobs?: Pick<JobServicesInit, 'provider' | 'verifier' | 'coordinator'>;
+  jobs?: Pick<JobServicesInit, 'requester' | 'provider' | 'verifier' | 'coordinator'>;
+  /** The rater role (`--rater`): Proof-of-Value scores proposed, checked and challenged on chain (needs a chain). */
+  rater?: RaterRoleInit;
+  /** `--pov-validator`: a validator of the PoV chain on this node's network and key; its JSON-RPC becomes `rpcUrl`
+   * unless one is given. */
+  povValidator?: PovValidatorRoleInit;
   /** Who may use the API besides loopback clients with the token, and what it may spend (README "Security"). */
   api?: {
     /** Host names (or host:port) accepted in `Host` besides loopback and apiHost. */
@@ -107,6 +115,9 @@ interface Running {
   books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
   /** Long-lived node services (offer republishing), stopped before the network. */
   services: RunningService[];
+  /** `--pov-validator`'s chain: stopped after every role that reads or writes through its JSON-RPC (a job role
+   * stopping against an RPC already gone retried its chain reads and never exited). */
+  povChain: RunningService | undefined;
   jobs: JobServices | undefined;
   /** The data role: content store, datasets, holdings (stopped after the network). */
   data: DataService;
@@ -153,6 +164,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
       await r.storage.stop();
       await r.models.stop();
       await r.api.stop();
+      await r.povChain?.stop();
       await r.network.stop();
       await r.data.stop();
       await Promise.all([r.books.offers.flush(), r.books.jobs.flush(), r.books.peers.flush(), r.spending.flush()]);
@@ -234,11 +246,19 @@ async function startNode(
 }
 
 async function startServing(
-  init: AicNodeInit,
+  nodeInit: AicNodeInit,
   c: AicNodeComponents & { metrics: NodeMetrics; now: () => number; log: Logger },
   network: NodeNetwork,
   books: Running['books'],
 ): Promise<Running> {
+  // The PoV chain first: the ledger roles below read and write through its JSON-RPC.
+  const pov =
+    nodeInit.povValidator &&
+    (await startPovValidatorRole(
+      { ...nodeInit.povValidator, dataDir: nodeInit.dataDir },
+      { privateKey: c.privateKey, network, logger: moduleLogger(c.logger, 'pov') },
+    ));
+  const init = pov && nodeInit.rpcUrl === undefined ? { ...nodeInit, rpcUrl: pov.rpcUrl } : nodeInit;
   redialKnownPeers(network, books.peers, c.log);
   const data = await startDataService(
     { dataDir: init.dataDir, privateKey: c.privateKey, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile },
@@ -351,6 +371,7 @@ async function startServing(
     await storage.stop().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await data.stop().catch(() => undefined);
+    if (pov) await pov.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
       'NODE_API_LISTEN_FAILED',
@@ -361,9 +382,17 @@ async function startServing(
       },
     );
   });
-  const services = [
+  const services: RunningService[] = [
     startRepublishing(network, books.offers, init.republishIntervalMs ?? DEFAULT_PRESET.node.republishIntervalMs, c),
   ];
+  if (init.rater && init.rpcUrl !== undefined && init.deploymentFile !== undefined) {
+    const ledger = await connectLedger({
+      rpcUrl: init.rpcUrl,
+      deploymentFile: init.deploymentFile,
+      privateKey: c.privateKey,
+    });
+    services.push(startRaterRole(init.rater, ledger, moduleLogger(c.logger, 'rater')));
+  }
   c.log.info(
     {
       peerId: network.peerId,
@@ -374,7 +403,20 @@ async function startServing(
     },
     'node started',
   );
-  return { network, api, apiUrl, books, services, jobs, data, models, storage, apiTokenFile: apiToken.file, spending };
+  return {
+    network,
+    api,
+    apiUrl,
+    books,
+    services,
+    povChain: pov || undefined,
+    jobs,
+    data,
+    models,
+    storage,
+    apiTokenFile: apiToken.file,
+    spending,
+  };
 }
 
 function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {

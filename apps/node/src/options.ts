@@ -32,6 +32,8 @@ export interface RunNodeOptions {
   role?: string | undefined;
   rpcUrl?: string | undefined;
   deploymentFile?: string | undefined;
+  /** `--pov-validator`: validate the PoV chain and serve its JSON-RPC (the ledger roles then use it). */
+  povValidator?: import('./node.ts').AicNodeInit['povValidator'];
   logLevel: LogLevel;
   /** `json` lines (default) or `pretty` one-line text for a person at a terminal. */
   logFormat?: 'json' | 'pretty' | undefined;
@@ -41,6 +43,8 @@ export interface RunNodeOptions {
   targetPeers?: number | undefined;
   /** Job roles: GPU Vessel provider, verifier, coordinator (allocator + arbiter). */
   jobs?: import('./node.ts').AicNodeInit['jobs'];
+  /** The rater role (`--rater`). */
+  rater?: import('./node.ts').AicNodeInit['rater'];
   /** Host / Origin allow-lists and budget caps of the API. */
   api?: import('./node.ts').AicNodeInit['api'];
   /** The Storage Vessel: `--storage`'s provider role and the data owner's placement settings. */

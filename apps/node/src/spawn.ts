@@ -3,10 +3,28 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AicError } from '@aic/core';
+import { bundleIsCurrent } from '@aic/gpu-vessel/bundle';
 import { READY_MESSAGE } from './options.ts';
+
+export { bundleIsCurrent };
 
 /** The node entry point (apps/node/src/main.ts), run through tsx. */
 export const NODE_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+
+/** The same entry bundled to plain JavaScript (`npm run build:node`, also run by `npm install`): apps/node/dist. */
+export const NODE_DIST = join(dirname(NODE_MAIN), '..', 'dist');
+
+/**
+ * How to start a node: the JavaScript bundle while it is current (none of the workspace files in its
+ * build-info.json is newer than the build), else main.ts through tsx. The bundle spares each process compiling
+ * ~430 TypeScript files at start-up (measured: 4.7 → 2.1 CPU-s to the ready line); an edited checkout never runs
+ * stale code. AIC_NODE_FROM_SOURCE=1 forces the sources.
+ */
+export function defaultNodeEntry(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.AIC_NODE_FROM_SOURCE !== '1' && bundleIsCurrent(NODE_DIST)) return [join(NODE_DIST, 'main.js')];
+  // tsx resolved from here, so the child works whatever its working directory.
+  return ['--import', import.meta.resolve('tsx'), NODE_MAIN];
+}
 
 /** How many of a child's last output lines (stdout and stderr together) are kept for diagnosis. */
 export const OUTPUT_TAIL_LINES = 50;
@@ -26,7 +44,8 @@ export interface NodeReady {
 export interface SpawnNodeOptions {
   /** Command-line flags for main.ts (see its --help), e.g. ['--data-dir', dir, '--api-port', '0']. */
   args: string[];
-  /** Node.js arguments before `args`; default runs main.ts through tsx. (`aic node start` tests pass the CLI.) */
+  /** Node.js arguments before `args`; default `defaultNodeEntry()`: the bundle while current, else main.ts through
+   * tsx. (`aic node start` tests pass the CLI.) */
   entry?: string[];
   /** Extra environment (AIC_PASSWORD goes here). */
   env?: Record<string, string>;
@@ -34,7 +53,16 @@ export interface SpawnNodeOptions {
   readyTimeoutMs?: number;
   /** Every log line of the child, parsed (non-JSON lines come as { msg: line }). */
   onLog?: (line: Record<string, unknown>) => void;
+  /**
+   * Aborting it before the node is ready ends the child (SIGTERM, SIGKILL after ABORT_KILL_AFTER_MS) and rejects
+   * with NODE_ABORTED once it exited: a devnet told to stop while nodes are still starting leaves none running.
+   * After ready, stopping is the caller's (`stop()`).
+   */
+  signal?: AbortSignal;
 }
+
+/** How long an aborted start waits for the child to end on SIGTERM before it sends SIGKILL. */
+export const ABORT_KILL_AFTER_MS = 5_000;
 
 /** How a node process ended: its exit code, or the signal that killed it. */
 export interface NodeExit {
@@ -74,8 +102,8 @@ export function createLineTail(capacity = OUTPUT_TAIL_LINES): { push(line: strin
  * kept ones are in `details.lastLines`), if it exits or times out first.
  */
 export async function spawnNodeProcess(options: SpawnNodeOptions): Promise<NodeProcess> {
-  // tsx resolved from here, so the child works whatever its working directory.
-  const entry = options.entry ?? ['--import', import.meta.resolve('tsx'), NODE_MAIN];
+  const entry = options.entry ?? defaultNodeEntry();
+  if (options.signal?.aborted === true) throw new AicError('NODE_ABORTED', 'node start aborted before it began');
   const child = spawn(process.execPath, [...entry, ...options.args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,6 +153,24 @@ function waitForReady(
     void ended.then(({ code, signal }) =>
       fail(`exited (${signal === null ? `code ${code}` : `signal ${signal}`}) before it was ready`),
     );
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), ABORT_KILL_AFTER_MS);
+      void ended.then(() => {
+        clearTimeout(killer);
+        reject(
+          new AicError('NODE_ABORTED', 'node start aborted before it was ready', {
+            details: { pid: child.pid ?? null },
+          }),
+        );
+      });
+    };
+    if (options.signal?.aborted === true) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    void ended.then(() => options.signal?.removeEventListener('abort', onAbort));
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (text) => {
       tail.push(text);
@@ -133,6 +179,7 @@ function waitForReady(
       if (line.msg === READY_MESSAGE && !settled) {
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
         resolve(line as unknown as NodeReady);
       }
     });

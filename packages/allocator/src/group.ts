@@ -3,14 +3,17 @@
  * multi-node jobs: `size` distinct providers' machines that are cheap and close to each other (the white paper's
  * "peers with the shortest communication time cooperate first"), every one able to take the per-machine
  * requirement, and no pair further apart than the latency bound. Each near-best anchor gathers its nearest feasible
- * peers; the group with the lowest price plus the value of its worst intra-group RTT wins. A job that does not ask
+ * peers; the group with the lowest price plus the value of its worst intra-group RTT wins; `offers[0]` is its anchor
+ * (the group's lead when the chain assigns one provider per job). A job that does not ask
  * for spreading keeps all its GPUs on one machine (`placeJob`).
  */
+import { AicError } from '@aic/core';
 import { memberFits, scanGroups, takeOn } from './candidates.ts';
 import { computeHours, priceOf, rttMs } from './cost.ts';
+import { whyUnsatisfiable } from './explain.ts';
 import { compareIds, type Machine, type OfferBook } from './offer-book.ts';
 import { placementOf } from './place.ts';
-import type { JobDemand, Offer, Placement } from './types.ts';
+import type { Machine as HardwareMachine, HardwareRequirement, JobDemand, Offer, Placement } from './types.ts';
 
 export interface GroupPlacement {
   readonly jobId: string;
@@ -28,7 +31,14 @@ const RTT_COST_PER_MS_HOUR = 0.01;
  * Places `job` on `size` machines (default: `job.hardware.spread.machines`, else 1) within
  * `job.hardware.spread.maxRttMs` of each other; undefined when no such group exists.
  */
-export function placeGroup(book: OfferBook, job: JobDemand, size?: number, anchors = 8): GroupPlacement | undefined {
+export function placeGroup(
+  book: OfferBook,
+  job: JobDemand,
+  size?: number,
+  anchors = 8,
+  /** Which offers may anchor (and so lead) the group, e.g. the providers the chain lets the job be assigned to. */
+  canAnchor?: (offer: Offer) => boolean,
+): GroupPlacement | undefined {
   const machines = size ?? job.hardware?.spread?.machines ?? 1;
   const maxRtt = job.hardware?.spread?.maxRttMs ?? Number.POSITIVE_INFINITY;
   const scan = scanGroups(book, job, 0, Math.max(machines * 4, 32));
@@ -45,7 +55,8 @@ export function placeGroup(book: OfferBook, job: JobDemand, size?: number, ancho
   if (pool.length < machines) return undefined;
   let best: { peers: typeof pool; price: number; maxRtt: number } | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
-  for (const anchor of pool.slice(0, anchors)) {
+  const anchorPool = canAnchor ? pool.filter((p) => canAnchor(p.machine.offer)) : pool;
+  for (const anchor of anchorPool.slice(0, anchors)) {
     const at = anchor.machine.offer.coordinate;
     const byNearness = [...pool].sort(
       (a, b) =>
@@ -89,4 +100,23 @@ export function placeGroup(book: OfferBook, job: JobDemand, size?: number, ancho
     maxRttMs: best.maxRtt,
     placements,
   };
+}
+
+/**
+ * Throws ALLOCATOR_REQUIREMENT_UNSATISFIABLE when a requirement spread over N > 1 machines (an MSMG group: one
+ * provider per machine) finds fewer than N known machines that can each run it — checked before escrow, so a group
+ * the market cannot form is refused at once instead of waiting for providers.
+ */
+export function assertGroupSatisfiable(machines: readonly HardwareMachine[], requirement: HardwareRequirement): void {
+  const size = requirement.spread?.machines ?? 1;
+  if (size <= 1 || machines.length === 0) return;
+  const { spread: _spread, ...perMachine } = requirement;
+  const fit = machines.filter((m) => whyUnsatisfiable([m], perMachine) === undefined).length;
+  if (fit < size) {
+    throw new AicError(
+      'ALLOCATOR_REQUIREMENT_UNSATISFIABLE',
+      `no group of ${size} providers can run this job: ${fit} of ${machines.length} offers can`,
+      { details: { reason: 'group', size, fit, offers: machines.length } },
+    );
+  }
 }

@@ -24,7 +24,7 @@ export {
 export * from './errors.ts';
 export { assertSatisfiable, type Unsatisfied, type UnsatisfiedReason, whyUnsatisfiable } from './explain.ts';
 export { fragmentationOf, type MixShape, mixShapes } from './fragmentation.ts';
-export { type GroupPlacement, placeGroup } from './group.ts';
+export { assertGroupSatisfiable, type GroupPlacement, placeGroup } from './group.ts';
 export { hungarian } from './hungarian.ts';
 export { type FreeState, fitGpus, initialState } from './machine-state.ts';
 export { compareIds, createOfferBook, type OfferBook, type OfferBookOptions } from './offer-book.ts';

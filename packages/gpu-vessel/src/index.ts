@@ -10,22 +10,21 @@ export {
   recordingMaterialized,
 } from './agent/cached-datasets.ts';
 export type { CanaryAssets } from './agent/canary.ts';
+export type { CanaryPayerPort } from './agent/canary-payers.ts';
 export { type AgentContext, type AgentLogger, isTransient, peerOfAddress } from './agent/context.ts';
-export {
-  CoordinatorAgent,
-  type CoordinatorInit,
-  type HardwareChallenger,
-  priceWithinEscrow,
-} from './agent/coordinator-agent.ts';
+export { CoordinatorAgent, type CoordinatorInit, type HardwareChallenger } from './agent/coordinator-agent.ts';
 export {
   type DatasetHolder,
   datasetBytesOf,
   type JobLocality,
   type LocalityPort,
 } from './agent/coordinator-locality.ts';
+export { priceWithinEscrow } from './agent/coordinator-shortlist.ts';
+export type { FreshPayerPort } from './agent/fresh-payers.ts';
 export type { ProgressLine, RequesterJobState, RequesterStep } from './agent/job-record.ts';
 export { RoleScope, STOP_GRACE_MS, type Startable, startAll } from './agent/lifecycle.ts';
 export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './agent/provider-agent.ts';
+export { RefereeAgent, type RefereeAgentInit } from './agent/referee-agent.ts';
 export { RequesterAgent } from './agent/requester/requester-agent.ts';
 export {
   type JobOutcome,
@@ -122,5 +121,7 @@ export {
   materializeTicketData,
   type TicketData,
 } from './jobs/ticket-data.ts';
+export * from './msmg/index.ts';
+export * from './switching/index.ts';
 export * from './verify/index.ts';
 export * from './worker/index.ts';

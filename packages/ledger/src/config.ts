@@ -35,6 +35,38 @@ export const marketParamsSchema = z.object({
     .int()
     .min(1)
     .max(2 ** 31),
+  /** Providers on a job's seeded shortlist; anyone may assign the job to one of them (ComputeMarket.assignJob). */
+  assignShortlistSize: z.number().int().min(1).max(255),
+  /** Time a shortlist stands before anyone may draw another for a job still unplaced (redrawAssignment). */
+  assignWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
+  /** Verifiers stake to be drawn (ComputeMarket's VerifierStakes): minimum, silence penalty, slash share, unbonding. */
+  verifierMinStakeAic: aicAmount,
+  verifierSilencePenaltyAic: aicAmount,
+  verifierSlashBps: bps,
+  verifierUnbondingSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
+  /** DisputeCourt: committee size (≥ 3; an appeal seats twice as many), vote and appeal windows, appeal bond. */
+  courtCommitteeSize: z.number().int().min(3).max(127).default(devnetPreset.contracts.courtCommitteeSize),
+  courtVoteWindowSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31)
+    .default(devnetPreset.contracts.courtVoteWindowSec),
+  courtAppealWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(devnetPreset.contracts.courtAppealWindowSec),
+  courtAppealBondAic: aicAmount.prefault(devnetPreset.contracts.courtAppealBondAic),
   plazaFeeBps: bps.max(1_000),
   epochDurationSec: z
     .number()
@@ -42,6 +74,24 @@ export const marketParamsSchema = z.object({
     .min(1)
     .max(2 ** 31),
   emissionPerEpochAic: aicAmount,
+  /** Most AIC wei an epoch pays per score unit (0 = no cap); the rest stays in the pool. */
+  maxRewardWeiPerScore: z.union([z.string(), z.number()]).transform((v, ctx) => {
+    try {
+      const wei = BigInt(v);
+      if (wei < 0n) throw new RangeError('negative');
+      return wei;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not a non-negative wei amount: ${v}` });
+      return z.NEVER;
+    }
+  }),
+  raterMinStakeAic: aicAmount,
+  scoreChallengeWindowSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+  raterSlashBps: bps,
   /** Minimum provider stake per hardware class (index = class), in AIC. */
   minStakeByClassAic: z.array(aicAmount).max(256),
   /** Storage Vessel: length of a paid storage epoch, blocks a provider has to answer a challenge, challenger's cut. */
@@ -71,9 +121,8 @@ export const deployConfigSchema = z.object({
       allocators: z.array(address).default([]),
       verifiers: z.array(address).default([]),
       arbiters: z.array(address).default([]),
-      raters: z.array(address).default([]),
     })
-    .default({ allocators: [], verifiers: [], arbiters: [], raters: [] }),
+    .default({ allocators: [], verifiers: [], arbiters: [] }),
   params: marketParamsSchema,
 });
 export type DeployConfig = z.output<typeof deployConfigSchema>;

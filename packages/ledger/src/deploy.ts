@@ -67,7 +67,14 @@ export async function deployAic(
   };
 
   const token = await deploy('AICToken', [{ ...config.allocation, ecosystem: predictedPool }]);
-  const pool = await deploy('RewardsPool', [token, config.admin, p.epochDurationSec, p.emissionPerEpochAic]);
+  const pool = await deploy('RewardsPool', [
+    token,
+    config.admin,
+    p.epochDurationSec,
+    p.emissionPerEpochAic,
+    p.maxRewardWeiPerScore,
+    { minRaterStake: p.raterMinStakeAic, challengeWindowSec: p.scoreChallengeWindowSec, slashBps: p.raterSlashBps },
+  ]);
   if (pool.toLowerCase() !== predictedPool.toLowerCase()) {
     // Another transaction from the deployer slipped in between; the ecosystem allocation went elsewhere.
     throw new AicError('LEDGER_DEPLOY_FAILED', 'RewardsPool address differs from the predicted one', {
@@ -89,6 +96,26 @@ export async function deployAic(
       slashBps: p.slashBps,
       slashToVerifierBps: p.slashToVerifierBps,
       verifyWindowSec: p.verifyWindowSec,
+      assignWindowSec: p.assignWindowSec,
+      shortlistSize: p.assignShortlistSize,
+    },
+    {
+      minStake: p.verifierMinStakeAic,
+      silencePenalty: p.verifierSilencePenaltyAic,
+      slashBps: p.verifierSlashBps,
+      unbondingSec: p.verifierUnbondingSec,
+    },
+  ]);
+  // The court hears the market's disputes: deployed after it, seated once (ComputeMarket.setCourt, below).
+  const court = await deploy('DisputeCourt', [
+    token,
+    market,
+    config.admin,
+    {
+      committeeSize: p.courtCommitteeSize,
+      voteWindowSec: p.courtVoteWindowSec,
+      appealWindowSec: p.courtAppealWindowSec,
+      appealBond: p.courtAppealBondAic,
     },
   ]);
 
@@ -115,6 +142,7 @@ export async function deployAic(
     }
   };
   const marketAbi = artifacts.ComputeMarket.abi as Abi;
+  await send(market, marketAbi, 'setCourt', [court]);
   for (const [hwClass, minStake] of p.minStakeByClassAic.entries()) {
     await send(market, marketAbi, 'setMinStake', [hwClass, minStake]);
   }
@@ -131,7 +159,7 @@ export async function deployAic(
     await send(market, marketAbi, 'renounceRole', [ZERO_ROLE, deployer]);
   }
   step(`roles granted (${config.roles.allocators.length} allocators, ${config.roles.verifiers.length} verifiers)`);
-  await grantAdminRoles({ clients, config, registry, pool, market, send });
+  await grantAdminRoles({ clients, config, registry, market, send });
 
   const blockNumber = await publicClient.getBlockNumber();
   const chainId = await publicClient.getChainId();
@@ -160,21 +188,17 @@ export function roleId(name: string): Hex {
 }
 
 /**
- * Registry MINTER_ROLE for the ComputeMarket (it mints TrainedAI assets) and RATER_ROLE on the RewardsPool need the
- * registry's and pool's admin; they are granted only when the deployer is that admin, otherwise the admin does it.
+ * Registry MINTER_ROLE for the ComputeMarket (it mints TrainedAI assets) needs the registry's admin; it is granted
+ * only when the deployer is that admin, otherwise the admin does it. No role rates: raters stake in the RewardsPool.
  */
 async function grantAdminRoles(input: {
   clients: DeployClients;
   config: DeployConfig;
   registry: Address;
-  pool: Address;
   market: Address;
   send: (address: Address, abi: Abi, fn: string, args: readonly unknown[]) => Promise<void>;
 }): Promise<void> {
-  const { clients, config, registry, pool, market, send } = input;
+  const { clients, config, registry, market, send } = input;
   if (config.admin.toLowerCase() !== clients.walletClient.account.address.toLowerCase()) return;
   await send(registry, artifacts.AssetRegistry.abi as Abi, 'grantRole', [roleId('MINTER_ROLE'), market]);
-  for (const rater of config.roles.raters) {
-    await send(pool, artifacts.RewardsPool.abi as Abi, 'grantRole', [roleId('RATER_ROLE'), rater]);
-  }
 }

@@ -22,6 +22,8 @@ export const deploymentSchema = z.object({
     StorageMarket: address,
     DataRequests: address,
   }),
+  /** The PoV chain's contracts, deployed only with it (`deployPovContracts`): extra issuance and validator stakes. */
+  pov: z.object({ AICIssuer: address, ValidatorStakes: address }).optional(),
 });
 
 export type AicDeployment = z.output<typeof deploymentSchema>;

@@ -27,6 +27,7 @@ export {
 } from './config.ts';
 export { connectLedger } from './connect.ts';
 export { type DeployClients, type DeployOptions, deployAic, roleId } from './deploy.ts';
+export { deployPovContracts, type PovContracts, type PovDeployInput, stakeValidators } from './deploy-pov.ts';
 export {
   type AicContractAddresses,
   type AicDeployment,

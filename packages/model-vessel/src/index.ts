@@ -51,7 +51,9 @@ export {
   type ResolvedJobShape,
   resolveJob,
   resolveJobShape,
+  type Tolerance,
   type TrainingSettings,
+  toleranceSchema,
 } from './runtime/job.ts';
 export {
   hashStateArrays,
@@ -62,6 +64,18 @@ export {
   writeOptimizerState,
 } from './runtime/model-state.ts';
 export { Prng, type PrngState, prngStateFromSeed } from './runtime/prng.ts';
+export { checkShardable } from './runtime/sharded-step.ts';
+export {
+  evenRanges,
+  foldGradients,
+  foldInto,
+  type GradientReducer,
+  localReducer,
+  microbatchesOfRank,
+  microbatchRanges,
+  type Range,
+  type ShardRole,
+} from './runtime/shards.ts';
 export { type WeightsDistance, weightsDistance } from './runtime/tolerance.ts';
 export { type TrainOptions, type TrainProgress, type TrainResult, trainJob } from './runtime/train.ts';
 export { compileModel, type Evaluation, evaluate, loadTrainedModel } from './runtime/trained-model.ts';
@@ -71,5 +85,20 @@ export {
   type SegmentVerdict,
   verifySegment,
 } from './runtime/verify-segment.ts';
+export {
+  compareStates,
+  type TolerantSegmentInput,
+  type TolerantVerdict,
+  toleranceOf,
+  verificationBackendOf,
+  verifySegmentTolerant,
+} from './runtime/verify-tolerant.ts';
+export {
+  dawnEntryUrl,
+  parseWebgpuProbe,
+  probeWebgpuAdapter,
+  type WebgpuAdapter,
+  webgpuAdapterSchema,
+} from './runtime/webgpu-adapter.ts';
 export { cidOfBytes, weightsFromSafetensors, weightsToSafetensors } from './runtime/weights-file.ts';
 export * from './templates/index.ts';

@@ -4,7 +4,13 @@
  * Vivaldi network coordinates. See packages/network/README.md for limits, topics and protocol ids.
  */
 
-export { type AicNetworkComponents, type AicNetworkInit, type GossipMeshInit, YAMUX_DEFAULTS } from './config.ts';
+export {
+  type AicNetworkComponents,
+  type AicNetworkInit,
+  GOSSIP_MESH_DEFAULTS,
+  type GossipMeshInit,
+  YAMUX_DEFAULTS,
+} from './config.ts';
 export {
   DEFAULT_VIVALDI_CONFIG,
   estimateRttMs as estimateCoordinateRttMs,

@@ -7,12 +7,13 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p } from 'libp2p';
-import { type AicNetworkInit, YAMUX_DEFAULTS } from './config.ts';
+import { type AicNetworkInit, GOSSIP_MESH_DEFAULTS, YAMUX_DEFAULTS } from './config.ts';
 import { AIC_GOSSIP_SCORE_THRESHOLDS, aicGossipScoreParams } from './gossip/score-params.ts';
 import { GOSSIP_TOPICS } from './gossip/topics.ts';
 import { libp2pPrivateKeyFromRaw } from './identity.ts';
 import { WIRE_LIMITS } from './limits.ts';
 import type { PeerScoreBook } from './scoring/peer-score-book.ts';
+import { installHalfWindowUpdates } from './yamux-window-updates.ts';
 
 /**
  * libp2p's connection manager, tuned for many nodes per host (a devnet, a data centre): its default refuses more
@@ -84,6 +85,7 @@ export async function createAicLibp2p(init: AicNetworkInit, scores: PeerScoreBoo
         scoreParams: aicGossipScoreParams(topics, (id) => scores.score(id, Date.now())),
         scoreThresholds: AIC_GOSSIP_SCORE_THRESHOLDS,
         ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
+        ...GOSSIP_MESH_DEFAULTS,
         ...definedFields(init.gossipMesh ?? {}),
       }),
     },
@@ -98,6 +100,7 @@ function definedFields<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K],
 }
 
 function yamuxWithDefaults(overrides: Partial<typeof YAMUX_DEFAULTS> = {}) {
+  installHalfWindowUpdates();
   const config = { ...YAMUX_DEFAULTS, ...overrides };
   return yamux({
     maxMessageSize: config.maxMessageBytes,

@@ -13,7 +13,7 @@ import type { PeerExchange } from './discovery/peer-exchange.ts';
 import { NetworkError } from './errors.ts';
 import type { AicNetworkEvents } from './events.ts';
 import { routeAicTopics } from './gossip/aic-topics.ts';
-import { GossipRouter } from './gossip/gossip-router.ts';
+import { GossipRouter, type TopicRoute } from './gossip/gossip-router.ts';
 import type { GossipTopic } from './gossip/topics.ts';
 import { type AicLibp2pServices, createAicLibp2p } from './libp2p-node.ts';
 import { type NetworkLogger, silentLogger } from './logger.ts';
@@ -33,6 +33,7 @@ import type { ProtocolDefinition } from './rpc/protocol.ts';
 import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
 import type { Offence } from './scoring/offences.ts';
 import { PeerScoreBook } from './scoring/peer-score-book.ts';
+import type { MessageSpec } from './wire/message-spec.ts';
 import { type HoldingsAnnouncement, holdingsSpec } from './wire/messages/holdings.ts';
 import { type JobAnnouncement, jobAnnouncementSpec } from './wire/messages/job-announcement.ts';
 import { type ProviderOffer, providerOfferSpec } from './wire/messages/provider-offer.ts';
@@ -241,6 +242,22 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   async publishResultNotice(notice: ResultNotice): Promise<number> {
     this.#assertStarted();
     return await this.#gossip.publish(resultNoticeSpec, notice);
+  }
+
+  /**
+   * Routes a topic whose messages another package defines (its `spec.type` must be one of GOSSIP_TOPICS, e.g. the
+   * PoV chain's): inbound messages are opened and checked by the wire codec like the built-in topics (a bad one
+   * penalises the peer and is not forwarded), verified ones go to `deliver`. Before start it subscribes on start;
+   * after start, at once.
+   */
+  routeTopic<T>(spec: MessageSpec<T> & { type: GossipTopic }, deliver: TopicRoute<T>['deliver']): void {
+    this.#gossip.route({ spec, deliver });
+  }
+
+  /** Seals and publishes a message of a topic routed with {@link routeTopic}; resolves to the recipients' count. */
+  async publish<T>(spec: MessageSpec<T> & { type: GossipTopic }, value: T): Promise<number> {
+    this.#assertStarted();
+    return await this.#gossip.publish(spec, value);
   }
 
   /**

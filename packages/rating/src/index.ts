@@ -7,9 +7,10 @@ export { type EpochRewards, maxDustWei, rewardsForEpoch } from './rewards.ts';
 export {
   computeEpochScores,
   type EpochRating,
-  minTotalScore,
+  maxRewardWeiPerScore,
   type ResourceScore,
   rateEpoch,
   type SlashRecord,
 } from './score.ts';
+export { type ScoreSet, sameScoreSet, scoreSetOf } from './score-set.ts';
 export type * from './types.ts';

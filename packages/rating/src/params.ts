@@ -19,8 +19,8 @@ export function defaultRatingParams(epoch: number, overrides: Partial<RatingPara
     scoreUnitWei: 10n ** 9n,
     emissionWei: 1_000_000n * AIC,
     maxRewardBpsOfUsage: 200n,
+    worthlessRating: 20,
     minFeeBps: 250n,
-    sinkAddress: '0x000000000000000000000000000000000000dead',
     hubAddresses: [],
     ...overrides,
   };
@@ -36,6 +36,7 @@ export function assertValidParams(params: RatingParams): void {
   if (params.usageWeightBps + params.workWeightBps > BPS_DENOMINATOR) fail('usage + work weights exceed 10,000 bps');
   if (params.qualityFloorBps < 0n || params.qualityFloorBps > BPS_DENOMINATOR) fail('quality floor out of range');
   if (!isRating(params.neutralRating)) fail('neutral rating must be an integer 0..100');
+  if (!isRating(params.worthlessRating)) fail('worthless rating must be an integer 0..100');
   if (params.scoreUnitWei <= 0n) fail('score unit must be positive');
   if (params.emissionWei < 0n || params.emissionWei > UINT128_MAX) fail('emission out of range');
   if (params.maxRewardBpsOfUsage <= 0n) fail('reward cap must be positive');

@@ -4,9 +4,10 @@
  *   base        = (eligibleUsage · usageWeight + min(workUnits · unitValue, eligibleUsage) · workWeight) / 10,000
  *   score       = base · quality · reliability / 10^8 / scoreUnitWei      (0 when fraud was proven)
  *
- * so a score never exceeds eligibleUsage / scoreUnitWei. The epoch total is then raised to the floor that caps the
- * reward per wei of usage at `maxRewardBpsOfUsage` (the gap goes to `sinkAddress`); with the cap below the fee,
- * every wei of usage, even from an undetected Sybil, earns less in rewards than it paid in fees.
+ * so a score never exceeds eligibleUsage / scoreUnitWei. RewardsPool pays at most `maxRewardWeiPerScore` (=
+ * scoreUnitWei · maxRewardBpsOfUsage / 10,000) per score unit and keeps the rest of the emission for later epochs;
+ * with the cap below the fee, every wei of usage, even from an undetected Sybil, earns less in rewards than it paid
+ * in fees, and no emission is paid without verified value behind it.
  */
 import { AicError, BPS_DENOMINATOR } from '@aic/core';
 import { consensusQualityBps } from './consensus.ts';
@@ -27,6 +28,8 @@ export interface ResourceScore {
   reliabilityBps: bigint;
   fraud: boolean;
   score: bigint;
+  /** AIC wei clawed back from the owner (fraud, or a consensus rating below `worthlessRating`); 0 otherwise. */
+  penaltyWei: bigint;
 }
 
 export interface SlashRecord {
@@ -39,10 +42,11 @@ export interface SlashRecord {
 export interface EpochRating {
   epoch: number;
   resources: ResourceScore[];
-  /** Score per contributor (sorted by address), including the sink when the reward cap binds. */
+  /** Score per contributor (sorted by address). */
   scores: Map<Address, bigint>;
+  /** Penalty per contributor in AIC wei (sorted by address; only non-zero ones). */
+  penalties: Map<Address, bigint>;
   totalScore: bigint;
-  sinkScore: bigint;
   slashes: SlashRecord[];
 }
 
@@ -66,8 +70,8 @@ export function rateEpoch(events: readonly RatingEvent[], params: RatingParams):
     resources.push(...scoreResource(resource, info, tally, view.stakes, params));
     if (tally.fraud) slashes.push({ epoch: params.epoch, resource, owner: info.owner, slashedWei: tally.slashedWei });
   }
-  const { scores, totalScore, sinkScore } = contributorScores(resources, params);
-  return { epoch: params.epoch, resources, scores, totalScore, sinkScore, slashes };
+  const { scores, totalScore, penalties } = contributorScores(resources);
+  return { epoch: params.epoch, resources, scores, totalScore, penalties, slashes };
 }
 
 /**
@@ -89,6 +93,7 @@ function scoreResource(
   const ratingBps = consensusQualityBps(votesOf(tally, stakes), params.neutralRating, tally.eligibleUsageWei);
   const qualityBps = params.qualityFloorBps + ((BPS_DENOMINATOR - params.qualityFloorBps) * ratingBps) / 10_000n;
   const reliabilityBps = reliabilityOf(tally);
+  const penalized = tally.fraud || ratingBps < BigInt(params.worthlessRating) * 100n;
   const shares: Array<[Address, OwnerShare]> = tally.byOwner.size > 0 ? [...tally.byOwner] : [[info.owner, tally]];
   return shares.map(([owner, share]) => {
     const usage = share.eligibleUsageWei;
@@ -108,6 +113,7 @@ function scoreResource(
       reliabilityBps,
       fraud: tally.fraud,
       score,
+      penaltyWei: penalized ? (usage * params.maxRewardBpsOfUsage) / BPS_DENOMINATOR : 0n,
     };
   });
 }
@@ -125,29 +131,30 @@ function reliabilityOf(tally: ResourceTally): bigint {
   return (BigInt(tally.completedJobs) * BPS_DENOMINATOR) / BigInt(ended);
 }
 
-/** The least total score at which the epoch's emission pays at most `maxRewardBpsOfUsage` per wei of usage. */
-export function minTotalScore(params: RatingParams): bigint {
-  const denominator = params.maxRewardBpsOfUsage * params.scoreUnitWei;
-  return (params.emissionWei * BPS_DENOMINATOR + denominator - 1n) / denominator;
+/**
+ * The most RewardsPool pays per score unit: `maxRewardBpsOfUsage` of the usage one unit stands for (the contract's
+ * `maxRewardPerScore`, set from the preset's `maxRewardWeiPerScore`).
+ */
+export function maxRewardWeiPerScore(params: RatingParams): bigint {
+  return (params.scoreUnitWei * params.maxRewardBpsOfUsage) / BPS_DENOMINATOR;
 }
 
-function contributorScores(resources: readonly ResourceScore[], params: RatingParams) {
+function contributorScores(resources: readonly ResourceScore[]) {
   const byOwner = new Map<Address, bigint>();
+  const penaltyOf = new Map<Address, bigint>();
   let contributed = 0n;
   for (const r of resources) {
+    if (r.penaltyWei > 0n) penaltyOf.set(r.owner, (penaltyOf.get(r.owner) ?? 0n) + r.penaltyWei);
     if (r.score === 0n) continue;
     byOwner.set(r.owner, (byOwner.get(r.owner) ?? 0n) + r.score);
     contributed += r.score;
   }
-  const sink = params.sinkAddress.toLowerCase();
-  const floor = minTotalScore(params);
-  const sinkScore = contributed > 0n && contributed < floor ? floor - contributed : 0n;
-  if (sinkScore > 0n) byOwner.set(sink, (byOwner.get(sink) ?? 0n) + sinkScore);
   const scores = new Map([...byOwner.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   for (const [contributor, score] of scores) {
     if (score > UINT128_MAX) {
       throw new AicError('RATING_SCORE_OVERFLOW', 'score does not fit in uint128', { details: { contributor } });
     }
   }
-  return { scores, totalScore: contributed + sinkScore, sinkScore };
+  const penalties = new Map([...penaltyOf.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { scores, totalScore: contributed, penalties };
 }

@@ -124,10 +124,14 @@ export interface RatingParams {
   emissionWei: bigint;
   /** Most reward per wei of eligible usage, in bps; must stay below the smallest fee so wash trading never pays. */
   maxRewardBpsOfUsage: bigint;
+  /**
+   * Penalty (white paper): a resource proven fraudulent, or rated below this by the fee-weighted, median-clipped
+   * consensus (worthless use), costs its owner what its usage would have earned at the cap, clawed back from the
+   * owner's unclaimed rewards.
+   */
+  worthlessRating: number;
   /** Smallest protocol fee a payment pays (min of ComputeMarket and Plaza fees), in bps. */
   minFeeBps: bigint;
-  /** Receives the score that no verified value supports (its rewards go back to the pool / treasury). */
-  sinkAddress: Address;
   /** Addresses left out of the link and cycle graph (exchanges, protocol contracts) so they do not link everyone. */
   hubAddresses: readonly Address[];
 }

@@ -24,6 +24,9 @@ export function describeQuote(q: JobQuote): string {
     `segments       ${q.segments} (${q.totalSteps} steps)`,
     `verification   ${q.samples} segments re-run; P(detect) ${q.pDetect.toFixed(4)} against 10 % faked segments`,
     `overhead       ${(q.overhead * 100).toFixed(1)} % extra compute for verification`,
+    q.verification.mode === 'exact'
+      ? 'mode           exact: each re-run segment must reproduce its commitment bit for bit'
+      : `mode           tolerant: a re-run segment is accepted within relative L2 ${q.verification.maxRelativeL2} (re-run on ${q.verification.verifyBackends.join(' or ')})`,
   ].join('\n');
 }
 
@@ -37,6 +40,10 @@ export function describeStatus(s: JobStatus): string {
     `progress      ${progressOf(s)}`,
     `commitments   ${s.commitments} (checkpoints ${s.checkpointCount}, resumes from ${s.resumeFrom})`,
   ];
+  if (s.group) {
+    lines.push(`group         ${s.group.members.map((m, rank) => `rank ${rank} ${who(m)}`).join(', ')}`);
+    for (const p of s.group.paid ?? []) lines.push(`  paid        ${who(p.account)} ${aic(p.wei)}`);
+  }
   if (s.trainedAssetId !== undefined) lines.push(`trained AI    #${s.trainedAssetId}`);
   if (s.resultCid !== undefined) lines.push(`result CID    ${s.resultCid}`);
   if (s.resultPath !== undefined) lines.push(`result path   ${s.resultPath}`);

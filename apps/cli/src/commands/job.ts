@@ -60,7 +60,23 @@ export function registerJobCommand(program: Command, io: CliIo): void {
     )
     .option('--seed <n>', 'training seed (same seed, same weights)', parseIntIn(0, 0xffff_ffff))
     .option('--commit-every <n>', 'steps per committed segment', parseIntIn(1, 100_000))
-    .addOption(new Option('--backend <backend>', 'runtime backend').choices(['cpu', 'wasm']))
+    .option(
+      '--workers <n>',
+      'MSMG: shard the job for n workers on n providers, placed as one group (gradients summed in a fixed order, same commitments on 1 to n workers)',
+      parseIntIn(1, 64),
+    )
+    .option(
+      '--group-size <n>',
+      'MSMG: the same as --workers n (n providers train the job as one group)',
+      parseIntIn(1, 64),
+    )
+    .option('--microbatches <m>', 'microbatches per step of a sharded job (default: --workers)', parseIntIn(1, 1_024))
+    .addOption(
+      new Option(
+        '--backend <backend>',
+        'runtime backend: cpu and wasm are verified exactly, webgpu (a provider with a WebGPU adapter) within a bound',
+      ).choices(['cpu', 'wasm', 'webgpu']),
+    )
     .option('--verifier-fee <aic>', 'fee for the verifier in AIC (default 1)', parseAic)
     .option('--confidence <p>', 'chance the verifier catches a provider faking 10 % of segments', parseConfidence)
     .option('--min-hw-class <n>', 'lowest hardware class of the provider (0 = CPU … 4)', parseIntIn(0, 4))
@@ -217,7 +233,10 @@ export interface SubmitOptions {
   learningRate?: number;
   seed?: number;
   commitEvery?: number;
-  backend?: 'cpu' | 'wasm';
+  workers?: number;
+  groupSize?: number;
+  microbatches?: number;
+  backend?: 'cpu' | 'wasm' | 'webgpu';
   verifierFee?: string;
   confidence?: number;
   minHwClass?: number;
@@ -242,6 +261,8 @@ export function submitBodyOf(o: SubmitOptions): JobSubmitBody {
     learningRate: o.learningRate,
     seed: o.seed,
     commitEverySteps: o.commitEvery,
+    workers: o.workers ?? o.groupSize,
+    microbatches: o.microbatches,
     backend: o.backend,
     verifierFeeAic: o.verifierFee,
     confidence: o.confidence,

@@ -1,9 +1,11 @@
 import type { HardwareDescriptor } from '@aic/gpu-vessel';
+import type { RouteResponse } from '@aic/node/api';
 import type { RunNodeOptions } from '@aic/node/options';
 import { flagsOfCommand, type NodeFlagValues, runOptionsOf } from '@aic/node/options';
 import type { Command } from 'commander';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
+import { printResult } from '../output.ts';
 import { addNodeFlags, nodeFlagsOf, runNodeInForeground } from './node.ts';
 
 // `aic provider start`: the GPU Vessel. A node (the node flags, from the node's one flag table) that also stakes,
@@ -19,6 +21,34 @@ export function registerProviderCommand(program: Command, io: CliIo): void {
     flagsOfCommand('provider'),
     ['rpc-url', 'deployment'],
   ).action(action(io, startProvider));
+  provider
+    .command('status')
+    .description("the GPU Vessel's multi-task switching: mode, time and earnings per mode (AI jobs, mining), the miner")
+    .action(action(io, showProviderStatus));
+}
+
+async function showProviderStatus(ctx: CommandContext): Promise<void> {
+  const status = await ctx.api().providerSwitching();
+  printResult(ctx.io, ctx.global.json, status, describeSwitching);
+}
+
+/** The switching report as text: one line per mode with its time and earnings, then the miner. */
+export function describeSwitching(body: RouteResponse<'providerSwitching'>): string {
+  const s = body.switching;
+  if (!body.enabled || s === undefined) {
+    return 'multi-task switching off (start the provider with --mining-command <program> to mine while no job runs)';
+  }
+  const time = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const miner = s.miner;
+  return [
+    `mode        ${s.mode} since ${s.since}`,
+    `ai          ${time(s.timeMs.ai)}, ${s.jobsStarted} runs, ${s.earnings.ai.jobsSettled} jobs settled, ${s.earnings.ai.earnedAic} AIC earned`,
+    `mining      ${time(s.timeMs.mining)}, ${s.earnings.mining.hashes} hashes`,
+    `owner       ${time(s.timeMs.owner)} (yields at ${s.ownerThresholdPercent} % GPU use; last ${s.ownerUtilizationPercent ?? 'not sampled'})`,
+    `idle        ${time(s.timeMs.idle)}`,
+    `miner       ${miner.state}${miner.pid === undefined ? '' : ` (pid ${miner.pid})`}, ${s.suspend} suspension, ${miner.suspensions} suspensions, ${miner.crashes} crashes` +
+      (miner.lastSuspendMs === undefined ? '' : `, last suspend ${miner.lastSuspendMs.toFixed(1)} ms`),
+  ].join('\n');
 }
 
 type ProviderRole = NonNullable<NonNullable<RunNodeOptions['jobs']>['provider']>;

@@ -1,9 +1,13 @@
+import { AicError } from '@aic/core';
 import type { Command } from 'commander';
 import { action, type CommandContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 
-/** `aic rewards status | claim`: the node account's Proof-of-Value score, claimable AIC, and claiming it. */
+/**
+ * `aic rewards status | claim | rate`: the node account's Proof-of-Value score, claimable AIC, claiming it, and rating
+ * what it used (weighed by the fee it paid; the raters' scores use it).
+ */
 export function registerRewardsCommands(program: Command, io: CliIo): void {
   const rewards = program.command('rewards').description('Proof-of-Value rewards of the node account (RewardsPool)');
   rewards
@@ -14,6 +18,27 @@ export function registerRewardsCommands(program: Command, io: CliIo): void {
     .command('claim')
     .description('claim the AIC of finalized epochs to the node account (the node signs the transaction)')
     .action(action(io, claim));
+  rewards
+    .command('rate <kind> <id> <rating>')
+    .description('rate what the node account used: kind asset (token id), gpu or storage (provider address), 0-100')
+    .action(action(io, rate));
+}
+
+async function rate(ctx: CommandContext, _options: unknown, kind: string, id: string, rating: string): Promise<void> {
+  if (kind !== 'asset' && kind !== 'gpu' && kind !== 'storage') {
+    throw new AicError('CLI_INVALID_ARGUMENT', `kind must be asset, gpu or storage, not ${kind}`);
+  }
+  const value = Number(rating);
+  if (!Number.isInteger(value) || value < 0 || value > 100) {
+    throw new AicError('CLI_INVALID_ARGUMENT', `rating must be an integer 0-100, not ${rating}`);
+  }
+  const r = await ctx.api().rate({ body: { kind, id, rating: value } });
+  printResult(
+    ctx.io,
+    ctx.global.json,
+    r,
+    (x) => `rated ${kind} ${id} ${value} as ${x.rater} (tx ${x.transactionHash})`,
+  );
 }
 
 async function claim(ctx: CommandContext): Promise<void> {
@@ -27,7 +52,7 @@ async function showStatus(ctx: CommandContext): Promise<void> {
     [
       `address     ${x.address}`,
       `epoch       ${x.currentEpoch}`,
-      `score       ${x.score} (earned in epoch ${x.scoreEpoch}; converted to AIC when that epoch closes)`,
+      `score       ${x.score} (epoch ${x.scoreEpoch}, applied by the raters after it ended)`,
       `claimable   ${x.claimable} AIC`,
     ].join('\n'),
   );

@@ -65,7 +65,7 @@ describe('aic job: argument checking', () => {
     expect(
       await usageError(['job', 'submit', '--template', 'mnist', '--dataset', '1', '--model', '2', '--budget', '1']),
     ).toContain('--template');
-    expect(await usageError([...submit, '--budget', '1', '--backend', 'webgpu'])).toContain('webgpu');
+    expect(await usageError([...submit, '--budget', '1', '--backend', 'tensorflow'])).toContain('tensorflow');
   });
 
   it.each([
@@ -107,6 +107,7 @@ const quote: JobQuote = {
   samples: 7,
   pDetect: 0.9912,
   overhead: 0.368,
+  verification: { mode: 'exact' },
 };
 
 describe('aic job: request body and rendering', () => {
@@ -168,6 +169,23 @@ describe('aic job: request body and rendering', () => {
     ]) {
       expect(text).toContain(part);
     }
+  });
+
+  it("states a webgpu job's tolerant bound and verification backends in the quote, and takes --backend webgpu", () => {
+    const tolerant = {
+      ...quote,
+      verification: {
+        mode: 'tolerant' as const,
+        maxRelativeL2: 0.001,
+        verifyBackends: ['webgpu' as const, 'cpu' as const],
+      },
+    };
+    expect(describeQuote(tolerant)).toContain(
+      'tolerant: a re-run segment is accepted within relative L2 0.001 (re-run on webgpu or cpu)',
+    );
+    expect(describeQuote(quote)).toContain('exact');
+    const base = { dataset: '3', model: '4', budget: '40', timeout: 1800 };
+    expect(submitBodyOf({ ...base, backend: 'webgpu' })).toMatchObject({ backend: 'webgpu' });
   });
 
   const running: JobStatus = {
@@ -241,5 +259,16 @@ describe('job submit hardware flags', () => {
     expect(submitBodyOf({ ...base, gpuModel: ['T4'] }).hardware).toEqual({ gpus: 1, gpuModels: ['T4'] });
     expect(submitBodyOf({ ...base, cpus: 2 }).hardware).toEqual({ cpuCores: 2 });
     expect(() => submitBodyOf({ ...base, gpus: 2, gpuFraction: 0.5 })).toThrow(/not both/);
+  });
+});
+
+describe('aic job submit --workers (MSMG, issue 16)', () => {
+  it('puts workers and microbatches in the API body', () => {
+    const body = submitBodyOf({ dataset: '1', model: '2', budget: '10', workers: 3, microbatches: 6, timeout: 60 });
+    expect(body).toMatchObject({ workers: 3, microbatches: 6 });
+  });
+
+  it('refuses --workers 0', async () => {
+    expect(await usageError([...submit, '--budget', '10', '--workers', '0'])).toContain('--workers');
   });
 });

@@ -32,6 +32,9 @@ import {
 } from '../helpers/open-market.ts';
 
 const FETCHED = 'aic_dataset_bytes_fetched_total';
+/** Sealed bytes by path: the holders' bulk TCP path (what a fetch uses) and the libp2p stream (its fallback). */
+const VIA_BULK = 'aic_dataset_fetch_bytes_total{path="bulk"}';
+const VIA_STREAM = 'aic_dataset_fetch_bytes_total{path="stream"}';
 const BPS = 10_000n;
 
 interface Quote {
@@ -201,6 +204,14 @@ describe('open market: a member’s own dataset and model, trained, verified, se
     expect(providerFetched1, context()).toBeGreaterThan(0);
     const verifierFetched1 = await metric(node(verifierNode!), FETCHED);
     expect(verifierFetched1, context()).toBeGreaterThan(0);
+    // Both fetched on the holders' bulk path (sealed bytes ≥ plaintext: each chunk carries its GCM tag), none by stream.
+    for (const [who, plaintext] of [
+      [node(P), providerFetched1],
+      [node(verifierNode!), verifierFetched1],
+    ] as const) {
+      expect(await metric(who, VIA_BULK), context()).toBeGreaterThanOrEqual(plaintext);
+      expect(await metric(who, VIA_STREAM), context()).toBe(0);
+    }
     log.push(
       `job 1: provider fetched ${providerFetched1} dataset bytes, verifier (node ${verifierNode}) ${verifierFetched1}`,
     );

@@ -15,5 +15,6 @@ export function jobEvents(net: JobNetwork, jobId: bigint) {
     resolved: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'DisputeResolved' }),
     slashed: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'ProviderSlashed' }),
     redrawn: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'VerifierRedrawn' }),
+    penalized: () => publicClient.getContractEvents({ ...where, args: { jobId }, eventName: 'VerifierPenalized' }),
   };
 }

@@ -2,9 +2,12 @@
  * A drawn verifier that never answers (every verifier node ignores its first draw of a job, as if offline): once the
  * verify window passes, the requester's node draws another verifier on chain (VerifierRedrawn), the new draw verifies,
  * and the job settles with the verifier fee going to the one that answered — an offline verifier cannot hold a
- * provider's pay or a requester's escrow.
+ * provider's pay or a requester's escrow. Each silent draw costs its verifier the silence penalty (issue 15). Its own
+ * network: the penalties drain the verifiers' stakes, which the jobs on a shared network
+ * (fault/job-faults.test.ts) need drawable.
  */
-import { getAddress } from 'viem';
+import { createDevClients } from '@aic/ledger/devchain';
+import { type Address, getAddress } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
 import { runTestJob } from '../helpers/run-job.ts';
@@ -36,7 +39,22 @@ describe('a silent verifier', () => {
     expect(verdict!.blockNumber).toBeGreaterThan(redrawn.at(-1)!.blockNumber);
     expect(verdict!.args.valid).toBe(true);
     const paidVerifier = getAddress(verdict!.args.verifier!);
-    expect(report.deltas.get(paidVerifier)).toBe(report.quote.verifierFeeWei);
+    // Each silent draw cost its verifier the silence penalty (issue 15), and its node topped its stake back up to
+    // the minimum from its balance (else a penalized verifier is never drawn again).
+    const penalized = await events.penalized();
+    expect(penalized.length, context()).toBeGreaterThan(0);
+    const { market } = createDevClients(n.chain, n.dev.deployment).as(paidVerifier);
+    const { minStake } = await market.read.verifierTerms();
+    const stakeOf = async (who: Address) => (await market.read.verifierOf([who])).stake;
+    for (const e of penalized) {
+      await expect.poll(() => stakeOf(e.args.verifier!), { timeout: 60_000 }).toBeGreaterThanOrEqual(minStake);
+    }
+    // The paid verifier's balance: its fee, less what it put back into its stake for its own penalties.
+    const ownPenalties = penalized
+      .filter((e) => getAddress(e.args.verifier!) === paidVerifier)
+      .reduce((sum, e) => sum + e.args.amount!, 0n);
+    const restaked = (await stakeOf(paidVerifier)) - minStake + ownPenalties;
+    expect(report.deltas.get(paidVerifier)).toBe(report.quote.verifierFeeWei - restaked);
     expect([...report.deltas.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
   });
 });

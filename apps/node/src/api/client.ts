@@ -9,6 +9,7 @@ import {
   type RouteRequest,
   type RouteResponse,
 } from './routes.ts';
+
 import { apiErrorSchema } from './schemas.ts';
 
 /** The call signature of one route: a body is required where the route has one; a query is always optional. */
@@ -111,7 +112,8 @@ async function send(url: URL, route: RouteDef, body: unknown, options: ApiClient
       };
     }
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  // A route that answers only after chain work (a submit: the payer's funding lead) names its own default bound.
+  const timeoutMs = options.timeoutMs ?? route.clientTimeoutMs ?? 10_000;
   try {
     return await fetchImpl(url, {
       method: route.method,

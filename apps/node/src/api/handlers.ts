@@ -8,6 +8,7 @@ import { createExplorerHandlers } from '../explorer/explorer-handlers.ts';
 import { createAdoptHandlers } from '../jobs/adopt-handlers.ts';
 import { createJobHandlers } from '../jobs/job-handlers.ts';
 import type { JobServices } from '../jobs/job-services.ts';
+import { createSwitchingHandlers } from '../jobs/switching-handlers.ts';
 import type { NodeLedger } from '../ledger-port.ts';
 import type { NodeMetrics } from '../metrics.ts';
 import type { ModelHandlers } from '../models/model-handlers.ts';
@@ -98,7 +99,10 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       }
       const claimed = await c.ledger.claimRewards().catch((error: unknown) => {
         if (isAicError(error) && error.details.errorName === 'NothingToClaim') {
-          throw new AicError('REWARDS_CONFLICT', 'nothing to claim yet: scores become AIC when their epoch closes');
+          throw new AicError(
+            'REWARDS_CONFLICT',
+            'nothing to claim yet: an epoch pays once it has ended and the raters applied its scores',
+          );
         }
         throw error;
       });
@@ -109,6 +113,22 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
         claimed: weiToAic(claimed.amountWei),
         transactionHash: claimed.transactionHash,
       };
+    },
+    rate: async ({ body }) => {
+      if (c.ledger?.rate === undefined) {
+        throw new AicError('LEDGER_UNAVAILABLE', 'no chain configured: start the node with --rpc-url and --deployment');
+      }
+      const kind = body.kind === 'asset' ? 0 : body.kind === 'gpu' ? 1 : 2;
+      const isAddress = body.id.startsWith('0x');
+      if ((kind === 0) === isAddress) {
+        throw new AicError(
+          'API_INVALID_REQUEST',
+          `a ${body.kind} rating needs ${kind === 0 ? 'a token id' : 'an address'}`,
+        );
+      }
+      const { transactionHash } = await c.ledger.rate(kind, BigInt(body.id), body.rating);
+      c.logger.info({ kind: body.kind, id: body.id, rating: body.rating }, 'rated');
+      return { rater: c.network.address, transactionHash };
     },
     peers: async () => ({ peers: c.peers.describe(c.network) }),
     listOffers: async ({ query }) => ({ offers: c.offers.list(query.source) }),
@@ -130,6 +150,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
     ...guardedJobHandlers(createJobHandlers(c.jobServices), c.spending),
     // the wallet pays these jobs, not the node's account: no budget cap applies
     ...createAdoptHandlers(c.jobServices),
+    ...createSwitchingHandlers(() => c.jobServices?.switching),
     ...createDataHandlers(c.dataService),
     ...(c.storageHandlers ?? unavailableStorageHandlers()),
     ...(c.modelHandlers ?? unavailableModelHandlers()),

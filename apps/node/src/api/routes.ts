@@ -9,6 +9,7 @@ import {
   jobSubmitBodySchema,
   jobSubmittedSchema,
 } from '../jobs/job-schemas.ts';
+import { switchingRoutes } from '../jobs/switching-routes.ts';
 import { explorerRoutes } from './explorer-routes.ts';
 import {
   plazaAssetsQuerySchema,
@@ -44,6 +45,8 @@ import {
   plazaUsesBoughtSchema,
   plazaUsesQuoteQuerySchema,
   plazaUsesQuoteSchema,
+  ratingBodySchema,
+  ratingResultSchema,
   replicateBodySchema,
   replicatedSchema,
   rewardsClaimSchema,
@@ -64,6 +67,8 @@ export interface RouteDef {
   /** 'open': a POST that needs no API token (Host and Origin are still checked): it spends nothing of the node's
    * account (a read with a body, such as a quote), or its handler checks a wallet's signature in the body. */
   access?: 'open';
+  /** The client's default bound on waiting for the answer, for a route that answers only after chain work. */
+  clientTimeoutMs?: number;
 }
 
 /** Every endpoint of the node API (v1). */
@@ -96,6 +101,15 @@ export const apiRoutes = {
     summary: "Claim this node account's rewards from finalized epochs (the node signs; 409 when nothing is claimable)",
     successStatus: 200,
     response: rewardsClaimSchema,
+  },
+  rate: {
+    method: 'POST',
+    path: '/v1/ratings',
+    summary:
+      "Rate something this node's account used (RewardsPool.rate, the node signs): weighed by the fee it paid that epoch",
+    successStatus: 200,
+    body: ratingBodySchema,
+    response: ratingResultSchema,
   },
   peers: {
     method: 'GET',
@@ -149,6 +163,8 @@ export const apiRoutes = {
     path: '/v1/jobs/submit',
     summary: 'Escrow a training job on chain (the node signs); the allocator assigns it',
     successStatus: 201,
+    // Answers once escrowed: after the fresh payer's funding lead (3–23 blocks, issue 15) and the confirmation.
+    clientTimeoutMs: 180_000,
     body: jobSubmitBodySchema,
     response: jobSubmittedSchema,
   },
@@ -170,6 +186,8 @@ export const apiRoutes = {
   },
   // jobs a browser wallet pays and this node coordinates (jobs/adopt-routes.ts)
   ...walletJobRoutes,
+  // the GPU Vessel's multi-task switching (jobs/switching-routes.ts)
+  ...switchingRoutes,
   // models as assets and paid inference (apps/node/src/models)
   publishModel: {
     method: 'POST',

@@ -69,6 +69,22 @@ export const rewardsClaimSchema = z.object({
   transactionHash: z.string(),
 });
 
+/** A consumer rating of something this node's account used (RewardsPool.rate). */
+export const ratingBodySchema = z.object({
+  kind: z.enum(['asset', 'gpu', 'storage']).describe('an asset NFT, a GPU provider or a storage provider'),
+  id: z
+    .string()
+    .regex(/^(0x[0-9a-fA-F]{40}|[0-9]{1,78})$/)
+    .describe('the asset token id (decimal), or the provider address'),
+  rating: z.number().int().min(0).max(100).describe('0 (worthless) … 100'),
+});
+export type RatingBody = z.infer<typeof ratingBodySchema>;
+
+export const ratingResultSchema = z.object({
+  rater: addressSchema,
+  transactionHash: z.string(),
+});
+
 export const peerSchema = z.object({
   peerId: z.string(),
   address: addressSchema.nullable().describe('the Ethereum address of the same key'),

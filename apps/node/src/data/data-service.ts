@@ -151,6 +151,8 @@ export async function startDataService(
           }),
           privateKey: init.privateKey,
           bytesFetched: components.metrics.datasetBytesFetchedTotal,
+          bytesByPath: components.metrics.datasetFetchBytesTotal,
+          log,
           manifestMaxBytes: DEFAULT_PRESET.node.manifestMaxBytes,
         });
       }

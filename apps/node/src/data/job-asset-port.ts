@@ -20,6 +20,7 @@ import {
 import type { JobAssetPort, MaterializeDatasetRequest, MaterializedDataset } from '@aic/gpu-vessel';
 import { AssetKind, type LedgerClient } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
+import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { type Hex, toHex } from 'viem';
 import type { Holder, HoldingKind, HoldingsBook } from '../holdings/index.ts';
@@ -36,6 +37,10 @@ export interface JobAssetPortComponents {
   privateKey: Uint8Array;
   /** `aic_dataset_bytes_fetched_total`. */
   bytesFetched: Pick<Counter, 'inc'>;
+  /** `aic_dataset_fetch_bytes_total{path}`: which path (holders' bulk TCP path or the libp2p stream) served. */
+  bytesByPath?: Pick<Counter<'path'>, 'inc'>;
+  /** Told which path serves each holder, and why a bulk path was not used. */
+  log?: Pick<Logger, 'info' | 'warn'>;
   manifestMaxBytes: number;
 }
 
@@ -156,8 +161,13 @@ export function createJobAssetPort(c: JobAssetPortComponents): NodeAssetPort {
       holders: peers,
       cache: c.cache,
       meter,
+      onPath: (holder, path, reason) => {
+        if (reason === undefined) c.log?.info({ datasetId: request.datasetId, holder, path }, 'dataset fetch path');
+        else c.log?.warn({ datasetId: request.datasetId, holder, path, reason }, 'dataset fetch without bulk path');
+      },
       ...(request.signal ? { signal: request.signal } : {}),
     });
+    for (const [path, bytes] of meter.byPath) c.bytesByPath?.inc({ path }, bytes);
     return fetched;
   };
 

@@ -4,8 +4,9 @@
  *
  * - For a job (jobId ≠ 0): the job exists, names this dataset, is funded and not final (Escrowed, Assigned, Running,
  *   Committed, Verifying, Disputed, Preempted or Reassigned), and the worker is the job's current `provider`, its
- *   drawn verifier (`designatedVerifier(jobId)`, or the `verifier` the job records), or holds ComputeMarket's
- *   ARBITER_ROLE (a dispute's referee re-runs segments).
+ *   drawn verifier (`designatedVerifier(jobId)`, or the `verifier` the job records), is seated on the job's dispute
+ *   committee (DisputeCourt, while Disputed: a referee re-runs segments), or holds ComputeMarket's ARBITER_ROLE (the
+ *   court's fallback ruler).
  * - Without a job (jobId 0): the worker holds a usage right on PLAZA (`usesLeft > 0` or `hasAccess`: owner, renter,
  *   uses left, open access window) AND the Dataset NFT's licence allows download: bit 0 of `licenseId`
  *   (LICENSE_ALLOWS_DOWNLOAD). A licence without it keeps the plaintext inside compute jobs.
@@ -13,7 +14,7 @@
  * Anything else is a refusal (the handler answers DATA_KEY_UNPAID and releases nothing). A chain that cannot be
  * asked throws (the handler answers DATA_KEY_RIGHT_UNVERIFIED): refuse rather than release.
  */
-import { AssetKind, decodeRevert, JobState, type LedgerClient, roleId } from '@aic/ledger';
+import { AssetKind, decodeRevert, disputeCourtAbi, JobState, type LedgerClient, roleId } from '@aic/ledger';
 import type { Address, Hex } from 'viem';
 
 /** Bit 0 of a Dataset NFT's `licenseId`: whoever holds a usage right may download the plaintext. */
@@ -51,7 +52,7 @@ async function orUndefinedOnRevert<T>(read: () => Promise<T>): Promise<T | undef
   }
 }
 
-type RuleLedger = Pick<LedgerClient, 'registry' | 'market' | 'plaza'>;
+type RuleLedger = Pick<LedgerClient, 'registry' | 'market' | 'plaza'> & Partial<Pick<LedgerClient, 'publicClient'>>;
 
 /** The rule as `mayRelease` for the Data Vessel's key-release handler. */
 export function datasetReleaseRule(ledger: RuleLedger): (request: ReleaseRequest) => Promise<boolean> {
@@ -69,8 +70,27 @@ export function datasetReleaseRule(ledger: RuleLedger): (request: ReleaseRequest
     }
     const drawn = await orUndefinedOnRevert(() => ledger.market.read.designatedVerifier([job]));
     if (same(drawn, worker)) return true;
+    if (record.state === JobState.Disputed && (await isSeatedReferee(ledger, job, worker))) return true;
     return await ledger.market.read.hasRole([ARBITER_ROLE, worker]);
   };
+}
+
+/** Whether `worker` sits on either round's committee of the job's DisputeCourt case. */
+async function isSeatedReferee(ledger: RuleLedger, jobId: bigint, worker: Address): Promise<boolean> {
+  const { publicClient } = ledger;
+  if (!publicClient) return false;
+  const court = await ledger.market.read.court();
+  if (/^0x0{40}$/i.test(court)) return false;
+  for (const round of [1, 2]) {
+    const seats = await publicClient.readContract({
+      address: court,
+      abi: disputeCourtAbi,
+      functionName: 'committeeOf',
+      args: [jobId, round],
+    });
+    if (seats.some((s) => same(s, worker))) return true;
+  }
+  return false;
 }
 
 async function mayDownload(ledger: RuleLedger, tokenId: bigint, worker: Address): Promise<boolean> {

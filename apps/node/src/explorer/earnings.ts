@@ -77,8 +77,14 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
   const deals = new Map<string, { client: string; sizeBytes: bigint; provider?: string }>();
   const viaPayroll = new Set<string>();
   const fromPlaza = new Map<string, bigint>(); // `${tx}:${to}` → AIC Plaza transferred to `to` in that tx
+  // Accounts whose first AIC came from this one: a node pays each job from such a fresh account (issue 15), so a
+  // job one of them escrows is this account's own (the chain link the rating engine also follows).
+  const firstFunder = new Map<string, string>();
   for (const e of events) {
     if (e.contract === 'Payroll' && e.event === 'IncomePaid') viaPayroll.add(`${e.tx}:${text(e, 'assetId')}`);
+    if (e.contract === 'AICToken' && e.event === 'Transfer' && !firstFunder.has(lower(e, 'to'))) {
+      firstFunder.set(lower(e, 'to'), lower(e, 'from'));
+    }
     if (e.contract === 'AICToken' && e.event === 'Transfer' && lower(e, 'from') === plazaAddress) {
       const key = `${e.tx}:${lower(e, 'to')}`;
       fromPlaza.set(key, (fromPlaza.get(key) ?? 0n) + wei(e, 'value'));
@@ -170,7 +176,9 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
           modelId: text(e, 'modelId'),
           state: 'Created',
         });
-        if (lower(e, 'requester') === me) jobRow(text(e, 'jobId'), 'requester');
+        if (lower(e, 'requester') === me || firstFunder.get(lower(e, 'requester')) === me) {
+          jobRow(text(e, 'jobId'), 'requester');
+        }
         break;
       case 'ComputeMarket.JobSettled': {
         const jobId = text(e, 'jobId');

@@ -1,8 +1,8 @@
 /**
  * One account's Proof-of-Value rewards per epoch (pure), from its ScoreRecorded / ScorePenalized events and the
- * RewardsPool's epoch records. An ended epoch that nobody finalized yet is finalized by the next claim: its reward is
- * computed here with the contract's own arithmetic (RewardsPool._finalize: rate = min(emission, free) · 1e18 / total,
- * epochs in order, each one's payout leaving the pool's free AIC), so the amount shown is the amount a claim pays.
+ * RewardsPool's epoch records. Scores are recorded when an ended epoch's score set is applied (after its challenge
+ * window), which fixes the epoch's rate at once, so a recorded epoch is final and a claim pays `claimable` exactly.
+ * A penalty (ScorePenalized, AIC wei) is clawed back from the account's unclaimed rewards when its epoch is applied.
  */
 import type { ChainEvent } from './chain-events.ts';
 import { lower, text, wei } from './chain-facts.ts';
@@ -11,7 +11,7 @@ const PRECISION = 10n ** 18n;
 
 export interface EpochRecord {
   totalScore: bigint;
-  /** 0 until the epoch is finalized. */
+  /** 0 until the epoch's scores are applied. */
   rewardPerScore: bigint;
   emission: bigint;
 }
@@ -21,9 +21,9 @@ export interface RewardsChainState {
   emissionPerEpochWei: bigint;
   /** RewardsPool.available(): AIC future epochs can still release. */
   availableWei: bigint;
-  /** RewardsPool.claimable(address): owed now from finalized epochs. */
+  /** RewardsPool.claimable(address): owed now. */
   claimableWei: bigint;
-  /** RewardsPool.accountOf(address): the unconverted score and its epoch. */
+  /** RewardsPool.accountOf(address): the score of the last epoch that credited it. */
   account: { score: bigint; epoch: number };
   /** The records of every epoch that has a score (any contributor's), by epoch. */
   epochs: ReadonlyMap<number, EpochRecord>;
@@ -36,73 +36,44 @@ export interface EpochReward {
   score: bigint;
   totalScore: bigint;
   status: EpochStatus;
-  /** Finalized: what the epoch's rate pays this score; ended: what finalizing it will pay; open: a projection. */
+  /** What the epoch's rate paid this score, less the penalties applied with it (never below zero). */
   rewardWei: bigint;
 }
 
 export interface RewardsView {
   epochs: EpochReward[];
   claimedWei: bigint;
-  /** What a claim sent now pays (the finalization it triggers included). */
+  /** What a claim sent now pays. */
   claimNowWei: bigint;
 }
 
 export function rewardsView(events: readonly ChainEvent[], address: string, chain: RewardsChainState): RewardsView {
   const me = address.toLowerCase();
   const scores = new Map<number, bigint>();
+  const penalties = new Map<number, bigint>();
   let claimedWei = 0n;
   for (const e of events) {
     if (e.contract !== 'RewardsPool') continue;
     if (e.event === 'RewardClaimed' && lower(e, 'contributor') === me) claimedWei += wei(e, 'amount');
-    if ((e.event === 'ScoreRecorded' || e.event === 'ScorePenalized') && lower(e, 'contributor') === me) {
-      const epoch = Number(text(e, 'epoch'));
-      const delta = e.event === 'ScoreRecorded' ? wei(e, 'score') : -wei(e, 'amount');
-      scores.set(epoch, (scores.get(epoch) ?? 0n) + delta);
+    if (e.event === 'ScoreRecorded' && lower(e, 'contributor') === me)
+      add(scores, Number(text(e, 'epoch')), wei(e, 'score'));
+    if (e.event === 'ScorePenalized' && lower(e, 'contributor') === me) {
+      add(penalties, Number(text(e, 'epoch')), wei(e, 'amount'));
+      if (!scores.has(Number(text(e, 'epoch')))) scores.set(Number(text(e, 'epoch')), 0n);
     }
   }
-  const pendingRates = simulatedRates(chain);
   const epochs = [...scores]
     .sort(([a], [b]) => a - b)
     .map(([epoch, score]): EpochReward => {
       const record = chain.epochs.get(epoch) ?? { totalScore: 0n, rewardPerScore: 0n, emission: 0n };
-      const status: EpochStatus =
-        epoch >= chain.currentEpoch
-          ? 'open'
-          : record.rewardPerScore > 0n || record.emission > 0n
-            ? 'finalized'
-            : 'ended';
-      const rate =
-        status === 'finalized'
-          ? record.rewardPerScore
-          : status === 'ended'
-            ? (pendingRates.get(epoch) ?? 0n)
-            : record.totalScore === 0n
-              ? 0n
-              : (chain.emissionPerEpochWei * PRECISION) / record.totalScore;
-      return { epoch, score, totalScore: record.totalScore, status, rewardWei: (score * rate) / PRECISION };
+      const applied = record.rewardPerScore > 0n || record.emission > 0n || record.totalScore > 0n;
+      const status: EpochStatus = applied ? 'finalized' : epoch >= chain.currentEpoch ? 'open' : 'ended';
+      const reward = (score * record.rewardPerScore) / PRECISION - (penalties.get(epoch) ?? 0n);
+      return { epoch, score, totalScore: record.totalScore, status, rewardWei: reward > 0n ? reward : 0n };
     });
-  // A claim finalizes ended epochs, then converts the account's one unconverted score if its epoch has ended.
-  const { score, epoch } = chain.account;
-  const unfinalizedEnded = epoch < chain.currentEpoch && (chain.epochs.get(epoch)?.rewardPerScore ?? 0n) === 0n;
-  const extra = unfinalizedEnded ? (score * (pendingRates.get(epoch) ?? 0n)) / PRECISION : 0n;
-  return { epochs, claimedWei, claimNowWei: chain.claimableWei + extra };
+  return { epochs, claimedWei, claimNowWei: chain.claimableWei };
 }
 
-/** The rates finalization will give the ended, unfinalized epochs, in order (RewardsPool._finalize). */
-function simulatedRates(chain: RewardsChainState): Map<number, bigint> {
-  const rates = new Map<number, bigint>();
-  let free = chain.availableWei;
-  const ended = [...chain.epochs]
-    .filter(
-      ([epoch, r]) => epoch < chain.currentEpoch && r.totalScore > 0n && r.rewardPerScore === 0n && r.emission === 0n,
-    )
-    .sort(([a], [b]) => a - b);
-  for (const [epoch, record] of ended) {
-    // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers)
-    const budget = chain.emissionPerEpochWei < free ? chain.emissionPerEpochWei : free;
-    const rate = (budget * PRECISION) / record.totalScore;
-    free -= (rate * record.totalScore) / PRECISION;
-    rates.set(epoch, rate);
-  }
-  return rates;
+function add(map: Map<number, bigint>, key: number, value: bigint): void {
+  map.set(key, (map.get(key) ?? 0n) + value);
 }

@@ -17,6 +17,28 @@ function requester(jobs: JobServices | undefined): RequesterAgent {
 
 type Body = z.output<typeof jobSubmitBodySchema>;
 
+/** A job asking for N > 1 workers (or naming M) is sharded: M microbatches per step, at least N. */
+function shardingOf(body: Body): { microbatches?: number } {
+  const microbatches = body.microbatches ?? (body.workers > 1 ? body.workers : undefined);
+  if (microbatches === undefined) return {};
+  if (microbatches < body.workers) {
+    throw new AicError('JOB_REQUEST_INVALID', `${body.workers} workers need at least as many microbatches`, {
+      details: { workers: body.workers, microbatches },
+    });
+  }
+  return { microbatches };
+}
+
+/** No hard RTT bound on a group unless asked: the allocator already prefers the closest machines. */
+const GROUP_MAX_RTT_MS = 1_000_000;
+
+/** MSMG (issue 16): N > 1 workers are N providers' machines, placed as one group by the coordinator (the ticket's
+ * `hardware.spread`); a job whose workers all fit nowhere is refused before escrow (ALLOCATOR_REQUIREMENT_UNSATISFIABLE). */
+function hardwareOf(body: Body): JobSubmission['hardware'] | undefined {
+  if (body.workers <= 1) return body.hardware;
+  return { ...body.hardware, spread: { machines: body.workers, maxRttMs: GROUP_MAX_RTT_MS } };
+}
+
 export function submissionOf(body: Body): JobSubmission {
   const named = { epochs: body.epochs, batchSize: body.batchSize, learningRate: body.learningRate };
   const hyperparameters = {
@@ -30,6 +52,7 @@ export function submissionOf(body: Body): JobSubmission {
       seed: body.seed,
       commitEverySteps: body.commitEverySteps,
       hyperparameters,
+      ...shardingOf(body),
     },
     ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
     datasetId: BigInt(body.datasetId),
@@ -37,7 +60,9 @@ export function submissionOf(body: Body): JobSubmission {
     providerBudgetWei: aicToWei(body.budgetAic),
     verifierFeeWei: aicToWei(body.verifierFeeAic),
     minHwClass: body.minHwClass,
-    ...(body.hardware ? { hardware: body.hardware } : {}),
+    ...(body.hardware || body.workers > 1
+      ? { hardware: hardwareOf(body) as NonNullable<JobSubmission['hardware']> }
+      : {}),
     deadlineSec: body.deadlineSec,
     confidence: body.confidence,
     cheatFraction: VERIFICATION_POLICY.cheatFraction,
@@ -63,6 +88,7 @@ export function createJobHandlers(jobs: JobServices | undefined): JobHandlers {
     },
     jobStatus: async ({ query }) => {
       const s = await requester(jobs).status(BigInt(query.jobId));
+      const group = /^0x0{40}$/i.test(s.provider) ? undefined : await jobs?.groupOf(s.jobId, s.provider);
       return {
         jobId: String(s.jobId),
         state: s.state,
@@ -87,6 +113,7 @@ export function createJobHandlers(jobs: JobServices | undefined): JobHandlers {
               resultCid: s.outcome.resultCid,
             }
           : {}),
+        ...(group ? { group: { members: [...group.members], ...(group.paid ? { paid: [...group.paid] } : {}) } } : {}),
       };
     },
     jobLogs: async ({ query }) => ({ lines: await requester(jobs).logs(BigInt(query.jobId)) }),

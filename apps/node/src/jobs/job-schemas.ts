@@ -43,7 +43,28 @@ export const jobSubmitBodySchema = z.strictObject({
   learningRate: z.number().positive().max(10).optional(),
   seed: z.number().int().min(0).max(0xffff_ffff).default(1),
   commitEverySteps: z.number().int().min(1).max(100_000).default(25),
-  backend: z.enum(['cpu', 'wasm']).default('cpu'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      'MSMG: more than 1 makes the job sharded (its gradients summed in a fixed order over `microbatches` per step) and placed on that many providers as one group (the lead is the provider on chain and pays the members their shares after settlement); 1 to that many workers train it to the same commitments',
+    ),
+  microbatches: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_024)
+    .optional()
+    .describe('M of a sharded job (default: workers when workers > 1); at least workers'),
+  backend: z
+    .enum(['cpu', 'wasm', 'webgpu'])
+    .default('cpu')
+    .describe(
+      'cpu and wasm are verified exactly; webgpu runs only on a provider with a WebGPU adapter and is verified within a bound (the quote states it)',
+    ),
   budgetAic: aicAmount.describe('fixed price paid to the provider(s), protocol fee on top'),
   verifierFeeAic: aicAmount.default('1'),
   confidence: z.number().min(0.5).max(0.999999).default(DEFAULT_PRESET.verification.confidence),
@@ -75,6 +96,16 @@ export const jobQuoteSchema = z.object({
   samples: z.number().int().describe('segments the verifier re-runs'),
   pDetect: z.number().describe('probability a provider faking 10 % of segments is caught'),
   overhead: z.number().describe('verification compute / job compute'),
+  verification: z
+    .discriminatedUnion('mode', [
+      z.object({ mode: z.literal('exact') }),
+      z.object({
+        mode: z.literal('tolerant'),
+        maxRelativeL2: z.number().describe('a re-run segment is accepted within this relative L2 distance'),
+        verifyBackends: z.array(z.enum(['cpu', 'wasm', 'webgpu'])).describe('backends a verifier re-runs it on'),
+      }),
+    ])
+    .describe('exact (cpu, wasm) or tolerant (webgpu) verification, with its bound'),
 });
 
 export const jobSubmittedSchema = z.object({ jobId: idText, escrowWei: weiStringSchema, quote: jobQuoteSchema });
@@ -105,6 +136,16 @@ export const jobStatusSchema = z.object({
     .number()
     .optional()
     .describe('set while the job is open and nothing happened for 60 s: the last progress time'),
+  group: z
+    .object({
+      members: z.array(z.string()).describe('MSMG: the provider of each rank (rank 0 the lead, the job provider)'),
+      paid: z
+        .array(z.object({ account: z.string(), wei: z.string(), tx: z.string().optional() }))
+        .optional()
+        .describe("each member's share, paid by the lead after settlement"),
+    })
+    .optional()
+    .describe('MSMG: the group the coordinator placed, as its lead reports it'),
 });
 
 export const jobLogsSchema = z.object({

@@ -19,13 +19,19 @@ import {
   createSerialQueue,
   descriptorToOfferHardware,
   detectHardware,
+  GroupMemberService,
+  type GroupStatus,
+  groupStatusOf,
   HW_CHALLENGE_PROTOCOL_ID,
   type JobAssetPort,
   type LocalityPort,
+  MsmgLeadService,
   ProviderAgent,
+  RefereeAgent,
   RequesterAgent,
   recordingMaterialized,
   type Startable,
+  type SwitchingAgent,
   serveCheckpoints,
   serveHardwareChallenges,
   startAll,
@@ -36,6 +42,9 @@ import {
 import { connectLedger } from '@aic/ledger';
 import type { AicNetwork } from '@aic/network';
 import type { Logger } from 'pino';
+import { canaryPayerPortOf } from './canary-payers.ts';
+import { createMiningSwitch, type MiningOptions } from './mining-switch.ts';
+import { payerPortOf } from './payer-accounts.ts';
 
 export interface ProviderOptions {
   /** Hardware class claimed on chain (proven by the coordinator's challenge). */
@@ -49,6 +58,8 @@ export interface ProviderOptions {
   offerRepublishMs?: number;
   /** TEST-ONLY fault injection ($AIC_FAULT_FAKE_SEGMENTS). */
   fakeSegmentFraction?: number | undefined;
+  /** Multi-task switching: the owner's miner, run while no job trains (`--mining-command`). */
+  mining?: MiningOptions | undefined;
 }
 
 export interface JobServicesInit {
@@ -57,7 +68,9 @@ export interface JobServicesInit {
   deploymentFile: string;
   privateKey: Uint8Array;
   provider?: ProviderOptions | undefined;
-  verifier?: { lazy?: boolean; silentOnFirstDraw?: boolean } | undefined;
+  /** The requester's liveness grace: a provider of its job unreachable this long is preempted (where allowed). */
+  requester?: { livenessGraceMs?: number } | undefined;
+  verifier?: { lazy?: boolean; silentOnFirstDraw?: boolean; lyingReferee?: 'always' | 'first-round' } | undefined;
   coordinator?:
     | {
         livenessGraceMs?: number;
@@ -65,6 +78,8 @@ export interface JobServicesInit {
         rechallengeAfterMs?: number;
         /** The dataset and model canaries train (the node's data role publishes them: canary-assets.ts). */
         canaryAssets?: CanaryAssets;
+        /** TEST-ONLY fault injection ($AIC_FAULT_WRONG_ASSIGNMENT): a cheating coordinator. */
+        wrongAssignments?: boolean;
       }
     | undefined;
   /** Verification policy of this network (default: the default preset's). */
@@ -80,6 +95,10 @@ export interface JobServices {
   /** The roles' chain client (the node's key): addresses and chain id for a browser wallet's escrow. */
   ledger: Awaited<ReturnType<typeof connectLedger>>;
   coordinator?: CoordinatorAgent;
+  /** The provider's multi-task switching (`--mining-command`). */
+  switching?: SwitchingAgent;
+  /** MSMG: a job's group as its lead reports it (cached a few seconds per job: status is polled). */
+  groupOf(jobId: bigint, provider: string): Promise<GroupStatus | undefined>;
   /** Stops every role in reverse start order, each waiting (bounded) for its work in flight. */
   stop(): Promise<void>;
 }
@@ -113,26 +132,48 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
   const sources: CheckpointSource[] = [];
   roles.push({
     start: async () => {
-      checkpoints = await serveCheckpoints(net);
+      checkpoints = await serveCheckpoints(net, (err, { jobId, index }) =>
+        logger.warn(
+          { jobId: String(jobId), index, err: isAicError(err) ? err.toLine() : String(err) },
+          'serving a checkpoint failed',
+        ),
+      );
       for (const source of sources) checkpoints.addSource(source);
     },
     stop: async () => await checkpoints?.stop(),
   });
-  const requester = new RequesterAgent(ctx, jobsDir);
+  // Every job this node escrows is paid by a fresh account of its own (issue 15: canaries look like real jobs).
+  const requester = new RequesterAgent(ctx, jobsDir, { ...init.requester, payers: payerPortOf(init, 'job') });
   roles.push(requester);
   sources.push((jobId, index, sender) => requester.checkpointSource(jobId, index, sender));
   requester.onUpdate((jobId, what) => logger.info({ jobId: String(jobId) }, `job ${jobId}: ${what}`));
 
+  let switching: SwitchingAgent | undefined;
   if (init.provider) {
     const p = init.provider;
+    // Multi-task switching gates the hardware challenges and the training runner: the miner is suspended while
+    // either works (a challenge must prove the GPU without the miner on it); started before both, stopped after.
+    const mining = p.mining ? createMiningSwitch(p.mining, ctx, logger) : undefined;
+    if (mining) roles.push(mining.role);
+    switching = mining?.agent;
+    const hardware = await detectHardware();
+    // A machine with a GPU's WebGPU adapter proves its class on the device (issue 16); the rest (a software adapter
+    // such as SwiftShader included: slower than tfjs cpu there) on the cpu backend.
+    const onDevice = hardware.webgpu !== undefined && !hardware.webgpu.fallback;
+    const challenges = { backend: onDevice ? ('webgpu' as const) : ('cpu' as const) };
     roles.push({
-      start: () => serveHardwareChallenges(net, { backend: 'cpu' }),
+      start: () => (mining ? mining.serveChallenges(net, challenges) : serveHardwareChallenges(net, challenges)),
       stop: () => net.unhandle(HW_CHALLENGE_PROTOCOL_ID),
     });
-    const hardware = await detectHardware();
     // Locality (issue 12): the datasets this node's worker cache holds, listed in every offer it publishes.
     const cached = await CachedDatasets.open({ file: join(init.dataDir, 'provider', 'cached-datasets.json') });
     if (ctx.assets) ctx.assets = recordingMaterialized(ctx.assets, cached);
+    const runner = workerTrainingRunner({ memoryMiB: p.memoryMiB, timeoutMs: p.timeoutMs });
+    // MSMG (issue 16): this provider leads the group jobs assigned to it and joins the groups others lead, each
+    // rank in the sandboxed worker under the same caps as a single-worker job.
+    const limits = { memoryMiB: p.memoryMiB, timeoutMs: p.timeoutMs };
+    const group = new MsmgLeadService(ctx, { root: join(init.dataDir, 'provider'), limits });
+    roles.push(group, new GroupMemberService(ctx, { root: join(init.dataDir, 'provider', 'member'), limits }));
     const agent = new ProviderAgent(
       ctx,
       {
@@ -156,7 +197,8 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
         republishMs: p.offerRepublishMs ?? DEFAULT_PRESET.provider.offerRepublishMs,
         ...(p.fakeSegmentFraction ? { fakeSegmentFraction: p.fakeSegmentFraction } : {}),
       },
-      workerTrainingRunner({ memoryMiB: p.memoryMiB, timeoutMs: p.timeoutMs }),
+      mining ? mining.agent.gateRunner(runner) : runner,
+      group,
     );
     sources.push((jobId, index) => agent.checkpointSource(jobId, index));
     roles.push(agent);
@@ -167,7 +209,12 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
       ...(init.verifier.silentOnFirstDraw ? { silentOnFirstDraw: true } : {}),
     };
     const dataDir = join(init.dataDir, 'verifier');
-    roles.push(new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), dataDir, ...faults }));
+    // A webgpu job's segments are re-run on the first backend of its verification class this machine runs.
+    const { backends } = await detectHardware();
+    roles.push(new VerifierAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), dataDir, backends, ...faults }));
+    // A staked verifier is also drawn onto dispute committees (DisputeCourt): it re-runs, votes, keeps cases moving.
+    const lying = init.verifier.lyingReferee ? { lying: init.verifier.lyingReferee } : {};
+    roles.push(new RefereeAgent(ctx, { ...(init.verification ?? VERIFICATION_POLICY), dataDir, backends, ...lying }));
   }
   let coordinator: CoordinatorAgent | undefined;
   if (init.coordinator) {
@@ -177,10 +224,12 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
         ? {}
         : { rechallengeAfterMs: init.coordinator.rechallengeAfterMs }),
       ...(init.coordinator.livenessGraceMs === undefined ? {} : { livenessGraceMs: init.coordinator.livenessGraceMs }),
+      ...(init.coordinator.wrongAssignments ? { wrongAssignments: true } : {}),
       ...(init.coordinator.canaryIntervalMs && init.coordinator.canaryAssets
         ? {
             canaryIntervalMs: init.coordinator.canaryIntervalMs,
             canaryAssets: init.coordinator.canaryAssets,
+            canaryPayers: canaryPayerPortOf(init),
             requester,
           }
         : {}),
@@ -191,7 +240,24 @@ export async function startJobServices(init: JobServicesInit, net: AicNetwork, l
   }
   roles.push(watcher);
   const stop = await startAll(roles);
-  return { requester, ledger, ...(coordinator ? { coordinator } : {}), stop };
+  const groups = new Map<string, { atMs: number; group: Promise<GroupStatus | undefined> }>();
+  const groupOf = (jobId: bigint, provider: string) => {
+    const key = `${jobId}/${provider.toLowerCase()}`;
+    const known = groups.get(key);
+    if (known && Date.now() - known.atMs < 5_000) return known.group;
+    const group = groupStatusOf(ctx, jobId, provider);
+    groups.set(key, { atMs: Date.now(), group });
+    if (groups.size > 1_000) groups.delete(groups.keys().next().value as string);
+    return group;
+  };
+  return {
+    requester,
+    ledger,
+    ...(coordinator ? { coordinator } : {}),
+    ...(switching ? { switching } : {}),
+    groupOf,
+    stop,
+  };
 }
 
 /** The market watcher's last processed block, in a small JSON file written atomically. */

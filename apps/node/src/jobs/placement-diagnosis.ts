@@ -31,6 +31,7 @@ export interface PlacementInputs {
   market: {
     read: {
       hasRole(args: readonly [`0x${string}`, Address]): Promise<boolean>;
+      getRoleMemberCount(args: readonly [`0x${string}`]): Promise<bigint>;
       providerOf(args: readonly [Address]): Promise<{ stake: bigint; hwClass: number; registered: boolean }>;
       minStakeOf(args: readonly [number]): Promise<bigint>;
     };
@@ -45,10 +46,13 @@ export async function diagnosePlacement(
 ): Promise<PlacementDiagnosis> {
   const allocator = roleId('ALLOCATOR_ROLE');
   const peers = inputs.peerAddresses().filter((a): a is string => a !== undefined);
+  // A keyless market (issue 15: no account holds the allocator role) lets anyone place a job, so no peer can be
+  // told apart as its coordinator: the check applies only where the role still exists.
+  const roleHolders = await inputs.market.read.getRoleMemberCount([allocator]);
   const coordinators = await Promise.all(peers.map((a) => inputs.market.read.hasRole([allocator, a as Address])));
   const offers = inputs.offers();
   const facts = { offers: offers.length, eligibleOffers: 0 };
-  if (!coordinators.some(Boolean)) {
+  if (roleHolders > 0n && !coordinators.some(Boolean)) {
     return {
       blocker: 'no-coordinator',
       reason:

@@ -40,6 +40,8 @@ describe('the typed API client', () => {
         'jobs/adopt-routes.ts',
         'jobs/adopt-schemas.ts',
         'jobs/job-schemas.ts',
+        'jobs/switching-routes.ts',
+        'jobs/switching-schemas.ts',
       ].sort(),
     );
     // A package's root pulls in all of it (libp2p, tfjs, viem clients); a small subpath module (schemas only) is fine.

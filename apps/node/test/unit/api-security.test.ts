@@ -268,6 +268,7 @@ describe('budget caps and unknown jobs (API server over a stub requester)', () =
     samples: 2,
     pDetect: 0.99,
     overhead: 0.5,
+    verification: { mode: 'exact' as const },
   };
   const requester = {
     quote: async () => quote,
@@ -284,8 +285,9 @@ describe('budget caps and unknown jobs (API server over a stub requester)', () =
       return {
         jobId,
         state: 'Escrowed',
-        provider: '0x0',
-        verifier: '0x0',
+        // No provider yet: the zero address, as the chain's jobOf answers (the status then asks no lead for a group).
+        provider: '0x0000000000000000000000000000000000000000',
+        verifier: '0x0000000000000000000000000000000000000000',
         resumeFrom: 0,
         checkpointCount: 4,
         commitments: 0,

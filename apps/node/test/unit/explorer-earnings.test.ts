@@ -97,6 +97,30 @@ function demoChain(): ChainEvent[] {
 }
 
 describe('accountEarnings', () => {
+  it("lists a job escrowed by a fresh account this one funded first as this account's requested job, not another's", () => {
+    const NODE = '0x8000000000000000000000000000000000000008';
+    const PAYER = '0x9000000000000000000000000000000000000009';
+    const events = demoChain();
+    events.splice(
+      4,
+      1,
+      ev('AICToken', 'Transfer', { from: NODE, to: PAYER, value: s(80n * AIC) }),
+      ev('AICToken', 'Transfer', { from: BUYER, to: PAYER, value: s(AIC) }), // a later sender is not the funder
+      ev('ComputeMarket', 'JobCreated', {
+        jobId: '1',
+        requester: PAYER,
+        datasetId: '1',
+        modelId: '2',
+        specHash: '0x',
+        escrow: s(50n * AIC),
+      }),
+    );
+    expect(accountEarnings(events, NODE, PLAZA).gpu.jobs).toEqual([
+      expect.objectContaining({ jobId: '1', role: 'requester', state: 'Settled' }),
+    ]);
+    expect(accountEarnings(events, BUYER, PLAZA).gpu.jobs).toEqual([]);
+  });
+
   it("pays the provider, the verifier and the assets' owner from the settlement, as ComputeMarket credits them", () => {
     const events = demoChain();
     const provider = accountEarnings(events, PROVIDER, PLAZA);
@@ -250,55 +274,33 @@ describe('rewardsView', () => {
     ];
   };
 
-  it('projects an open epoch, and a claim after its end finalizes it with the contract arithmetic', () => {
-    const epochs = new Map([[0, { totalScore: 900n, rewardPerScore: 0n, emission: 0n }]]);
-    const base = {
+  it('shows an applied epoch with its own rate, less the penalty applied with it, and claims what is claimable', () => {
+    const rate = (1000n * AIC * AIC) / 1000n;
+    const view = rewardsView(scored(), DATA_OWNER, {
+      currentEpoch: 1,
       emissionPerEpochWei: 1000n * AIC,
       availableWei: 10_000n * AIC,
-      claimableWei: 0n,
-      account: { score: 200n, epoch: 0 },
-      epochs,
-    };
-    const open = rewardsView(scored(), DATA_OWNER, { ...base, currentEpoch: 0 });
-    expect(open.epochs).toEqual([
-      {
-        epoch: 0,
-        score: 200n,
-        totalScore: 900n,
-        status: 'open',
-        rewardWei: (200n * ((1000n * AIC * AIC) / 900n)) / AIC,
-      },
+      claimableWei: 200n * AIC,
+      account: { score: 300n, epoch: 0 },
+      epochs: new Map([[0, { totalScore: 1000n, rewardPerScore: rate, emission: 1000n * AIC }]]),
+    });
+    expect(view.epochs).toEqual([
+      { epoch: 0, score: 300n, totalScore: 1000n, status: 'finalized', rewardWei: (300n * rate) / AIC - 100n },
     ]);
-    expect(open.claimNowWei).toBe(0n); // nothing is claimable while the epoch is open
-
-    const ended = rewardsView(scored(), DATA_OWNER, { ...base, currentEpoch: 1 });
-    expect(ended.epochs[0]?.status).toBe('ended');
-    const rate = (1000n * AIC * AIC) / 900n;
-    expect(ended.claimNowWei).toBe((200n * rate) / AIC);
-    expect(ended.epochs[0]?.rewardWei).toBe(ended.claimNowWei);
+    expect(view.claimNowWei).toBe(200n * AIC);
   });
 
-  it('a pool with less than the emission left pays what is left; a finalized epoch uses its own rate', () => {
-    const epochs = new Map([[0, { totalScore: 900n, rewardPerScore: 0n, emission: 0n }]]);
-    const poor = rewardsView(scored(), DATA_OWNER, {
-      currentEpoch: 2,
+  it('an epoch not yet applied pays nothing yet', () => {
+    const view = rewardsView(scored(), DATA_OWNER, {
+      currentEpoch: 1,
       emissionPerEpochWei: 1000n,
       availableWei: 90n,
       claimableWei: 0n,
-      account: { score: 200n, epoch: 0 },
-      epochs,
+      account: { score: 0n, epoch: 0 },
+      epochs: new Map(),
     });
-    expect(poor.claimNowWei).toBe(20n); // 90 wei over 900 score units, 200 of them
-    const finalized = rewardsView(scored(), DATA_OWNER, {
-      currentEpoch: 2,
-      emissionPerEpochWei: 1000n,
-      availableWei: 0n,
-      claimableWei: 222n,
-      account: { score: 200n, epoch: 0 },
-      epochs: new Map([[0, { totalScore: 900n, rewardPerScore: (1000n * AIC) / 900n, emission: 999n }]]),
-    });
-    expect(finalized.epochs[0]).toMatchObject({ status: 'finalized', rewardWei: 222n });
-    expect(finalized.claimNowWei).toBe(222n);
+    expect(view.epochs[0]).toMatchObject({ status: 'ended', rewardWei: 0n });
+    expect(view.claimNowWei).toBe(0n);
   });
 });
 

@@ -78,7 +78,8 @@ describe('the node flag table', () => {
     expect(o.jobs?.provider).toMatchObject({ hwClass: 2, stakeAic: '500', memoryMiB: 1024, offerTtlSeconds: 30 });
     expect(o.jobs?.coordinator).toEqual({ livenessGraceMs: 3_000, canaryIntervalMs: 0, rechallengeAfterMs: 15_000 });
     expect(o.jobs?.verifier).toBeUndefined();
-    expect(runOptionsOf(resolve({}), 'pw', {}).jobs).toEqual({});
+    // Every node's requester watches its jobs' providers with the same grace (issue 15: it preempts, not a key).
+    expect(runOptionsOf(resolve({}), 'pw', {}).jobs).toEqual({ requester: { livenessGraceMs: 3_000 } });
   });
 
   it('gives parseArgs one option per flag, and the provider command all but the verifier and coordinator ones', () => {

@@ -78,12 +78,14 @@ describe('placement diagnosis', () => {
   const offer = (provider: string) => ({ provider }) as Offer;
   const inputs = (o: {
     coordinator: boolean;
+    keyless?: boolean;
     offers: Offer[];
     registered?: Record<string, number>;
   }): PlacementInputs => ({
     market: {
       read: {
         hasRole: async ([, who]) => o.coordinator && who === '0xc0',
+        getRoleMemberCount: async () => (o.keyless ? 0n : 1n),
         providerOf: async ([who]) => ({
           stake: 100n,
           hwClass: o.registered?.[who] ?? 0,
@@ -100,6 +102,8 @@ describe('placement diagnosis', () => {
   it('names each blocker in turn', async () => {
     const blocker = async (i: PlacementInputs) => (await diagnosePlacement(i, job)).blocker;
     expect(await blocker(inputs({ coordinator: false, offers: [offer('0xp1')] }))).toBe('no-coordinator');
+    // A keyless market (nobody holds the allocator role): anyone may place, so no coordinator is looked for.
+    expect(await blocker(inputs({ coordinator: false, keyless: true, offers: [] }))).toBe('no-offers');
     expect(await blocker(inputs({ coordinator: true, offers: [] }))).toBe('no-offers');
     expect(await blocker(inputs({ coordinator: true, offers: [offer('0xR')] }))).toBe('only-own-offers');
     const lowClass = inputs({ coordinator: true, offers: [offer('0xp1')], registered: { '0xp1': 0 } });
@@ -126,6 +130,7 @@ describe('GET /v1/jobs/events', () => {
           read: {
             jobOf: async () => ({ requester: '0xr', minHwClass: 0 }),
             hasRole: async () => false,
+            getRoleMemberCount: async () => 1n,
             providerOf: async () => ({ stake: 0n, hwClass: 0, registered: false }),
             minStakeOf: async () => 0n,
           },
@@ -138,7 +143,9 @@ describe('GET /v1/jobs/events', () => {
         },
         status: async (jobId: bigint) => {
           if (jobId !== 3n) throw new AicError('JOB_NOT_FOUND', `no job ${jobId}`);
-          return { jobId, state: 'Escrowed', provider: '0x0', verifier: '0x0', resumeFrom: 0, checkpointCount: 4 };
+          // No provider yet: the zero address, as the chain's jobOf answers (no lead is asked for a group).
+          const none = '0x0000000000000000000000000000000000000000';
+          return { jobId, state: 'Escrowed', provider: none, verifier: none, resumeFrom: 0, checkpointCount: 4 };
         },
         logs: async () => lines,
         isOwn: async () => true,

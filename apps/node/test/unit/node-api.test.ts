@@ -156,6 +156,39 @@ describe('node HTTP API (in-memory network)', () => {
     expect((error as { details: { httpStatus: number } }).details.httpStatus).toBe(503);
   });
 
+  it('rates what the node account used through the ledger (asset by id, provider by address), refusing mismatches', async () => {
+    const rated: Array<[number, bigint, number]> = [];
+    const ledger: NodeLedger = {
+      balances: async () => ({ chainId: 31337, aicWei: 0n, nativeWei: 0n }),
+      claimRewards: async () => ({ amountWei: 0n, transactionHash: `0x${'ab'.repeat(32)}` as const }),
+      rewards: async () => ({ currentEpoch: 0, score: 0n, scoreEpoch: 0, claimableWei: 0n, emissionPerEpochWei: 0n }),
+      rate: async (kind, id, rating) => {
+        rated.push([kind, id, rating]);
+        return { transactionHash: `0x${'cd'.repeat(32)}` as const };
+      },
+    };
+    const { node, api } = await startNode(1, join(dir, 'rater'), ledger);
+    const provider = `0x${'0b'.repeat(20)}`;
+    expect(await api.rate({ body: { kind: 'asset', id: '7', rating: 5 } })).toEqual({
+      rater: node.address,
+      transactionHash: `0x${'cd'.repeat(32)}`,
+    });
+    await api.rate({ body: { kind: 'gpu', id: provider, rating: 90 } });
+    expect(rated).toEqual([
+      [0, 7n, 5],
+      [1, BigInt(provider), 90],
+    ]);
+    for (const body of [
+      { kind: 'asset' as const, id: provider, rating: 5 },
+      { kind: 'storage' as const, id: '7', rating: 5 },
+      { kind: 'asset' as const, id: '7', rating: 101 },
+    ]) {
+      const error = await api.rate({ body }).catch((e: unknown) => e);
+      expect(isAicError(error, 'API_INVALID_REQUEST')).toBe(true);
+    }
+    expect(rated).toHaveLength(2);
+  });
+
   it('serves an OpenAPI document generated from the route schemas', async () => {
     const { node } = await startNode(1);
     const doc = (await (await fetch(`${node.apiUrl}/openapi.json`)).json()) as {

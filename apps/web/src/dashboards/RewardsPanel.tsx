@@ -59,7 +59,7 @@ export function RewardsPanel({ address, claimer }: { address: string; claimer: C
                             {e.status === 'open'
                               ? 'open (projected)'
                               : e.status === 'ended'
-                                ? 'ended, claimable'
+                                ? 'ended, being rated'
                                 : 'finalized'}
                           </td>
                           <td className="num">{formatAic(e.rewardWei)}</td>

@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { apiGet } from '../api.ts';
 import { formatAic, formatBytes, shortHex } from '../format.ts';
 import { type Earnings, SOURCE_LABEL, SOURCES } from './earnings-series.ts';
+import { MiningSwitchPanel } from './MiningSwitchPanel.tsx';
 
 // uPlot only loads with the chart.
 const EarningsChart = lazy(() => import('./EarningsChart.tsx').then((m) => ({ default: m.EarningsChart })));
@@ -140,6 +141,7 @@ function GpuVessel({ earnings, jobs }: { earnings: Earnings; jobs: Earnings['gpu
         <dd>{running.length}</dd>
       </dl>
       <JobsTable jobs={jobs} label="GPU Vessel jobs" testId="gpu-jobs" />
+      <MiningSwitchPanel />
     </section>
   );
 }

@@ -34,6 +34,10 @@ export default function WalletPanel({ onClose }: { onClose: () => void }) {
             chains: [aicChain(chainId, defaultRpcUrl())],
             connectors: [injected()],
             transports: { [chainId]: custom(provider) },
+            // wagmi's Hydrate runs its mount step (reconnect, store writes) during render unless `ssr` is set, when it
+            // runs in an effect: during render it updated the panel's subscribers and React warned, now and then,
+            // "Cannot update a component while rendering a different component".
+            ssr: true,
           }),
     [provider, chainId],
   );

@@ -93,6 +93,12 @@ export function PayStep({
         <dd>{(q.pDetect * 100).toFixed(2)} %</dd>
         <dt>Verification overhead</dt>
         <dd>{(q.overhead * 100).toFixed(1)} %</dd>
+        <dt>Verification mode</dt>
+        <dd>
+          {q.verification.mode === 'exact'
+            ? 'exact (each re-run segment reproduces its commitment bit for bit)'
+            : `tolerant: within relative L2 ${q.verification.maxRelativeL2}, re-run on ${q.verification.verifyBackends.join(' or ')}`}
+        </dd>
       </dl>
       <p className="muted">
         Your wallet pays the escrow to the market itself; this node then coordinates the job (placement, progress,

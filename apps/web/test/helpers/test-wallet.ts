@@ -42,8 +42,12 @@ export async function injectTestWallet(
       const listeners = new Map<string, Array<(...args: unknown[]) => void>>();
       const calls: Array<{ method: string; params: unknown }> = [];
       let chain = chainIdHex;
+      // Events go out on a later task, as a real wallet's do (they cross from the extension): emitted inside the
+      // request, a listener's state update would land while React is still rendering the component that asked.
       const emit = (event: string, value: unknown) => {
-        for (const listener of listeners.get(event) ?? []) listener(value);
+        setTimeout(() => {
+          for (const listener of listeners.get(event) ?? []) listener(value);
+        }, 0);
       };
       // Looked up per call: Playwright installs the binding on every new document, as it does this script.
       const backend = () =>

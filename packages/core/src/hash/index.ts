@@ -1,1 +1,1 @@
-export { KECCAK_IMPLEMENTATION, keccak256Bulk } from './keccak-bulk.ts';
+export { KECCAK_IMPLEMENTATION, keccak256Bulk, keccak256BulkParts } from './keccak-bulk.ts';

@@ -4,14 +4,19 @@ import { mainnetPreset } from './mainnet.ts';
 import { minimalPreset } from './minimal.ts';
 import { type AicPreset, PRESET_NAMES, type PresetName } from './types.ts';
 
+export type { PovPreset } from './pov.ts';
+export { devnetPovChain } from './pov.ts';
 export type {
   AicPreset,
   AllocatorPreset,
   ContractsPreset,
   CoordinatorPreset,
+  MiningPreset,
   NodePreset,
+  PovContractsPreset,
   PresetName,
   ProviderPreset,
+  RaterPreset,
   StoragePreset,
   VerificationPreset,
   WorkerPreset,

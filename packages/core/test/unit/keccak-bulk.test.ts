@@ -1,6 +1,7 @@
+import { getHashes } from 'node:crypto';
 import { bytesToHex, keccak256 } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { KECCAK_IMPLEMENTATION, keccak256Bulk } from '../../src/hash/index.ts';
+import { KECCAK_IMPLEMENTATION, keccak256Bulk, keccak256BulkParts } from '../../src/hash/index.ts';
 
 function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -13,8 +14,9 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
 }
 
 describe('bulk keccak256', () => {
-  it('uses the native addon where a prebuild exists (linux x64 here and on CI)', () => {
-    if (process.platform === 'linux' && process.arch === 'x64') expect(KECCAK_IMPLEMENTATION).toBe('native');
+  it('uses OpenSSL where node:crypto has keccak-256, else the native addon where a prebuild exists (linux x64)', () => {
+    if (getHashes().includes('keccak-256')) expect(KECCAK_IMPLEMENTATION).toBe('openssl');
+    else if (process.platform === 'linux' && process.arch === 'x64') expect(KECCAK_IMPLEMENTATION).toBe('native');
     else expect(['native', 'noble']).toContain(KECCAK_IMPLEMENTATION);
   });
 
@@ -25,5 +27,21 @@ describe('bulk keccak256', () => {
     }
     const offset = pseudoRandomBytes(100, 9).subarray(10, 60);
     expect(bytesToHex(keccak256Bulk(offset))).toBe(keccak256(bytesToHex(offset)));
+  });
+
+  it('hashes parts as their concatenation, with empty parts and views into larger buffers', () => {
+    const whole = pseudoRandomBytes(300_001, 3);
+    const expected = keccak256(bytesToHex(whole));
+    for (const cuts of [[], [4], [0, 0, 136], [1, 135, 4096, 262_144]]) {
+      const parts: Uint8Array[] = [];
+      let at = 0;
+      for (const cut of cuts) {
+        parts.push(whole.subarray(at, at + cut));
+        at += cut;
+      }
+      parts.push(whole.subarray(at));
+      expect(bytesToHex(keccak256BulkParts(parts))).toBe(expected);
+    }
+    expect(bytesToHex(keccak256BulkParts([]))).toBe(keccak256('0x'));
   });
 });

@@ -1,8 +1,8 @@
 import { AicError } from '@aic/core';
-import { keccak256Bulk } from '@aic/core/hash';
+import { keccak256BulkParts } from '@aic/core/hash';
 import { type Bytes32Input, bytesToHex0x, merkleProof, merkleRoot, verifyMerkleProof } from '@aic/core/merkle';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
-import { concatBytes, uint32Bytes } from './encode.ts';
+import { uint32Bytes } from './encode.ts';
 
 export type Hex = `0x${string}`;
 
@@ -32,7 +32,18 @@ export function chunkAt(shard: Uint8Array, index: number, chunkSizeBytes = CHUNK
  * the leaf because the commutative pair hash does not fix positions; without it a chunk could be proven elsewhere.
  */
 export function chunkLeaf(index: number, chunk: Uint8Array): Uint8Array {
-  return keccak256Bulk(concatBytes(uint32Bytes(index), chunk));
+  // Hashed as two parts: no copy of the chunk behind its index (a 256 KiB allocation per chunk).
+  return keccak256BulkParts([chunkLeafPrefix(index), chunk]);
+}
+
+/** What a chunk leaf hashes before the chunk's bytes (uint32 index, big-endian): the fetch path's worker hashes it. */
+export function chunkLeafPrefix(index: number): Uint8Array {
+  return uint32Bytes(index);
+}
+
+/** The shard root from its chunk leaves in order, as 0x hex (what `shardRoot` returns for the shard's bytes). */
+export function shardRootOfLeaves(leaves: readonly Uint8Array[]): Hex {
+  return bytesToHex0x(merkleRoot(leaves));
 }
 
 /** The chunk leaves of a whole shard, in order. */
@@ -44,7 +55,7 @@ export function shardChunkLeaves(shard: Uint8Array, chunkSizeBytes = CHUNK_SIZE_
 
 /** The shard root: the Merkle root over its chunk leaves, as 0x hex. */
 export function shardRoot(shard: Uint8Array, chunkSizeBytes = CHUNK_SIZE_BYTES): Hex {
-  return bytesToHex0x(merkleRoot(shardChunkLeaves(shard, chunkSizeBytes)));
+  return shardRootOfLeaves(shardChunkLeaves(shard, chunkSizeBytes));
 }
 
 /** The proof that chunk `index` belongs to the shard (siblings bottom first, `bytes32[]` for OZ MerkleProof). */

@@ -2,7 +2,9 @@ import { AicError } from '@aic/core';
 import type { AicNetwork } from '@aic/network';
 import type { Connection, Stream } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
+import type { Uint8ArrayList } from 'uint8arraylist';
 import type { Hex } from '../commitments/index.ts';
+import { startBulkServer, stopBulkServer } from './bulk-server.ts';
 import {
   CHUNK_REQUEST_BYTES,
   type ChunkRequest,
@@ -10,6 +12,7 @@ import {
   DATA_CHUNK_PROTOCOL,
   decodeChunkRequest,
   encodeChunkResponse,
+  encodeChunkResponseParts,
 } from './chunk-wire.ts';
 import { createSlots, type Slots } from './slots.ts';
 
@@ -42,7 +45,7 @@ interface StreamState {
 
 /** Reads the sealed chunk (under the connection's and the server's slots) and writes it back tagged with its id. */
 async function answerOne(
-  write: (frame: Uint8Array) => Promise<void>,
+  write: (frame: Uint8Array | Uint8ArrayList) => Promise<void>,
   store: SealedChunkStore,
   request: ChunkRequest,
   slots: readonly Slots[],
@@ -54,7 +57,7 @@ async function answerOne(
     // Counted out before the write: the client may send its next request as soon as these bytes reach it.
     state.inFlight--;
     const frame = sealed
-      ? encodeChunkResponse(request.requestId, ChunkStatus.ok, sealed)
+      ? encodeChunkResponseParts(request.requestId, sealed)
       : encodeChunkResponse(request.requestId, ChunkStatus.notFound);
     await write(frame);
   } finally {
@@ -74,7 +77,8 @@ async function serveStream(stream: Stream, store: SealedChunkStore, slots: reado
     maxDataLength: CHUNK_REQUEST_BYTES,
     maxBufferSize: 4 * limits.maxInFlightPerStream * (CHUNK_REQUEST_BYTES + 1),
   });
-  const write = (frame: Uint8Array) => lp.write(frame, { signal: AbortSignal.timeout(limits.writeTimeoutMs) });
+  const write = (frame: Uint8Array | Uint8ArrayList) =>
+    lp.write(frame, { signal: AbortSignal.timeout(limits.writeTimeoutMs) });
   const state: StreamState = { inFlight: 0, answers: new Set() };
   let failure: unknown;
   while (failure === undefined) {
@@ -106,12 +110,19 @@ async function serveStream(stream: Stream, store: SealedChunkStore, slots: reado
  * Serves `/aic/data-chunk/2.0.0` on a started network. A client keeps one long-lived stream and pipelines up to
  * {@link CHUNK_SERVER_LIMITS}.maxInFlightPerStream requests on it; answers go out as chunks are read, each tagged with
  * its request id. Only ciphertext leaves the holder; integrity is the worker's job (GCM tags, then the shard's Merkle
- * root). Bad input (a malformed request, a window overrun) or a slow reader only aborts that stream.
+ * root). Bad input (a malformed request, a window overrun) or a slow reader only aborts that stream. Unless
+ * `bulk: false`, the same store is also served on the node's bulk path (`bulk-server.ts`: the same protocol on a TCP
+ * port granted over libp2p, frames sealed with a key handed over Noise), which fetchers try first.
  *
  * @example
  * await serveDataset(ownerNode, sealedChunkStore(manifest, sealedShards));
  */
-export async function serveDataset(net: AicNetwork, store: SealedChunkStore): Promise<void> {
+export async function serveDataset(
+  net: AicNetwork,
+  store: SealedChunkStore,
+  options: { readonly bulk?: boolean } = {},
+): Promise<void> {
+  if (options.bulk !== false) await startBulkServer(net, store);
   const total = createSlots(CHUNK_SERVER_LIMITS.maxInFlightTotal);
   const perConnection = new WeakMap<Connection, Slots>();
   await net.libp2p.handle(
@@ -134,5 +145,6 @@ export async function serveDataset(net: AicNetwork, store: SealedChunkStore): Pr
 
 /** Stops serving chunks. */
 export async function stopServingDataset(net: AicNetwork): Promise<void> {
+  await stopBulkServer(net);
   await net.libp2p.unhandle(DATA_CHUNK_PROTOCOL);
 }

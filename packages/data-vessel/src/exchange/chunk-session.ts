@@ -49,6 +49,12 @@ export interface ChunkSession {
    * which opens it piece by piece straight into the shard.
    */
   fetchParts(root: Hex, chunkIndex: number): Promise<FrameList>;
+  /**
+   * Hands an answer from `fetchParts` back once the caller has read it for the last time, so its buffer takes the
+   * next answer (the bulk path pools them: no 256 KiB allocation, and garbage, per chunk). Optional; a no-op for
+   * frames the session does not own.
+   */
+  recycle?(frame: FrameList): void;
   /** Why the session ended, once it has. */
   readonly failure: AicError | undefined;
   /** Closes the stream after the pending answers. */

@@ -1,6 +1,7 @@
 import { AicError } from '@aic/core';
 import type { LengthPrefixedStream } from '@libp2p/utils';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { Uint8ArrayList } from 'uint8arraylist';
 import type { Hex } from '../commitments/index.ts';
 import { GCM_TAG_BYTES } from '../crypto/index.ts';
 import { CHUNK_SIZE_BYTES } from '../limits.ts';
@@ -86,6 +87,14 @@ export function encodeChunkResponse(
   out.set(responseHeader(requestId, status));
   out.set(sealed, CHUNK_RESPONSE_HEADER_BYTES);
   return out;
+}
+
+/**
+ * {@link encodeChunkResponse} as the two pieces it is made of (header, then the sealed chunk itself, not copied):
+ * what the holder writes, so serving a 256 KiB chunk costs no 256 KiB copy.
+ */
+export function encodeChunkResponseParts(requestId: number, sealed: Uint8Array): Uint8ArrayList {
+  return new Uint8ArrayList(responseHeader(requestId, ChunkStatus.ok), sealed);
 }
 
 /** A frame as a length-prefixed stream reads it: a list of the pieces it arrived in (uint8arraylist). */

@@ -7,7 +7,9 @@ import { badHolderReporter, type OnBadHolder } from './bad-holder.ts';
 import { ChunkScheduler, type ChunkTask } from './chunk-scheduler.ts';
 import { CHUNK_SERVER_LIMITS } from './chunk-server.ts';
 import type { ChunkHolder } from './chunk-session.ts';
+import { createChunkVerifier } from './chunk-verifier.ts';
 import { type FetchRun, runHolder, type ShardAssembly, unavailable } from './holder-lanes.ts';
+import type { OnFetchPath } from './holder-session.ts';
 import type { TransferMeter } from './remote-source.ts';
 
 /** What a worker needs to fetch a whole dataset. */
@@ -27,6 +29,13 @@ export interface FetchDatasetInit {
    * score on `net` is lowered in any case.
    */
   readonly onBadHolder?: OnBadHolder;
+  /**
+   * Use holders' bulk TCP paths where offered (default true): the same requests and checks, sealed with a per-
+   * connection key handed over Noise, without Noise/Yamux framing. false: the libp2p stream only.
+   */
+  readonly bulk?: boolean;
+  /** Told which path serves each holder, and why a holder's bulk path was not used (`holder-session.ts`). */
+  readonly onPath?: OnFetchPath;
   /** Requests in flight per holder (default and most: CHUNK_SERVER_LIMITS.maxInFlightPerStream). */
   readonly windowPerHolder?: number;
   readonly signal?: AbortSignal;
@@ -64,8 +73,15 @@ async function planFetch(manifest: DatasetManifest, cache: ShardCache, shards: U
       continue;
     }
     const chunks = chunkCount(entry.byteLength);
-    const assembly = { root: entry.root as Hex, bytes: new Uint8Array(entry.byteLength), remaining: chunks };
-    assemblies.set(index, { ...assembly, supplier: new Array<string>(chunks), suspects: [] });
+    assemblies.set(index, {
+      root: entry.root as Hex,
+      byteLength: entry.byteLength,
+      bytes: undefined,
+      leaves: new Array<Uint8Array>(chunks),
+      remaining: chunks,
+      supplier: new Array<string>(chunks),
+      suspects: [],
+    });
     for (let chunk = 0; chunk < chunks; chunk++) tasks.push({ shard: index, chunk, excluded: new Set() });
   }
   return { assemblies, tasks };
@@ -91,11 +107,12 @@ export async function fetchDataset(net: AicNetwork, init: FetchDatasetInit): Pro
   const { assemblies, tasks } = await planFetch(manifest, init.cache, shards);
   if (tasks.length === 0) return { shards, bytesFetched: 0, fromCache: true, holders: [] };
   const slots = init.holders.map((_, i) => String(i));
+  const bytesToFetch = [...assemblies.values()].reduce((total, a) => total + a.byteLength, 0);
   const run: FetchRun = {
     net,
-    key: init.key,
     datasetRoot,
     cache: init.cache,
+    verifier: createChunkVerifier(init.key, bytesToFetch),
     meter: init.meter,
     signal: init.signal,
     scheduler: new ChunkScheduler(tasks, slots),
@@ -104,6 +121,8 @@ export async function fetchDataset(net: AicNetwork, init: FetchDatasetInit): Pro
     peerOfSlot: new Map(),
     contributors: new Set(),
     bytesFetched: 0,
+    bulk: init.bulk ?? true,
+    onPath: init.onPath,
   };
   const onAbort = () => run.scheduler.fail(new AicError('DATA_CHUNK_FETCH_FAILED', 'the dataset fetch was aborted'));
   init.signal?.addEventListener('abort', onAbort, { once: true });
@@ -114,10 +133,14 @@ export async function fetchDataset(net: AicNetwork, init: FetchDatasetInit): Pro
     await Promise.all(init.holders.map((holder, i) => runHolder(run, holder, String(i), window)));
   } finally {
     init.signal?.removeEventListener('abort', onAbort);
+    await run.verifier.close();
   }
   if (run.scheduler.failure !== undefined) throw run.scheduler.failure;
-  for (const [index, assembly] of assemblies) shards[index] = assembly.bytes;
-  const missing = [...assemblies.values()].filter((a) => a.remaining > 0).length;
+  let missing = 0;
+  for (const [index, assembly] of assemblies) {
+    if (assembly.bytes && assembly.remaining === 0) shards[index] = assembly.bytes;
+    else missing++;
+  }
   if (missing > 0) throw unavailable(missing);
   return { shards, bytesFetched: run.bytesFetched, fromCache: false, holders: [...run.contributors] };
 }

@@ -15,19 +15,22 @@ export interface TransferMeter {
   rejected: number;
   /** Sealed bytes received per holder (PeerId string), rejected chunks included: "from whom". */
   readonly byHolder: Map<string, number>;
+  /** Sealed bytes received per path (`fetchDataset`: 'bulk' TCP path or libp2p 'stream'): which path served. */
+  readonly byPath: Map<string, number>;
 }
 
 /** A fresh meter at zero. */
 export function createTransferMeter(): TransferMeter {
-  return { bytes: 0, chunks: 0, rejected: 0, byHolder: new Map() };
+  return { bytes: 0, chunks: 0, rejected: 0, byHolder: new Map(), byPath: new Map() };
 }
 
-/** Counts one received chunk of `holder` (a PeerId string) into `meter`. */
-export function meterChunk(meter: TransferMeter | undefined, holder: string, bytes: number): void {
+/** Counts one received chunk of `holder` (a PeerId string) into `meter`, and under its path when known. */
+export function meterChunk(meter: TransferMeter | undefined, holder: string, bytes: number, path?: string): void {
   if (!meter) return;
   meter.bytes += bytes;
   meter.chunks++;
   meter.byHolder.set(holder, (meter.byHolder.get(holder) ?? 0) + bytes);
+  if (path !== undefined) meter.byPath.set(path, (meter.byPath.get(path) ?? 0) + bytes);
 }
 
 /** A readable key for a holder: its PeerId when the address names one, else the address itself. */

@@ -15,6 +15,11 @@ export interface ShardCache {
   get(root: Hex): Promise<Uint8Array | undefined>;
   /** Stores a shard whose bytes hash to `root` (else DATA_SHARD_ROOT_MISMATCH), evicting least recently used ones. */
   put(root: Hex, bytes: Uint8Array): Promise<void>;
+  /**
+   * Stores a shard the caller has already checked against `root` (fetchDataset: every chunk's leaf computed over
+   * exactly the bytes of the shard, then the Merkle root over those leaves), without hashing it a second time.
+   */
+  putVerified(root: Hex, bytes: Uint8Array): Promise<void>;
   has(root: Hex): boolean;
   /** Bytes held on disk now. */
   sizeBytes(): number;
@@ -58,6 +63,16 @@ export async function createShardCache(init: ShardCacheInit): Promise<ShardCache
     const now = new Date();
     await utimes(fileOf(init.dir, root), now, now).catch(() => undefined);
   };
+  /** Writes a checked shard (atomically: temp file, then rename), evicting least recently used ones first. */
+  const store = async (root: Hex, bytes: Uint8Array): Promise<void> => {
+    if (entries.has(root) || bytes.length > init.maxBytes) return;
+    while (total + bytes.length > init.maxBytes && entries.size > 0) await drop(entries.keys().next().value as Hex);
+    const temp = `${fileOf(init.dir, root)}.tmp`;
+    await writeFile(temp, bytes);
+    await rename(temp, fileOf(init.dir, root));
+    entries.set(root, bytes.length);
+    total += bytes.length;
+  };
   return {
     has: (root) => entries.has(root),
     sizeBytes: () => total,
@@ -75,13 +90,8 @@ export async function createShardCache(init: ShardCacheInit): Promise<ShardCache
       if (shardRoot(bytes) !== root) {
         throw new AicError('DATA_SHARD_ROOT_MISMATCH', 'refusing to cache a shard that does not match its root');
       }
-      if (entries.has(root) || bytes.length > init.maxBytes) return;
-      while (total + bytes.length > init.maxBytes && entries.size > 0) await drop(entries.keys().next().value as Hex);
-      const temp = `${fileOf(init.dir, root)}.tmp`;
-      await writeFile(temp, bytes);
-      await rename(temp, fileOf(init.dir, root));
-      entries.set(root, bytes.length);
-      total += bytes.length;
+      await store(root, bytes);
     },
+    putVerified: store,
   };
 }

@@ -10,6 +10,11 @@
  * A canary is an ordinary job on published assets (issue 12: one path, not two): the coordinator's node publishes a
  * small dataset and model once through its own data role (`CanaryAssets`), and every canary names them by id, so
  * verifiers fetch the data from the coordinator's node like any job's, under the same key-release rule.
+ *
+ * Nothing on chain marks a canary (issue 15): each is escrowed by a fresh account funded a random lead of blocks
+ * earlier (fresh-payers.ts), as every requester's real job is, with a ticket this node prepared and then adopted, so
+ * it is served like any job (whose payer is never the ticket's host either); its budget, fee, deadline and segment
+ * count are a recent real job's (canary-terms.ts); and it is issued at exponential times (the coordinator's schedule).
  */
 import { AicError, aicToWei } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
@@ -18,7 +23,10 @@ import { type Checkpoint, type Commitment, commitmentRoot, type JobSpec, trainJo
 import { keccak256, toHex } from 'viem';
 import { defaultJobDataDir, removeJobData } from '../jobs/ticket-data.ts';
 import { loadShardDataset } from '../worker/dataset-source.ts';
+import { type CanaryPayer, type CanaryPayerPort, canaryPayers } from './canary-payers.ts';
+import { canaryTermsLike, pickJobToMimic, recentJobTerms, type VisibleJobTerms } from './canary-terms.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
+import type { FreshPayers } from './fresh-payers.ts';
 import type { RoleScope } from './lifecycle.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
 
@@ -39,20 +47,33 @@ interface Canary {
 export class CanaryIssuer {
   /** Canary job id → what it trains (the coordinator trains it itself). */
   readonly #canaries = new Map<bigint, Canary>();
+  /** Canary job id → the fresh account that paid it (its credits are swept back once the canary is final). */
+  readonly #paidBy = new Map<bigint, CanaryPayer>();
   readonly #lazy = new Set<string>();
   #inFlight = false;
   /** Cancels the stall timer (a timer of the coordinator's scope, cleared when it stops). */
   #cancelStall: (() => void) | undefined;
+  readonly #payers: FreshPayers;
+  /** Steps per epoch of each dataset × model a canary trained (from one quote), to match a segment count. */
+  readonly #stepsPerEpoch = new Map<string, number>();
 
   constructor(
     private readonly ctx: AgentContext,
     private readonly requester: RequesterAgent,
     private readonly scope: RoleScope,
     private readonly assets: CanaryAssets,
-  ) {}
+    payers: CanaryPayerPort,
+  ) {
+    this.#payers = canaryPayers(ctx, payers);
+  }
 
   isCanary(jobId: bigint): boolean {
     return this.#canaries.has(jobId);
+  }
+
+  /** Whether `requester` is one of this coordinator's canary payers (its job is, or will be known as, a canary). */
+  isCanaryPayer(requester: string): boolean {
+    return this.#payers.isPayer(requester);
   }
 
   /** Verifiers caught passing a canary. */
@@ -64,34 +85,67 @@ export class CanaryIssuer {
     return this.#inFlight;
   }
 
-  /** Escrows one canary job (the coordinator is requester and, at placement, provider). */
+  /** Escrows one canary job from a fresh payer (the coordinator is its provider at placement). */
   async issue(): Promise<bigint> {
     this.#inFlight = true;
     // A canary that stalls (e.g. its verifier is offline) must not stop the next ones.
     this.#cancelStall?.();
     this.#cancelStall = this.scope.after(CANARY_STALL_MS, () => this.abandon());
     await this.#ensureStake();
-    const { datasetId, modelId } = await this.assets();
+    await this.#payers.load();
+    const like = pickJobToMimic(await recentJobTerms(this.ctx.ledger, (r) => this.#payers.isPayer(r)), Math.random);
+    const prepared = await this.#prepare(like.assets ?? (await this.assets()), like).catch(async (error: unknown) => {
+      // The real job's assets would not do for a canary (e.g. its model takes other terms): its own assets.
+      if (!like.assets) throw error;
+      this.ctx.log.info({ err: String(error) }, 'canary trains its own assets this time');
+      return await this.#prepare(await this.assets(), like);
+    });
+    const { quote, request, input, manifest } = prepared;
+    // Funded now, escrowed a random lead of blocks later: the same draw as every requester's job payer.
+    const payer = await this.#payers.take(quote.totalWei, this.scope.signal);
+    const { jobId } = await payer.ledger.createAndFundJob(request);
+    await this.requester.adopt(jobId);
+    this.#canaries.set(jobId, { spec: { ...input.spec, manifest }, datasetId: input.datasetId });
+    this.#paidBy.set(jobId, payer);
+    // The payer's address is not logged: the log line is the coordinator's own record (tests find canaries by it).
+    this.ctx.log.info({ jobId: String(jobId), segments: quote.segments }, 'canary issued');
+    return jobId;
+  }
+
+  /** Once the canary is final (slashed, or settled): its payer's credit and balance go back to the coordinator. */
+  async sweep(jobId: bigint): Promise<void> {
+    const payer = this.#paidBy.get(jobId);
+    if (!payer) return;
+    this.#paidBy.delete(jobId);
+    await this.#payers.sweep(payer);
+  }
+
+  /** Quotes a canary on `assets` shaped like `like` and keeps its ticket for the payer's escrow. */
+  async #prepare(assets: { datasetId: bigint; modelId: bigint }, like: VisibleJobTerms) {
+    const { datasetId, modelId } = assets;
     const manifest = JSON.parse(new TextDecoder().decode(await this.#port().modelManifest(String(modelId))));
-    const spec = {
-      backend: 'cpu' as const,
-      seed: Math.floor(Math.random() * 2 ** 31),
-      commitEverySteps: 2,
-      hyperparameters: { epochs: 5 },
-    };
-    const { jobId } = await this.requester.submit({
-      spec,
+    const submission = (epochs: number, commitEverySteps: number) => ({
+      spec: {
+        backend: 'cpu' as const,
+        seed: Math.floor(Math.random() * 2 ** 31),
+        commitEverySteps,
+        hyperparameters: { epochs },
+      },
       datasetId,
       modelId,
-      providerBudgetWei: aicToWei('1'),
-      verifierFeeWei: aicToWei('1'),
       minHwClass: HardwareClass.Cpu,
-      deadlineSec: 3_600,
       ...DEFAULT_PRESET.verification,
     });
-    this.#canaries.set(jobId, { spec: { ...spec, manifest }, datasetId });
-    this.ctx.log.info({ jobId: String(jobId) }, 'canary issued');
-    return jobId;
+    const key = `${datasetId}:${modelId}`;
+    let steps = this.#stepsPerEpoch.get(key);
+    if (steps === undefined) {
+      const unit = { providerBudgetWei: aicToWei('1'), verifierFeeWei: aicToWei('1'), deadlineSec: 3_600 };
+      steps = (await this.requester.quote({ ...submission(1, 1), ...unit })).totalSteps;
+      this.#stepsPerEpoch.set(key, steps);
+    }
+    const terms = canaryTermsLike(like, steps);
+    const input = { ...submission(terms.epochs, terms.commitEverySteps), ...terms };
+    return { ...(await this.requester.prepareForPayer(input)), input, manifest };
   }
 
   /** As the canary's provider: honest checkpoints in the mirror, made-up commitments on chain. */

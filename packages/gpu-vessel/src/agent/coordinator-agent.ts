@@ -1,28 +1,40 @@
 /**
- * The protocol coordinator of a network (on the devnet: one node holding ALLOCATOR_ROLE and ARBITER_ROLE):
+ * The protocol coordinator of a network (no key places a job: any number may run; on the devnet one node, which also
+ * holds ARBITER_ROLE, the court's fallback):
  * - Resource Allocator: gathers offers from gossip, counts a provider only after it passed its hardware-class
- *   challenge, and places each escrowed job with the pure allocator and the chain's seed from the block after the
- *   escrow — neither side chooses its counterpart, and anyone can recompute the choice from public inputs;
- * - preemption: a provider that stops answering is preempted at the last checkpoint the coordinator re-verified from
- *   the requester's mirror (pro-rata pay for those), and the job is reassigned from there;
- * - arbiter: a disputed job's sampled segments are re-run; the provider is slashed if one does not reproduce.
+ *   challenge, and proposes for each escrowed job the best offer among the providers on the job's seeded shortlist
+ *   (the contract accepts no one else, and needs no key to place a job: several coordinators may run, the first valid
+ *   proposal wins); a shortlist none of whose offers can run the job is redrawn once its window passed;
+ * - preemption: a job whose provider stops answering is preempted by its requester (requester/provider-liveness.ts;
+ *   the keyless market lets only it name the paid checkpoints) and reassigned here from its new shortlist; this node
+ *   preempts itself only where the market lets it (a role-gated deployment, or a job never started);
+ * - arbiter, only as the DisputeCourt's stated fallback: a dispute is heard by a committee drawn from the staked
+ *   verifiers (their referee role); only while too few verifiers exist to seat one does this node re-run the sampled
+ *   segments and rule (ARBITER_ROLE; the contract refuses it otherwise).
  */
-import { type CostModel, choosePlacement, createOfferBook, whyUnsatisfiable } from '@aic/allocator';
+import { type CostModel, choosePlacement, createOfferBook } from '@aic/allocator';
 import { pause } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
-import { computeMarketAbi, jobStateName } from '@aic/ledger';
+import { jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
 import { type CanaryAssets, CanaryIssuer } from './canary.ts';
+import type { CanaryPayerPort } from './canary-payers.ts';
+import { nextCanaryDelayMs } from './canary-terms.ts';
 import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
+import { jobDemandOf, whyWaiting } from './coordinator-demand.ts';
+import { proposeWrongProvider } from './coordinator-fault.ts';
+import { placeGroupJob } from './coordinator-group.ts';
 import { LocalityInputs, type LocalityPort } from './coordinator-locality.ts';
 import { type KnownOffer, knownOfferOf, offerForJob } from './coordinator-offers.ts';
-import { arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
+import { arbiterMayRule, arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
+import { isRevertOf, redrawIfDue, shortlistOf } from './coordinator-shortlist.ts';
 import { TrackRecord } from './coordinator-track-record.ts';
 import { MachineUsage } from './coordinator-usage.ts';
 import { JobRequirements } from './job-requirements.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
+import { mayPreempt } from './requester/provider-liveness.ts';
 import type { RequesterAgent } from './requester/requester-agent.ts';
 
 /** Proves a provider's claimed hardware class by demanded work (the GPU Vessel's challenge protocol). */
@@ -36,22 +48,20 @@ export interface CoordinatorInit {
   challenge: HardwareChallenger;
   /** A provider that failed its challenge is challenged again on an offer this much later (default 15 s). */
   rechallengeAfterMs?: number;
-  /** Issue a canary job this often while none is in flight (0 or absent: no canaries); needs `requester` and
-   * `canaryAssets` (the published dataset and model canaries train). */
+  /** Issue canary jobs at exponential times of this mean while none is in flight (0 or absent: no canaries); needs
+   * `requester`, `canaryAssets` (the published dataset and model canaries train) and `canaryPayers` (the fresh
+   * accounts that escrow them). */
   canaryIntervalMs?: number;
   canaryAssets?: CanaryAssets;
+  canaryPayers?: CanaryPayerPort;
   requester?: RequesterAgent;
   /** Where each dataset's holders are (the node's holdings book); absent: transfers are costed without distance. */
   locality?: LocalityPort;
   /** The allocator's cost weights (default: the default preset's). */
   allocator?: CostModel;
+  /** TEST-ONLY fault injection: propose providers off each job's seeded shortlist, never the right one. */
+  wrongAssignments?: boolean;
 }
-
-/**
- * Tickets state no amount of work, and a fixed-price job's pay is its quote whatever the estimate: one nominal
- * TFLOP makes the compute cost price ÷ proven throughput, which ranks offers; it only sets how much a fetch weighs.
- */
-const NOMINAL_WORK_TFLOP = 1;
 
 /** Gossip may still deliver an offer a provider sent before it went silent; one arriving later than this is new. */
 const REJOIN_AFTER_MS = DEFAULT_PRESET.coordinator.rejoinAfterMs;
@@ -84,8 +94,8 @@ export class CoordinatorAgent implements Startable {
     this.#locality = new LocalityInputs(ctx, init.locality);
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries =
-      init.requester && init.canaryIntervalMs && init.canaryAssets
-        ? new CanaryIssuer(ctx, init.requester, this.#scope, init.canaryAssets)
+      init.requester && init.canaryIntervalMs && init.canaryAssets && init.canaryPayers
+        ? new CanaryIssuer(ctx, init.requester, this.#scope, init.canaryAssets, init.canaryPayers)
         : undefined;
   }
 
@@ -114,8 +124,14 @@ export class CoordinatorAgent implements Startable {
           JobPreempted: place,
           JobAssigned: track,
           JobReassigned: track,
-          JobSettled: history,
-          ProviderSlashed: history,
+          JobSettled: (event) => {
+            history(event);
+            this.#sweepCanary(event.args.jobId);
+          },
+          ProviderSlashed: (event) => {
+            history(event);
+            this.#sweepCanary(event.args.jobId);
+          },
           ResultCommitted: track,
           JobExpired: track,
           JobRefunded: track,
@@ -137,8 +153,12 @@ export class CoordinatorAgent implements Startable {
     );
     const canaries = this.#canaries;
     if (canaries) {
-      this.#scope.every(this.init.canaryIntervalMs ?? 0, () => {
-        if (canaries.inFlight) return;
+      // A Poisson schedule: the wait after a canary is exponential, so its timing tells a verifier nothing.
+      const meanMs = this.init.canaryIntervalMs ?? 0;
+      let nextAt = Date.now() + nextCanaryDelayMs(meanMs, Math.random());
+      this.#scope.every(Math.min(1_000, meanMs), () => {
+        if (canaries.inFlight || Date.now() < nextAt) return;
+        nextAt = Date.now() + nextCanaryDelayMs(meanMs, Math.random());
         void this.#scope.spawn('canary issue', async () => {
           await canaries.issue().catch((error: unknown) => {
             canaries.abandon();
@@ -215,63 +235,77 @@ export class CoordinatorAgent implements Startable {
       return;
     }
     const seed = await whenSeedReady(() => ledger.market.read.assignmentSeed([jobId]), this.#scope.signal);
-    if (this.#canaries && job.requester.toLowerCase() === ledger.account().toLowerCase()) {
-      // Its own job is a canary; the issuer learns the id when its escrow transaction returns.
+    if (this.#canaries?.isCanaryPayer(job.requester)) {
+      // Escrowed by one of its canary payers: the issuer learns the id when the escrow transaction returns.
       const until = Date.now() + 10_000;
       while (!this.#canaries.isCanary(jobId) && Date.now() < until) {
         if (!(await pause(100, this.#scope.signal))) return;
       }
       if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
     }
+    if (this.init.wrongAssignments && state === 'Escrowed') {
+      // The cheater never proposes the right provider: an honest proposer must place the job.
+      this.#unplaced.delete(jobId);
+      await proposeWrongProvider(this.ctx, jobId);
+      return;
+    }
     const hardware = await this.#requirements.of(jobId, job.requester, this.#scope.signal);
     const locality = await this.#locality.of(BigInt(job.datasetId), this.#scope.signal);
-    const offers = (await this.#eligibleOffers()).map((known) => {
+    // Only the seeded shortlist's providers can be assigned (the contract's rule); the allocator ranks their offers.
+    const shortlist = await shortlistOf(this.ctx, jobId);
+    const eligible = await this.#eligibleOffers();
+    const toOffer = (known: KnownOffer) => {
       const offer = offerForJob(known, this.#record.reputationOf(known.offer.provider), locality);
       // The machine less what this coordinator's jobs running there use (the offer was announced before them).
       return offer.machine ? { ...offer, machine: this.#usage.freeOf(offer.provider, offer.machine) } : offer;
+    };
+    const offers = eligible.filter((k) => shortlist.has(k.offer.provider.toLowerCase())).map(toOffer);
+    const demand = jobDemandOf({
+      jobId,
+      minHwClass: job.minHwClass,
+      requester: job.requester,
+      ...(state === 'Preempted' ? { preemptedProvider: job.provider } : {}),
+      locality,
+      hardware,
     });
-    const placement = choosePlacement(
-      createOfferBook(offers, this.init.allocator ?? DEFAULT_PRESET.allocator),
-      {
-        id: `job-${jobId}`,
-        minHwClass: job.minHwClass,
-        minMemoryGiB: 0,
-        workTflop: NOMINAL_WORK_TFLOP,
-        maxPricePerHour: Number.MAX_SAFE_INTEGER,
-        minStake: 0,
-        ...(locality ? { datasetId: locality.datasetRoot } : {}),
-        datasetMB: locality?.datasetMB ?? 0,
-        dataSources: locality?.dataSources ?? [],
-        excludeProviders: [job.requester, ...(state === 'Preempted' ? [job.provider] : [])],
-        ...(hardware ? { hardware } : {}),
-      },
-      seed,
-    );
+    const cost = this.init.allocator ?? DEFAULT_PRESET.allocator;
+    // MSMG (issue 16): a job asking for N machines is placed as a group; its lead (rank 0) is assigned on chain.
+    const groupSize = hardware?.spread?.machines ?? 1;
+    const placement =
+      groupSize > 1
+        ? await placeGroupJob(this.ctx, {
+            jobId,
+            size: groupSize,
+            demand,
+            offers: eligible.map(toOffer),
+            shortlist,
+            cost,
+            signal: this.#scope.signal,
+          })
+        : choosePlacement(createOfferBook(offers, cost), demand, seed);
     if (!placement) {
-      // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again.
+      // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again; a
+      // shortlist that still has none when its window ends is redrawn (its providers may be offline or unfit).
+      if (await redrawIfDue(this.ctx, jobId, job.challengeEnds)) this.#waiting.delete(jobId);
       if (!this.#waiting.has(jobId)) {
-        // Which constraint no eligible offer meets (issue 13), so an operator sees why the job waits.
-        const machines = offers.flatMap((o) => (o.machine ? [o.machine] : []));
-        const why = hardware && machines.length > 0 ? whyUnsatisfiable(machines, hardware) : undefined;
-        this.ctx.log.info(
-          { jobId: String(jobId), offers: offers.length, hardware, ...(why ? { unsatisfied: why.message } : {}) },
-          'no eligible offer yet',
-        );
+        this.ctx.log.info(whyWaiting(jobId, offers, shortlist, hardware), 'no eligible offer yet');
       }
       this.#waiting.add(jobId);
       return;
     }
-    // Fixed-price jobs: the provider earns the budget the requester was quoted, nothing less or more.
-    const providerPrice =
-      state === 'Escrowed'
-        ? priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps)
-        : await this.#remainingPrice(jobId);
+    // Fixed-price jobs: the contract pays the provider the budget the requester was quoted (what is left of it after
+    // a preemption), so a proposal names only the provider.
     const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
-    await this.ctx.send(() =>
-      ledger.confirm(write, () =>
-        ledger.market.write[write]([jobId, placement.provider as `0x${string}`, providerPrice]),
-      ),
-    );
+    try {
+      await this.ctx.send(() =>
+        ledger.confirm(write, () => ledger.market.write[write]([jobId, placement.provider as `0x${string}`])),
+      );
+    } catch (error) {
+      // Another coordinator placed it first (or redrew its shortlist): the chain's events say what happened.
+      if (!isRevertOf(error, 'IllegalTransition', 'ProviderNotDrawn', 'SeedNotReady')) throw error;
+      this.ctx.log.info({ jobId: String(jobId), err: String(error) }, 'proposal not taken');
+      return;
+    }
     this.#usage.use(jobId, placement, hardware);
     this.#silentSince.delete(jobId);
     this.#unplaced.delete(jobId);
@@ -281,6 +315,7 @@ export class CoordinatorAgent implements Startable {
         provider: placement.provider,
         seed: String(seed),
         among: offers.length,
+        shortlist: [...shortlist],
         ...(locality ? { datasetMB: locality.datasetMB, holders: locality.dataSources.length } : {}),
         cached: offers.some((o) => o.id === placement.offerId && (o.cachedDatasets as readonly string[]).length > 0),
       },
@@ -294,25 +329,30 @@ export class CoordinatorAgent implements Startable {
     for (const jobId of this.#unplaced) this.#once(jobId, () => this.#place(jobId));
   }
 
-  /** A canary goes to the coordinator itself, which commits its known-wrong answer. */
+  /**
+   * A canary goes to the coordinator itself (a staked provider), which commits its known-wrong answer — only while
+   * the coordinator is on the canary's seeded shortlist, as for any job; otherwise it waits for the window to pass
+   * and redraws (the retry tick comes back here).
+   */
   async #runCanary(jobId: bigint): Promise<void> {
     const { ledger } = this.ctx;
     const job = await ledger.market.read.jobOf([jobId]);
-    const price = priceWithinEscrow(job.escrow - job.datasetFee - job.modelFee - job.verifierFee, job.protocolFeeBps);
+    if (!(await shortlistOf(this.ctx, jobId)).has(ledger.account().toLowerCase())) {
+      await redrawIfDue(this.ctx, jobId, job.challengeEnds);
+      return;
+    }
     await this.ctx.send(() =>
-      ledger.confirm('assignJob', () => ledger.market.write.assignJob([jobId, ledger.account(), price])),
+      ledger.confirm('assignJob', () => ledger.market.write.assignJob([jobId, ledger.account()])),
     );
+    this.#unplaced.delete(jobId);
     await this.#canaries?.run(jobId);
   }
 
-  /** A reassigned job pays its new provider what the first price left after the preempted ones' pro-rata pay. */
-  async #remainingPrice(jobId: bigint): Promise<bigint> {
-    const { publicClient, market } = this.ctx.ledger;
-    const where = { address: market.address, abi: computeMarketAbi, args: { jobId }, fromBlock: 0n } as const;
-    const [assigned] = await publicClient.getContractEvents({ ...where, eventName: 'JobAssigned' });
-    const preempted = await publicClient.getContractEvents({ ...where, eventName: 'JobPreempted' });
-    const paid = preempted.reduce((sum, e) => sum + (e.args.paid ?? 0n), 0n);
-    return (assigned?.args.price ?? 0n) - paid;
+  /** A canary's outcome is final: what its payer was credited (refund, the slashed stake) comes back to the budget. */
+  #sweepCanary(jobId: bigint): void {
+    const canaries = this.#canaries;
+    if (!canaries?.isCanary(jobId)) return;
+    void this.#scope.spawn('canary sweep', () => canaries.sweep(jobId), { jobId: String(jobId) });
   }
 
   /** Jobs being trained (from the chain's events) and their provider: what the liveness check watches, no RPC. */
@@ -368,25 +408,28 @@ export class CoordinatorAgent implements Startable {
     }
   }
 
-  /** Preempts at the newest mirrored checkpoint that re-runs exactly, then places the job again. */
+  /** Preempts at the newest mirrored checkpoint that re-runs exactly, then places the job again — only where the
+   * market lets this coordinator (an older, role-gated deployment; or a job its provider never started): otherwise
+   * the job's requester preempts (issue 15: ProviderLiveness, no key) and JobPreempted brings the job back here. */
   async #preempt(jobId: bigint): Promise<void> {
+    const job = await this.ctx.ledger.market.read.jobOf([jobId]);
+    if (!['Assigned', 'Running', 'Reassigned'].includes(jobStateName(job.state))) return;
+    if (!(await mayPreempt(this.ctx, jobId, job.resumeFrom))) return;
     if (await preemptSilentProvider(this.ctx, jobId, this.#scope.signal)) await this.#place(jobId);
   }
 
-  /** A disputed job: a canary is ruled by its issuer, any other by re-running the sampled segments. */
+  /** A disputed job the court cannot seat a committee for: a canary is ruled by its issuer, any other by re-running
+   * the sampled segments. With enough staked verifiers the court's committee hears it and this node does nothing. */
   async #arbitrate(jobId: bigint): Promise<void> {
     const job = await this.ctx.ledger.market.read.jobOf([jobId]);
     if (jobStateName(job.state) !== 'Disputed') return;
+    if (!(await arbiterMayRule(this.ctx, jobId))) {
+      this.ctx.log.info({ jobId: String(jobId) }, 'dispute left to the court');
+      return;
+    }
     if (this.#canaries?.isCanary(jobId)) return await this.#canaries.arbitrate(jobId);
     await arbitrateDispute(this.ctx, this.init, jobId, this.#scope.signal);
   }
 }
 
-/** The largest provider price p with p + fee(p) ≤ rest (the contract's own obligation check at assignment). */
-export function priceWithinEscrow(rest: bigint, feeBps: number): bigint {
-  const fee = (p: bigint) => (p * BigInt(feeBps)) / 10_000n;
-  let p = (rest * 10_000n) / (10_000n + BigInt(feeBps));
-  while (p + 1n + fee(p + 1n) <= rest) p++;
-  while (p > 0n && p + fee(p) > rest) p--;
-  return p;
-}
+// The contract now fixes the price; kept for callers quoting a budget from an escrow.

@@ -1,9 +1,10 @@
 /**
  * The coordinator's rulings over a job: preempting a silent provider at the newest mirrored checkpoint whose last
- * segment re-runs exactly (pro-rata pay up to there), and arbitrating a dispute by re-running the segments the
- * designated verifier sampled (same public seed). Both re-read the job before acting and retry transient fetches.
+ * segment re-runs exactly (pro-rata pay up to there), and — only as the DisputeCourt's fallback, while it cannot seat
+ * a committee — arbitrating a dispute by re-running the segments the designated verifier sampled (same public seed).
+ * Both re-read the job before acting and retry transient fetches.
  */
-import { jobStateName, roleId } from '@aic/ledger';
+import { computeMarketAbi, disputeCourtAbi, jobStateName } from '@aic/ledger';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { jobSampleKey } from '../jobs/job-key.ts';
@@ -45,7 +46,21 @@ export async function preemptSilentProvider(ctx: AgentContext, jobId: bigint, si
   return true;
 }
 
-/** Re-runs the segments the designated verifier sampled; a mismatch proves the cheat. Rules on chain. */
+/** Whether the ARBITER_ROLE fallback may rule `jobId`'s dispute: no court seated, or the court cannot seat a
+ * committee for it (too few staked verifiers besides the parties; DisputeCourt.fallbackOpen). */
+export async function arbiterMayRule(ctx: AgentContext, jobId: bigint): Promise<boolean> {
+  const { market, publicClient } = ctx.ledger;
+  const court = await market.read.court();
+  if (/^0x0{40}$/i.test(court)) return true;
+  return await publicClient.readContract({
+    address: court,
+    abi: disputeCourtAbi,
+    functionName: 'fallbackOpen',
+    args: [jobId],
+  });
+}
+
+/** Re-runs the segments the designated verifier sampled; a mismatch proves the cheat. Rules on chain (fallback). */
 export async function arbitrateDispute(
   ctx: AgentContext,
   policy: { confidence: number; cheatFraction: number },
@@ -104,14 +119,22 @@ async function rulingData(
   return await loadTicketDataset(init, ticket).finally(() => removeJobData(dir));
 }
 
-/** A verifier other than the one proven wrong (the contract pays the verifier fee to the one named right). */
+/** A staked verifier other than the one proven wrong (the contract pays it the verifier fee and requires a stake):
+ * from the chain's VerifierRegistered events, the first still staked. */
 async function otherVerifier(ctx: AgentContext, wrong: `0x${string}`): Promise<`0x${string}`> {
-  const market = ctx.ledger.market;
-  const role = roleId('VERIFIER_ROLE');
-  const count = await market.read.getRoleMemberCount([role]);
-  for (let i = 0n; i < count; i++) {
-    const member = await market.read.getRoleMember([role, i]);
-    if (member.toLowerCase() !== wrong.toLowerCase()) return member;
+  const { market, publicClient } = ctx.ledger;
+  const registered = await publicClient.getContractEvents({
+    address: market.address,
+    abi: computeMarketAbi,
+    eventName: 'VerifierRegistered',
+    fromBlock: 0n,
+  });
+  const { minStake } = await market.read.verifierTerms();
+  for (const event of registered) {
+    const candidate = event.args.verifier;
+    if (!candidate || candidate.toLowerCase() === wrong.toLowerCase()) continue;
+    const record = await market.read.verifierOf([candidate]);
+    if (record.registered && record.stake >= minStake) return candidate;
   }
   return wrong;
 }

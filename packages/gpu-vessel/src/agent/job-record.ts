@@ -42,6 +42,10 @@ export interface RequesterJobState {
   redraws: number;
   /** Last time anything happened to the job (progress, a chain event), for stall detection. */
   lastProgressAtMs: number;
+  /** The fresh account of this node that escrowed the job (its requester on chain: requester/job-payers.ts). */
+  payer?: string | undefined;
+  /** Whether what the payer held after the job (refund, credits) went back to the node's account. */
+  payerSwept?: boolean | undefined;
 }
 
 export class JobRecord {

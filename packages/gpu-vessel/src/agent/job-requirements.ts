@@ -1,6 +1,6 @@
 /**
  * The coordinator's view of each job's hardware requirement: read once from the job's ticket (the requester serves
- * it to ALLOCATOR_ROLE holders; its bytes are checked against the escrowed specHash) and kept for reassignments.
+ * it to staked providers and verifiers, by the chain's rules; its bytes are checked against the escrowed specHash) and kept for reassignments.
  */
 import type { HardwareRequirement } from '@aic/allocator';
 import { type AgentContext, fetchJobTicket } from './context.ts';

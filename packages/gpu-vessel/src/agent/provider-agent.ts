@@ -18,7 +18,9 @@ import type { JobTicket } from '../jobs/job-ticket.ts';
 import { jobProgressProtocol } from '../jobs/protocols.ts';
 import { materializeTicketData, removeJobData, type TicketData } from '../jobs/ticket-data.ts';
 import { type AgentContext, errorLine, fetchJobTicket, isTransient, retryTransient } from './context.ts';
+import { groupSizeOf, type MsmgLeadService } from './group-service.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
+import { assertBackendOffered, ensureProviderStake } from './provider-stake.ts';
 
 /** One training run in the worker process: resumes from the newest checkpoint of the job found in checkpointDir. */
 export type TrainingRunner = (
@@ -39,6 +41,7 @@ export type TrainingRunner = (
 const ASSET_REFUSALS = new Set([
   'JOB_ASSET_KIND_MISMATCH',
   'JOB_ASSETS_UNAVAILABLE',
+  'JOB_BACKEND_UNAVAILABLE',
   'JOB_DATASET_MISMATCH',
   'JOB_MODEL_ROOT_MISMATCH',
   'JOB_SCHEMA_MISMATCH',
@@ -77,6 +80,8 @@ export class ProviderAgent implements Startable {
     private readonly ctx: AgentContext,
     private readonly init: ProviderAgentInit,
     private readonly train: TrainingRunner,
+    /** MSMG: a job whose ticket asks for a group is led here (members join over the network). */
+    private readonly group?: MsmgLeadService,
   ) {
     this.#scope = new RoleScope('provider', ctx.log);
   }
@@ -85,9 +90,14 @@ export class ProviderAgent implements Startable {
    * replays the assignments from genesis to this role only, and `#run` re-reads each job before acting. */
   async start(): Promise<void> {
     try {
-      await retryTransient(this.ctx, 'provider registration', () => this.#ensureStaked(), {
-        signal: this.#scope.signal,
-      });
+      await retryTransient(
+        this.ctx,
+        'provider registration',
+        () => ensureProviderStake(this.ctx, this.init.hwClass, this.init.stakeWei),
+        {
+          signal: this.#scope.signal,
+        },
+      );
       const me = this.ctx.ledger.account().toLowerCase();
       const assigned = (event: { args: { jobId: bigint; provider: string } }) => {
         if (event.args.provider.toLowerCase() === me) void this.runJob(event.args.jobId);
@@ -171,6 +181,7 @@ export class ProviderAgent implements Startable {
     // A requester that is restarting is waited for (bounded), not given up on.
     const fetched = await fetchJobTicket(this.ctx, { jobId, requester: job.requester }, { signal });
     const { ticket, requester } = fetched;
+    assertBackendOffered(jobId, ticket.spec.backend, this.init.offer.hardware.backends);
     const dataDir = join(this.init.root, String(jobId), 'data');
     // The asset checks and the data fetch read the chain and the holders: a failed read is retried here too (in the
     // issue 18 soak `assetOf` failed in attempt after attempt); a refusal (kinds, roots, misfit) stays final.
@@ -208,29 +219,44 @@ export class ProviderAgent implements Startable {
         if (!signal.aborted) log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
       });
     const fraction = this.init.fakeSegmentFraction;
-    const result = await this.train(
-      {
-        spec: ticket.spec,
-        dataset: prepared.source,
-        checkpointDir: dir,
-        fault: fraction ? { fakeSegmentFraction: fraction, seed: Number(jobId) } : undefined,
-      },
-      {
-        signal,
-        onProgress: (p) => {
-          totalSteps = p.totalSteps;
-          if (p.step !== committedStep && Date.now() - lastPush < 1_000) return;
-          lastPush = Date.now();
-          push({ jobId: String(jobId), ...p });
-        },
-        onCheckpoint: (c) => {
-          committedStep = c.step;
-          reported.length = Math.min(reported.length, c.index);
-          reported[c.index] = { step: c.step, hash: c.hash };
-          push({ jobId: String(jobId), step: c.step, totalSteps: Math.max(totalSteps, c.step, 1), checkpoint: c });
-        },
-      },
-    );
+    const onCheckpoint = (c: { index: number; step: number; hash: `0x${string}` }) => {
+      committedStep = c.step;
+      reported.length = Math.min(reported.length, c.index);
+      reported[c.index] = { step: c.step, hash: c.hash };
+      push({ jobId: String(jobId), step: c.step, totalSteps: Math.max(totalSteps, c.step, 1), checkpoint: c });
+    };
+    const workers = groupSizeOf(ticket);
+    const result =
+      workers > 1 && this.group
+        ? await this.group.run({
+            jobId,
+            ticketHost: requester,
+            spec: ticket.spec,
+            workers,
+            dataset: prepared.source,
+            checkpointDir: dir,
+            totalSteps,
+            onCheckpoint,
+            signal,
+          })
+        : await this.train(
+            {
+              spec: ticket.spec,
+              dataset: prepared.source,
+              checkpointDir: dir,
+              fault: fraction ? { fakeSegmentFraction: fraction, seed: Number(jobId) } : undefined,
+            },
+            {
+              signal,
+              onProgress: (p) => {
+                totalSteps = p.totalSteps;
+                if (p.step !== committedStep && Date.now() - lastPush < 1_000) return;
+                lastPush = Date.now();
+                push({ jobId: String(jobId), ...p });
+              },
+              onCheckpoint,
+            },
+          );
     // After this node's own restart the worker resumed from its checkpoints, so this run never announced the earlier
     // commitments (and the last ones before the crash may never have arrived): report every one not reported here.
     let reReported = false;
@@ -381,18 +407,5 @@ export class ProviderAgent implements Startable {
 
   #checkpointDir(jobId: bigint): string {
     return join(this.init.root, String(jobId), 'checkpoints');
-  }
-
-  async #ensureStaked(): Promise<void> {
-    const { ledger } = this.ctx;
-    const me = ledger.account();
-    if ((await ledger.market.read.providerOf([me])).registered) return;
-    const permit = await ledger.signPermit(ledger.market.address, this.init.stakeWei);
-    await this.ctx.send(() =>
-      ledger.confirm('registerProvider', () =>
-        ledger.market.write.registerProvider([this.init.hwClass, this.init.stakeWei, permit]),
-      ),
-    );
-    this.ctx.log.info({ hwClass: this.init.hwClass, stakeWei: String(this.init.stakeWei) }, 'provider staked');
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The verifier role: for each committed job it is drawn for, it fetches the ticket and the commitments from the
- * requester, re-runs the sampled segments from their checkpoints and posts its verdict. A transient failure (the
+ * The verifier role: it stakes at start (verifiers are drawn among the staked); for each committed job it is drawn
+ * for, it fetches the ticket and the commitments from the requester, re-runs the sampled segments from their
+ * checkpoints and posts its verdict. A transient failure (the
  * requester restarting, a checkpoint stream cut or too slow, the chain's RPC briefly gone) is retried with backoff
  * inside the role until the verify window is nearly over, instead of leaving the job to a redraw.
  */
@@ -8,7 +9,7 @@
 import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { jobStateName } from '@aic/ledger';
-import { commitmentRoot } from '@aic/model-vessel';
+import { commitmentRoot, type RuntimeBackend } from '@aic/model-vessel';
 import { quoteVerification } from '@aic/verification';
 import { fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
 import { jobSampleKey } from '../jobs/job-key.ts';
@@ -23,12 +24,16 @@ import {
   whenSeedReady,
 } from './context.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
+import { ensureVerifierStake } from './verifier-stake.ts';
 
 export interface VerifierAgentInit {
   confidence: number;
   cheatFraction: number;
   /** Where a published dataset is materialized for a re-run (`<dataDir>/<jobId>`; default: under tmp). */
   dataDir?: string;
+  /** Backends this node runs (its hardware descriptor's): a webgpu job's sampled segments are re-run on the first
+   * of its verification class among them. Default cpu and wasm. */
+  backends?: readonly RuntimeBackend[];
   /** TEST-ONLY fault injection: approve without re-running anything (what canaries catch). */
   lazy?: boolean;
   /** TEST-ONLY fault injection: ignore every job's first draw, as an offline verifier would (redraws are answered). */
@@ -56,6 +61,8 @@ export class VerifierAgent implements Startable {
   /** Follows commitments and redraws; after a restart the watcher replays them to this role (each is re-read:
    * only a job still Committed and drawn to this key is verified). */
   async start(): Promise<void> {
+    // Drawn only once staked (ComputeMarket's VerifierStakes).
+    await ensureVerifierStake(this.ctx);
     const draw = (jobId: bigint, redraw: boolean) => {
       // A redraw (the first verifier stayed silent past the verify window) is a new draw: maybe this node's.
       if (redraw) this.#done.delete(jobId);
@@ -76,7 +83,12 @@ export class VerifierAgent implements Startable {
       this.ctx.watcher.on(
         {
           ResultCommitted: (e) => draw(e.args.jobId, false),
-          VerifierRedrawn: (e) => draw(e.args.jobId, true),
+          VerifierRedrawn: (e) => {
+            // A silence penalty may have left this node below the minimum stake, and then it is never drawn again:
+            // top it up from what it holds (fees it earned), as at start.
+            if (e.args.silentVerifier?.toLowerCase() === this.ctx.ledger.account().toLowerCase()) this.#topUpStake();
+            draw(e.args.jobId, true);
+          },
         },
         { replayFrom: 0n },
       ),
@@ -85,6 +97,19 @@ export class VerifierAgent implements Startable {
 
   async stop(): Promise<void> {
     await this.#scope.close();
+  }
+
+  #topUpStake(): void {
+    void this.#scope.spawn('verifier stake top-up', async () => {
+      try {
+        await ensureVerifierStake(this.ctx);
+      } catch (error) {
+        this.ctx.log.warn(
+          { err: isAicError(error) ? error.toLine() : String(error) },
+          'verifier stake below the minimum and not topped up: this node is not drawn until it holds enough AIC',
+        );
+      }
+    });
   }
 
   /** Verifies `jobId` if this node is its designated verifier; resolves to the verdict, or undefined when not ours. */
@@ -144,6 +169,7 @@ export class VerifierAgent implements Startable {
           jobKey: jobSampleKey(jobId),
           samples,
           commitmentRoot: checkpointRoot,
+          ...(this.init.backends ? { backends: this.init.backends } : {}),
           loadCheckpoint: (i) =>
             retryTransient(
               this.ctx,
@@ -152,8 +178,11 @@ export class VerifierAgent implements Startable {
                 try {
                   return await fetchCheckpoint(net, requester, jobId, i, signal);
                 } catch (error) {
-                  // The requester's mirror may still be catching up (it restarted): the provider has it too.
-                  if (!isAicError(error, 'CHECKPOINT_NOT_FOUND')) throw error;
+                  // The requester's mirror may still be catching up (it restarted), or fail to load one it holds:
+                  // the provider has it too.
+                  if (!isAicError(error, 'CHECKPOINT_NOT_FOUND') && !isAicError(error, 'CHECKPOINT_FETCH_FAILED')) {
+                    throw error;
+                  }
                   return await fetchCheckpoint(net, await peerOfAddress(this.ctx, provider, signal), jobId, i, signal);
                 }
               },

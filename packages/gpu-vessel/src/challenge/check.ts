@@ -43,7 +43,7 @@ export function checkChallengeAnswer(
     return fail('malformed-answer', `expected ${rounds} hashes of ${HASH_BYTES} bytes and round ${round} among them`);
   }
   if (productBytes.length !== n * n * 4) return fail('malformed-answer', `product must be ${n * n * 4} bytes`);
-  if (!equalBytes(hashProduct(productBytes), committed)) {
+  if (!equalBytes(hashProduct(productBytes, n), committed)) {
     return fail('hash-mismatch', `revealed product of round ${round} does not match its committed hash`);
   }
   const { left, right } = roundOperands(rounds, round);

@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
  * 64·1024 = 2^16 < 2^24 in magnitude: FP32 matmuls are EXACT on every device whatever the summation order or FMA use,
  * and hashes of the products agree across CPUs and GPUs. Products travel as little-endian int32 (no -0 ambiguity).
  *
+ * v2 (issue 16): every 32-bit word of a matrix is a keyed hash of its index (`matrixWord`), and a round's
+ * commitment hashes each product row on its own and then the row digests (`hashProduct`), so a GPU generates the
+ * operands and hashes the products in parallel on the device (solve-webgpu.ts), bit for bit what the CPU computes.
+ *
  * Round r multiplies left matrix ⌊r/P⌋ by right matrix r mod P of two pools of P = ⌈√rounds⌉ matrices each: every
  * round is a distinct n×n product (computing all of them costs rounds·2n³ flops, the same as stacking the pools into
  * one big matmul), while generating and uploading the inputs costs only 2P·n², not 2·rounds·n².
@@ -32,19 +36,64 @@ export function roundOperands(rounds: number, round: number): { left: number; ri
 
 /** The n×n matrix `index` of pool `side`, row-major, entries in [ENTRY_MIN, ENTRY_MAX]. */
 export function challengeMatrix(seed: Uint8Array, side: MatrixSide, index: number, n: number): Float32Array {
-  const next = xoshiro128ss(matrixKey(seed, side, index, n));
+  const key = matrixKeyWords(seed, side, index, n);
   const out = new Float32Array(n * n);
   let word = 0;
   for (let i = 0; i < out.length; i++) {
-    if ((i & 7) === 0) word = next();
+    if ((i & 7) === 0) word = matrixWord(key, i >>> 3);
     out[i] = ((word >>> ((i & 7) * 4)) & 15) + ENTRY_MIN;
   }
   return out;
 }
 
-/** SHA-256 of a product's bytes: the per-round commitment. */
-export function hashProduct(productBytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(productBytes).digest());
+/** The matrix's key as four 32-bit words (what the device kernel gets as a uniform). */
+export function matrixKeyWords(seed: Uint8Array, side: MatrixSide, index: number, n: number): Uint32Array {
+  const key = matrixKey(seed, side, index, n);
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  return Uint32Array.from([0, 4, 8, 12], (at) => view.getUint32(at));
+}
+
+/** Word `w` of a matrix: four rounds of Wellons' lowbias32 mixer over w and the key (32-bit integer only, the same
+ * in JS and WGSL). Each word holds 8 entries, one nibble each. */
+export function matrixWord(key: Uint32Array, w: number): number {
+  let h = lowbias32((w + (key[0] ?? 0)) >>> 0);
+  h = lowbias32(h ^ (key[1] ?? 0));
+  h = lowbias32((h + (key[2] ?? 0)) >>> 0);
+  return lowbias32(h ^ (key[3] ?? 0));
+}
+
+export function lowbias32(v: number): number {
+  let x = v >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/**
+ * The per-round commitment of an n×n product (little-endian int32 bytes): SHA-256 over the SHA-256 of each row (4n
+ * bytes), so the rows can be hashed in parallel. Bytes that are not whole rows hash as one row.
+ */
+export function hashProduct(productBytes: Uint8Array, n = Math.round(Math.sqrt(productBytes.length / 4))): Uint8Array {
+  const rowBytes = 4 * n;
+  const rows = rowBytes > 0 && productBytes.length === rowBytes * n ? n : 1;
+  const size = rows === 1 ? productBytes.length : rowBytes;
+  const outer = createHash('sha256');
+  for (let r = 0; r < rows; r++) {
+    outer.update(
+      createHash('sha256')
+        .update(productBytes.subarray(r * size, (r + 1) * size))
+        .digest(),
+    );
+  }
+  return new Uint8Array(outer.digest());
+}
+
+/** The commitment from row digests already computed (e.g. on the device): SHA-256 over them. */
+export function hashOfRowDigests(rowDigests: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(rowDigests).digest());
 }
 
 /** Little-endian int32 bytes of a product (what is hashed and revealed). */
@@ -76,29 +125,5 @@ function matrixKey(seed: Uint8Array, side: MatrixSide, index: number, n: number)
   header[0] = side === 'left' ? 0 : 1;
   view.setUint32(1, index);
   view.setUint32(5, n);
-  return createHash('sha256').update('aic/hw-challenge/v1').update(seed).update(header).digest();
-}
-
-/** xoshiro128** (Blackman & Vigna): fast, well mixed, 32-bit integer only, so bit-identical everywhere. */
-function xoshiro128ss(key: Uint8Array): () => number {
-  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  let a = view.getUint32(0);
-  let b = view.getUint32(4);
-  let c = view.getUint32(8);
-  let d = view.getUint32(12) | 1; // never the all-zero state
-  return () => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result;
-  };
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+  return createHash('sha256').update('aic/hw-challenge/v2').update(seed).update(header).digest();
 }

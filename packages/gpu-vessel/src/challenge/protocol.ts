@@ -5,11 +5,12 @@ import { CHALLENGE_LIMITS, type HardwareChallenge } from './challenge.ts';
 import { HASH_BYTES, MAX_CHALLENGE_N } from './matrices.ts';
 
 /**
- * `/aic/hw-challenge/1.0.0`: the challenger sends `work` (a sized challenge) and receives the per-round hashes
+ * `/aic/hw-challenge/2.0.0`: the challenger sends `work` (a sized challenge) and receives the per-round hashes
  * concatenated; then it sends `reveal` for one round it drew after that answer and receives the product bytes.
  * Limits: n ≤ 1024 (a revealed product ≤ 4 MiB), rounds ≤ 16,384 (≤ 512 KiB of hashes), deadline ≤ 60 s.
  */
-export const HW_CHALLENGE_PROTOCOL_ID = '/aic/hw-challenge/1.0.0';
+// 2.0.0: v2 matrices and row-wise hashes (matrices.ts), so a GPU solves on the device; 1.0.0 peers cannot answer.
+export const HW_CHALLENGE_PROTOCOL_ID = '/aic/hw-challenge/2.0.0';
 
 /** Any Uint8Array (z.instanceof would narrow the buffer type to ArrayBuffer). */
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes');

@@ -11,7 +11,7 @@ import {
 import { revealRound, solveChallenge } from './solve.ts';
 
 /**
- * The provider's handler of `/aic/hw-challenge/1.0.0`. It works one challenge at a time (two would slow each other
+ * The provider's handler of `/aic/hw-challenge/2.0.0`. It works one challenge at a time (two would slow each other
  * past their deadlines), aborts work once the challenge's own deadline has passed, and remembers each challenger's
  * last challenge for a while so that a reveal recomputes just the asked round (keeping every product would need
  * rounds × 4 MiB).

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend } from '../hardware/backend.ts';
 import type { HardwareChallenge } from './challenge.ts';
 import { challengeMatrix, hashProduct, type MatrixSide, productToBytes, roundOperands } from './matrices.ts';
+import { solveOnDevice } from './solve-webgpu.ts';
 
 /**
  * The provider's side of a hardware-class challenge: compute every round's product with TensorFlow.js on the
@@ -12,10 +13,10 @@ import { challengeMatrix, hashProduct, type MatrixSide, productToBytes, roundOpe
  * a step is a block of rows of one product, so a slow device (tfjs cpu: one 1024² product takes seconds and blocks
  * the thread) stops soon after its deadline instead of finishing a hopeless round.
  *
- * Limitation: operands are generated and products hashed on the main thread (~6 ms and ~2.5 ms per 1024² matrix on
- * this build box), an O(n²) cost per round next to the device's O(n³). That is negligible for the Cpu class but caps
- * what this reference solver can prove on a GPU at well under 1 TFLOPS; GPU classes need on-device generation and
- * parallel (worker-thread or on-device) hashing before an honest GPU can meet its class deadline.
+ * On cpu and wasm operands are generated and products hashed on the main thread (~6 ms and ~2.5 ms per 1024² matrix
+ * on this build box), negligible next to those backends' O(n³). On webgpu that host work would cap what a GPU could
+ * prove at well under 1 TFLOPS, so there the round runs on the device (solve-webgpu.ts); the reveal of one round
+ * still goes through the host (once per challenge).
  */
 export interface SolveOptions {
   backend?: RuntimeBackend;
@@ -29,12 +30,17 @@ const CPU_FLOPS_PER_STEP = 64e6;
 /** Resolves to the SHA-256 of each round's product bytes; rejects HARDWARE_CHALLENGE_ABORTED when `signal` fires. */
 export async function solveChallenge(challenge: HardwareChallenge, options: SolveOptions = {}): Promise<Uint8Array[]> {
   await activateBackend(options.backend ?? 'cpu');
+  // On a GPU the whole round stays on the device: operands generated, products multiplied and rows hashed there.
+  if (options.backend === 'webgpu')
+    return await solveOnDevice(challenge, (round) => throwIfAborted(options.signal, round));
   const operands = createOperandCache(challenge);
   try {
     const hashes: Uint8Array[] = [];
     for (let round = 0; round < challenge.rounds; round++) {
       throwIfAborted(options.signal, round);
-      hashes.push(hashProduct(await productBytesOf(operands, challenge, round, stepOptions(challenge, options))));
+      hashes.push(
+        hashProduct(await productBytesOf(operands, challenge, round, stepOptions(challenge, options)), challenge.n),
+      );
     }
     return hashes;
   } finally {

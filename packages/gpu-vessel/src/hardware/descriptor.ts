@@ -1,4 +1,5 @@
 import { HardwareClass } from '@aic/ledger';
+import { webgpuAdapterSchema } from '@aic/model-vessel';
 import { z } from 'zod';
 
 /**
@@ -28,6 +29,8 @@ export const hardwareDescriptorSchema = z.strictObject({
   /** Host RAM. */
   memoryBytes: byteCount,
   backends: z.array(z.enum(DESCRIPTOR_BACKENDS)).min(1).max(3),
+  /** The WebGPU adapter (vendor, architecture, …) when Dawn found one: what the webgpu backend runs on. */
+  webgpu: webgpuAdapterSchema.optional(),
   /** Self-benchmark result (src/hardware/benchmark.ts); absent until measured. */
   measured: z.strictObject({
     tflopsFp32: z.number().nonnegative().max(1e6).optional(),

@@ -1,13 +1,22 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { AicError } from '@aic/core';
+import { probeWebgpuAdapter, type WebgpuAdapter } from '@aic/model-vessel';
 import type { Accelerator, HardwareDescriptor } from './descriptor.ts';
+import {
+  acceleratorOfAdapter,
+  parseRocmSmiJson,
+  parseSystemProfilerDisplays,
+  ROCM_SMI_ARGS,
+  SYSTEM_PROFILER_ARGS,
+} from './detect-vendors.ts';
 
 /**
- * Hardware detection: nvidia-smi where present, the CPU otherwise. The enumeration is a *claim* (an nvidia-smi
- * output can be spoofed); the class counts only after a challenge. The parser is pure; `detectHardware` is the thin
- * adapter around the process and `os`. Other vendors (rocm-smi, Apple, TPU) fit the same descriptor and get their
- * probes later.
+ * Hardware detection: nvidia-smi, else rocm-smi (AMD), else system_profiler (a Mac's GPUs), else the WebGPU adapter's
+ * vendor; the CPU when none of them lists a GPU. A WebGPU adapter (Dawn for Node) adds the webgpu backend and its
+ * vendor/architecture to the descriptor. The enumeration is a *claim* (any tool's output can be spoofed); the class
+ * counts only after a challenge. The parsers are pure (detect-vendors.ts); `detectHardware` is the thin adapter
+ * around the processes and `os`.
  */
 
 /** The query `detectHardware` runs: one CSV line per GPU, memory in MiB. */
@@ -62,10 +71,15 @@ export type ExecProgram = (file: string, args: readonly string[], options: { tim
 export interface DetectHardwareOptions {
   /** Runs nvidia-smi; default child_process.execFile. Tests pass a stub. */
   exec?: ExecProgram;
-  /** TensorFlow.js backends this provider runs. Default cpu and wasm (both ship with the runtime). */
+  /** TensorFlow.js backends this provider runs. Default cpu and wasm (both ship with the runtime), plus webgpu when
+   * the WebGPU probe finds an adapter. */
   backends?: HardwareDescriptor['backends'];
-  /** Called when nvidia-smi exists but its output is unusable (the descriptor then reports the CPU only). */
+  /** Called when a vendor tool exists but its output is unusable (the descriptor then reports the CPU only). */
   onProbeError?: (error: AicError) => void;
+  /** Finds the WebGPU adapter; default: @aic/model-vessel probeWebgpuAdapter (a child process). Tests pass a stub. */
+  probeWebgpu?: () => Promise<WebgpuAdapter | null>;
+  /** The platform (default process.platform): system_profiler is asked on darwin only. */
+  platform?: NodeJS.Platform;
 }
 
 /**
@@ -76,18 +90,31 @@ export interface DetectHardwareOptions {
 export async function detectHardware(options: DetectHardwareOptions = {}): Promise<HardwareDescriptor> {
   const exec = options.exec ?? execProgram;
   const cpu = describeCpu();
-  let gpus: Accelerator[] = [];
-  try {
-    const stdout = await exec('nvidia-smi', NVIDIA_SMI_ARGS, { timeoutMs: PROBE_TIMEOUT_MS });
-    gpus = parseNvidiaSmiCsv(stdout);
-  } catch (error) {
-    // Absent, no driver or timed out: a CPU provider. Garbage from a present tool is reported to the caller.
-    if (error instanceof AicError) options.onProbeError?.(error);
-  }
   const memoryBytes = os.totalmem();
+  const tools: [string, readonly string[], (stdout: string) => Accelerator[]][] = [
+    ['nvidia-smi', NVIDIA_SMI_ARGS, parseNvidiaSmiCsv],
+    ['rocm-smi', ROCM_SMI_ARGS, parseRocmSmiJson],
+  ];
+  if ((options.platform ?? process.platform) === 'darwin') {
+    tools.push(['system_profiler', SYSTEM_PROFILER_ARGS, (out) => parseSystemProfilerDisplays(out, memoryBytes)]);
+  }
+  let gpus: Accelerator[] = [];
+  for (const [file, args, parse] of tools) {
+    if (gpus.length > 0) break;
+    try {
+      gpus = parse(await exec(file, args, { timeoutMs: PROBE_TIMEOUT_MS }));
+    } catch (error) {
+      // Absent, no driver or timed out: the next tool. Garbage from a present tool is reported to the caller.
+      if (error instanceof AicError) options.onProbeError?.(error);
+    }
+  }
+  const adapter = await (options.probeWebgpu ?? probeWebgpuAdapter)().catch(() => null);
+  const fromAdapter = adapter && gpus.length === 0 ? acceleratorOfAdapter(adapter, memoryBytes) : undefined;
+  if (fromAdapter) gpus = [fromAdapter];
   const accelerators: Accelerator[] =
     gpus.length > 0 ? gpus : [{ kind: 'cpu', model: cpu.model, memoryBytes, count: 1 }];
-  return { accelerators, cpu, memoryBytes, backends: options.backends ?? ['cpu', 'wasm'], measured: {} };
+  const backends = options.backends ?? (adapter ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm']);
+  return { accelerators, cpu, memoryBytes, backends, measured: {}, ...(adapter ? { webgpu: adapter } : {}) };
 }
 
 function describeCpu(): HardwareDescriptor['cpu'] {

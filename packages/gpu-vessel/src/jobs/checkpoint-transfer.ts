@@ -76,10 +76,14 @@ function decodeRequest(bytes: Uint8Array): { jobId: bigint; index: number } | un
 
 const statusOnly = (status: number) => Uint8Array.of(status);
 
+/** Told of a source that failed (not a refusal): the caller only learns "failed", so the cause is logged here. */
+export type CheckpointSourceFailure = (error: unknown, request: { jobId: bigint; index: number }) => void;
+
 async function answerFor(
   sources: readonly CheckpointSource[],
   request: { jobId: bigint; index: number },
   sender: `0x${string}`,
+  onFailure?: CheckpointSourceFailure,
 ): Promise<Uint8Array> {
   try {
     for (const source of sources) {
@@ -92,7 +96,9 @@ async function answerFor(
     }
     return statusOnly(Status.notFound);
   } catch (error) {
-    return statusOnly(isAicError(error, 'JOB_ACCESS_DENIED') ? Status.denied : Status.failed);
+    if (isAicError(error, 'JOB_ACCESS_DENIED')) return statusOnly(Status.denied);
+    onFailure?.(error, request);
+    return statusOnly(Status.failed);
   }
 }
 
@@ -100,6 +106,7 @@ async function answerFor(
  * unregisters the protocol. */
 export async function serveCheckpoints(
   net: AicNetwork,
+  onFailure?: CheckpointSourceFailure,
 ): Promise<{ addSource(source: CheckpointSource): void; stop(): Promise<void> }> {
   const sources: CheckpointSource[] = [];
   await net.handleStream(CHECKPOINT_PROTOCOL, async (stream, remote) => {
@@ -109,7 +116,9 @@ export async function serveCheckpoints(
       const lp = lpStream(stream, { maxDataLength: REQUEST_BYTES });
       const request = decodeRequest((await lp.read({ signal })).subarray());
       const answer =
-        request && remote.address ? await answerFor(sources, request, remote.address) : statusOnly(Status.badRequest);
+        request && remote.address
+          ? await answerFor(sources, request, remote.address, onFailure)
+          : statusOnly(Status.badRequest);
       if (answer[0] === Status.ok && injectedCut()) return cutMidTransfer(stream, answer);
       await lp.write(answer, { signal });
       await stream.close({ signal });

@@ -2,7 +2,9 @@
  * The verifier's check of a committed job (DESIGN.md §7). The sampled segments come from a seed fixed after the
  * commitment (the next block's hash), so the provider could not know which segments it had to compute honestly.
  * For each, checkpoint i is fetched from the provider, must hash to the committed c_i (otherwise the provider handed a
- * forged or foreign state: its fault), and is re-run to c_{i+1}, compared exactly (deterministic backends).
+ * forged or foreign state: its fault), and is re-run to c_{i+1}: compared exactly on deterministic backends; on
+ * webgpu (tolerant mode) checkpoint i+1 is fetched too, checked against c_{i+1}, and accepted within the ticket's
+ * bound of the re-run on a backend of the job's verification class (@aic/model-vessel verifySegmentTolerant).
  */
 import { AicError, isAicError } from '@aic/core';
 import {
@@ -11,8 +13,12 @@ import {
   commitmentOfCheckpoint,
   commitmentRoot,
   type JobSpec,
+  type RuntimeBackend,
   type TensorDataset,
+  toleranceOf,
+  verificationBackendOf,
   verifySegment,
+  verifySegmentTolerant,
 } from '@aic/model-vessel';
 import { sampleSegments } from '@aic/verification';
 import { initialCommitment } from './initial-state.ts';
@@ -27,6 +33,8 @@ export interface SegmentCheckInput {
   readonly commitments: readonly Commitment[];
   readonly loadCheckpoint: CheckpointLoader;
   readonly signal?: AbortSignal;
+  /** Backends this verifier runs, for a tolerant job's re-run (default cpu and wasm). */
+  readonly backends?: readonly RuntimeBackend[];
 }
 
 /** Errors that put the fault on the provider's checkpoint rather than on the verifier or the network. */
@@ -35,6 +43,7 @@ const PROVIDER_FAULTS = new Set([
   'RUNTIME_CHECKPOINT_INVALID',
   'RUNTIME_CHECKPOINT_MISMATCH',
   'MODEL_WEIGHTS_NOT_FINITE',
+  'VERIFY_SHAPE_MISMATCH',
 ]);
 const isProviderFault = (error: unknown) =>
   isAicError(error) && (PROVIDER_FAULTS.has(error.code) || error.code.startsWith('SAFETENSORS_'));
@@ -52,6 +61,7 @@ export async function rerunSegment(input: SegmentCheckInput, index: number): Pro
     const checkpoint = await input.loadCheckpoint(index);
     if (checkpoint.step !== own.step || commitmentOfCheckpoint(checkpoint) !== own.hash) return null;
     const options = input.signal ? { signal: input.signal } : {};
+    if (toleranceOf(input.spec)) return await rerunTolerant(input, index, checkpoint, options);
     const verdict = await verifySegment(input.spec, input.data, checkpoint, claimed, options);
     return verdict.recomputed.hash;
   } catch (error) {
@@ -60,7 +70,31 @@ export async function rerunSegment(input: SegmentCheckInput, index: number): Pro
   }
 }
 
-/** True when re-running segment i from the provider's checkpoint i reproduces the committed c_{i+1} exactly. */
+/**
+ * Tolerant mode: c_{i+1} cannot be recomputed bit for bit, so the claimed state itself (checkpoint i+1, which must
+ * hash to c_{i+1}) is compared with the re-run. Within the bound the segment counts as reproduced (its claimed hash
+ * is returned, so disputes and referees work as in exact mode); outside it, or with a forged checkpoint i+1, null.
+ */
+async function rerunTolerant(
+  input: SegmentCheckInput,
+  index: number,
+  from: Checkpoint,
+  options: { signal?: AbortSignal },
+): Promise<`0x${string}` | null> {
+  const tolerance = toleranceOf(input.spec) as NonNullable<ReturnType<typeof toleranceOf>>;
+  const backend = verificationBackendOf(tolerance, input.backends ?? ['cpu', 'wasm']);
+  const claimed = input.commitments[index + 1] as Commitment;
+  const end = await input.loadCheckpoint(index + 1);
+  if (end.step !== claimed.step || commitmentOfCheckpoint(end) !== claimed.hash) return null;
+  const verdict = await verifySegmentTolerant(
+    { spec: input.spec, data: input.data, from, claimed: end, backend, tolerance },
+    options,
+  );
+  return verdict.match ? claimed.hash : null;
+}
+
+/** True when re-running segment i from the provider's checkpoint i reproduces the committed c_{i+1} (exactly, or in
+ * tolerant mode within the job's bound). */
 export async function checkSegment(input: SegmentCheckInput, index: number): Promise<boolean> {
   return (await rerunSegment(input, index)) === input.commitments[index + 1]?.hash;
 }
@@ -109,7 +143,7 @@ export async function checkCommittedJob(input: CommittedJobCheck): Promise<Commi
   const checked = sampleSegments(seedOf(input.seed), input.jobKey, segments, Math.min(input.samples, segments));
   const initialStateValid =
     input.checkInitialState === false ||
-    (await initialCommitment(input.spec, input.data)).hash === input.commitments[0]?.hash;
+    (await initialCommitment(initialStateSpec(input), input.data)).hash === input.commitments[0]?.hash;
   const mismatches: number[] = [];
   const prefetching = prefetchingLoader(input.loadCheckpoint);
   for (const [position, index] of checked.entries()) {
@@ -119,6 +153,17 @@ export async function checkCommittedJob(input: CommittedJobCheck): Promise<Commi
     if (!(await checkSegment({ ...input, loadCheckpoint: prefetching.load }, index))) mismatches.push(index);
   }
   return { valid: initialStateValid && mismatches.length === 0, initialStateValid, checked, mismatches };
+}
+
+/**
+ * The spec c_0 is recomputed with. c_0 is exact in every mode: the seeded initial weights come from TensorFlow.js's
+ * JS random generator on every backend and the optimizer has no state yet (measured: webgpu's c_0 equals cpu's), so a
+ * tolerant job's c_0 is recomputed on its verification backend, which this verifier has.
+ */
+function initialStateSpec(input: SegmentCheckInput): JobSpec {
+  const tolerance = toleranceOf(input.spec);
+  if (!tolerance) return input.spec;
+  return { ...input.spec, backend: verificationBackendOf(tolerance, input.backends ?? ['cpu', 'wasm']) };
 }
 
 /** A loader that can start loading a checkpoint early; each prefetched one is handed out once, then forgotten. */

@@ -7,16 +7,15 @@
  * the same directory resumes the job and ends with the same commitment root as an uninterrupted run.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AicError } from '@aic/core';
 import type { JobSpec } from '@aic/model-vessel';
 import { errorOfExit } from './exit-reason.ts';
 import type { DoneMessage, ReadyMessage, StartMessage, WorkerDataset, WorkerFault } from './protocol.ts';
+import { workerEntry } from './worker-entry.ts';
 import { WorkerSession } from './worker-session.ts';
 
-/** The child's entry point. */
-export const WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.ts');
+/** The child's entry point (TypeScript; `workerEntry` starts its bundle while current). */
+export { WORKER_MAIN } from './worker-entry.ts';
 
 const STDERR_TAIL_CHARS = 8_000;
 const MIN_MEMORY_MIB = 16;
@@ -116,12 +115,11 @@ function checkInit(init: TrainingWorkerInit): void {
 }
 
 function spawnWorker(init: TrainingWorkerInit): ChildProcess {
-  return fork(WORKER_MAIN, [], {
+  const entry = workerEntry();
+  return fork(entry.module, [], {
     env: workerEnv(init.env),
-    // tsx resolved from here, so the child works whatever its working directory
     execArgv: [
-      '--import',
-      import.meta.resolve('tsx'),
+      ...entry.execArgv,
       `--max-old-space-size=${init.memoryMiB}`,
       `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`,
     ],

@@ -6,7 +6,7 @@ import { hardwareChallengeProtocol } from '../../src/challenge/protocol.ts';
 import { serveHardwareChallenges } from '../../src/challenge/serve.ts';
 import { startPeer } from '../helpers/peer.ts';
 
-describe('/aic/hw-challenge/1.0.0 between two real peers on 127.0.0.1', () => {
+describe('/aic/hw-challenge/2.0.0 between two real peers on 127.0.0.1', () => {
   let challenger: AicNetwork;
   let provider: AicNetwork;
   beforeAll(async () => {

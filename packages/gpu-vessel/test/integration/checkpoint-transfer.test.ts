@@ -22,6 +22,7 @@ describe('checkpoint transfer between two real peers', () => {
   let reader: AicNetwork;
   const checkpoints: Checkpoint[] = [];
   const askedBy: string[] = [];
+  const failures: string[] = [];
   beforeAll(async () => {
     [holder, reader] = await Promise.all([startPeer(), startPeer()]);
     const spec = irisSpec({ seed: 5, commitEverySteps: 4, epochs: 1 });
@@ -29,7 +30,9 @@ describe('checkpoint transfer between two real peers', () => {
       onCheckpoint: async (c) => void checkpoints.push(c),
     });
     job.model.dispose();
-    const server = await serveCheckpoints(holder);
+    const server = await serveCheckpoints(holder, (error, { jobId, index }) =>
+      failures.push(`${jobId}/${index}: ${(error as Error).message}`),
+    );
     server.addSource(async (jobId, index, sender) => {
       askedBy.push(sender);
       if (jobId === 13n) throw new AicError('JOB_ACCESS_DENIED', 'not yours');
@@ -62,6 +65,8 @@ describe('checkpoint transfer between two real peers', () => {
     await expect(fetchCheckpoint(reader, holder.peerId.toString(), 14n, 0)).rejects.toMatchObject({
       code: 'CHECKPOINT_FETCH_FAILED',
     });
+    // The reader only learns "failed"; the holder is told why (the node logs it), refusals are not failures.
+    expect(failures).toEqual(['14/0: disk on fire']);
   });
 
   it('answers a malformed request with a bad-request status and an oversized one by ending the stream, then keeps serving', async () => {

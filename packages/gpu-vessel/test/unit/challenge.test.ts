@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HardwareClass } from '@aic/ledger';
 import { describe, expect, it } from 'vitest';
 import { challengeFlops, createChallenge } from '../../src/challenge/challenge.ts';
@@ -7,6 +8,7 @@ import {
   ENTRY_MAX,
   ENTRY_MIN,
   hashProduct,
+  lowbias32,
   productFromBytes,
   productToBytes,
   roundOperands,
@@ -68,6 +70,20 @@ describe('hardware-class challenge (pure parts)', () => {
     expect(productFromBytes(productToBytes(product))).toEqual(product);
     const hashes = [hashProduct(new Uint8Array([1])), hashProduct(new Uint8Array([2]))];
     expect(splitHashes(concatHashes(hashes))).toEqual(hashes);
+  });
+
+  it("commits to a product as SHA-256 over its rows' SHA-256 (what the device hashes in parallel)", () => {
+    const n = 3;
+    const bytes = productToBytes(Int32Array.from({ length: n * n }, (_, i) => i * 1_000 - 4_000));
+    const rows = Array.from({ length: n }, (_, r) =>
+      createHash('sha256')
+        .update(bytes.subarray(12 * r, 12 * (r + 1)))
+        .digest(),
+    );
+    expect(Buffer.from(hashProduct(bytes, n))).toEqual(createHash('sha256').update(Buffer.concat(rows)).digest());
+    expect(Buffer.from(hashProduct(bytes))).toEqual(Buffer.from(hashProduct(bytes, n))); // n read from the size
+    expect(lowbias32(0)).toBe(0);
+    expect(lowbias32(1)).not.toBe(lowbias32(2));
   });
 
   it('Freivalds accepts the true product and rejects one with a single entry changed', () => {

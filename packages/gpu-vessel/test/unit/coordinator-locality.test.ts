@@ -41,7 +41,7 @@ function offerOf(cachedDatasetRoots: `0x${string}`[]): ProviderOffer {
 }
 
 /** A coordinator over stubs; `assign` records each assignJob. */
-function harness(o: { cachedBy?: string | undefined; sizes?: boolean }) {
+function harness(o: { cachedBy?: string | undefined; sizes?: boolean; shortlist?: string[] }) {
   const handlers: MarketHandlers[] = [];
   const assigned = new Map<bigint, string>();
   const seeds = new Map<bigint, bigint>();
@@ -80,6 +80,8 @@ function harness(o: { cachedBy?: string | undefined; sizes?: boolean }) {
           datasetId: 7,
         }),
         assignmentSeed: async ([jobId]: [bigint]) => seeds.get(jobId) ?? 1n,
+        // Every provider on the seeded shortlist: the allocator's ranking alone decides here.
+        assignmentShortlist: async () => o.shortlist ?? PROVIDERS,
       },
       write: {
         assignJob: async ([jobId, provider]: [bigint, string]) => void assigned.set(jobId, provider.toLowerCase()),
@@ -179,6 +181,12 @@ describe('coordinator: locality with real inputs', () => {
     const chosen = await placeMany(harness({}), 12);
     expect(new Set(chosen).size).toBeGreaterThan(1);
     expect(chosen).not.toContain('none');
+  }, 30_000);
+
+  it('proposes only providers on the seeded shortlist, even when the caching provider is off it', async () => {
+    const shortlist = [PROVIDERS[0]!, PROVIDERS[4]!];
+    const chosen = await placeMany(harness({ cachedBy: PROVIDERS[2], shortlist }), 8);
+    expect(chosen.every((p) => shortlist.includes(p))).toBe(true);
   }, 30_000);
 
   it('without a dataset size (no asset port) placement still works, locality-blind', async () => {

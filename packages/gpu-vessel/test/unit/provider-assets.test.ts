@@ -52,6 +52,7 @@ function world(
     materialized: [] as MaterializeDatasetRequest[],
     committed: 0,
     commitFailed: 0,
+    started: 0,
     trainedOn: [] as TicketData[],
   };
   const held: { step: number; hash: Hex }[] = [];
@@ -93,7 +94,10 @@ function world(
       address: '0x00000000000000000000000000000000000000cc',
       read: { jobOf: async () => job },
       write: {
-        startJob: async () => '0x',
+        startJob: async () => {
+          calls.started++;
+          return '0x';
+        },
         commitResult: async () => {
           if ((faults.commitFailures ?? 0) > calls.commitFailed) {
             calls.commitFailed++;
@@ -149,7 +153,7 @@ function world(
       priceWeiPerHour: 1n,
       runAttempts,
       runRetryBaseMs: 1,
-      offer: {} as never,
+      offer: { hardware: { backends: ['cpu', 'wasm'] } } as never,
     },
     train,
   );
@@ -200,6 +204,28 @@ describe('provider agent on published assets', () => {
     w.serve(ticket);
     await w.provider.runJob(10n);
     expect(w.calls.committed).toBe(1);
+  });
+
+  it('does not take a webgpu job without a WebGPU adapter: typed refusal before startJob, no data, no training', async () => {
+    const webgpu = encodeJobTicket({
+      spec: {
+        backend: 'webgpu',
+        seed: 1,
+        commitEverySteps: 4,
+        hyperparameters: { epochs: 2, batchSize: 16 },
+        tolerance: { maxRelativeL2: 1e-3, verifyBackends: ['webgpu', 'cpu'] },
+      },
+      dataset: { assetId: '5' },
+      model: { assetId: '6', manifest: manifestText },
+      nonce: 'gpu',
+    });
+    const w = world(keccak256(new TextEncoder().encode(manifestText)), 4, { ticket: webgpu });
+    await w.provider.runJob(11n);
+    expect(w.errors).toEqual(['job failed']); // a final answer: one attempt
+    expect(w.errorLines[0]).toMatch(/^JOB_BACKEND_UNAVAILABLE: .*webgpu.*no WebGPU adapter/);
+    expect(w.calls.started).toBe(0);
+    expect(w.calls.materialized).toHaveLength(0);
+    expect(w.calls.trainedOn).toHaveLength(0);
   });
 
   it('keeps retrying transient failures past runAttempts while the job is its own, and commits once', async () => {

@@ -144,7 +144,14 @@ function world(faults: Faults) {
     for (const [index, c] of commitments.entries()) hooks.onCheckpoint({ index, ...c });
     return { commitmentRoot: hash(99), resultCid: 'bafyresult', commitments };
   };
-  const init = { root, hwClass: 0, stakeWei: 1n, priceWeiPerHour: 1n, runRetryBaseMs: 1, offer: {} as never };
+  const init = {
+    root,
+    hwClass: 0,
+    stakeWei: 1n,
+    priceWeiPerHour: 1n,
+    runRetryBaseMs: 1,
+    offer: { hardware: { backends: ['cpu', 'wasm'] } } as never,
+  };
   // One lasting attempt: any failure taken as lasting ends the job.
   const provider = new ProviderAgent(ctx, { ...init, runAttempts: 1 }, train);
   return { count, provider, errors, job };

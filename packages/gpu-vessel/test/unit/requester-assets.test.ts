@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAicError } from '@aic/core';
 import { irisTemplate } from '@aic/model-vessel';
+import type { OfferEventDetail } from '@aic/network';
 import { HttpRequestError, keccak256 } from 'viem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hardwareFor } from '../../src/agent/requester/backend-terms.ts';
+import { KnownMachines } from '../../src/agent/requester/known-machines.ts';
 import { RequesterAgent } from '../../src/agent/requester/requester-agent.ts';
 import type { JobSubmission } from '../../src/agent/requester/types.ts';
 import type { JobAssetPort, JobDatasetManifest } from '../../src/jobs/asset-port.ts';
@@ -85,6 +88,41 @@ describe('requester: jobs by Dataset NFT and Model NFT id', () => {
     const quote = await requester.quote(submission());
     expect(quote.totalSteps).toBe(16);
     expect(quote.segments).toBe(4);
+  });
+
+  it('a webgpu job: the quote states the tolerant bound, the ticket carries it and asks for a webgpu machine', async () => {
+    const { chain, requester } = requesterOn(portWith(irisLikeManifest()));
+    const webgpu = submission({ spec: { ...submission().spec, backend: 'webgpu' } });
+    const quote = await requester.quote(webgpu);
+    expect(quote.verification).toEqual({ mode: 'tolerant', maxRelativeL2: 1e-3, verifyBackends: ['webgpu', 'cpu'] });
+    expect((await requester.quote(submission())).verification).toEqual({ mode: 'exact' });
+    const { jobId } = await requester.submit(webgpu);
+    const bytes = await readFile(join(root, String(jobId), 'ticket.json'));
+    const ticket = decodeJobTicket(new Uint8Array(bytes), chain.escrows[0]!.specHash);
+    expect(ticket.spec).toMatchObject({
+      backend: 'webgpu',
+      tolerance: quote.verification.mode === 'tolerant' && { maxRelativeL2: 1e-3 },
+    });
+    expect(ticket.hardware).toEqual({ backend: 'webgpu' });
+  });
+
+  it('refuses a webgpu job before any escrow when the offers heard list no webgpu machine', () => {
+    const market = new KnownMachines();
+    market.listen(0);
+    const cpuOnly = { gpus: [], cpuCores: 2, memoryBytes: 2 ** 33, backends: ['cpu', 'wasm'] };
+    market.add({ sender: '0xp1', payload: { hardware: cpuOnly }, expiresAtMs: 1e12 } as unknown as OfferEventDetail);
+    const judgedAt = 60_000; // after two republish intervals, every live provider has been heard
+    const webgpu = submission({ spec: { ...submission().spec, backend: 'webgpu' } });
+    expect(() => market.check(hardwareFor(webgpu), judgedAt)).toThrow(
+      expect.objectContaining({
+        code: 'ALLOCATOR_REQUIREMENT_UNSATISFIABLE',
+        message: expect.stringContaining('webgpu'),
+      }),
+    );
+    expect(() => market.check(hardwareFor(submission()), judgedAt)).not.toThrow(); // cpu jobs as before
+    const gpuMachine = { ...cpuOnly, backends: ['cpu', 'wasm', 'webgpu'] };
+    market.add({ sender: '0xp2', payload: { hardware: gpuMachine }, expiresAtMs: 1e12 } as unknown as OfferEventDetail);
+    expect(() => market.check(hardwareFor(webgpu), judgedAt)).not.toThrow();
   });
 
   it('escrows a v2 ticket carrying the model bytes, the ids and the spec', async () => {

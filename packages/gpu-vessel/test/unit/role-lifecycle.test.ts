@@ -42,7 +42,14 @@ function countingContext(o: { failHandle?: string; providerOf?: () => Promise<un
   };
   const ledger = {
     account: () => ME,
-    market: { read: { providerOf: o.providerOf ?? (async () => ({ registered: true })) } },
+    market: {
+      read: {
+        providerOf: o.providerOf ?? (async () => ({ registered: true })),
+        // A verifier already staked at the minimum: starting stakes nothing more.
+        verifierTerms: async () => ({ minStake: 1n }),
+        verifierOf: async () => ({ registered: true, stake: 1n, exitAt: 0 }),
+      },
+    },
   };
   const ctx = {
     net,
@@ -59,7 +66,7 @@ const providerInit = {
   hwClass: 0,
   stakeWei: 1n,
   priceWeiPerHour: 1n,
-  offer: {} as never,
+  offer: { hardware: { backends: ['cpu', 'wasm'] } } as never,
   republishMs: 1_000,
 };
 const neverTrains = async () => {
@@ -104,7 +111,8 @@ describe('job role lifecycle', () => {
     });
     const stop = await startAll([requester, provider, verifier, coordinator]);
     expect(c.handlers.size).toBe(2);
-    expect(c.subscriptions()).toBe(4);
+    // One chain-event subscription per role, plus the requester's provider-liveness watch (keyless preemption).
+    expect(c.subscriptions()).toBe(5);
     expect(c.listeners.size).toBe(2); // offers: the coordinator's book and the requester's known machines
     expect(vi.getTimerCount()).toBeGreaterThanOrEqual(2); // offer republish + coordinator tick
     await stop();

@@ -3,111 +3,69 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {PermitPayments} from "../shared/PermitPayments.sol";
-import {PullPayments} from "../shared/PullPayments.sol";
 import {AssetRegistry} from "../assets/AssetRegistry.sol";
 import {AssetKind} from "../assets/AssetTypes.sol";
 import {Payroll} from "../payroll/Payroll.sol";
-import {ProviderStakes} from "./ProviderStakes.sol";
-import {Job, JobRequest, JobState} from "./JobTypes.sol";
+import {ComputeMarketBase} from "./ComputeMarketBase.sol";
+import {ComputeMarketExceptions} from "./ComputeMarketExceptions.sol";
+import {ComputeMarketViews} from "./ComputeMarketViews.sol";
+import {JobRecord, JobRequest, JobState} from "./JobTypes.sol";
 
 /**
  * @title ComputeMarket
  * @notice Escrow and state machine of compute jobs (DESIGN.md §6–7). A requester escrows the provider budget, the
- * dataset's and model's per-use fees, a verifier fee and the protocol fee; the Resource Allocator assigns a staked
- * provider using a seed from the block after the escrow (neither side picks its counterpart); the provider commits
+ * dataset's and model's per-use fees, a verifier fee and the protocol fee; anyone may assign it to a staked
+ * provider on its seeded shortlist (AssignmentDraw: a seed from the block after the escrow, so neither side picks its
+ * counterpart, and no key is needed); the provider commits
  * the Merkle root of its checkpoint commitments and a result CID; a verifier chosen by the block after the commitment
  * checks it; after a challenge window the escrow is split between provider, dataset owner, model owner, verifier and
- * treasury, and the rest is refunded. Cheating proven in a dispute slashes the provider's stake to the requester and
+ * treasury, and anything left is refunded. Cheating proven in a dispute slashes the provider's stake to the requester and
  * the verifier that proved it. A preempted job pays its provider for verified checkpoints and resumes elsewhere.
  *
  * Payouts of settlement, preemption and slashing are credited (pull payments, {withdraw}); dataset and model fees are
  * credited to the asset's owner at payment time, or paid through Payroll when the asset's income splits upstream.
  *
- * Roles: ALLOCATOR_ROLE assigns, preempts and reassigns; VERIFIER_ROLE members are drawn to verify and may challenge;
- * ARBITER_ROLE posts the outcome of a dispute's referee committee.
+ * Verifiers stake (VerifierStakes) and are drawn by the seed among the staked; a verdict a dispute proves wrong slashes
+ * its verifier, silence past the verify window costs the stated penalty.
+ *
+ * Disputes are heard by the DisputeCourt ({setCourt}): a committee drawn from the staked verifiers votes, the court
+ * calls {resolveDispute} and {penalizeReferees} with the final ruling.
+ *
+ * Roles: ALLOCATOR_ROLE is no longer checked (anyone assigns from the shortlist; the requester, or anyone for an
+ * unstarted job, preempts); VERIFIER_ROLE neither (staking replaced it); ARBITER_ROLE rules a dispute only as the
+ * court's stated fallback, while no committee can be drawn for it.
+ *
+ * Code layout: the happy path (create, fund, assign, start, commit, verdict, settle) runs here, the views and admin
+ * calls in its base ComputeMarketViews; the other paths run in ComputeMarketExceptions, deployed by the constructor
+ * and called by DELEGATECALL on this contract's storage (both inherit ComputeMarketBase), each declared here with its
+ * documentation. Storage: JobRecord (JobTypes.sol), three slots per job.
  */
-contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient {
+contract ComputeMarket is ComputeMarketViews {
     using SafeERC20 for IERC20;
 
-    bytes32 public constant ALLOCATOR_ROLE = keccak256("ALLOCATOR_ROLE");
-    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
-    bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
-    /// @notice Highest protocol fee governance may set (10 %).
-    uint16 public constant MAX_PROTOCOL_FEE_BPS = 1_000;
+    /// @dev Largest amount a job stores per part (JobRecord's 80-bit fields): 1,208,925 AIC.
+    uint256 private constant MAX_JOB_AMOUNT = type(uint80).max;
+    /// @dev JobRecord.lineageFlags bits.
+    uint8 private constant DATASET_LINEAGE = 1;
+    uint8 private constant MODEL_LINEAGE = 2;
 
-    struct Params {
-        uint16 protocolFeeBps; // charged on provider payments, on top
-        uint32 challengeWindowSec; // time to challenge a passed result before it settles
-        uint16 slashBps; // share of a cheater's stake slashed
-        uint16 slashToVerifierBps; // share of the slashed stake paid to the verifier that proved it (rest: requester)
-        uint32 verifyWindowSec; // time the drawn verifier has for its verdict before anyone may draw another
-    }
+    /// @dev Runs the off-happy-path functions on this contract's storage (see ComputeMarketExceptions).
+    address private immutable _exceptions;
 
-    AssetRegistry private immutable _registry;
-    Payroll private immutable _payroll;
-    address private _treasury;
-    Params private _params;
-    mapping(uint256 jobId => Job) private _jobs;
-    uint256 private _jobCount;
-
-    event JobCreated(
-        uint256 indexed jobId, address indexed requester, uint32 datasetId, uint32 modelId, bytes32 specHash, uint96 escrow
-    );
-    event JobEscrowed(uint256 indexed jobId, uint96 amount);
-    event JobAssigned(uint256 indexed jobId, address indexed provider, uint96 price, uint256 seed);
-    event JobStarted(uint256 indexed jobId, address indexed provider);
-    event ResultCommitted(uint256 indexed jobId, address indexed provider, bytes32 checkpointRoot, string resultCid);
-    event VerifierRedrawn(uint256 indexed jobId, address indexed silentVerifier);
-    event VerdictSubmitted(uint256 indexed jobId, address indexed verifier, bool valid);
-    event JobDisputed(uint256 indexed jobId, address indexed challenger);
-    event DisputeResolved(uint256 indexed jobId, bool providerCheated, address indexed rightVerifier);
-    event ProviderSlashed(uint256 indexed jobId, address indexed provider, uint96 amount);
-    event JobSettled(
-        uint256 indexed jobId,
-        uint96 providerPaid,
-        uint96 protocolFee,
-        uint96 datasetFee,
-        uint96 modelFee,
-        uint96 verifierFee,
-        uint96 refund
-    );
-    event JobPreempted(uint256 indexed jobId, address indexed provider, uint16 verifiedCheckpoints, uint96 paid);
-    event JobReassigned(uint256 indexed jobId, address indexed provider, uint96 price, uint256 seed, uint16 resumeFrom);
-    event JobExpired(uint256 indexed jobId);
-    event JobRefunded(uint256 indexed jobId, address indexed requester, uint96 amount);
-    event ParamsChanged(Params params);
-    event TreasuryChanged(address treasury);
-
-    error IllegalTransition(uint256 jobId, JobState state);
-    error JobNotFound(uint256 jobId);
-    error NotRequester(uint256 jobId, address caller);
-    error NotAssignedProvider(uint256 jobId, address caller);
-    error NotDesignatedVerifier(uint256 jobId, address caller, address designated);
-    error InvalidJobRequest(string reason);
-    error AssetKindMismatch(uint256 assetId, AssetKind kind);
-    error ProviderNotEligible(uint256 jobId, address provider);
-    error PriceAboveBudget(uint256 jobId, uint256 obligations, uint256 escrow);
-    error DeadlinePassed(uint256 jobId, uint32 deadline);
-    error DeadlineNotPassed(uint256 jobId, uint32 deadline);
-    error SeedNotReady(uint256 jobId, uint256 seedBlock);
-    error VerifyWindowOpen(uint256 jobId, uint32 verifyBy);
-    error NoVerifiers();
-    error ChallengeWindowOpen(uint256 jobId, uint32 challengeEnds);
-    error ChallengeWindowClosed(uint256 jobId, uint32 challengeEnds);
-    error InvalidCheckpoint(uint256 jobId, uint16 verifiedCheckpoints);
-    error InvalidParams();
-    error ZeroAddress();
-
-    constructor(IERC20 aic, AssetRegistry registry, Payroll payroll, address admin, address treasury, Params memory params_)
-        PermitPayments(aic)
-    {
+    constructor(
+        IERC20 aic,
+        AssetRegistry registry,
+        Payroll payroll,
+        address admin,
+        address treasury,
+        Params memory params_,
+        VerifierTerms memory verifierTerms_
+    ) ComputeMarketBase(aic, registry, payroll) {
         if (treasury == address(0) || admin == address(0)) revert ZeroAddress();
-        _registry = registry;
-        _payroll = payroll;
+        _exceptions = address(new ComputeMarketExceptions(aic, registry, payroll));
         _treasury = treasury;
         _setParams(params_);
+        _setVerifierTerms(verifierTerms_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         // Usage fees of assets with lineage are paid through Payroll, which pulls them from here.
         aic.forceApprove(address(payroll), type(uint256).max);
@@ -117,12 +75,20 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
 
     /// @notice Creates a job (state Created) without funding it; fees are fixed now from the registry prices.
     function createJob(JobRequest calldata request) external returns (uint256 jobId) {
-        jobId = _create(request);
+        (jobId,) = _create(request, false);
     }
 
     /// @notice Funds a Created job with its whole escrow (state Escrowed). Only its requester may fund it.
     function fundJob(uint256 jobId, Permit calldata permit) external nonReentrant {
-        _fund(jobId, permit);
+        JobRecord storage j = _job(jobId);
+        if (j.state != JobState.Created) revert IllegalTransition(jobId, j.state);
+        if (msg.sender != j.requester) revert NotRequester(jobId, msg.sender);
+        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
+        j.state = JobState.Escrowed;
+        _openAssignWindow(j);
+        uint96 amount = _obligations(j);
+        emit JobEscrowed(jobId, amount);
+        _pull(msg.sender, amount, permit);
     }
 
     /// @notice Creates and funds a job in one transaction (Created → Escrowed).
@@ -131,106 +97,78 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
         nonReentrant
         returns (uint256 jobId)
     {
-        jobId = _create(request);
-        _fund(jobId, permit);
+        uint96 amount;
+        (jobId, amount) = _create(request, true);
+        emit JobEscrowed(jobId, amount);
+        _pull(msg.sender, amount, permit);
     }
 
     /// @notice The escrow a request needs now: provider budget + protocol fee on it + dataset, model and verifier fees.
     function quote(JobRequest calldata request)
-        public
+        external
         view
         returns (uint96 total, uint96 protocolFee, uint96 datasetFee, uint96 modelFee)
     {
-        datasetFee = _assetFee(request.datasetId, AssetKind.Data, AssetKind.Dataset);
-        modelFee = _assetFee(request.modelId, AssetKind.Model, AssetKind.TrainedAI);
-        protocolFee = _fee(request.providerBudget, _params.protocolFeeBps);
-        total = request.providerBudget + protocolFee + datasetFee + modelFee + request.verifierFee;
+        (total, protocolFee, datasetFee, modelFee,) = _quote(request);
     }
 
     /// @notice Expires a job: its requester may do so before assignment, anyone once the deadline passed without a
     /// commitment. An assigned provider is released without penalty (an honest fault costs reputation, off-chain).
     function expireJob(uint256 jobId) external {
-        Job storage j = _job(jobId);
-        JobState s = j.state;
-        bool unassigned = s == JobState.Created || s == JobState.Escrowed;
-        bool open = unassigned || s == JobState.Assigned || s == JobState.Running || s == JobState.Preempted
-            || s == JobState.Reassigned;
-        if (!open) revert IllegalTransition(jobId, s);
-        if (block.timestamp <= j.deadline && !(unassigned && msg.sender == j.requester)) {
-            revert DeadlineNotPassed(jobId, j.deadline);
-        }
-        if (s == JobState.Created) j.escrow = 0; // nothing was ever held
-        if (s == JobState.Assigned || s == JobState.Running || s == JobState.Reassigned) {
-            _providers[j.provider].activeJobs -= 1;
-        }
-        j.state = JobState.Expired;
-        emit JobExpired(jobId);
+        jobId;
+        _delegateToExceptions();
     }
 
     /// @notice Refunds an Expired job's remaining escrow to its requester (anyone may trigger it).
-    function refundJob(uint256 jobId) external nonReentrant {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Expired) revert IllegalTransition(jobId, j.state);
-        uint96 amount = j.escrow;
-        j.escrow = 0;
-        j.state = JobState.Refunded;
-        emit JobRefunded(jobId, j.requester, amount);
-        _push(j.requester, amount);
+    function refundJob(uint256 jobId) external {
+        jobId;
+        _delegateToExceptions();
     }
 
-    // ------------------------------------------------------------------------------------------------ allocator
+    // ------------------------------------------------------------------------------------------------ placement
 
-    /// @notice Assigns an Escrowed job to `provider` at `price`. The allocator's choice is reproducible off-chain from
-    /// public offers and the seed emitted here (the hash of the block after the escrow).
-    function assignJob(uint256 jobId, address provider, uint96 price) external onlyRole(ALLOCATOR_ROLE) {
-        Job storage j = _job(jobId);
+    /// @notice Assigns an Escrowed job to `provider`, who must be on the job's seeded shortlist ({assignmentShortlist});
+    /// anyone may call it (several coordinators may race: the first valid proposal wins, later ones revert). The price
+    /// is the requester's provider budget, fixed at creation.
+    function assignJob(uint256 jobId, address provider) external {
+        JobRecord storage j = _job(jobId);
         if (j.state != JobState.Escrowed) revert IllegalTransition(jobId, j.state);
-        uint256 seed = _assign(jobId, j, provider, price);
+        uint256 seed = _assign(jobId, j, provider, address(0));
         j.state = JobState.Assigned;
-        emit JobAssigned(jobId, provider, price, seed);
+        emit JobAssigned(jobId, provider, j.providerPrice, seed);
     }
 
-    /// @notice Preempts a job whose provider is gone. The provider is paid, pro rata, for the checkpoints verifiers
-    /// attested (`verifiedCheckpoints`, counted from the start of the job); the job resumes from there when reassigned.
-    function preemptJob(uint256 jobId, uint16 verifiedCheckpoints) external onlyRole(ALLOCATOR_ROLE) nonReentrant {
-        Job storage j = _job(jobId);
-        JobState s = j.state;
-        if (s != JobState.Assigned && s != JobState.Running && s != JobState.Reassigned) {
-            revert IllegalTransition(jobId, s);
-        }
-        uint16 from = j.resumeFrom;
-        if (verifiedCheckpoints < from || verifiedCheckpoints >= j.checkpointCount) {
-            revert InvalidCheckpoint(jobId, verifiedCheckpoints);
-        }
-        uint96 paid = uint96((uint256(j.providerPrice) * (verifiedCheckpoints - from)) / (j.checkpointCount - from));
-        uint96 fee = _fee(paid, j.protocolFeeBps);
-        j.escrow -= paid + fee; // covered: assignment checked escrow ≥ price + fee(price) + other fees
-        j.resumeFrom = verifiedCheckpoints;
-        j.seedBlock = uint32(block.number);
-        j.state = JobState.Preempted;
-        address provider = j.provider;
-        _providers[provider].activeJobs -= 1;
-        emit JobPreempted(jobId, provider, verifiedCheckpoints, paid);
-        _credit(provider, paid);
-        _credit(_treasury, fee);
+    /// @notice Anyone may draw a new shortlist for a job still unplaced when its shortlist's window ended (e.g. every
+    /// provider on it is offline or cannot run the job): the hash of the block after this call seeds it.
+    function redrawAssignment(uint256 jobId) external {
+        jobId;
+        _delegateToExceptions();
     }
 
-    /// @notice Reassigns a Preempted job to a new provider, who resumes from the last verified checkpoint.
-    function reassignJob(uint256 jobId, address provider, uint96 price) external onlyRole(ALLOCATOR_ROLE) {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Preempted) revert IllegalTransition(jobId, j.state);
-        uint256 seed = _assign(jobId, j, provider, price);
-        j.state = JobState.Reassigned;
-        emit JobReassigned(jobId, provider, price, seed, j.resumeFrom);
+    /// @notice Preempts a job whose provider is gone, by rules anyone can check (no key): its requester (who pays and
+    /// holds the mirror of the reported checkpoints) at the checkpoints it attests, paid pro rata (`verifiedCheckpoints`,
+    /// counted from the start of the job); anyone else only a job its provider did not start within the assign window
+    /// of its assignment, at `resumeFrom` (nothing paid). The job resumes from there when reassigned. A requester that
+    /// under-attests saves nothing: what the first provider is not paid, the next one is.
+    function preemptJob(uint256 jobId, uint16 verifiedCheckpoints) external {
+        (jobId, verifiedCheckpoints);
+        _delegateToExceptions();
+    }
+
+    /// @notice Reassigns a Preempted job to a provider on its new shortlist (the preempted one is left off), who
+    /// resumes from the last verified checkpoint for what the budget has left. Anyone may call it.
+    function reassignJob(uint256 jobId, address provider) external {
+        (jobId, provider);
+        _delegateToExceptions();
     }
 
     // ------------------------------------------------------------------------------------------------- provider
 
     /// @notice The assigned provider acknowledges the job and starts it (Assigned|Reassigned → Running).
     function startJob(uint256 jobId) external {
-        Job storage j = _job(jobId);
+        JobRecord storage j = _job(jobId);
         if (j.state != JobState.Assigned && j.state != JobState.Reassigned) revert IllegalTransition(jobId, j.state);
-        if (msg.sender != j.provider) revert NotAssignedProvider(jobId, msg.sender);
+        if (msg.sender != _providerById[j.providerId]) revert NotAssignedProvider(jobId, msg.sender);
         j.state = JobState.Running;
         emit JobStarted(jobId, msg.sender);
     }
@@ -238,18 +176,17 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     /// @notice The assigned provider commits the Merkle root of its checkpoint commitments and the result CID
     /// (→ Committed; a provider that never called startJob passes through Running in the same call).
     function commitResult(uint256 jobId, bytes32 checkpointRoot, string calldata resultCid) external {
-        Job storage j = _job(jobId);
+        JobRecord storage j = _job(jobId);
         JobState s = j.state;
         if (s != JobState.Running && s != JobState.Assigned && s != JobState.Reassigned) {
             revert IllegalTransition(jobId, s);
         }
-        if (msg.sender != j.provider) revert NotAssignedProvider(jobId, msg.sender);
+        if (msg.sender != _providerById[j.providerId]) revert NotAssignedProvider(jobId, msg.sender);
         if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
         if (s != JobState.Running) emit JobStarted(jobId, msg.sender);
-        j.seedBlock = uint32(block.number); // the next block's hash draws the verifier
-        // While Committed, challengeEnds is the drawn verifier's deadline (same slot as state: no extra SSTORE slot).
-        j.challengeEnds = uint32(block.timestamp) + _params.verifyWindowSec;
-        j.state = JobState.Committed;
+        // The next block's hash draws the verifier; while Committed, challengeEnds is its deadline (one slot written).
+        (j.seedBlock, j.challengeEnds, j.state) =
+            (uint32(block.number), uint32(block.timestamp) + _params.verifyWindowSec, JobState.Committed);
         emit ResultCommitted(jobId, msg.sender, checkpointRoot, resultCid);
     }
 
@@ -258,18 +195,18 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     /// @notice The designated verifier's verdict: valid opens the challenge window (→ Verifying), invalid opens a
     /// dispute (→ Disputed).
     function submitVerdict(uint256 jobId, bool valid) external {
-        Job storage j = _job(jobId);
+        JobRecord storage j = _job(jobId);
         if (j.state != JobState.Committed) revert IllegalTransition(jobId, j.state);
         address designated = _designatedVerifier(jobId, j.seedBlock);
         if (msg.sender != designated) revert NotDesignatedVerifier(jobId, msg.sender, designated);
-        j.verifier = msg.sender;
+        // The draw just read the verifier's record: its id costs no extra read, and fits the job's first slot.
+        (j.verifierId, j.verdictValid) = (_verifiers[msg.sender].id, valid);
         emit VerdictSubmitted(jobId, msg.sender, valid);
         if (valid) {
-            j.challengeEnds = uint32(block.timestamp) + _params.challengeWindowSec;
-            j.state = JobState.Verifying;
+            (j.challengeEnds, j.state) =
+                (uint32(block.timestamp) + _params.challengeWindowSec, JobState.Verifying);
         } else {
-            j.state = JobState.Disputed;
-            emit JobDisputed(jobId, msg.sender);
+            _dispute(jobId, j);
         }
     }
 
@@ -277,222 +214,152 @@ contract ComputeMarket is ProviderStakes, PullPayments, ReentrancyGuardTransient
     /// verify window (from the hash of the block after this call; the silent one may be drawn again). Without it, one
     /// offline verifier would hold the provider's pay and the requester's escrow forever.
     function redrawVerifier(uint256 jobId) external {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Committed) revert IllegalTransition(jobId, j.state);
-        if (block.timestamp <= j.challengeEnds) revert VerifyWindowOpen(jobId, j.challengeEnds);
-        address silent = _designatedVerifier(jobId, j.seedBlock);
-        j.seedBlock = uint32(block.number);
-        j.challengeEnds = uint32(block.timestamp) + _params.verifyWindowSec;
-        emit VerifierRedrawn(jobId, silent);
+        jobId;
+        _delegateToExceptions();
     }
 
-    /// @notice Any verifier may challenge a passed result during the challenge window (→ Disputed).
-    function challengeResult(uint256 jobId) external onlyRole(VERIFIER_ROLE) {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Verifying) revert IllegalTransition(jobId, j.state);
-        if (block.timestamp >= j.challengeEnds) revert ChallengeWindowClosed(jobId, j.challengeEnds);
-        j.state = JobState.Disputed;
-        emit JobDisputed(jobId, msg.sender);
+    /// @notice Any staked verifier may challenge a passed result during the challenge window (→ Disputed).
+    function challengeResult(uint256 jobId) external {
+        jobId;
+        _delegateToExceptions();
     }
 
-    /// @notice Posts a dispute's outcome (bisection re-run by a referee committee). A cheater is slashed (→ Slashed):
-    /// the requester gets the escrow back and part of the slashed stake, `rightVerifier` the verifier fee and the rest
-    /// of the slashed stake. Otherwise the result stands and may settle at once (→ Verifying, window closed).
-    function resolveDispute(uint256 jobId, bool providerCheated, address rightVerifier)
-        external
-        onlyRole(ARBITER_ROLE)
-        nonReentrant
-    {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Disputed) revert IllegalTransition(jobId, j.state);
-        if (!hasRole(VERIFIER_ROLE, rightVerifier)) revert AccessControlUnauthorizedAccount(rightVerifier, VERIFIER_ROLE);
-        j.verifier = rightVerifier;
-        emit DisputeResolved(jobId, providerCheated, rightVerifier);
-        if (providerCheated) {
-            _slash(jobId, j, rightVerifier);
-        } else {
-            j.challengeEnds = uint32(block.timestamp);
-            j.state = JobState.Verifying;
-        }
+    /// @notice Posts a dispute's final ruling: the court's, or ARBITER_ROLE's only while the court says no committee
+    /// can be drawn for it ({IDisputeCourt.fallbackOpen}). A cheater is slashed (→ Slashed): the requester gets the
+    /// escrow back and part of the slashed stake, `rightVerifier` the verifier fee and the rest of the slashed stake.
+    /// Otherwise the result stands and may settle at once (→ Verifying, window closed).
+    function resolveDispute(uint256 jobId, bool providerCheated, address rightVerifier) external {
+        (jobId, providerCheated, rightVerifier);
+        _delegateToExceptions();
+    }
+
+    /// @notice The court's penalties on its referees (the court only): `wrong` voted against the final ruling (or
+    /// challenged in vain) and lose the verifier slash share, `silent` never voted and pay the silence penalty.
+    function penalizeReferees(uint256 jobId, address[] calldata wrong, address[] calldata silent) external {
+        (jobId, wrong, silent);
+        _delegateToExceptions();
     }
 
     // --------------------------------------------------------------------------------------------------- anyone
 
     /// @notice Settles a verified job once its challenge window closed (→ Settled): pays the provider, the protocol
-    /// fee, the dataset and model owners (at payment time), the verifier, and refunds the unspent rest.
+    /// fee, the dataset and model owners (at payment time) and the verifier. The escrow is exactly what the job owes
+    /// (see JobRecord), so nothing is left to refund.
     function settleJob(uint256 jobId) external nonReentrant {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Verifying) revert IllegalTransition(jobId, j.state);
-        if (block.timestamp < j.challengeEnds) revert ChallengeWindowOpen(jobId, j.challengeEnds);
-        uint96 providerPaid = j.providerPrice;
-        uint96 fee = _fee(providerPaid, j.protocolFeeBps);
-        (uint96 datasetFee, uint96 modelFee, uint96 verifierFee) = (j.datasetFee, j.modelFee, j.verifierFee);
-        // Assignment checked escrow ≥ price + fee + datasetFee + modelFee + verifierFee, so this cannot underflow.
-        uint96 refund = j.escrow - providerPaid - fee - datasetFee - modelFee - verifierFee;
-        j.escrow = 0;
+        JobRecord storage j = _job(jobId);
+        JobRecord memory m = j; // the three slots, read once
+        if (m.state != JobState.Verifying) revert IllegalTransition(jobId, m.state);
+        if (block.timestamp < m.challengeEnds) revert ChallengeWindowOpen(jobId, m.challengeEnds);
+        uint96 providerPaid = m.providerPrice;
+        uint96 fee = _fee(providerPaid, m.protocolFeeBps);
         j.state = JobState.Settled;
-        address provider = j.provider;
+        address provider = _providerById[m.providerId];
         _providers[provider].activeJobs -= 1;
-        emit JobSettled(jobId, providerPaid, fee, datasetFee, modelFee, verifierFee, refund);
+        emit JobSettled(jobId, providerPaid, fee, m.datasetFee, m.modelFee, m.verifierFee, 0);
         _credit(provider, providerPaid);
         _credit(_treasury, fee);
-        _payAssetFee(j.datasetId, datasetFee);
-        _payAssetFee(j.modelId, modelFee);
-        _credit(j.verifier, verifierFee);
-        _credit(j.requester, refund);
-    }
-
-    // ------------------------------------------------------------------------------------------------- views
-
-    /// @notice A job's record. Reverts with JobNotFound for an unknown id.
-    function jobOf(uint256 jobId) external view returns (Job memory) {
-        return _job(jobId);
-    }
-
-    /// @notice Number of jobs created (ids start at 1).
-    function jobCount() external view returns (uint256) {
-        return _jobCount;
-    }
-
-    /// @notice The seed of the job's next (or current) assignment; reverts until the seed block's successor exists.
-    function assignmentSeed(uint256 jobId) external view returns (uint256) {
-        return _seed(jobId, _job(jobId).seedBlock);
-    }
-
-    /// @notice The verifier drawn for a Committed job (from the hash of the block after the commitment).
-    function designatedVerifier(uint256 jobId) external view returns (address) {
-        return _designatedVerifier(jobId, _job(jobId).seedBlock);
-    }
-
-    /// @notice Market parameters and treasury.
-    function params() external view returns (Params memory, address treasury) {
-        return (_params, _treasury);
-    }
-
-    /// @notice Sets market parameters. Admin only; jobs keep the protocol fee they were created with.
-    function setParams(Params calldata newParams) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setParams(newParams);
-    }
-
-    /// @notice Sets the treasury. Admin only.
-    function setTreasury(address treasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (treasury == address(0)) revert ZeroAddress();
-        _treasury = treasury;
-        emit TreasuryChanged(treasury);
+        _payAssetFee(m.datasetId, m.datasetFee, (m.lineageFlags & DATASET_LINEAGE) != 0);
+        _payAssetFee(m.modelId, m.modelFee, (m.lineageFlags & MODEL_LINEAGE) != 0);
+        _credit(_verifierById[m.verifierId], m.verifierFee);
     }
 
     // ----------------------------------------------------------------------------------------------- private
 
-    function _create(JobRequest calldata r) private returns (uint256 jobId) {
+    /// @dev Stores a new job, Created or (funded in the same call) Escrowed with its assign window open; returns the
+    /// escrow it needs.
+    function _create(JobRequest calldata r, bool funded) private returns (uint256 jobId, uint96 total) {
         if (r.checkpointCount == 0) revert InvalidJobRequest("checkpointCount is zero");
         if (r.deadline <= block.timestamp) revert InvalidJobRequest("deadline not in the future");
         if (r.providerBudget == 0) revert InvalidJobRequest("providerBudget is zero");
-        (uint96 total,, uint96 datasetFee, uint96 modelFee) = quote(r);
-        jobId = ++_jobCount;
-        Job storage j = _jobs[jobId];
-        (j.requester, j.escrow) = (msg.sender, total);
-        (j.datasetFee, j.modelFee, j.datasetId, j.checkpointCount) = (datasetFee, modelFee, r.datasetId, r.checkpointCount);
-        (j.verifierFee, j.modelId, j.protocolFeeBps, j.minHwClass) =
-            (r.verifierFee, r.modelId, _params.protocolFeeBps, r.minHwClass);
-        (j.state, j.deadline) = (JobState.Created, r.deadline);
+        uint96 datasetFee;
+        uint96 modelFee;
+        uint8 lineageFlags;
+        (total,, datasetFee, modelFee, lineageFlags) = _quote(r);
+        if ((r.providerBudget | r.verifierFee | datasetFee | modelFee) > MAX_JOB_AMOUNT) {
+            revert InvalidJobRequest("amount above 2^80 wei");
+        }
+        MarketConfig storage p = _params;
+        jobId = ++p.jobCount;
+        JobRecord storage j = _jobs[jobId];
+        if (funded) {
+            _writeFirstSlot(j, r, lineageFlags, JobState.Escrowed, uint32(block.number), p.assignWindowSec);
+        } else {
+            _writeFirstSlot(j, r, lineageFlags, JobState.Created, 0, 0);
+        }
+        (j.requester, j.verifierFee, j.protocolFeeBps) = (msg.sender, uint80(r.verifierFee), p.protocolFeeBps);
+        (j.datasetFee, j.modelFee) = (uint80(datasetFee), uint80(modelFee));
+        (j.datasetId, j.modelId, j.checkpointCount) = (r.datasetId, r.modelId, r.checkpointCount);
         emit JobCreated(jobId, msg.sender, r.datasetId, r.modelId, r.specHash, total);
     }
 
-    function _fund(uint256 jobId, Permit calldata permit) private {
-        Job storage j = _job(jobId);
-        if (j.state != JobState.Created) revert IllegalTransition(jobId, j.state);
-        if (msg.sender != j.requester) revert NotRequester(jobId, msg.sender);
-        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
-        j.state = JobState.Escrowed;
-        j.seedBlock = uint32(block.number);
-        uint96 amount = j.escrow;
-        emit JobEscrowed(jobId, amount);
-        _pull(msg.sender, amount, permit);
+    /// @dev Slot 0 of a new record in one straight run of writes (no branch between them), which the optimizer merges
+    /// into one SSTORE. A funded job's assign window opens now (`seedBlock` = this block).
+    function _writeFirstSlot(
+        JobRecord storage j,
+        JobRequest calldata r,
+        uint8 lineageFlags,
+        JobState state,
+        uint32 seedBlock,
+        uint32 assignWindowSec
+    ) private {
+        uint32 windowEnds = seedBlock == 0 ? 0 : uint32(block.timestamp) + assignWindowSec;
+        j.state = state;
+        j.minHwClass = r.minHwClass;
+        j.seedBlock = seedBlock;
+        j.challengeEnds = windowEnds;
+        j.deadline = r.deadline;
+        j.providerPrice = uint80(r.providerBudget); // fixed-price job: the assignee earns the budget
+        j.lineageFlags = lineageFlags;
     }
 
-    /// @dev Shared by assign and reassign: checks eligibility and budget, records the provider, returns the seed.
-    function _assign(uint256 jobId, Job storage j, address provider, uint96 price) private returns (uint256 seed) {
-        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
-        seed = _seed(jobId, j.seedBlock);
-        Provider storage p = _providers[provider];
-        if (!_isEligible(p, j.minHwClass)) revert ProviderNotEligible(jobId, provider);
-        uint256 obligations =
-            uint256(price) + _fee(price, j.protocolFeeBps) + j.datasetFee + j.modelFee + j.verifierFee;
-        if (obligations > j.escrow) revert PriceAboveBudget(jobId, obligations, j.escrow);
-        p.activeJobs += 1;
-        (j.provider, j.providerPrice) = (provider, price);
+    function _quote(JobRequest calldata r)
+        private
+        view
+        returns (uint96 total, uint96 protocolFee, uint96 datasetFee, uint96 modelFee, uint8 lineageFlags)
+    {
+        bool datasetLineage;
+        bool modelLineage;
+        (datasetFee, datasetLineage) = _assetFee(r.datasetId, AssetKind.Data, AssetKind.Dataset);
+        (modelFee, modelLineage) = _assetFee(r.modelId, AssetKind.Model, AssetKind.TrainedAI);
+        protocolFee = _fee(r.providerBudget, _params.protocolFeeBps);
+        total = r.providerBudget + protocolFee + datasetFee + modelFee + r.verifierFee;
+        lineageFlags = (datasetLineage ? DATASET_LINEAGE : 0) | (modelLineage ? MODEL_LINEAGE : 0);
     }
 
-    function _slash(uint256 jobId, Job storage j, address rightVerifier) private {
-        address provider = j.provider;
-        Provider storage p = _providers[provider];
-        uint96 slashed = uint96((uint256(p.stake) * _params.slashBps) / 10_000);
-        uint96 toVerifier = uint96((uint256(slashed) * _params.slashToVerifierBps) / 10_000);
-        p.stake -= slashed;
-        p.activeJobs -= 1;
-        _totalStaked -= slashed;
-        uint96 verifierFee = j.verifierFee;
-        uint96 refund = j.escrow - verifierFee;
-        j.escrow = 0;
-        j.state = JobState.Slashed;
-        emit ProviderSlashed(jobId, provider, slashed);
-        emit JobRefunded(jobId, j.requester, refund);
-        _credit(rightVerifier, verifierFee + toVerifier);
-        _credit(j.requester, refund + slashed - toVerifier);
-    }
-
-    function _seed(uint256 jobId, uint32 fromBlock) private view returns (uint256) {
-        uint256 target = uint256(fromBlock) + 1;
-        if (block.number <= target) revert SeedNotReady(jobId, target);
-        bytes32 h = blockhash(target);
-        // Older than 256 blocks: use the newest available hash instead; the job sat idle that long, so nobody could
-        // have steered it (documented in docs/ARCHITECTURE.md).
-        if (h == bytes32(0)) h = blockhash(block.number - 1);
-        return uint256(keccak256(abi.encode(h, jobId)));
-    }
-
-    function _designatedVerifier(uint256 jobId, uint32 commitBlock_) private view returns (address) {
-        uint256 count = getRoleMemberCount(VERIFIER_ROLE);
-        if (count == 0) revert NoVerifiers();
-        return getRoleMember(VERIFIER_ROLE, _seed(jobId, commitBlock_) % count);
-    }
-
-    function _assetFee(uint32 assetId, AssetKind kindA, AssetKind kindB) private view returns (uint96) {
-        if (assetId == 0) return 0;
-        (, AssetKind kind, uint96 price,) = _registry.payeeOf(assetId);
+    function _assetFee(uint32 assetId, AssetKind kindA, AssetKind kindB)
+        private
+        view
+        returns (uint96 price, bool hasLineage)
+    {
+        if (assetId == 0) return (0, false);
+        AssetKind kind;
+        (, kind, price, hasLineage) = _registry.payeeOf(assetId);
         if (kind != kindA && kind != kindB) revert AssetKindMismatch(assetId, kind);
-        return price;
     }
 
-    /// @dev Credits a usage fee to the asset's owner now, or pays it through Payroll when its income splits upstream.
-    function _payAssetFee(uint32 assetId, uint96 amount) private {
+    /// @dev Pays a usage fee through Payroll when the asset's income splits upstream (known since creation: lineage
+    /// is fixed at mint), or credits it to the asset's owner now.
+    function _payAssetFee(uint32 assetId, uint96 amount, bool hasLineage) private {
         if (amount == 0) return;
-        (address owner,,, bool hasLineage) = _registry.payeeOf(assetId);
         if (hasLineage) {
             Permit memory none;
             _payroll.pay(assetId, amount, none);
         } else {
-            _credit(owner, amount);
+            _credit(_registry.ownerOf(assetId), amount);
         }
     }
 
-    function _fee(uint96 amount, uint16 bps) private pure returns (uint96) {
-        return uint96((uint256(amount) * bps) / 10_000);
-    }
-
-    function _job(uint256 jobId) private view returns (Job storage j) {
-        j = _jobs[jobId];
-        if (j.state == JobState.None) revert JobNotFound(jobId);
-    }
-
-    function _setParams(Params memory p) private {
-        if (
-            p.protocolFeeBps > MAX_PROTOCOL_FEE_BPS || p.slashBps > 10_000 || p.slashToVerifierBps > 10_000
-                || p.verifyWindowSec == 0
-        ) {
-            revert InvalidParams();
+    /// @dev Runs the call (its calldata as received) in ComputeMarketExceptions on this contract's storage and
+    /// returns or reverts with what it did. (The declaring functions name their parameters for the ABI and the docs
+    /// only: the callee decodes the calldata itself.)
+    function _delegateToExceptions() private {
+        address target = _exceptions;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
-        _params = p;
-        emit ParamsChanged(p);
     }
 }

@@ -6,16 +6,21 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 
 /**
  * @title AICToken
- * @notice "AI Crypto" (AIC): the fixed-supply payment token of the AIC economy. Exactly 10,000,000,000 AIC are minted
- * once, at deployment, to the six allocation addresses; the contract has no mint function afterwards.
+ * @notice "AI Crypto" (AIC): the payment token of the AIC economy. Exactly 10,000,000,000 AIC are minted at
+ * deployment to the six allocation addresses (the genesis supply).
  *
- * PoV issuance seam: a later, governed Proof-of-Value issuance does not mint here. It is a separate issuer contract
- * (on the PoV chain, where it can be native) that feeds new AIC into {RewardsPool-fundEmission}; RewardsPool is the only
- * place rewards are paid from, so switching issuance on changes no payer and no contract that holds AIC today.
+ * Extra issuance (the white paper's 追加发行, on the PoV chain): the deployer may name ONE minter, once, and nobody can
+ * change it afterwards; only that address can ever mint. The PoV deployment names the governed {AICIssuer}, which
+ * mints per epoch into the RewardsPool; a deployment that names no minter keeps the supply fixed forever.
  */
 contract AICToken is ERC20, ERC20Permit {
-    /// @notice The whole supply, in wei (18 decimals).
+    /// @notice The genesis supply, in wei (18 decimals); the whole supply unless a minter issues more.
     uint256 public constant TOTAL_SUPPLY = 10_000_000_000 ether;
+
+    /// @notice The only address that can mint after genesis (zero: none, the supply is fixed).
+    address public minter;
+    /// @dev Who may name the minter (once): the deployer, so a deployment script can wire the issuer it deploys.
+    address private immutable _minterSetter;
 
     /// @notice Recipients of the genesis allocation.
     struct Allocation {
@@ -29,6 +34,13 @@ contract AICToken is ERC20, ERC20Permit {
 
     /// @notice Emitted once per allocation at deployment.
     event GenesisAllocated(bytes32 indexed bucket, address indexed recipient, uint256 amount);
+    /// @notice Emitted once, when the deployer names the minter.
+    event MinterSet(address indexed minter);
+
+    error AICNotMinter(address caller);
+    error AICMinterAlreadySet(address minter);
+    error AICNotMinterSetter(address caller);
+    error AICZeroMinter();
 
     /// @param allocation The six recipients; none may be the zero address (ERC20 reverts with ERC20InvalidReceiver).
     constructor(Allocation memory allocation) ERC20("AI Crypto", "AIC") ERC20Permit("AI Crypto") {
@@ -40,6 +52,22 @@ contract AICToken is ERC20, ERC20Permit {
         _allocate("company", allocation.company, 500);
         // The shares above sum to 10,000 bps, so the minted total is exactly TOTAL_SUPPLY.
         assert(totalSupply() == TOTAL_SUPPLY);
+        _minterSetter = msg.sender;
+    }
+
+    /// @notice Names the sole minter. Deployer only, once; it can never be changed or revoked afterwards.
+    function setMinter(address minter_) external {
+        if (msg.sender != _minterSetter) revert AICNotMinterSetter(msg.sender);
+        if (minter != address(0)) revert AICMinterAlreadySet(minter);
+        if (minter_ == address(0)) revert AICZeroMinter();
+        minter = minter_;
+        emit MinterSet(minter_);
+    }
+
+    /// @notice Mints new AIC (extra issuance). The minter only; with no minter named, nobody.
+    function mint(address to, uint256 amount) external {
+        if (msg.sender != minter) revert AICNotMinter(msg.sender);
+        _mint(to, amount);
     }
 
     function _allocate(bytes32 bucket, address recipient, uint256 bps) private {

@@ -1,19 +1,24 @@
 /**
- * `npm run deploy -- --rpc-url <url> --keystore <file> --config <deploy.json> [--password-file <file>] [--out <file>]`
+ * `npm run deploy -- --rpc-url <url> --keystore <file> --config <deploy.json> [--password-file <file>] [--out <file>]
+ *   [--pov-chain]`
  *
  * Deploys every AIC contract to any EVM JSON-RPC endpoint, signing with a standard Ethereum keystore v3 file. The
  * password comes from --password-file or the AIC_PASSWORD environment variable; it and the key are never printed.
- * Writes the deployment (addresses, chain id, block) as JSON to --out (default: stdout).
+ * Writes the deployment (addresses, chain id, block) as JSON to --out (default: stdout). `--pov-chain` (on the PoV
+ * chain, the Skeleton main-net) also deploys AICIssuer as AICToken's sole minter and ValidatorStakes, with the
+ * standard preset's terms; the issuance schedule is published when the deployer is the admin, issuance left off.
  */
 import '@aic/core/polyfills';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AicError, isAicError } from '@aic/core';
 import { decryptKeystore } from '@aic/core/keystore';
+import { mainnetPreset } from '@aic/core/params';
 import { Command } from 'commander';
 import { createPublicClient, createWalletClient, defineChain, http, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { deployConfigSchema } from '../config.ts';
 import { deployAic } from '../deploy.ts';
+import { deployPovContracts } from '../deploy-pov.ts';
 import { deploymentToJson } from '../deployment.ts';
 
 const program = new Command('deploy')
@@ -23,9 +28,17 @@ const program = new Command('deploy')
   .requiredOption('--config <file>', 'deployment config JSON (see packages/ledger/deploy.example.json)')
   .option('--password-file <file>', 'file holding the keystore password (else AIC_PASSWORD)')
   .option('--out <file>', 'write the deployment JSON here instead of stdout')
+  .option('--pov-chain', "also deploy the PoV chain's contracts (extra issuance, validator stakes)")
   .parse();
 
-const opts = program.opts<{ rpcUrl: string; keystore: string; config: string; passwordFile?: string; out?: string }>();
+const opts = program.opts<{
+  rpcUrl: string;
+  keystore: string;
+  config: string;
+  passwordFile?: string;
+  out?: string;
+  povChain?: boolean;
+}>();
 
 async function readJson(path: string, what: string): Promise<unknown> {
   try {
@@ -67,9 +80,22 @@ async function main(): Promise<void> {
   const publicClient = createPublicClient({ chain, transport });
   const walletClient = createWalletClient({ chain, transport, account });
   console.error(`deploying AIC to chain ${chainId} at ${opts.rpcUrl} from ${account.address}`);
-  const deployment = await deployAic({ publicClient, walletClient }, parsed.data, {
-    onStep: (line) => console.error(`  ${line}`),
-  });
+  const onStep = (line: string) => console.error(`  ${line}`);
+  let deployment = await deployAic({ publicClient, walletClient }, parsed.data, { onStep });
+  if (opts.povChain) {
+    const pov = await deployPovContracts(
+      { publicClient, walletClient },
+      {
+        deployment,
+        params: mainnetPreset.povContracts,
+        governor: parsed.data.admin,
+        treasury: parsed.data.treasury,
+        committeeMaxSize: mainnetPreset.pov.committeeMaxSize,
+        onStep,
+      },
+    );
+    deployment = { ...deployment, pov };
+  }
   const json = `${deploymentToJson(deployment)}\n`;
   if (opts.out) {
     await writeFile(opts.out, json);

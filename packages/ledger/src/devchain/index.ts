@@ -1,5 +1,5 @@
 export { createDevClients, DEV_MNEMONIC, type DevClients, devAccountKey } from './dev-clients.ts';
-export { type DevDeployment, deployDevnet } from './dev-deploy.ts';
+export { type DevDeployment, deployDevnet, type LocalSigning } from './dev-deploy.ts';
 export {
   type EmbeddedChain,
   type EmbeddedChainOptions,

@@ -91,19 +91,20 @@ describe('ComputeMarket state machine', () => {
     const v = await commit(f, disputed, provider);
     await f.as(v).confirm('verdict', () => f.as(v).market.write.submitVerdict([disputed, false]));
     jobs.set('Disputed', disputed);
+    const preempted = await escrowAndAssign(f, w, provider, price);
+    await f.as(w.requester).confirm('preempt', () => f.as(w.requester).market.write.preemptJob([preempted, 3]));
+    jobs.set('Preempted', preempted);
+    const reassigned = await escrowAndAssign(f, w, provider, price);
+    await f.as(w.requester).confirm('preempt', () => f.as(w.requester).market.write.preemptJob([reassigned, 3]));
+    await f.testClient.mine({ blocks: 1 });
+    await allocator.confirm('reassign', () => allocator.market.write.reassignJob([reassigned, other]));
+    jobs.set('Reassigned', reassigned);
+    // After the reassignment to `other`: slashing empties its stake.
     const slashed = await escrowAndAssign(f, w, other, price);
     const v2 = await commit(f, slashed, other);
     await f.as(v2).confirm('verdict', () => f.as(v2).market.write.submitVerdict([slashed, false]));
     await arbiter.confirm('resolve', () => arbiter.market.write.resolveDispute([slashed, true, v2]));
     jobs.set('Slashed', slashed);
-    const preempted = await escrowAndAssign(f, w, provider, price);
-    await allocator.confirm('preempt', () => allocator.market.write.preemptJob([preempted, 3]));
-    jobs.set('Preempted', preempted);
-    const reassigned = await escrowAndAssign(f, w, provider, price);
-    await allocator.confirm('preempt', () => allocator.market.write.preemptJob([reassigned, 3]));
-    await f.testClient.mine({ blocks: 1 });
-    await allocator.confirm('reassign', () => allocator.market.write.reassignJob([reassigned, provider, price]));
-    jobs.set('Reassigned', reassigned);
     const expired = (await f.as(w.requester).createAndFundJob(await jobRequest(f, w))).jobId;
     await f.as(w.requester).confirm('expire', () => f.as(w.requester).market.write.expireJob([expired]));
     jobs.set('Expired', expired);
@@ -142,7 +143,7 @@ describe('ComputeMarket state machine', () => {
       case 'fund':
         return call(w.requester, 'fundJob', [jobId, NO_PERMIT]);
       case 'assign':
-        return call(allocator, 'assignJob', [jobId, provider, 1n]);
+        return call(allocator, 'assignJob', [jobId, provider]);
       case 'start':
         return call(provider, 'startJob', [jobId]);
       case 'commit':
@@ -156,9 +157,9 @@ describe('ComputeMarket state machine', () => {
       case 'settle':
         return call(w.requester, 'settleJob', [jobId]);
       case 'preempt':
-        return call(allocator, 'preemptJob', [jobId, 0]);
+        return call(w.requester, 'preemptJob', [jobId, 0]);
       case 'reassign':
-        return call(allocator, 'reassignJob', [jobId, provider, 1n]);
+        return call(allocator, 'reassignJob', [jobId, provider]);
       case 'expire':
         return call(w.requester, 'expireJob', [jobId]);
       case 'refund':

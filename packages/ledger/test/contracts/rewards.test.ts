@@ -1,7 +1,6 @@
 import type { Abi, Address } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { artifacts } from '../../src/artifacts/index.ts';
-import { roleId } from '../../src/deploy.ts';
 import { NO_PERMIT } from '../../src/types.ts';
 import type { Fixture } from '../helpers/fixture.ts';
 import { eventsIn, expectEvent, expectRevert, mined, normalized } from './behaviors/chain-assertions.ts';
@@ -9,6 +8,19 @@ import { AIC, now, travel, users, watchBalances } from './behaviors/ledger-helpe
 import { useScenario } from './behaviors/scenario.ts';
 
 const EMISSION = 1_000_000n * AIC; // the minimal preset's emission per epoch
+const CAP = 20_000_000n; // the preset's maxRewardWeiPerScore: 2 % of a 1-gwei score unit
+/** Scores this large make the whole emission releasable under the cap (EMISSION / CAP = 5e16 score units). */
+const BIG = 10n ** 17n;
+
+interface Set {
+  contributors: Address[];
+  scores: bigint[];
+  penalized: Address[];
+  penalties: bigint[];
+}
+
+const scoresOf = (contributors: Address[], scores: bigint[], penalized: Address[] = [], penalties: bigint[] = []) =>
+  ({ contributors, scores, penalized, penalties }) satisfies Set;
 
 /** Moves the clock to the middle of epoch `epoch` (far from both boundaries, so the next transactions stay in it). */
 async function goToEpoch(f: Fixture, epoch: bigint) {
@@ -19,8 +31,26 @@ async function goToEpoch(f: Fixture, epoch: bigint) {
   await travel(f, target - at);
 }
 
-async function postScores(f: Fixture, contributors: Address[], scores: bigint[]) {
-  return mined(f.publicClient, f.as(f.roles.rater).rewards.write.postScores([contributors, scores]));
+async function stake(f: Fixture, rater: Address, amount: bigint) {
+  const pool = f.as(rater).rewards;
+  await mined(f.publicClient, pool.write.stakeAsRater([amount, await f.as(rater).signPermit(pool.address, amount)]));
+}
+
+async function propose(f: Fixture, rater: Address, epoch: bigint, set: Set) {
+  return mined(f.publicClient, f.as(rater).rewards.write.proposeScores([epoch, set]));
+}
+
+async function closeWindow(f: Fixture) {
+  const { challengeWindowSec } = await f.as(f.roles.admin).rewards.read.roundParams();
+  await travel(f, challengeWindowSec);
+}
+
+/** Epoch `epoch` ends, `rater` proposes `set` unopposed, the window closes and anyone applies it. */
+async function applyUnopposed(f: Fixture, rater: Address, epoch: bigint, set: Set) {
+  await goToEpoch(f, epoch + 1n);
+  await propose(f, rater, epoch, set);
+  await closeWindow(f);
+  return mined(f.publicClient, f.as(rater).rewards.write.applyScores([epoch, set]));
 }
 
 async function claim(f: Fixture, contributor: Address): Promise<bigint> {
@@ -30,161 +60,186 @@ async function claim(f: Fixture, contributor: Address): Promise<bigint> {
 }
 
 describe('RewardsPool', () => {
-  const scenario = useScenario(async () => {});
+  // carol and dave are honest raters (1,000 AIC each), erin a lying one (500 AIC).
+  const scenario = useScenario(async (f) => {
+    const { carol, dave, erin } = users(f);
+    await stake(f, carol, 1_000n * AIC);
+    await stake(f, dave, 1_000n * AIC);
+    await stake(f, erin, 500n * AIC);
+  });
 
   describe('per-epoch emission', () => {
-    it("splits an epoch's emission pro rata to the scores posted in it and pays it on claim", async () => {
+    it("splits an ended epoch's emission pro rata to the applied scores and pays it on claim", async () => {
       const { f } = scenario();
-      const { alice, bob } = users(f);
+      const { alice, bob, carol } = users(f);
       const pool = f.as(alice).rewards;
       expect(await pool.read.currentEpoch()).toBe(0n);
-      const posted = await postScores(f, [alice, bob], [1n, 2n]);
-      await postScores(f, [bob], [1n]); // scores add up within an epoch
-      expectEvent(posted, pool, 'ScoreRecorded', { epoch: 0n, contributor: alice, score: 1n });
-      await goToEpoch(f, 1n);
+      const receipt = await applyUnopposed(f, carol, 0n, scoresOf([alice, bob], [BIG, 3n * BIG]));
+      expectEvent(receipt, pool, 'ScoreRecorded', { epoch: 0n, contributor: alice, score: BIG });
+      expectEvent(receipt, pool, 'EpochFinalized', { epoch: 0n, totalScore: 4n * BIG, emission: EMISSION });
       const watch = await watchBalances(f, [alice, bob, pool.address]);
-      const receipt = await mined(f.publicClient, pool.write.claim());
-      expectEvent(receipt, pool, 'EpochFinalized', { epoch: 0n, totalScore: 4n, emission: EMISSION });
-      expectEvent(receipt, pool, 'RewardClaimed', { contributor: alice, amount: EMISSION / 4n });
       expect(await pool.read.claimable([bob])).toBe((EMISSION * 3n) / 4n);
+      expect(await claim(f, alice)).toBe(EMISSION / 4n);
       expect(await claim(f, bob)).toBe((EMISSION * 3n) / 4n);
       expect(await watch.delta()).toEqual([EMISSION / 4n, (EMISSION * 3n) / 4n, -EMISSION]);
       expect(await pool.read.reserved()).toBe(0n);
+      expect(normalized(await pool.read.accountOf([bob]))).toEqual({ score: 3n * BIG, epoch: 0n });
+    });
+
+    it('releases only what verified value supports (cap per score unit): the rest stays in the pool', async () => {
+      const { f } = scenario();
+      const { alice, carol } = users(f);
+      const pool = f.as(alice).rewards;
+      const availableBefore = await pool.read.available();
+      const receipt = await applyUnopposed(f, carol, 0n, scoresOf([alice], [1_000n]));
+      expectEvent(receipt, pool, 'EpochFinalized', { epoch: 0n, totalScore: 1_000n, emission: 1_000n * CAP });
+      expect(await claim(f, alice)).toBe(1_000n * CAP);
+      expect(await pool.read.available()).toBe(availableBefore - 1_000n * CAP);
     });
 
     it('pays an epoch its emission minus rounding dust below one wei per contributor', async () => {
       const { f } = scenario();
       const { alice, bob, carol } = users(f);
       await mined(f.publicClient, f.as(f.roles.admin).rewards.write.setEmissionPerEpoch([1_000n]));
-      await postScores(f, [alice, bob, carol], [3n, 5n, 7n]);
-      await goToEpoch(f, 1n);
-      await mined(f.publicClient, f.as(alice).rewards.write.finalizeEpochs([1n]));
+      await applyUnopposed(f, carol, 0n, scoresOf([alice, bob, carol], [3n, 5n, 7n]));
       const { emission } = await f.as(alice).rewards.read.epochInfo([0n]);
       const paid = [await claim(f, alice), await claim(f, bob), await claim(f, carol)];
-      // 1,000 × 3/15, 5/15, 7/15 rounded down: 199 + 333 + 466 = 998 of a releasable 999.
+      // 1,000 × 3/15, 5/15, 7/15 rounded down: 199 + 333 + 466 = 998.
       expect(paid).toEqual([199n, 333n, 466n]);
-      const total = paid.reduce((a, b) => a + b);
-      expect(emission).toBe(999n);
-      expect(emission - total).toBeGreaterThanOrEqual(0n);
-      expect(emission - total).toBeLessThan(3n);
-      // The dust stays reserved in the pool: it is never promised to a later epoch twice.
-      expect(await f.as(alice).rewards.read.reserved()).toBe(emission - total);
+      expect(emission).toBe(998n);
+      expect(await f.as(alice).rewards.read.reserved()).toBe(0n);
     });
 
     it('accumulates rewards over several epochs into one claim', async () => {
       const { f } = scenario();
-      const { alice, bob } = users(f);
-      await postScores(f, [alice, bob], [1n, 1n]); // epoch 0: half each
-      await goToEpoch(f, 1n);
-      await postScores(f, [alice], [5n]); // epoch 1: all to alice
-      await goToEpoch(f, 2n);
+      const { alice, bob, carol } = users(f);
+      await applyUnopposed(f, carol, 0n, scoresOf([alice, bob], [BIG, BIG]));
+      await applyUnopposed(f, carol, 1n, scoresOf([alice], [BIG]));
       expect(await claim(f, alice)).toBe(EMISSION / 2n + EMISSION);
       expect(await claim(f, bob)).toBe(EMISSION / 2n);
     });
 
-    it('releases nothing for an epoch without scores: its emission stays available', async () => {
+    it('never promises more than the pool holds: an emission above what is available releases what is left', async () => {
       const { f } = scenario();
-      const { alice } = users(f);
-      const pool = f.as(alice).rewards;
-      const availableBefore = await pool.read.available();
-      await goToEpoch(f, 1n); // epoch 0 stays silent
-      await postScores(f, [alice], [1n]);
-      await goToEpoch(f, 3n); // epoch 2 silent too
-      const receipt = await mined(f.publicClient, pool.write.finalizeEpochs([10n]));
-      expect(eventsIn(receipt, pool, 'EpochFinalized').map((e) => e.epoch)).toEqual([1n]);
-      expect((await pool.read.epochInfo([0n])).emission).toBe(0n);
-      expect((await pool.read.epochInfo([2n])).emission).toBe(0n);
-      expect(await pool.read.reserved()).toBe(EMISSION);
-      expect(await pool.read.available()).toBe(availableBefore - EMISSION);
-    });
-
-    it('never promises more than the pool holds: an emission above the balance releases what is left', async () => {
-      const { f } = scenario();
-      const { alice, bob } = users(f);
+      const { alice, carol } = users(f);
       const pool = f.as(alice).rewards;
       const everything = await pool.read.available();
       await mined(f.publicClient, f.as(f.roles.admin).rewards.write.setEmissionPerEpoch([everything * 2n]));
-      await postScores(f, [alice], [1n]);
-      await goToEpoch(f, 1n);
-      await postScores(f, [bob], [1n]);
-      await goToEpoch(f, 2n);
+      await applyUnopposed(f, carol, 0n, scoresOf([alice], [10n ** 21n]));
       expect(await claim(f, alice)).toBe(everything);
-      await expectRevert(f.as(bob).rewards.write.claim(), 'NothingToClaim', [bob]);
-      expect(await pool.read.reserved()).toBe(0n);
-      expect(await f.as(alice).balanceOf(pool.address)).toBe(0n);
+      expect(await pool.read.available()).toBe(0n);
+      // The raters' stake is not emission: it is still there.
+      expect(await f.as(alice).balanceOf(pool.address)).toBe(2_500n * AIC);
     });
   });
 
-  describe('scores and penalties', () => {
-    it('lowers the score and the epoch total by a penalty, never below zero', async () => {
+  describe('score rounds: propose, challenge, apply', () => {
+    it('applies the set the most stake backs when a lying rater is challenged, and slashes the liar', async () => {
       const { f } = scenario();
-      const { alice, bob } = users(f);
-      const pool = f.as(f.roles.rater).rewards;
-      await postScores(f, [alice, bob], [10n, 10n]);
-      const cut = await mined(f.publicClient, pool.write.penalize([bob, 4n]));
-      expectEvent(cut, pool, 'ScorePenalized', { epoch: 0n, contributor: bob, amount: 4n });
-      expect(await pool.read.accountOf([bob])).toEqual({ score: 6n, epoch: 0n });
-      expect((await pool.read.epochInfo([0n])).totalScore).toBe(16n);
+      const { alice, bob, carol, dave, erin } = users(f);
+      const pool = f.as(alice).rewards;
+      const lie = scoresOf([erin], [BIG]);
+      const truth = scoresOf([alice, bob], [BIG, BIG]);
       await goToEpoch(f, 1n);
-      expect(await claim(f, alice)).toBe((EMISSION * 10n) / 16n);
-      await postScores(f, [bob], [2n]);
-      const capped = await mined(f.publicClient, pool.write.penalize([bob, 5n]));
-      expectEvent(capped, pool, 'ScorePenalized', { epoch: 1n, contributor: bob, amount: 2n });
-      expect((await pool.read.epochInfo([1n])).totalScore).toBe(0n);
-      expect(await claim(f, bob)).toBe((EMISSION * 6n) / 16n); // epoch 0's reward survives the later penalty
+      const proposed = await propose(f, erin, 0n, lie);
+      const lieHash = await pool.read.hashScoreSet([0n, lie]);
+      expectEvent(proposed, pool, 'ScoresProposed', { epoch: 0n, setHash: lieHash, rater: erin });
+      // The challenge carries the recomputed set; dave backs it by hash.
+      await propose(f, carol, 0n, truth);
+      const truthHash = await pool.read.hashScoreSet([0n, truth]);
+      await mined(f.publicClient, f.as(dave).rewards.write.backScores([0n, truthHash]));
+      expect(await pool.read.backingOf([0n, truthHash])).toBe(2_000n * AIC);
+      expect(await pool.read.backingOf([0n, lieHash])).toBe(500n * AIC);
+      await expectRevert(pool.write.applyScores([0n, truth]), 'ChallengeWindowOpen');
+      await closeWindow(f);
+      await expectRevert(pool.write.applyScores([0n, lie]), 'NotTheLeadingSet', [0n, truthHash, lieHash]);
+      const applied = await mined(f.publicClient, pool.write.applyScores([0n, truth]));
+      expectEvent(applied, pool, 'ScoresApplied', { epoch: 0n, setHash: truthHash, backingStake: 2_000n * AIC });
+      expect(await claim(f, alice)).toBe(EMISSION / 2n);
+      await expectRevert(f.as(erin).rewards.write.claim(), 'NothingToClaim', [erin]);
+      // The liar loses half its stake (the preset's raterSlashBps) on its next action; the cut stays in the pool.
+      expect((await pool.read.raterOf([erin])).stake).toBe(250n * AIC);
+      const availableBefore = await pool.read.available();
+      const unstaked = await mined(f.publicClient, f.as(erin).rewards.write.unstakeAsRater([250n * AIC]));
+      expectEvent(unstaked, pool, 'RaterSlashed', { rater: erin, epoch: 0n, amount: 250n * AIC });
+      expect(await pool.read.available()).toBe(availableBefore + 250n * AIC);
+      expect((await pool.read.raterOf([carol])).stake).toBe(1_000n * AIC); // the honest keep everything
     });
 
-    it('lets only RATER_ROLE post scores or penalize', async () => {
+    it('refuses proposals for an epoch not yet ended or out of order, and after the window', async () => {
       const { f } = scenario();
-      const { alice } = users(f);
-      const rater = roleId('RATER_ROLE');
-      await expectRevert(f.as(alice).rewards.write.postScores([[alice], [1n]]), 'AccessControlUnauthorizedAccount', [
-        alice,
-        rater,
-      ]);
-      await expectRevert(f.as(alice).rewards.write.penalize([alice, 1n]), 'AccessControlUnauthorizedAccount', [
-        alice,
-        rater,
-      ]);
+      const { alice, carol, dave } = users(f);
+      const set = scoresOf([alice], [1n]);
+      await expectRevert(f.as(carol).rewards.write.proposeScores([0n, set]), 'EpochNotOpen', [0n, 0n, 0n]);
+      await goToEpoch(f, 2n);
+      await expectRevert(f.as(carol).rewards.write.proposeScores([1n, set]), 'EpochNotOpen', [1n, 0n, 2n]);
+      await propose(f, carol, 0n, set);
+      await expectRevert(f.as(carol).rewards.write.proposeScores([0n, set]), 'AlreadyBacked', [carol, 0n]);
+      await closeWindow(f);
+      await expectRevert(f.as(dave).rewards.write.proposeScores([0n, set]), 'ChallengeWindowClosed');
     });
 
-    it('rejects contributors and scores of different lengths (LengthMismatch)', async () => {
+    it('lets only staked raters propose, and locks their stake until the epoch they back is applied', async () => {
       const { f } = scenario();
-      const { alice, bob } = users(f);
-      await expectRevert(f.as(f.roles.rater).rewards.write.postScores([[alice, bob], [1n]]), 'LengthMismatch', [
-        2n,
+      const { alice, bob, carol } = users(f);
+      const set = scoresOf([alice], [1n]);
+      await goToEpoch(f, 1n);
+      await expectRevert(f.as(bob).rewards.write.proposeScores([0n, set]), 'NotARater', [bob, 0n]);
+      await expectRevert(f.as(bob).rewards.write.proposeScores([0n, { ...set, scores: [] }]), 'LengthMismatch', [
         1n,
+        0n,
       ]);
+      await propose(f, carol, 0n, set);
+      await expectRevert(f.as(carol).rewards.write.unstakeAsRater([1n]), 'StakeLocked', [carol, 0n]);
+      await closeWindow(f);
+      await mined(f.publicClient, f.as(alice).rewards.write.applyScores([0n, set]));
+      const watch = await watchBalances(f, [carol]);
+      await mined(f.publicClient, f.as(carol).rewards.write.unstakeAsRater([1_000n * AIC]));
+      expect(await watch.delta()).toEqual([1_000n * AIC]);
+    });
+
+    it('skips an epoch nobody proposed for once the next one has ended too', async () => {
+      const { f } = scenario();
+      const { alice, carol } = users(f);
+      const pool = f.as(alice).rewards;
+      await goToEpoch(f, 1n);
+      await expectRevert(pool.write.skipEpoch([0n]), 'NotSkippable', [0n]);
+      await goToEpoch(f, 2n);
+      expectEvent(await mined(f.publicClient, pool.write.skipEpoch([0n])), pool, 'EpochSkipped', { epoch: 0n });
+      expect(await pool.read.nextEpochToApply()).toBe(1n);
+      await propose(f, carol, 1n, scoresOf([alice], [BIG]));
+      await closeWindow(f);
+      await mined(f.publicClient, pool.write.applyScores([1n, scoresOf([alice], [BIG])]));
+      expect(await pool.read.claimable([alice])).toBe(EMISSION);
     });
   });
 
-  describe('claiming', () => {
-    it('reverts with NothingToClaim before the scored epoch has ended', async () => {
+  describe('penalties', () => {
+    it("claws a penalty back from the contributor's unclaimed rewards into the pool, never below zero", async () => {
       const { f } = scenario();
-      const { alice } = users(f);
-      await expectRevert(f.as(alice).rewards.write.claim(), 'NothingToClaim', [alice]);
-      await postScores(f, [alice], [1n]);
-      await expectRevert(f.as(alice).rewards.write.claim(), 'NothingToClaim', [alice]);
-      expect(await f.as(alice).rewards.read.claimable([alice])).toBe(0n);
+      const { alice, bob, carol } = users(f);
+      const pool = f.as(alice).rewards;
+      await applyUnopposed(f, carol, 0n, scoresOf([alice, bob], [BIG, BIG]));
+      const availableBefore = await pool.read.available();
+      const receipt = await applyUnopposed(f, carol, 1n, scoresOf([alice], [BIG], [bob, alice], [AIC, EMISSION * 9n]));
+      expectEvent(receipt, pool, 'ScorePenalized', { epoch: 1n, contributor: bob, amount: AIC });
+      expectEvent(receipt, pool, 'ScorePenalized', { epoch: 1n, contributor: alice, amount: EMISSION + EMISSION / 2n });
+      expect(await pool.read.claimable([bob])).toBe(EMISSION / 2n - AIC);
+      expect(await pool.read.claimable([alice])).toBe(0n);
+      // Epoch 1 released EMISSION, the penalties gave back 1 AIC + 1.5 × EMISSION.
+      expect(await pool.read.available()).toBe(availableBefore + EMISSION / 2n + AIC);
     });
+  });
 
-    it('refuses to convert scores after more than 64 silent epochs (FinalizationBacklog) until finalizeEpochs catches up', async () => {
+  describe('consumer ratings', () => {
+    it('records a rating 0..100 of an asset, a GPU provider or a storage provider, and refuses anything else', async () => {
       const { f } = scenario();
       const { alice, bob } = users(f);
       const pool = f.as(alice).rewards;
-      expect(await pool.read.MAX_FINALIZE_PER_CALL()).toBe(64n);
-      await postScores(f, [alice], [1n]);
-      await goToEpoch(f, 70n);
-      await expectRevert(pool.write.claim(), 'FinalizationBacklog', [64n, 70n]);
-      await expectRevert(f.as(f.roles.rater).rewards.write.postScores([[bob], [1n]]), 'FinalizationBacklog', [
-        64n,
-        70n,
-      ]);
-      await mined(f.publicClient, f.as(bob).rewards.write.finalizeEpochs([64n]));
-      expect(await pool.read.claimable([alice])).toBe(EMISSION);
-      expect(await claim(f, alice)).toBe(EMISSION);
-      await postScores(f, [bob], [1n]);
-      expect(normalized(await pool.read.accountOf([bob]))).toEqual({ score: 1n, epoch: 70n });
+      const receipt = await mined(f.publicClient, pool.write.rate([1, BigInt(bob), 35]));
+      expectEvent(receipt, pool, 'Rated', { rater: alice, kind: 1, id: BigInt(bob), rating: 35 });
+      await expectRevert(pool.write.rate([0, 7n, 101]), 'InvalidRating', [0, 101]);
+      await expectRevert(pool.write.rate([3, 7n, 50]), 'InvalidRating', [3, 50]);
     });
   });
 
@@ -217,7 +272,14 @@ describe('RewardsPool', () => {
       const deploy = f.as(alice).walletClient!.deployContract({
         abi: artifacts.RewardsPool.abi as Abi,
         bytecode: artifacts.RewardsPool.bytecode,
-        args: [f.deployment.contracts.AICToken, alice, 0, EMISSION],
+        args: [
+          f.deployment.contracts.AICToken,
+          alice,
+          0,
+          EMISSION,
+          CAP,
+          { minRaterStake: AIC, challengeWindowSec: 60, slashBps: 5_000 },
+        ],
       });
       await expectRevert(deploy, 'InvalidEpochDuration', []);
     });

@@ -76,7 +76,10 @@ export async function jobRequest(
   };
 }
 
-/** Escrowed job → mine a block for the seed → assigned to `provider` at `price`. */
+/**
+ * Escrowed job with provider budget `price` (a fixed-price job pays its assignee the budget) → mine a block for the
+ * seed → assigned to `provider` by an account holding no role (the world's two providers are both on every shortlist).
+ */
 export async function escrowAndAssign(
   f: Fixture,
   w: MarketWorld,
@@ -84,10 +87,12 @@ export async function escrowAndAssign(
   price: bigint,
   over: Partial<JobRequestInput> = {},
 ) {
-  const { jobId } = await f.as(w.requester).createAndFundJob(await jobRequest(f, w, over));
+  const { jobId } = await f
+    .as(w.requester)
+    .createAndFundJob(await jobRequest(f, w, { providerBudgetWei: price, ...over }));
   await f.testClient.mine({ blocks: 1 });
-  const allocator = f.as(f.roles.allocator);
-  await allocator.confirm('assignJob', () => allocator.market.write.assignJob([jobId, provider, price]));
+  const anyone = f.as(w.modelOwner);
+  await anyone.confirm('assignJob', () => anyone.market.write.assignJob([jobId, provider]));
   return jobId;
 }
 

@@ -11,7 +11,7 @@ import { encryptKeystore } from '@aic/core/keystore';
 import { type Address, createPublicClient, http, parseEther, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aicTokenAbi } from '../../src/artifacts/index.ts';
+import { aicIssuerAbi, aicTokenAbi } from '../../src/artifacts/index.ts';
 import { PRESETS } from '../../src/config.ts';
 import { parseDeployment } from '../../src/deployment.ts';
 import { type EmbeddedChain, startEmbeddedChain } from '../../src/devchain/embedded-chain.ts';
@@ -98,6 +98,25 @@ describe('npm run deploy', () => {
     const printed = result.stdout + result.stderr;
     expect(printed).not.toContain(PASSWORD);
     expect(printed.toLowerCase()).not.toContain(privateKey.slice(2).toLowerCase());
+  });
+
+  it("with --pov-chain also deploys the PoV chain's contracts: the issuer is the token's sole minter, issuance off", async () => {
+    const out = join(dir, 'deployment-pov.json');
+    const result = await runDeploy([
+      ...['--rpc-url', rpcUrl, '--keystore', join(dir, 'deployer.json'), '--config', join(dir, 'config.json')],
+      ...['--password-file', join(dir, 'password.txt'), '--out', out, '--pov-chain'],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { contracts, pov } = parseDeployment(JSON.parse(await readFile(out, 'utf8')));
+    if (!pov) throw new Error('no pov contracts in the deployment JSON');
+    const client = createPublicClient({ transport: http(rpcUrl) });
+    const minter = await client.readContract({ address: contracts.AICToken, abi: aicTokenAbi, functionName: 'minter' });
+    expect(minter).toBe(pov.AICIssuer);
+    const read = (functionName: 'issuing' | 'maxTotalIssuance') =>
+      client.readContract({ address: pov.AICIssuer, abi: aicIssuerAbi, functionName });
+    // The standard preset: published (the deployer is the admin) but off until governance switches it on.
+    expect(await read('issuing')).toEqual([false, 0n]);
+    expect(await read('maxTotalIssuance')).toBe(aicToWei('1937500') * 365n);
   });
 
   it('fails with one clear line on a wrong password, a bad config and an unreachable RPC', async () => {

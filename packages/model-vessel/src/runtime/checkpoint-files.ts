@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError } from '@aic/core';
 import { type Checkpoint, checkpointFromFiles, checkpointToFiles } from './checkpoint.ts';
@@ -11,15 +11,23 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
 }
 
 /** Writes a checkpoint's two files as they are (a mirror that already holds them skips re-serializing). The JSON
- * last: a listed checkpoint always has its tensors. */
+ * last: a listed checkpoint always has its tensors. Each file is written under a temporary name and renamed, so a
+ * process killed mid-write leaves no truncated checkpoint behind: a half-written JSON was listed as mirrored after a
+ * restart and then failed every load (CHECKPOINT_FETCH_FAILED for every verifier, forever). */
 export async function saveCheckpointFiles(
   dir: string,
   step: number,
   files: { readonly json: string; readonly tensors: Uint8Array },
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${base(step)}.safetensors`), files.tensors);
-  await writeFile(join(dir, `${base(step)}.json`), files.json);
+  await writeAtomically(join(dir, `${base(step)}.safetensors`), files.tensors);
+  await writeAtomically(join(dir, `${base(step)}.json`), files.json);
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.partial`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
 }
 
 /** The steps of the checkpoints saved in `dir`, ascending. */

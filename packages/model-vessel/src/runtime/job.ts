@@ -10,6 +10,18 @@ import { canonicalJson } from './canonical-json.ts';
 import { sha256Bytes } from './commitment.ts';
 import { datasetDigest, type TensorDataset } from './dataset.ts';
 
+/**
+ * How a job on a non-deterministic backend (webgpu) is verified: a verifier re-runs a sampled segment on the first of
+ * `verifyBackends` it has and accepts it when the claimed weights and optimizer state are within `maxRelativeL2`
+ * (‖claimed − recomputed‖ / ‖recomputed‖) of its own, with the batch order exact. Part of the ticket, so the bound
+ * is what the requester paid for and the quote states.
+ */
+export const toleranceSchema = z.strictObject({
+  maxRelativeL2: z.number().positive().max(1),
+  verifyBackends: z.array(z.enum(RUNTIME_BACKENDS)).min(1).max(RUNTIME_BACKENDS.length),
+});
+export type Tolerance = z.output<typeof toleranceSchema>;
+
 /** What a requester asks for: a manifest, the backend, the seed, hyperparameter overrides and the commitment period. */
 export const jobSpecSchema = z.strictObject({
   manifest: z.unknown(),
@@ -18,6 +30,13 @@ export const jobSpecSchema = z.strictObject({
   hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
   /** K: a commitment every K optimizer steps (and one at step 0 and one at the last step). */
   commitEverySteps: z.number().int().min(1).max(1_000_000).default(50),
+  /**
+   * M: a sharded (MSMG) job cuts each step's batch into M microbatches whose gradients are summed in a fixed order
+   * (runtime/shards.ts), so 1 … M workers train it to the same commitments. Absent: the fused one-worker step.
+   */
+  microbatches: z.number().int().min(1).max(1024).optional(),
+  /** Tolerant verification's terms; only read for a non-deterministic backend (cpu and wasm jobs are exact). */
+  tolerance: toleranceSchema.optional(),
 });
 export type JobSpec = z.input<typeof jobSpecSchema>;
 
@@ -38,6 +57,8 @@ export interface ResolvedJob {
   readonly settings: TrainingSettings;
   readonly commitEverySteps: number;
   readonly totalSteps: number;
+  /** M of a sharded job (absent for the fused one-worker step). */
+  readonly microbatches?: number;
   /** SHA-256 of (manifest, backend, seed, hyperparameters, K, dataset): a checkpoint resumes only its own job. */
   readonly jobDigest: `0x${string}`;
 }
@@ -197,6 +218,7 @@ function resolveWithModel(
     settings,
     commitEverySteps: job.commitEverySteps,
     totalSteps,
+    ...(job.microbatches === undefined ? {} : { microbatches: job.microbatches }),
   };
 }
 
@@ -238,6 +260,10 @@ export function resolveJob(
     seed: job.seed,
     hyperparameters: resolved.hyperparameters,
     commitEverySteps: job.commitEverySteps,
+    // only sharded jobs name M, so the digests of unsharded jobs are what they were
+    ...(job.microbatches === undefined ? {} : { microbatches: job.microbatches }),
+    // likewise only jobs with tolerant-verification terms name them
+    ...(job.tolerance === undefined ? {} : { tolerance: job.tolerance }),
     data: bytesToHex0x(datasetDigest(data)),
   });
   const jobDigest = bytesToHex0x(sha256Bytes(new TextEncoder().encode(identity)));

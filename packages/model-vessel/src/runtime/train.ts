@@ -18,6 +18,8 @@ import {
   writeOptimizerState,
 } from './model-state.ts';
 import { prngStateFromSeed } from './prng.ts';
+import { createShardedStep } from './sharded-step.ts';
+import type { ShardRole } from './shards.ts';
 import { compileModel } from './trained-model.ts';
 import { cidOfBytes, weightsToSafetensors } from './weights-file.ts';
 
@@ -44,6 +46,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Between steps, let the event loop run once this many ms have passed since it last ran (default 200). */
   readonly yieldEveryMs?: number;
+  /** A sharded job's rank and reducer (default: rank 0 of 1, every microbatch here). Ignored by unsharded jobs. */
+  readonly shard?: ShardRole;
 }
 
 /**
@@ -186,6 +190,8 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
   const x = tf.tensor(data.features, [data.count, ...data.featureShape]);
   const y = tf.tensor(data.labels, [data.count, ...data.labelShape]);
   const trainStep = trainFunctionOf(s.model);
+  const shardedStep =
+    job.microbatches === undefined ? undefined : createShardedStep(s.model, s.optimizer, job, x, y, options.shard);
   let finalLoss = Number.NaN;
   try {
     if (!options.resumeFrom) await commit(s, sha256Bytes(new Uint8Array(0)), options.onCheckpoint);
@@ -204,6 +210,25 @@ export async function trainJob(spec: JobSpec, data: TensorDataset, options: Trai
       batches.update(indices);
       s.step++;
       const atCommit = s.step % job.commitEverySteps === 0 || s.step === job.totalSteps;
+      if (shardedStep) {
+        // the reduced vector carries the step's loss: no read-back needed
+        finalLoss = await shardedStep(indices, s.step);
+        if (atCommit) {
+          await commit(s, batches.digest(), options.onCheckpoint);
+          batches = createDigest();
+        }
+        const every = options.progressEverySteps ?? Number.POSITIVE_INFINITY;
+        if (atCommit || s.step % every === 0) {
+          options.onProgress?.({
+            step: s.step,
+            totalSteps: job.totalSteps,
+            epoch: s.schedule.state.epoch,
+            loss: finalLoss,
+          });
+        }
+        if (atCommit && options.stopAfterStep !== undefined && s.step >= options.stopAfterStep) break;
+        continue;
+      }
       // the train function keeps its loss and metric tensors out of tidy: they are disposed here
       const outs = tf.tidy(() => {
         const picked = tf.tensor1d(indices, 'int32');

@@ -28,6 +28,11 @@ export interface GossipRouterComponents {
  * Connects AIC topics to gossipsub: a topic validator opens every inbound message through the wire codec once
  * (Reject on any failure, so gossipsub's score falls and nothing is forwarded; the app score falls too), and
  * verified messages are handed to the topic's handler when gossipsub delivers them.
+ *
+ * Validation stays before forwarding (gossipsub's model, and the point: a relay that forwarded first would spread a
+ * forged or replayed offer to the whole network before anyone refused it). The handler, though, runs after the
+ * forwarding: gossipsub dispatches a message to the application synchronously and only then sends it on to the mesh,
+ * so whatever the handlers do (stores, dial hints, listeners) would delay every hop after this one.
  */
 export class GossipRouter {
   readonly #c: GossipRouterComponents;
@@ -35,6 +40,7 @@ export class GossipRouter {
   readonly #verified = new WeakMap<Message, VerifiedMessage<unknown>>();
   readonly #routes = new Map<string, TopicRoute<unknown>>();
   readonly #rate = new TokenBuckets(RATE_LIMITS.gossipPerSecondPerPeer, RATE_LIMITS.gossipBurstPerPeer);
+  #running = false;
   readonly #onMessage = (event: CustomEvent<{ propagationSource: PeerId; msg: Message }>) =>
     this.#deliver(event.detail);
 
@@ -45,18 +51,23 @@ export class GossipRouter {
   /** Registers a topic named after `route.spec.type` (subscribed on start). */
   route<T>(route: TopicRoute<T>): void {
     this.#routes.set(route.spec.type, route as TopicRoute<unknown>);
+    if (this.#running) this.#subscribe(route.spec.type, route as TopicRoute<unknown>);
+  }
+
+  #subscribe(topic: string, route: TopicRoute<unknown>): void {
+    this.#c.pubsub.topicValidators.set(topic, (peer, msg) => this.#validate(route.spec, peer, msg));
+    this.#c.pubsub.subscribe(topic);
   }
 
   /** Installs the validators and subscribes (gossipsub must be started). */
   start(): void {
-    for (const [topic, route] of this.#routes) {
-      this.#c.pubsub.topicValidators.set(topic, (peer, msg) => this.#validate(route.spec, peer, msg));
-      this.#c.pubsub.subscribe(topic);
-    }
+    this.#running = true;
+    for (const [topic, route] of this.#routes) this.#subscribe(topic, route);
     this.#c.pubsub.addEventListener('gossipsub:message', this.#onMessage);
   }
 
   stop(): void {
+    this.#running = false;
     this.#c.pubsub.removeEventListener('gossipsub:message', this.#onMessage);
   }
 
@@ -90,6 +101,10 @@ export class GossipRouter {
     const route = this.#routes.get(msg.topic);
     if (verified === undefined || route === undefined) return;
     this.#verified.delete(msg);
-    route.deliver(verified, propagationSource.toString());
+    const relayedBy = propagationSource.toString();
+    // After gossipsub's forwarding (same tick, queued behind the sends it starts).
+    setImmediate(() => {
+      if (this.#running) route.deliver(verified, relayedBy);
+    });
   }
 }

@@ -12,6 +12,11 @@ export const GOSSIP_TOPICS = {
   jobAnnouncements: jobAnnouncementSpec.type,
   resultNotices: resultNoticeSpec.type,
   holdings: holdingsSpec.type,
+  // The PoV chain's topics (@aic/chain's validator service defines their message specs and routes them with
+  // AicNetwork.routeTopic): gossipsub only accepts topics named when the node is created.
+  povBlocks: '/aic/pov/blocks/1',
+  povAttestations: '/aic/pov/attestations/1',
+  povTxs: '/aic/pov/txs/1',
 } as const;
 
 export type GossipTopic = (typeof GOSSIP_TOPICS)[keyof typeof GOSSIP_TOPICS];

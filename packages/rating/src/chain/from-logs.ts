@@ -153,6 +153,17 @@ export function ratingEventsFromLogs(logs: readonly ChainLog[], schedule: EpochS
       case 'StorageMarket.DealFailed':
         push({ type: 'FraudProven', resource: `storage:${addr('provider')}`, slashedWei: big('slashed') });
         break;
+      case 'RewardsPool.Rated': {
+        // A consumer's rating (0..100); the engine counts it only if that rater paid the resource in the epoch.
+        const resource = ratedResource(Number(a.kind), big('id'));
+        if (resource) push({ type: 'Rated', resource, rater: addr('rater'), rating: Number(a.rating) });
+        break;
+      }
+      case 'RewardsPool.RaterStaked':
+      case 'RewardsPool.RaterUnstaked':
+        // A rater's stake weighs its ratings in the stake-weighted median.
+        push({ type: 'StakeSet', account: addr('rater'), stakeWei: big('stake') });
+        break;
       case 'AICToken.Transfer':
         if (addr('from') !== ZERO && addr('to') !== ZERO) {
           push({ type: 'Funded', from: addr('from'), to: addr('to'), amountWei: big('value') });
@@ -163,6 +174,15 @@ export function ratingEventsFromLogs(logs: readonly ChainLog[], schedule: EpochS
     }
   }
   return out;
+}
+
+/** RewardsPool.rate's (kind, id): 0 = asset token id, 1 = GPU provider, 2 = storage provider (address as uint). */
+function ratedResource(kind: number, id: bigint): string | undefined {
+  const address = () => `0x${id.toString(16).padStart(40, '0')}`;
+  if (kind === 0) return `asset:${id}`;
+  if (kind === 1 && id < 1n << 160n) return `gpu:${address()}`;
+  if (kind === 2 && id < 1n << 160n) return `storage:${address()}`;
+  return undefined;
 }
 
 function assetKind(kind: number): ResourceKind {

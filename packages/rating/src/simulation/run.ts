@@ -4,7 +4,7 @@
  */
 import { defaultRatingParams } from '../params.ts';
 import { rewardsForEpoch } from '../rewards.ts';
-import { computeEpochScores } from '../score.ts';
+import { computeEpochScores, maxRewardWeiPerScore } from '../score.ts';
 import type { RatingEvent } from '../types.ts';
 import type { Attack } from './attack.ts';
 import { ECONOMY, EpochLog, weiToAicNumber } from './economy.ts';
@@ -20,11 +20,10 @@ export interface WorldOutcome {
   attackerNetWei: bigint[];
   attackerRewardsWei: bigint[];
   honestRewardsWei: bigint;
-  sinkRewardsWei: bigint;
+  /** Emission the reward cap held back (no verified value behind it): it stays in the pool for later epochs. */
+  unreleasedWei: bigint;
   emissionWei: bigint;
 }
-
-const SINK = '0x000000000000000000000000000000000000dead';
 
 /** One world: the honest population plus `attacks`, each malicious or in its counterfactual, for `epochs` epochs. */
 export function runWorld(attacks: readonly Attack[], malicious: boolean, options: SimulationOptions): WorldOutcome {
@@ -38,7 +37,7 @@ export function runWorld(attacks: readonly Attack[], malicious: boolean, options
     attackerNetWei: attacks.map(() => 0n),
     attackerRewardsWei: attacks.map(() => 0n),
     honestRewardsWei: 0n,
-    sinkRewardsWei: 0n,
+    unreleasedWei: 0n,
     emissionWei: 0n,
   };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -47,14 +46,14 @@ export function runWorld(attacks: readonly Attack[], malicious: boolean, options
     attacks.forEach((attack, i) => {
       outcome.attackerNetWei[i]! += attack.runEpoch({ seed: options.seed, log, honest, malicious });
     });
-    const params = defaultRatingParams(epoch, { sinkAddress: SINK, hubAddresses: [ECONOMY.exchange] });
+    const params = defaultRatingParams(epoch, { hubAddresses: [ECONOMY.exchange] });
     const scores = computeEpochScores([...lasting, ...log.events], params);
-    const { payouts } = rewardsForEpoch(scores, params.emissionWei);
+    const { payouts, unbackedWei } = rewardsForEpoch(scores, params.emissionWei, maxRewardWeiPerScore(params));
     outcome.emissionWei += params.emissionWei;
+    outcome.unreleasedWei += unbackedWei;
     for (const [address, paid] of payouts) {
       const attacker = owners.findIndex((set) => set.has(address));
-      if (address === SINK) outcome.sinkRewardsWei += paid;
-      else if (attacker >= 0) outcome.attackerRewardsWei[attacker]! += paid;
+      if (attacker >= 0) outcome.attackerRewardsWei[attacker]! += paid;
       else outcome.honestRewardsWei += paid;
     }
     for (const e of log.events) if (e.type === 'Funded' || e.type === 'StakeSet') lasting.push(e);
@@ -68,7 +67,7 @@ export interface AttackReport {
   /** Expected profit of the attack per epoch in AIC: (rewards + cash) attacking − (rewards + cash) not attacking. */
   profitAicPerEpoch: number;
   rewardsAicPerEpoch: number;
-  /** Share of the contributor rewards (sink excluded) not gained by the attack: 1 − attack gain / all paid. */
+  /** Share of the contributor rewards not gained by the attack: 1 − attack gain / all paid. */
   honestShare: number;
   /** Share of the contributor rewards paid to the attacker's addresses at all (including its honest business). */
   attackerAddressShare: number;

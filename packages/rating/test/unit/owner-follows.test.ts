@@ -18,7 +18,7 @@ const BUYER = '0x00000000000000000000000000000000000000b2';
 const PAYER = '0x00000000000000000000000000000000000000c3';
 const EPOCH_SEC = 3_600n;
 const schedule = { genesis: 0n, epochDurationSec: EPOCH_SEC };
-// No emission: the sink's top-up would hide the contributors' own scores.
+// No emission: these tests look at the contributors' own scores, not at rewards.
 const paramsFor = (epoch: number) => defaultRatingParams(epoch, { emissionWei: 0n });
 
 function createLogs() {

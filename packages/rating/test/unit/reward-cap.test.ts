@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultRatingParams, rateEpoch, rewardsForEpoch } from '../../src/index.ts';
+import { defaultRatingParams, maxRewardWeiPerScore, rateEpoch, rewardsForEpoch } from '../../src/index.ts';
 import { AIC, createEventLog } from './fixtures.ts';
 
 describe('the reward cap', () => {
@@ -29,9 +29,9 @@ describe('the reward cap', () => {
         }
         const params = defaultRatingParams(0, { emissionWei: emissionAic * AIC, maxRewardBpsOfUsage: cap });
         const rating = rateEpoch(log.events, params);
-        const { payouts } = rewardsForEpoch(rating.scores, params.emissionWei);
+        const { payouts } = rewardsForEpoch(rating.scores, params.emissionWei, maxRewardWeiPerScore(params));
         for (const r of rating.resources) {
-          expect(payouts.get(r.owner) ?? 0n).toBeLessThanOrEqual((r.eligibleUsageWei * cap) / 10_000n + 1n);
+          expect(payouts.get(r.owner) ?? 0n).toBeLessThanOrEqual((r.eligibleUsageWei * cap) / 10_000n);
         }
       }),
       { numRuns: 200 },

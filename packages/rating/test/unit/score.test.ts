@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { computeEpochScores, defaultRatingParams, rateEpoch } from '../../src/index.ts';
+import {
+  computeEpochScores,
+  defaultRatingParams,
+  maxRewardWeiPerScore,
+  rateEpoch,
+  rewardsForEpoch,
+} from '../../src/index.ts';
 import { AIC, createEventLog, shuffled } from './fixtures.ts';
 
-// A large score floor would hide the resources' own scores behind the sink; these tests look at raw scores.
+// No emission: these tests look at the resources' raw scores, not at rewards.
 const params = defaultRatingParams(0, { emissionWei: 0n });
 const scoreOf = (events: Parameters<typeof rateEpoch>[0], resource: string) =>
   rateEpoch(events, params).resources.find((r) => r.resource === resource)!;
@@ -93,13 +99,16 @@ describe('the contribution score', () => {
     expect([...reference.keys()]).toEqual([...reference.keys()].sort());
   });
 
-  it('adds the score no value supports to the sink, so a thin epoch cannot pay more than the reward cap', () => {
+  it('scores only contributors: in a thin epoch the cap keeps the emission no value supports in the pool', () => {
     const log = createEventLog();
     log.register('gpu:1', 'gpu', '0xprovider');
     log.pay('gpu:1', '0xrequester', 1n * AIC);
-    const rating = rateEpoch(log.events, defaultRatingParams(0));
-    expect(rating.sinkScore).toBeGreaterThan(0n);
-    expect(rating.scores.get('0x000000000000000000000000000000000000dead')).toBe(rating.sinkScore);
+    const params = defaultRatingParams(0);
+    const rating = rateEpoch(log.events, params);
+    expect([...rating.scores.keys()]).toEqual(['0xprovider']);
+    const rewards = rewardsForEpoch(rating.scores, params.emissionWei, maxRewardWeiPerScore(params));
+    expect(rewards.payouts.get('0xprovider')).toBeLessThanOrEqual((1n * AIC * 200n) / 10_000n);
+    expect(rewards.unbackedWei).toBeGreaterThan(params.emissionWei - AIC);
   });
 
   it('rejects parameters whose reward cap reaches the fee', () => {

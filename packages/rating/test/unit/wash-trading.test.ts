@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeEpochScores, defaultRatingParams, rewardsForEpoch } from '../../src/index.ts';
+import { computeEpochScores, defaultRatingParams, maxRewardWeiPerScore, rewardsForEpoch } from '../../src/index.ts';
 import { AIC, createEventLog } from './fixtures.ts';
 
 interface World {
@@ -68,9 +68,11 @@ describe('wash trading never pays', () => {
           hubAddresses: ['0xexchange'],
         });
         const reward = (wash: boolean) =>
-          rewardsForEpoch(computeEpochScores(epochEvents(world, wash), params), params.emissionWei).payouts.get(
-            '0xattacker',
-          ) ?? 0n;
+          rewardsForEpoch(
+            computeEpochScores(epochEvents(world, wash), params),
+            params.emissionWei,
+            maxRewardWeiPerScore(params),
+          ).payouts.get('0xattacker') ?? 0n;
         const washedWei = (world.washWei / BigInt(world.sybils)) * BigInt(world.sybils);
         const feesWei = (washedWei * feeBps) / 10_000n;
         expect(reward(true) - reward(false)).toBeLessThan(feesWei);

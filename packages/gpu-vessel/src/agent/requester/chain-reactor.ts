@@ -36,6 +36,10 @@ export class RequesterChainReactor {
       const record = await mine(event);
       if (record) this.settlement.redrawWhenSilent(record);
     };
+    const sweepAfter = async (event: MarketEvent) => {
+      const record = await mine(event);
+      if (record) this.settlement.sweepPayer(record);
+    };
     const handlers: MarketHandlers = {
       JobAssigned: mine,
       JobReassigned: mine,
@@ -62,10 +66,12 @@ export class RequesterChainReactor {
         if (!record) return;
         if (record.state.step === 'escrowed') await record.update({ step: 'settled' });
         void this.settlement.finish(record);
+        this.settlement.sweepPayer(record);
       },
       ProviderSlashed: mine,
-      JobExpired: mine,
-      JobRefunded: mine,
+      // Final for the payer: an expired job is refunded to it first, then (as after a slash) swept back.
+      JobExpired: sweepAfter,
+      JobRefunded: sweepAfter,
     };
     this.scope.defer(this.ctx.watcher.on(handlers));
     // Open jobs from before a restart: go on from what the chain says now (in the background: start stays quick).
@@ -75,7 +81,10 @@ export class RequesterChainReactor {
   async #resumeAll(): Promise<void> {
     for (const record of await this.store.all()) {
       if (this.scope.stopped) return;
-      if (record.state.step === 'minted') continue;
+      if (record.state.step === 'minted') {
+        this.settlement.sweepPayer(record); // nothing to do unless its payer still holds something
+        continue;
+      }
       const job = await retryTransient(this.ctx, 'job read', () => this.ctx.ledger.market.read.jobOf([record.jobId]), {
         jobId: record.jobId,
         signal: this.scope.signal,
@@ -90,6 +99,7 @@ export class RequesterChainReactor {
       if (state === 'Committed') this.settlement.redrawWhenSilent(record);
       if (state === 'Verifying') this.settlement.settleWhenWindowCloses(record);
       if (state === 'Settled') void this.settlement.finish(record);
+      if (['Settled', 'Slashed', 'Refunded', 'Expired'].includes(state)) this.settlement.sweepPayer(record);
     }
   }
 }

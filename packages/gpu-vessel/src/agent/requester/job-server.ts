@@ -4,7 +4,6 @@
  * background, one transfer at a time per job, retrying a dropped or slow stream with backoff.
  */
 import { AicError } from '@aic/core';
-import { roleId } from '@aic/ledger';
 import { commitmentOfCheckpoint } from '@aic/model-vessel';
 import type { Address } from 'viem';
 import { fetchCheckpointWithFiles } from '../../jobs/checkpoint-transfer.ts';
@@ -115,14 +114,25 @@ export class RequesterJobServer {
     for (const c of missing) this.#mirror(record.jobId, peer, c);
   }
 
-  /** The ticket and checkpoints go to the job's provider and to protocol roles (verifiers, arbiters, allocators). */
+  /**
+   * Who may read a job's ticket and checkpoints is decided by the chain's rules, not by a role (issue 15: no key
+   * places a job): the job's assigned provider; any staked verifier (one is drawn for the verdict, any may sit on a
+   * dispute's committee); and any provider staked for the job's class, who may be on its seeded shortlist and needs
+   * the requirements to propose a placement (anyone may propose one). Each of them has stake to lose; nobody else
+   * (no allocator or arbiter key) is served.
+   */
   async authorize(jobId: bigint, sender: Address): Promise<void> {
     const market = this.ctx.ledger.market;
     const job = await market.read.jobOf([jobId]);
     if (job.provider.toLowerCase() === sender.toLowerCase()) return;
-    for (const role of ['VERIFIER_ROLE', 'ARBITER_ROLE', 'ALLOCATOR_ROLE']) {
-      if (await market.read.hasRole([roleId(role), sender])) return;
+    const [verifier, terms] = await Promise.all([market.read.verifierOf([sender]), market.read.verifierTerms()]);
+    if (verifier.registered && verifier.exitAt === 0 && verifier.stake >= terms.minStake) return;
+    const provider = await market.read.providerOf([sender]);
+    if (provider.registered && provider.hwClass >= job.minHwClass) {
+      if (provider.stake >= (await market.read.minStakeOf([provider.hwClass]))) return;
     }
-    throw new AicError('JOB_ACCESS_DENIED', `${sender} may not read job ${jobId}`);
+    throw new AicError('JOB_ACCESS_DENIED', `${sender} may not read job ${jobId}`, {
+      details: { jobId: String(jobId), sender },
+    });
   }
 }

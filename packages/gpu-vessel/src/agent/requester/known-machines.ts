@@ -3,7 +3,7 @@
  * expires): what a requester checks a job's hardware requirement against before it escrows anything, so a job no
  * offer can run is refused at once with the reason (ALLOCATOR_REQUIREMENT_UNSATISFIABLE), not left waiting.
  */
-import { assertSatisfiable, type HardwareRequirement, type Machine } from '@aic/allocator';
+import { assertGroupSatisfiable, assertSatisfiable, type HardwareRequirement, type Machine } from '@aic/allocator';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import type { OfferEventDetail } from '@aic/network';
 import { offerHardwareToMachine } from '../../jobs/hardware-requirement.ts';
@@ -52,6 +52,8 @@ export class KnownMachines {
   check(requirement: HardwareRequirement | undefined, nowMs: number, exclude?: string): void {
     const since = this.#listeningSinceMs;
     if (!requirement || since === undefined || nowMs - since < LISTEN_BEFORE_JUDGING_MS) return;
-    assertSatisfiable(this.machines(nowMs, exclude), requirement);
+    const machines = this.machines(nowMs, exclude);
+    assertSatisfiable(machines, requirement);
+    assertGroupSatisfiable(machines, requirement); // MSMG: one machine per provider, N of them
   }
 }

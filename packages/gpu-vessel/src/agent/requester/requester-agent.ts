@@ -5,51 +5,45 @@
  * This class composes the parts (job store, protocol server, chain reactor, settlement) under one lifecycle; each
  * job's state is on disk, so a requester killed at any point and started again goes on where it stopped.
  */
-import { AicError, isAicError, pause, retry } from '@aic/core';
-import { computeMarketAbi, type JobRequestInput, jobStateName } from '@aic/ledger';
+import type { HardwareRequirement } from '@aic/allocator';
+import { AicError, isAicError, retry } from '@aic/core';
+import { DEFAULT_PRESET } from '@aic/core/params';
+import { type JobRequestInput, jobStateName } from '@aic/ledger';
 import type { Checkpoint, Commitment } from '@aic/model-vessel';
 import type { OfferEventDetail } from '@aic/network';
 import { quoteVerification } from '@aic/verification';
 import type { Address } from 'viem';
 import { encodeJobTicket, ticketHash } from '../../jobs/job-ticket.ts';
 import { type AgentContext, errorLine } from '../context.ts';
+import type { FreshPayerPort } from '../fresh-payers.ts';
 import type { ProgressLine } from '../job-record.ts';
 import { RoleScope, type Startable } from '../lifecycle.ts';
+import { hardwareFor, verificationOf, withVerificationTerms } from './backend-terms.ts';
 import { RequesterChainReactor } from './chain-reactor.ts';
+import { JobPayers, nodeAccountOnly } from './job-payers.ts';
 import { RequesterJobServer } from './job-server.ts';
-import { JobStore } from './job-store.ts';
+import { JobStore, jobCreatedWith } from './job-store.ts';
+import {
+  awaitNoPendingTransaction,
+  checkSameTerms,
+  isRpcTransportFailure,
+  KEYED_SUBMIT_ATTEMPTS,
+} from './keyed-submit.ts';
 import { KnownMachines } from './known-machines.ts';
 import { type AdoptedJob, PayerJobs } from './payer-jobs.ts';
 import { prepareSubmission, type TicketTerms } from './prepare-submission.ts';
+import { ProviderLiveness } from './provider-liveness.ts';
 import { RequesterSettlement } from './settlement.ts';
 import { SubmitKeys, type SubmitResult } from './submit-keys.ts';
 import { type JobOutcome, type JobQuote, type JobStatus, type JobSubmission, STALL_AFTER_MS } from './types.ts';
 
+/** The ticket's hardware field (absent when the job names none). */
+function withHardware(input: JobSubmission): { hardware?: HardwareRequirement } {
+  const hardware = hardwareFor(input);
+  return hardware ? { hardware } : {};
+}
+
 const FINAL_STATES = new Set(['Settled', 'Slashed', 'Refunded', 'Expired']);
-/** Tries of a keyed submit whose chain call failed on the way (issue 18's soak: with 10 % of RPC requests failing,
- * a submit's ~20 calls all succeed only one time in eight). */
-const KEYED_SUBMIT_ATTEMPTS = 6;
-/** Longest wait for this account's transactions in the mempool before a keyed submit looks for its lost escrow. */
-const PENDING_TX_WAIT_MS = 15_000;
-
-/** An RPC request that failed in transport (viem's HttpRequestError: a dropped connection or an HTTP error status;
- * its TimeoutError), raw or wrapped as LEDGER_CALL_FAILED: the call may be repeated. A revert never is one. */
-function isRpcTransportFailure(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e.name === 'HttpRequestError' || e.name === 'TimeoutError') return true;
-  }
-  return false;
-}
-
-/** A key is one request: sending its ticket again for other terms would escrow what the client did not ask now. */
-function checkSameTerms(sent: Uint8Array, encode: (nonce: string) => Uint8Array): void {
-  const nonce = (JSON.parse(new TextDecoder().decode(sent)) as { nonce: string }).nonce;
-  if (ticketHash(encode(nonce)) !== ticketHash(sent)) {
-    throw new AicError('JOB_IDEMPOTENCY_CONFLICT', 'this idempotency key was used for a job with other terms', {
-      details: { specHash: ticketHash(sent) },
-    });
-  }
-}
 
 export class RequesterAgent implements Startable {
   readonly #listeners = new Set<(jobId: bigint, what: string) => void>();
@@ -63,11 +57,20 @@ export class RequesterAgent implements Startable {
   /** The machines offered on the network: a hardware requirement none of them meets is refused before escrow. */
   readonly #market = new KnownMachines();
 
+  readonly #liveness: ProviderLiveness;
+  /** The fresh accounts this node's jobs are paid from (absent: its own account pays, as in unit tests). */
+  readonly #payers: JobPayers | undefined;
+
+  /** `livenessGraceMs`: a provider of this node's job unreachable this long is preempted (where the market lets the
+   * requester: issue 15; default the default preset's). `payers`: where the keys of the fresh accounts every job is
+   * paid from are kept (the node always gives it: issue 15). */
   constructor(
     private readonly ctx: AgentContext,
     root: string,
+    options: { livenessGraceMs?: number; payers?: FreshPayerPort } = {},
   ) {
     this.#store = new JobStore(root);
+    this.#payers = options.payers ? new JobPayers(ctx, options.payers, this.#store) : undefined;
     this.#submitKeys = new SubmitKeys(root);
     this.#payerJobs = new PayerJobs(ctx, this.#store);
     this.#scope = new RoleScope('requester', ctx.log);
@@ -76,8 +79,11 @@ export class RequesterAgent implements Startable {
       onRetry: (jobId: bigint) => void this.#countRetry(jobId).catch(() => undefined),
     };
     this.#server = new RequesterJobServer(ctx, this.#store, this.#scope, events);
-    this.#settlement = new RequesterSettlement(ctx, this.#scope, events);
+    const accounts = this.#payers ?? nodeAccountOnly(ctx);
+    this.#settlement = new RequesterSettlement(ctx, this.#scope, events, undefined, accounts);
     this.#reactor = new RequesterChainReactor(ctx, this.#store, this.#scope, this.#settlement, this.#server, events);
+    const graceMs = options.livenessGraceMs ?? DEFAULT_PRESET.coordinator.livenessGraceMs;
+    this.#liveness = new ProviderLiveness(ctx, this.#store, this.#scope, graceMs, accounts);
   }
 
   async start(): Promise<void> {
@@ -86,11 +92,13 @@ export class RequesterAgent implements Startable {
       this.ctx.net.addEventListener('offer', onOffer);
       this.#market.listen(Date.now());
       this.#scope.defer(() => this.ctx.net.removeEventListener('offer', onOffer));
+      await this.#payers?.load();
       // Escrows sent just before a crash become records before anyone asks for their ticket.
       const recovered = await this.#store.recoverPending(this.ctx.ledger);
       if (recovered > 0) this.ctx.log.info({ jobs: recovered }, 'escrows recovered after a restart');
       await this.#server.start();
       await this.#reactor.start();
+      this.#liveness.start();
     } catch (error) {
       await this.stop();
       throw error;
@@ -115,8 +123,8 @@ export class RequesterAgent implements Startable {
   }
 
   async #priced(input: JobSubmission): Promise<{ quote: JobQuote; terms: TicketTerms }> {
-    this.#market.check(input.hardware, Date.now(), this.ctx.ledger.account());
-    const prepared = await prepareSubmission(this.ctx, input);
+    this.#market.check(hardwareFor(input), Date.now(), this.ctx.ledger.account());
+    const prepared = await prepareSubmission(this.ctx, { ...input, spec: withVerificationTerms(input.spec) });
     const segments = Math.ceil(prepared.totalSteps / prepared.commitEverySteps);
     const q = await this.ctx.ledger.quoteJob(this.#request(input, segments, '0x'.padEnd(66, '0') as `0x${string}`));
     const v = quoteVerification({ segments, confidence: input.confidence, cheatFraction: input.cheatFraction });
@@ -130,6 +138,7 @@ export class RequesterAgent implements Startable {
       segments,
       totalSteps: prepared.totalSteps,
       ...v,
+      verification: verificationOf(prepared.terms.spec),
     };
     return { quote, terms: prepared.terms };
   }
@@ -158,14 +167,14 @@ export class RequesterAgent implements Startable {
       if (known?.result) return known.result;
       if (known) {
         // A submit with this key sent its escrow and lost the answer: the chain says whether it landed (once no
-        // transaction of this account waits in the mempool, where #escrowOf cannot see it).
-        await this.#awaitNoPendingTransaction();
+        // transaction of its payer waits in the mempool, where #escrowOf cannot see it).
         const landed = await this.#escrowOf(known.ticket);
         if (landed) {
           const { quote } = await this.#priced(input);
-          const result = { ...landed, quote };
+          const result = { jobId: landed.jobId, escrowWei: landed.escrowWei, quote };
           if (!(await this.#store.get(landed.jobId))) {
-            await this.#store.completeEscrow(landed.jobId, known.ticket, this.#ticketState(input));
+            const state = { ...this.#ticketState(input), ...(landed.payer ? { payer: landed.payer } : {}) };
+            await this.#store.completeEscrow(landed.jobId, known.ticket, state);
           }
           await this.#submitKeys.put(key, { ticket: known.ticket, result });
           return result;
@@ -184,17 +193,19 @@ export class RequesterAgent implements Startable {
     beforeSend?: (ticket: Uint8Array) => Promise<void>,
   ): Promise<{ submitted: SubmitResult; ticket: Uint8Array }> {
     const { quote, terms } = await this.#priced(input);
-    const encode = (nonce: string) =>
-      encodeJobTicket({ ...terms, nonce, ...(input.hardware ? { hardware: input.hardware } : {}) });
+    const encode = (nonce: string) => encodeJobTicket({ ...terms, nonce, ...withHardware(input) });
     const ticket = reuse ?? encode(input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`);
     if (reuse) checkSameTerms(reuse, encode);
     const state = this.#ticketState(input);
     await beforeSend?.(ticket);
     const specHash = await this.#store.beginEscrow(ticket, state);
     const request = this.#request(input, quote.segments, specHash);
-    let escrowed: { jobId: bigint; escrowWei: bigint };
+    let escrowed: { jobId: bigint; escrowWei: bigint; payer?: string };
     try {
-      escrowed = await this.ctx.send(() => this.ctx.ledger.createAndFundJob(request));
+      // From a fresh account of this node (issue 15), funded a random lead of blocks before: see JobPayers.
+      escrowed = this.#payers
+        ? await this.#payers.escrow(specHash, request, quote.totalWei, this.#scope.signal)
+        : await this.ctx.send(() => this.ctx.ledger.createAndFundJob(request));
     } catch (error) {
       // A revert sent nothing; an RPC failure may have: the pending ticket stays for the restart check then.
       if (isAicError(error, 'LEDGER_REVERTED')) {
@@ -202,8 +213,8 @@ export class RequesterAgent implements Startable {
       }
       throw error;
     }
-    await this.#store.completeEscrow(escrowed.jobId, ticket, state);
-    return { submitted: { ...escrowed, quote }, ticket };
+    await this.#store.completeEscrow(escrowed.jobId, ticket, { ...state, payer: escrowed.payer });
+    return { submitted: { jobId: escrowed.jobId, escrowWei: escrowed.escrowWei, quote }, ticket };
   }
 
   /** A job another account pays (a browser wallet): quotes, keeps the ticket as pending and returns the exact
@@ -211,9 +222,14 @@ export class RequesterAgent implements Startable {
   async prepareForPayer(input: JobSubmission): Promise<{ quote: JobQuote; request: JobRequestInput }> {
     const { quote, terms } = await this.#priced(input);
     const nonce = input.nonce ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const ticket = encodeJobTicket({ ...terms, nonce, ...(input.hardware ? { hardware: input.hardware } : {}) });
+    const ticket = encodeJobTicket({ ...terms, nonce, ...withHardware(input) });
     const { specHash: _unset, ...request } = this.#request(input, quote.segments, '0x');
     return { quote, request: await this.#payerJobs.prepare(ticket, request) };
+  }
+
+  /** Whether `address` is one of the fresh accounts this node pays its jobs from (its jobs under another name). */
+  isOwnPayer(address: string): boolean {
+    return this.#payers?.isPayer(address) ?? false;
   }
 
   /** Whether this node follows the job (escrowed it, or adopted it). */
@@ -238,36 +254,22 @@ export class RequesterAgent implements Startable {
     return { step: 'escrowed' as const, lineageBps: input.lineageBps };
   }
 
-  /** Waits, bounded, until this account's pending nonce equals its mined one (a failed read only waits longer). */
-  async #awaitNoPendingTransaction(): Promise<void> {
-    const { publicClient } = this.ctx.ledger;
-    const address = this.ctx.ledger.account();
-    const until = Date.now() + PENDING_TX_WAIT_MS;
-    while (Date.now() < until) {
-      const counts = await (async () =>
-        await Promise.all([
-          publicClient.getTransactionCount({ address, blockTag: 'pending' }),
-          publicClient.getTransactionCount({ address, blockTag: 'latest' }),
-        ]))().catch(() => undefined);
-      if (counts && counts[0] <= counts[1]) return;
-      await pause(500);
+  /** The job this node escrowed with exactly these ticket bytes, if it is recorded or its JobCreated is on chain
+   * (under the payer the ticket was bound to, else this node's account), with that payer. */
+  async #escrowOf(ticket: Uint8Array): Promise<{ jobId: bigint; escrowWei: bigint; payer?: string } | undefined> {
+    const hash = ticketHash(ticket);
+    const recorded = await this.#store.recordOfTicket(ticket);
+    if (recorded) {
+      const payer = recorded.state.payer as `0x${string}` | undefined;
+      const event = await jobCreatedWith(this.ctx.ledger, payer ?? this.ctx.ledger.account(), hash);
+      const escrowWei = event?.escrowWei ?? (await this.ctx.ledger.market.read.jobOf([recorded.jobId])).escrow;
+      return { jobId: recorded.jobId, escrowWei, ...(payer ? { payer } : {}) };
     }
-  }
-
-  /** The job this node escrowed with exactly these ticket bytes, if its JobCreated is on chain. */
-  async #escrowOf(ticket: Uint8Array): Promise<{ jobId: bigint; escrowWei: bigint } | undefined> {
-    const { ledger } = this.ctx;
-    const hash = ticketHash(ticket).toLowerCase();
-    const created = await ledger.publicClient.getContractEvents({
-      address: ledger.market.address,
-      abi: computeMarketAbi,
-      eventName: 'JobCreated',
-      args: { requester: ledger.account() },
-      fromBlock: 0n,
-      strict: true,
-    });
-    const event = created.find((e) => e.args.specHash.toLowerCase() === hash);
-    return event && { jobId: event.args.jobId, escrowWei: event.args.escrow };
+    const payer = await this.#store.pendingPayer(hash);
+    const requester = payer ?? this.ctx.ledger.account();
+    await awaitNoPendingTransaction(this.ctx.ledger, requester);
+    const landed = await jobCreatedWith(this.ctx.ledger, requester, hash);
+    return landed && { ...landed, ...(payer ? { payer } : {}) };
   }
 
   async status(jobId: bigint): Promise<JobStatus> {

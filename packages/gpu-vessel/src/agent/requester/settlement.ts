@@ -23,6 +23,7 @@ import {
 } from '../context.ts';
 import type { JobRecord } from '../job-record.ts';
 import type { RoleScope } from '../lifecycle.ts';
+import { nodeAccountOnly, type RequesterAccounts } from './job-payers.ts';
 import { TrainedAiMinter } from './trained-ai-mint.ts';
 
 export class RequesterSettlement {
@@ -36,6 +37,8 @@ export class RequesterSettlement {
     private readonly events: { emit(jobId: bigint, what: string): void; onRetry: RetryCounter },
     /** First wait after a transient failure (default 1 s; tests shorten it). */
     private readonly retryBaseMs = 1_000,
+    /** The accounts this node's jobs are paid from (requester/job-payers.ts). */
+    private readonly accounts: RequesterAccounts = nodeAccountOnly(ctx),
   ) {
     this.#minter = new TrainedAiMinter(ctx);
   }
@@ -64,8 +67,9 @@ export class RequesterSettlement {
       const state = jobStateName(job.state);
       if (state === 'Settled') return this.finish(record);
       if (state !== 'Verifying') return;
-      // Never settle a job this node also provided: that is a canary, whose answer it knows is wrong.
-      if (job.provider.toLowerCase() === ledger.account().toLowerCase()) return;
+      // Never settle a job this node also provided and did not pay itself: that is a canary, whose answer it knows
+      // is wrong. (A job one of its payers escrowed may be placed on this node's own provider: that one settles.)
+      if (job.provider.toLowerCase() === ledger.account().toLowerCase() && !record.state.payer) return;
       const block = await ledger.publicClient.getBlock({ blockTag: 'latest' });
       if (block.timestamp >= BigInt(job.challengeEnds)) {
         const settled = await this.ctx
@@ -184,6 +188,13 @@ export class RequesterSettlement {
         modelId: job.modelId,
       }),
     );
+    // The payer's refund back to the node's account before the TrainedAI: once the job shows it, the job's money
+    // has all come home (its requester's balances are final). A transient failure retries this step; any other is
+    // logged and left to the reactor's sweep (the TrainedAI must not wait on it).
+    await this.accounts.sweepWhenFinal(record).catch((error: unknown) => {
+      if (isTransient(error)) throw error;
+      this.ctx.log.warn({ jobId: String(jobId), err: errorLine(error) }, 'payer sweep failed');
+    });
     const lineage = [
       ...(job.datasetId > 0 ? [{ parentId: BigInt(job.datasetId), shareBps: shares.dataset }] : []),
       ...(job.modelId > 0 ? [{ parentId: BigInt(job.modelId), shareBps: shares.model }] : []),
@@ -195,7 +206,10 @@ export class RequesterSettlement {
     );
     await writeFile(join(record.dir, 'outcome.json'), JSON.stringify({ trainedAssetId: String(tokenId), ...outcome }));
     this.events.emit(jobId, `TrainedAI #${tokenId} minted`);
-    await this.#handOverToPayer(jobId, job.requester, tokenId);
+    // This node's own payer account (issue 15) keeps nothing: the TrainedAI stays with the node, as when its key paid.
+    if (record.state.payer?.toLowerCase() !== job.requester.toLowerCase()) {
+      await this.#handOverToPayer(jobId, job.requester, tokenId);
+    }
   }
 
   /**
@@ -210,6 +224,20 @@ export class RequesterSettlement {
     if ((await ledger.registry.read.ownerOf([tokenId])).toLowerCase() !== self) return;
     await this.ctx.send(() => ledger.transferAsset(tokenId, payer));
     this.events.emit(jobId, `TrainedAI #${tokenId} transferred to its payer ${payer}`);
+  }
+
+  /** The job is final: what its payer holds goes back to the node's account (retried on transient failures; a
+   * failure after that is logged, and the next restart's resume tries again). */
+  sweepPayer(record: JobRecord): void {
+    if (!record.state.payer || record.state.payerSwept) return;
+    this.#once('payer sweep', record, async () => {
+      await retryTransient(
+        this.ctx,
+        'payer sweep',
+        () => this.accounts.sweepWhenFinal(record),
+        this.#retry(record, 10),
+      );
+    });
   }
 
   #retry(record: JobRecord, attempts: number) {

@@ -1,6 +1,6 @@
 /** What the requester's API takes and answers: a job's submission terms, its quote, its outcome and status. */
 import type { HardwareRequirement } from '@aic/allocator';
-import type { JobSpec } from '@aic/model-vessel';
+import type { JobSpec, RuntimeBackend } from '@aic/model-vessel';
 
 export interface JobSubmission {
   /** Backend, seed, hyperparameters, K. The job trains the Model NFT `modelId`'s manifest on the Dataset NFT
@@ -35,6 +35,9 @@ export interface JobQuote {
   samples: number;
   pDetect: number;
   overhead: number;
+  /** Exact (cpu, wasm: c_{i+1} recomputed bit for bit) or tolerant (webgpu: within the bound, re-run on one of the
+   * verification backends). */
+  verification: { mode: 'exact' } | { mode: 'tolerant'; maxRelativeL2: number; verifyBackends: RuntimeBackend[] };
 }
 
 export interface JobOutcome {

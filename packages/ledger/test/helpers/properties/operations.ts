@@ -38,6 +38,16 @@ async function withJob(w: World, states: number[], n: number, act: (id: bigint) 
 
 const LIVE = [JobState.Assigned, JobState.Running, JobState.Reassigned];
 
+async function someVerifierDrawable(w: World): Promise<boolean> {
+  const market = ledger(w, w.requesters[0]!).market;
+  const { minStake } = await market.read.verifierTerms();
+  for (const v of w.f.roles.verifiers) {
+    const record = await market.read.verifierOf([v]);
+    if (record.registered && record.exitAt === 0 && record.stake >= minStake) return true;
+  }
+  return false;
+}
+
 export const OPERATIONS = {
   async transfer(w, { a, b, c }) {
     const from = pick(w.everyone, a);
@@ -141,16 +151,15 @@ export const OPERATIONS = {
       await marketSend(w, job.requester, 'fundJob', [id, NO_PERMIT_ARGS]);
     });
   },
-  async assign(w, { a, b, c }) {
+  async assign(w, { a, b }) {
     await withJob(w, [JobState.Escrowed, JobState.Preempted], a, async (id) => {
       await w.f.testClient.mine({ blocks: 1 });
       const job = await ledger(w, w.requesters[0]!).market.read.jobOf([id]);
       const fn = job.state === JobState.Escrowed ? 'assignJob' : 'reassignJob';
-      const price = (job.escrow * BigInt(c % 100)) / 150n;
-      // The allocator only ever proposes registered providers; eligibility (class, stake) is still the contract's call.
+      // Anyone proposes any registered provider; eligibility and the seeded shortlist are the contract's call.
       const registered = [];
       for (const p of w.providers) if ((await ledger(w, p).market.read.providerOf([p])).registered) registered.push(p);
-      if (registered.length > 0) await marketSend(w, w.f.roles.allocator, fn, [id, pick(registered, b), price]);
+      if (registered.length > 0) await marketSend(w, w.requesters[0]!, fn, [id, pick(registered, b)]);
     });
   },
   async start(w, { a }) {
@@ -168,6 +177,9 @@ export const OPERATIONS = {
   async verdict(w, { a, b }) {
     await withJob(w, [JobState.Committed], a, async (id) => {
       await w.f.testClient.mine({ blocks: 2 });
+      // Slashes may have left every verifier below the minimum: none is drawable (designatedVerifier reverts
+      // NoVerifiers) until one tops up, which drainAndCheck does at the end.
+      if (!(await someVerifierDrawable(w))) return;
       const verifier = await ledger(w, w.requesters[0]!).market.read.designatedVerifier([id]);
       await marketSend(w, verifier, 'submitVerdict', [id, b % 4 !== 0]);
     });
@@ -192,7 +204,8 @@ export const OPERATIONS = {
     await withJob(w, LIVE, a, async (id) => {
       const job = await ledger(w, w.requesters[0]!).market.read.jobOf([id]);
       const span = job.checkpointCount - job.resumeFrom;
-      await marketSend(w, w.f.roles.allocator, 'preemptJob', [id, job.resumeFrom + (span > 0 ? b % span : 0)]);
+      // The requester preempts at the checkpoints it attests (no key: ComputeMarket.preemptJob's rule).
+      await marketSend(w, job.requester, 'preemptJob', [id, job.resumeFrom + (span > 0 ? b % span : 0)]);
     });
   },
   async expireAndRefund(w, { a, b }) {
@@ -215,16 +228,26 @@ export const OPERATIONS = {
     await w.f.testClient.mine({ blocks: 1 });
   },
   async rewards(w, { a, b, c }) {
-    const rater = w.f.roles.rater;
+    // Raters stake, propose (mostly the epoch's one "true" set, sometimes another), apply, skip, unstake; anyone claims.
     const pool = C(w).RewardsPool;
-    const abi = ledger(w, rater).rewards.abi;
-    await send(w, rater, pool, abi, 'postScores', [
-      [pick(w.everyone, a), pick(w.everyone, b)],
-      [BigInt(1 + (c % 1000)), BigInt(1 + (a % 1000))],
-    ]);
-    if (c % 3 === 0) await send(w, rater, pool, abi, 'penalize', [pick(w.everyone, a), BigInt(c % 500)]);
-    const claimer = pick(w.everyone, c);
-    await send(w, claimer, pool, abi, 'claim', []);
+    const rater = pick(w.everyone, a);
+    const rewards = ledger(w, rater).rewards;
+    const abi = rewards.abi;
+    if (c % 3 === 0) await send(w, rater, pool, abi, 'stakeAsRater', [AIC(String(100 + (b % 900))), NO_PERMIT_ARGS]);
+    const epoch = await rewards.read.nextEpochToApply();
+    const lie = b % 5 === 0;
+    const who = [pick(w.everyone, Number(epoch)), pick(w.everyone, Number(epoch) + 1)].sort();
+    const set = {
+      contributors: lie ? [rater] : who,
+      scores: lie ? [BigInt(1 + (c % 1000))] : [1n + epoch, 2n + epoch],
+      penalized: c % 4 === 0 ? [pick(w.everyone, c)] : [],
+      penalties: c % 4 === 0 ? [AIC(String(c % 50))] : [],
+    };
+    await send(w, rater, pool, abi, 'proposeScores', [epoch, set]);
+    await send(w, pick(w.everyone, b), pool, abi, 'applyScores', [epoch, set]);
+    if (a % 7 === 0) await send(w, rater, pool, abi, 'skipEpoch', [epoch]);
+    if (b % 6 === 0) await send(w, rater, pool, abi, 'unstakeAsRater', [AIC(String(c % 300))]);
+    await send(w, pick(w.everyone, c), pool, abi, 'claim', []);
   },
 } satisfies Record<string, Handler>;
 

@@ -23,6 +23,8 @@ export interface JobModel {
   funded: bigint;
   paidOut: bigint;
   feeBps: bigint;
+  /** Price of the current assignment (JobAssigned / JobReassigned), for the protocol fee a preemption pays. */
+  price?: bigint;
 }
 
 export interface World {
@@ -148,13 +150,24 @@ export function recordMarketReceipt(w: World, receipt: TransactionReceipt | unde
     const job = w.jobs.get(e.args.jobId);
     if (job) job.funded += e.args.amount;
   }
+  for (const e of [
+    ...eventsOf(receipt, market, computeMarketAbi, 'JobAssigned'),
+    ...eventsOf(receipt, market, computeMarketAbi, 'JobReassigned'),
+  ]) {
+    const job = w.jobs.get(e.args.jobId);
+    if (job) job.price = e.args.price;
+  }
   for (const e of eventsOf(receipt, market, computeMarketAbi, 'JobSettled')) {
     const a = e.args;
     add(w, a.jobId, a.providerPaid + a.protocolFee + a.datasetFee + a.modelFee + a.verifierFee + a.refund);
   }
   for (const e of eventsOf(receipt, market, computeMarketAbi, 'JobPreempted')) {
+    // The protocol fee a preemption pays is what the job stops owing: fee(price) − fee(price − paid) (the escrow is
+    // derived from what the job owes, so it drops by exactly the payout).
     const job = w.jobs.get(e.args.jobId);
-    add(w, e.args.jobId, e.args.paid + (e.args.paid * (job?.feeBps ?? 0n)) / 10_000n);
+    const [price, bps] = [job?.price ?? 0n, job?.feeBps ?? 0n];
+    const fee = (price * bps) / 10_000n - ((price - e.args.paid) * bps) / 10_000n;
+    add(w, e.args.jobId, e.args.paid + fee);
   }
   const slashed = new Set(eventsOf(receipt, market, computeMarketAbi, 'ProviderSlashed').map((e) => e.args.jobId));
   for (const e of eventsOf(receipt, market, computeMarketAbi, 'JobRefunded')) {

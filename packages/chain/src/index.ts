@@ -1,0 +1,11 @@
+export * from './consensus/index.ts';
+export * from './errors.ts';
+export * from './exec/block-types.ts';
+export * from './exec/dev-sealer.ts';
+export * from './exec/executor.ts';
+export * from './exec/genesis.ts';
+export * from './exec/params.ts';
+export type { CallOutcome, CallRequest } from './exec/state-reader.ts';
+export * from './rpc/server.ts';
+export * from './store/chain-store.ts';
+export * from './store/kv.ts';
