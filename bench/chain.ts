@@ -13,9 +13,11 @@
  * recovery cache), each also as CPU ms per transfer; `executorTransfersPerS` = transfers / max(proposer path,
  * validator path); `oneCoreTransfersPerS` runs both paths on one core; `transfersPerCpuS` counts CPU seconds.
  * AIC_BENCH_CPU_PROFILE=<dir> writes a CPU profile of each executor phase there.
- * Validators (bench/helpers/pov-validators.ts): 4, then 8 in-process validators with tickets, seals and
- * attestations, `--validator-seconds` each (default 40): `blocksPerS` (4), `blocksPerS8Validators`,
- * `finalityP99Blocks` (head − finalized at each finalization, worst of the two).
+ * Validators (bench/helpers/pov-validators.ts): 4 in-process validators with tickets, seals and attestations,
+ * `--validator-seconds` (default 40): `blocksPerS` (4), `finalityP99Blocks` (head − finalized at each finalization).
+ * Growth (bench/helpers/pov-growth.ts): 4 genesis validators, then 4 more stake in ValidatorStakes and join at an
+ * epoch boundary; `blocksPerSBeforeGrowth` and `blocksPerS8Validators` (after the set grew and retargeting had
+ * `--settle-epochs` epochs, default 3), `--growth-seconds` each (default 64), `joinersProposed` of 4.
  * Last line: {"bench":"chain","erc20TransfersPerS":..,"baselineHardhatTransfersPerS":..,...}
  */
 import '@aic/core/polyfills';
@@ -50,6 +52,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { profiled } from './helpers/cpu-profile.ts';
 import { measureGossipTransfers } from './helpers/pov-gossip-transfers.ts';
+import { measureGrowth } from './helpers/pov-growth.ts';
 import { measureValidators } from './helpers/pov-validators.ts';
 
 const args = new Map<string, string>();
@@ -289,11 +292,16 @@ const gossip = PARTS.has('gossip')
   ? await measureGossipTransfers(4, GOSSIP_SENDERS, GOSSIP_PER_SENDER)
   : { erc20TransfersPerS: Number.NaN, transfers: 0, blocks: 0, cpuMsPerTransfer: Number.NaN, seconds: Number.NaN };
 console.log(`PoV 4 validators through gossip: ${JSON.stringify(gossip)}`);
-// The validators (chain-node): 4, then a network of 8 (a fresh genesis: the validator set is fixed at genesis).
+// The validators (chain-node): 4; then one chain whose set grows from 4 to 8 by staking (read per epoch).
 const VALIDATOR_SECONDS = Number(args.get('--validator-seconds') ?? 40);
+const GROWTH_SECONDS = Number(args.get('--growth-seconds') ?? 64);
+const SETTLE_EPOCHS = Number(args.get('--settle-epochs') ?? 3);
 const v4 = PARTS.has('validators') ? await measureValidators(4, VALIDATOR_SECONDS) : none;
-const v8 = PARTS.has('validators') ? await measureValidators(8, VALIDATOR_SECONDS) : none;
-console.log(`PoV validators over ${VALIDATOR_SECONDS} s: 4 → ${JSON.stringify(v4)}; 8 → ${JSON.stringify(v8)}`);
+console.log(`PoV validators over ${VALIDATOR_SECONDS} s: 4 → ${JSON.stringify(v4)}`);
+const growth = PARTS.has('validators')
+  ? await measureGrowth(4, 8, GROWTH_SECONDS, SETTLE_EPOCHS)
+  : { blocksPerSBefore: Number.NaN, blocksPerSAfter: Number.NaN, joinersProposed: 0, joiners: 0 };
+console.log(`PoV validator set 4 → 8 by staking, ${GROWTH_SECONDS} s each side: ${JSON.stringify(growth)}`);
 console.log(
   JSON.stringify({
     bench: 'chain',
@@ -309,8 +317,10 @@ console.log(
     gossipBlocks: gossip.blocks,
     gossipCpuMsPerTransfer4Validators: gossip.cpuMsPerTransfer,
     blocksPerS: v4.blocksPerS,
-    blocksPerS8Validators: v8.blocksPerS,
-    finalityP99Blocks: Math.max(v4.finalityP99Blocks, v8.finalityP99Blocks),
+    blocksPerSBeforeGrowth: growth.blocksPerSBefore,
+    blocksPerS8Validators: growth.blocksPerSAfter,
+    joinersProposed: growth.joinersProposed,
+    finalityP99Blocks: v4.finalityP99Blocks,
   }),
 );
 process.exit(0);

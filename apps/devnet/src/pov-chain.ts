@@ -85,6 +85,10 @@ export async function startPovDevnetChain(o: PovDevnetChainOptions): Promise<Pov
   const genesisFile = join(o.dataDir, 'pov-genesis.json');
   // deployDevnet deploys from dev account 0 (its admin) on a fresh account: the market's address is known now.
   const computeMarketAddress = getContractAddress({ from: accounts[0]!, nonce: BigInt(P.computeMarketAdminNonce) });
+  const validatorStakesAddress = getContractAddress({
+    from: accounts[0]!,
+    nonce: BigInt(P.validatorStakesAdminNonce),
+  });
   await writeFile(
     genesisFile,
     `${povGenesisToJson({
@@ -96,6 +100,8 @@ export async function startPovDevnetChain(o: PovDevnetChainOptions): Promise<Pov
       validators,
       // Tickets weigh the validators' verified work read from this market (bootstrap weight until there is some).
       computeMarket: { address: computeMarketAddress, flopsPerCheckpoint: BigInt(P.flopsPerCheckpoint) },
+      // Each epoch's validator set is read from it (stakers join, the slashed leave); evidence goes to it.
+      validatorStakes: validatorStakesAddress,
     })}\n`,
   );
   o.log(
@@ -169,6 +175,15 @@ export async function startPovDevnetChain(o: PovDevnetChainOptions): Promise<Pov
         'DEVNET_POV_MARKET_MISPLACED',
         'ComputeMarket did not land where the PoV genesis names it (deployAic changed its order?)',
         { details: { genesis: computeMarketAddress, deployed: dev.deployment.contracts.ComputeMarket } },
+      );
+    }
+    const deployedStakes = dev.deployment.pov?.ValidatorStakes;
+    if (deployedStakes?.toLowerCase() !== validatorStakesAddress.toLowerCase()) {
+      // The same fault as a misplaced market (a contract the genesis names is not where it landed): one code.
+      throw new AicError(
+        'DEVNET_POV_MARKET_MISPLACED',
+        'ValidatorStakes did not land where the PoV genesis names it (deployDevnet changed its order?)',
+        { details: { genesis: validatorStakesAddress, deployed: deployedStakes } },
       );
     }
     o.log(

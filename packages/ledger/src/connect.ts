@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AicError } from '@aic/core';
+import { devnetPovChain } from '@aic/core/params';
 import { createPublicClient, createWalletClient, defineChain, http, nonceManager, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createLedgerClient, type LedgerClient } from './client.ts';
@@ -13,6 +14,8 @@ export async function connectLedger(init: {
   rpcUrl: string;
   deploymentFile: string;
   privateKey?: Uint8Array;
+  /** Bound on one JSON-RPC request; default the preset's `nodeRpcTimeoutMs` (sized for a loaded machine). */
+  rpcTimeoutMs?: number;
 }): Promise<LedgerClient> {
   let json: unknown;
   try {
@@ -23,7 +26,7 @@ export async function connectLedger(init: {
     });
   }
   const deployment = parseDeployment(json);
-  const transport = http(init.rpcUrl, { retryCount: 0, timeout: 20_000 });
+  const transport = http(init.rpcUrl, { retryCount: 0, timeout: init.rpcTimeoutMs ?? devnetPovChain.nodeRpcTimeoutMs });
   const chain = defineChain({
     id: deployment.chainId,
     name: `chain-${deployment.chainId}`,

@@ -196,6 +196,7 @@ export class BlockIntake {
 
   async #publishAttestation(att: PovAttestationWire, header: PovHeaderInfo): Promise<void> {
     this.#remember(att);
+    this.#c.log.debug({ slot: att.slot, hash: bytesToHex(att.blockHash), valid: att.valid }, 'pov attestation sent');
     await this.#count(att, header).catch((err: unknown) => this.#c.log.debug({ err }, 'own attestation not counted'));
     await this.#c.network.publish(povAttestationSpec, { attestation: att }).catch(() => {});
   }

@@ -4,8 +4,10 @@
  * (work-reader.ts; bootstrap weight while the window holds none, or always when no market is configured), seals
  * signed and checked by `signSeal`/`checkSeal`, epoch randomness and threshold folded from the branch's own seals.
  *
- * Committee: consensus/'s `selectCommittee` over the genesis validators with the block's epoch randomness (every node
- * holding the block's ancestry draws the same one). Finality: a block is final with valid attestations from ≥ 2/3 of
+ * Validators: the epoch's set read at its boundary block (validator-set.ts: ValidatorStakes' active stakers plus the
+ * genesis validators that never staked; the genesis set without a ValidatorStakes), so joining and leaving take effect
+ * per epoch, the same on every node holding the branch. Epoch states are cached by that boundary block too
+ * (epoch-states.ts). Committee: consensus/'s `selectCommittee` over the epoch's set with its randomness. Finality: a block is final with valid attestations from ≥ 2/3 of
  * it, counted here, not in consensus/'s FinalityTracker: its fork choice (most attested subtree) and in-memory tree
  * from genesis differ from the service's (longest chain above finality, restart from the store, finality only on the
  * canonical chain — block-intake.ts), and swapping them is a change of fork choice the fault tests would have to
@@ -16,13 +18,11 @@ import type { PovPreset } from '@aic/core/params';
 import { type Address, bytesToHex, getAddress } from 'viem';
 import { selectCommittee } from '../consensus/committee.ts';
 import { addressOfPublicKey, attestationDigest, recoverSigner, signDigest } from '../consensus/digests.ts';
-import { type EpochState, genesisEpochState, nextEpochState, sourceEpochOf } from '../consensus/epoch.ts';
 import { nodeIdOfPublicKey } from '../consensus/node-id.ts';
 import {
   type ConsensusParams,
   consensusParams,
   epochOfSlot,
-  firstSlotOfEpoch,
   slotAtMs,
   slotOfTimestampSec,
   slotStartMs,
@@ -33,19 +33,24 @@ import { vrfPublicKey } from '../consensus/vrf.ts';
 import { type ValidatorEntry, type WorkWeights, workWeights } from '../consensus/work.ts';
 import { ChainError } from '../errors.ts';
 import type { PovHeaderInfo, SealValidator } from '../exec/block-types.ts';
+import { createEpochStates } from './epoch-states.ts';
 import type { ValidatorChain, ValidatorConsensus, WonTicket } from './ports.ts';
+import type { ValidatorSetSource } from './validator-set.ts';
 import type { PovAttestationWire } from './wire.ts';
 import type { WorkSource } from './work-reader.ts';
 
 /** Test-only tickets that name work the proposer does not own (faults.ts). */
-export type TicketFault = 'unverified-work' | 'others-work';
+export type TicketFault = 'unverified-work' | 'others-work' | 'outside-set';
 
 export interface PovConsensusInit {
   secretKey: Uint8Array;
   chainId: bigint;
   pov: PovPreset;
   genesis: PovHeaderInfo;
+  /** The genesis validators (the set while no ValidatorStakes says otherwise). */
   validators: readonly ValidatorEntry[];
+  /** Each epoch's set at its boundary block (validator-set.ts); none: the genesis set, always. */
+  validatorSet?: ValidatorSetSource;
   chain: ValidatorChain;
   /** Verified work at a parent state (work-reader.ts); none: no ComputeMarket, only bootstrap weight counts. */
   work?: WorkSource;
@@ -61,79 +66,65 @@ export function createPovConsensus(init: PovConsensusInit): ValidatorConsensus &
   const address = addressOfPublicKey(vrfPublicKey(secretKey));
   const nodeId = nodeIdOfPublicKey(vrfPublicKey(secretKey));
   const genesisTs = genesis.timestampSec;
-  const validators = init.validators.map((v) => ({ ...v, address: getAddress(v.address) }));
-  const isValidator = new Set(validators.map((v) => v.address));
-  /** Epoch states by epoch, folded along the canonical branch (source epochs are final by lookback). */
-  const states = new Map<bigint, EpochState>([[0n, genesisEpochState(genesis.hash, params)]]);
+  const genesisSet = init.validators.map((v) => ({ ...v, address: getAddress(v.address) }));
+  const epochs = createEpochStates({ chain, params, genesis });
+  const setAt = init.validatorSet ?? (async () => genesisSet);
   const votes = new Map<string, Set<Address>>();
 
-  const slotOfBlock = async (
-    hash: Uint8Array,
-  ): Promise<{ slot: bigint; vrfOutput: Uint8Array; parent: Uint8Array } | undefined> => {
+  const slotOfBlock = async (hash: Uint8Array): Promise<bigint | undefined> => {
     const block = await chain.block(hash);
-    if (block === undefined || block.seal.length === 0) return undefined;
-    const seal = decodeSeal(block.seal);
-    return { slot: seal.slot, vrfOutput: seal.vrfOutput, parent: chain.decodeHeader(block).parentHash };
+    return block === undefined || block.seal.length === 0 ? undefined : decodeSeal(block.seal).slot;
   };
 
-  /** VRF outputs of the branch ending at `tip` within slots [from, to). */
-  async function branchOutputs(tip: PovHeaderInfo, from: bigint, to: bigint) {
-    const out: { slot: bigint; vrfOutput: Uint8Array }[] = [];
-    let cursor: Uint8Array = tip.hash;
-    while (true) {
-      const b = await slotOfBlock(cursor);
-      if (b === undefined || b.slot < from) break;
-      if (b.slot < to) out.push({ slot: b.slot, vrfOutput: b.vrfOutput });
-      cursor = b.parent;
-    }
-    return out;
+  /** Epoch `epoch`'s state and validators on the branch ending at `tip`. */
+  async function epochOf(epoch: bigint, tip: PovHeaderInfo) {
+    const state = await epochs.stateOf(epoch, tip);
+    const validators = await setAt(await epochs.boundaryOf(epoch, tip));
+    return { state, validators };
   }
 
-  async function stateOf(epoch: bigint, tip: PovHeaderInfo): Promise<EpochState> {
-    let best = 0n;
-    for (const e of states.keys()) if (e <= epoch && e > best) best = e;
-    let state = states.get(best) as EpochState;
-    while (state.epoch < epoch) {
-      const source = sourceEpochOf(state.epoch + 1n, params);
-      const blocks =
-        source === null
-          ? []
-          : await branchOutputs(tip, firstSlotOfEpoch(source, params), firstSlotOfEpoch(source + 1n, params));
-      state = nextEpochState(state, blocks, params);
-      states.set(state.epoch, state);
-    }
-    return state;
-  }
-
-  async function contextOf(slot: bigint, parent: PovHeaderInfo): Promise<EpochContext> {
+  async function contextOf(
+    slot: bigint,
+    parent: PovHeaderInfo,
+  ): Promise<EpochContext & { validators: readonly ValidatorEntry[] }> {
     const epoch = epochOfSlot(slot, params);
-    const state = await stateOf(epoch, parent);
-    if (init.work === undefined) return { ...state, weights: workWeights(epoch, validators, [], params, 'always') };
+    const { state, validators } = await epochOf(epoch, parent);
+    if (init.work === undefined) {
+      return { ...state, validators, weights: workWeights(epoch, validators, [], params, 'always') };
+    }
     const work = await init.work(epoch, parent);
-    return { ...state, weights: workWeights(epoch, validators, work, params, 'until-work') };
+    return { ...state, validators, weights: workWeights(epoch, validators, work, params, 'until-work') };
   }
 
   /** The block's committee: `selectCommittee` with its epoch's randomness (folded on its parent's branch). */
   async function committeeOf(slot: bigint, proposer: Address, parentHash: Uint8Array): Promise<Address[]> {
     const parent = await chain.header(parentHash);
     if (parent === undefined) return [];
-    const { randomness } = await stateOf(epochOfSlot(slot, params), parent);
-    return selectCommittee({ randomness, slot, proposer, validators, maxSize: params.committeeMaxSize });
+    const { state, validators } = await epochOf(epochOfSlot(slot, params), parent);
+    return selectCommittee({
+      randomness: state.randomness,
+      slot,
+      proposer,
+      validators,
+      maxSize: params.committeeMaxSize,
+    });
   }
 
   const validateSeal: SealValidator = async ({ block, header, parent }) => {
     const seal = decodeSeal(block.seal);
-    if (!isValidator.has(getAddress(seal.proposer))) {
-      throw new ChainError('CHAIN_BAD_SEAL', 'the proposer is not a validator', {
-        details: { proposer: seal.proposer },
-      });
-    }
     if (slotStartMs(seal.slot, genesisTs, params) > now() + params.slotMs) {
       throw new ChainError('CHAIN_BAD_SEAL', 'the block is from a future slot', { details: { slot: seal.slot } });
     }
-    const parentSlot = parent.number === 0n ? -1n : ((await slotOfBlock(parent.hash))?.slot ?? -1n);
+    const parentSlot = parent.number === 0n ? -1n : ((await slotOfBlock(parent.hash)) ?? -1n);
     if (seal.slot <= parentSlot) throw new ChainError('CHAIN_BAD_SEAL', 'the slot is not after the parent');
     const context = await contextOf(seal.slot, parent);
+    const proposer = getAddress(seal.proposer);
+    // The epoch's set, not the genesis list: a validator slashed out (or never staked in) proposes nothing.
+    if (!context.validators.some((v) => v.address === proposer)) {
+      throw new ChainError('CHAIN_BAD_SEAL', "the proposer is not in the epoch's validator set", {
+        details: { proposer, epoch: context.epoch },
+      });
+    }
     checkSeal(seal, header, {
       ...context,
       chainId: init.chainId,
@@ -153,10 +144,14 @@ export function createPovConsensus(init: PovConsensusInit): ValidatorConsensus &
       if (init.ticketFault === undefined) {
         ticket = drawTicket({ secretKey, nodeId, slot, context, params });
       } else {
-        // The cheat draws as if its bootstrap weight still counted, then names work that is not its own.
-        const bootstrap = workWeights(context.epoch, validators, [], params, 'always');
+        // The cheat draws as if its bootstrap weight still counted over the genesis set (where it still sits), then
+        // names work that is not its own, or (outside-set) its own bootstrap ticket after it left the set.
+        const bootstrap = workWeights(context.epoch, genesisSet, [], params, 'always');
         const drawn = drawTicket({ secretKey, nodeId, slot, context: { ...context, weights: bootstrap }, params });
-        ticket = drawn === null ? null : misnameWork(drawn, init.ticketFault, context.weights);
+        ticket =
+          drawn === null || init.ticketFault === 'outside-set'
+            ? drawn
+            : misnameWork(drawn, init.ticketFault, context.weights);
       }
       if (ticket === null) return undefined;
       return {
@@ -208,7 +203,7 @@ export function createPovConsensus(init: PovConsensusInit): ValidatorConsensus &
 }
 
 /** A faulty ticket: another validator's verified work when the window holds some, else a job that does not exist. */
-function misnameWork(ticket: PovSeal, fault: TicketFault, weights: WorkWeights): PovSeal {
+function misnameWork(ticket: PovSeal, fault: 'unverified-work' | 'others-work', weights: WorkWeights): PovSeal {
   const others = [...weights.items.values()].filter((w) => getAddress(w.nodeAccount) !== getAddress(ticket.proposer));
   const stolen = fault === 'others-work' ? others[0] : undefined;
   if (stolen !== undefined) {

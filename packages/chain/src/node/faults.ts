@@ -4,19 +4,28 @@
  * - `bad-state-root`: the header claims a wrong state root, sealed correctly (a provable invalid block);
  * - `equivocate`: two different valid-looking blocks for one slot, both sealed;
  * - `unverified-work` / `others-work`: the ticket names a job that is not verified work (one that does not exist) or
- *   another validator's verified job (consensus-adapter.ts draws it; the block is sealed honestly).
+ *   another validator's verified job (consensus-adapter.ts draws it; the block is sealed honestly);
+ * - `outside-set`: the node draws bootstrap tickets as a genesis validator even after it left the epoch's validator
+ *   set (slashed, exited), and seals them honestly.
  * Honest nodes must refuse all but `equivocate`, and report `bad-state-root` and `equivocate` as slashing evidence.
  */
 import { RLP } from '@ethereumjs/rlp';
 import type { PovBlock } from '../exec/block-types.ts';
 import type { ValidatorChain, WonTicket } from './ports.ts';
 
-export const POV_FAULTS = ['bad-ticket', 'bad-state-root', 'equivocate', 'unverified-work', 'others-work'] as const;
+export const POV_FAULTS = [
+  'bad-ticket',
+  'bad-state-root',
+  'equivocate',
+  'unverified-work',
+  'others-work',
+  'outside-set',
+] as const;
 export type PovFault = (typeof POV_FAULTS)[number];
 
 /** The faults that live in the ticket itself (the consensus adapter's), not in how the block is sealed. */
-export function isTicketFault(fault: PovFault | undefined): fault is 'unverified-work' | 'others-work' {
-  return fault === 'unverified-work' || fault === 'others-work';
+export function isTicketFault(fault: PovFault | undefined): fault is 'unverified-work' | 'others-work' | 'outside-set' {
+  return fault === 'unverified-work' || fault === 'others-work' || fault === 'outside-set';
 }
 
 /** Reads AIC_FAULT_POV_PROPOSER (one of POV_FAULTS); anything else is no fault. */

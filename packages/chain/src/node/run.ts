@@ -20,6 +20,7 @@ import type { PovGenesis } from './genesis-file.ts';
 import type { EvidenceSink } from './ports.ts';
 import { createOnChainSlasher } from './slasher.ts';
 import { PovValidator, type PovValidatorLogger } from './validator.ts';
+import { createValidatorSetReader } from './validator-set.ts';
 import { createWorkReader } from './work-reader.ts';
 
 export interface PovValidatorNodeInit {
@@ -58,12 +59,23 @@ export async function startPovValidatorNode(init: PovValidatorNodeInit): Promise
   const chainId = BigInt(init.genesis.spec.chainId);
   const pov = init.pov ?? PRESETS.devnet.pov;
   const market = init.genesis.computeMarket;
+  const stakes = init.genesis.validatorStakes;
   const consensus = createPovConsensus({
     secretKey: hexToBytes(init.privateKey),
     chainId,
     pov,
     genesis: genesisHeader.info,
     validators: init.genesis.validators.map((address) => ({ address, genesis: true })),
+    // With a ValidatorStakes on the chain, each epoch's set is read from it (validators join by staking).
+    ...(stakes === undefined
+      ? {}
+      : {
+          validatorSet: createValidatorSetReader({
+            executor,
+            validatorStakes: stakes,
+            genesisValidators: init.genesis.validators,
+          }),
+        }),
     chain,
     ...(market === undefined
       ? {}
@@ -78,7 +90,6 @@ export async function startPovValidatorNode(init: PovValidatorNodeInit): Promise
         }),
     ...(isTicketFault(fault) ? { ticketFault: fault } : {}),
   });
-  const stakes = init.genesis.validatorStakes;
   const evidence =
     init.evidence ??
     (stakes === undefined

@@ -82,7 +82,7 @@ export function createWorkReader(init: WorkReaderInit): WorkSource {
       executor.common,
       header.header,
       { to: createAddressFromString(market), data: hexToBytes(data), gasLimit: 1_000_000n },
-      blockHashes(executor),
+      blockHashesOf(executor),
     );
     // JobNotFound, or no market at that state (an empty answer): not verified work.
     if (!outcome.success || outcome.returnData.length === 0) return undefined;
@@ -141,8 +141,8 @@ function decodeJob(data: Hex) {
   return decodeFunctionResult({ abi: computeMarketAbi, functionName: 'jobOf', data });
 }
 
-/** BLOCKHASH for the eth_call (jobOf reads none; the EVM still asks for an interface). */
-function blockHashes(executor: ChainExecutor) {
+/** BLOCKHASH for the node's own eth_calls (jobOf and the ValidatorStakes views read none; the EVM still asks). */
+export function blockHashesOf(executor: ChainExecutor) {
   return {
     async getBlock(number: number) {
       const header = await executor.headerByNumber(BigInt(number));

@@ -2,7 +2,7 @@
 import { bytesToHex, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
 import { z } from 'zod';
 import { ChainError } from '../errors.ts';
-import { type CallOutcome, type CallRequest, callAt, estimateGasAt } from '../exec/state-reader.ts';
+import { type CallOutcome, type CallRequest, callAt, estimateGasAt, openCaller } from '../exec/state-reader.ts';
 import { type Handler, hex, type RpcContext, requireTag } from './context.ts';
 import { EXECUTION_REVERTED, RpcError } from './rpc-error.ts';
 import { address, blockTag, callObject, quantity } from './schemas.ts';
@@ -99,8 +99,9 @@ export const stateMethods: Record<string, Handler> = {
     const { request, header } = await runCall(ctx, params);
     const { executor } = ctx;
     const cap = request.gasLimit ?? gasCapOf(ctx);
-    const run = (gasLimit: bigint) =>
-      callAt(executor.store.trieDb, executor.common, header.header, { ...request, gasLimit }, blockchain(ctx));
+    // One VM for the whole search: each run reverts its writes (state-reader.ts openCaller).
+    const call = await openCaller(executor.store.trieDb, executor.common, header.header, blockchain(ctx));
+    const run = (gasLimit: bigint) => call({ ...request, gasLimit });
     const estimate = await estimateGasAt(run, cap);
     if ('failure' in estimate) throw revertError(estimate.failure);
     return hex(estimate.gas);

@@ -35,8 +35,16 @@ export interface ValidatorSet {
   root: string;
 }
 
-/** Writes a genesis for `count` validators (each funded with 1 000 000 ETH-units) plus `funded` accounts. */
-export async function writeValidatorSet(root: string, count: number, funded: Hex[] = []): Promise<ValidatorSet> {
+/**
+ * Writes a genesis for `count` validator keys (each funded with 1 000 000 ETH-units) plus `funded` accounts. The first
+ * `genesisValidators` (default all) are the genesis set; the others join by staking in `validatorStakes`, when named.
+ */
+export async function writeValidatorSet(
+  root: string,
+  count: number,
+  funded: Hex[] = [],
+  options: { genesisValidators?: number; validatorStakes?: Hex } = {},
+): Promise<ValidatorSet> {
   await mkdir(root, { recursive: true });
   const keys = Array.from({ length: count }, () => generatePrivateKey());
   const addresses = keys.map((k) => privateKeyToAddress(k));
@@ -49,7 +57,8 @@ export async function writeValidatorSet(root: string, count: number, funded: Hex
       gasLimit: 200_000_000n,
       baseFeePerGasWei: 1_000_000_000n,
       alloc: [...addresses, ...funded].map((address) => ({ address, balanceWei: 10n ** 24n })),
-      validators: addresses,
+      validators: addresses.slice(0, options.genesisValidators ?? count),
+      ...(options.validatorStakes === undefined ? {} : { validatorStakes: options.validatorStakes }),
     }),
   );
   return { keys, genesisFile, root };
@@ -61,6 +70,7 @@ export async function startValidator(
   i: number,
   bootstrap: string[],
   env: Record<string, string> = {},
+  logLevel: 'info' | 'debug' = 'info',
 ): Promise<ValidatorProcess> {
   const key = set.keys[i] as Hex;
   const dataDir = join(set.root, `validator-${i}`);
@@ -74,7 +84,7 @@ export async function startValidator(
   const args = [
     ...entry,
     ...['--data-dir', dataDir, '--keystore', keystoreFile, '--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0'],
-    ...['--preset', 'minimal', '--log-level', 'info', '--pov-validator', '--pov-genesis', set.genesisFile],
+    ...['--preset', 'minimal', '--log-level', logLevel, '--pov-validator', '--pov-genesis', set.genesisFile],
     ...['--pov-rpc-port', '0'],
     ...bootstrap.flatMap((b) => ['--bootstrap', b]),
   ];

@@ -5,8 +5,9 @@
  * the addresses the deployer's first transactions create; the test deploys AICToken + ValidatorStakes through a
  * validator's JSON-RPC (viem) and stakes all five. Then the cheat, restarted with each AIC_FAULT_POV_PROPOSER
  * behaviour: two blocks for one slot → an honest node's own slashEquivocation transaction lands and the cheat's stake
- * read over RPC halves; a wrong state root → the committee's rejections become a slashInvalidBlock transaction and
- * the stake reads 0; a ticket naming a job that is not verified work → refused by every honest node.
+ * read over RPC halves; a ticket naming a job that is not verified work → refused by every honest node; a wrong state
+ * root → the committee's rejections become a slashInvalidBlock transaction and the stake reads 0; then, slashed out of
+ * the validator set (read from ValidatorStakes per epoch), its later tickets → refused by every honest node.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -248,6 +249,18 @@ describe('PoV slashing on chain and verified-work tickets (4 honest validators +
     for (const a of addresses.slice(0, 4)) expect(await stakeOf(a)).toBe(STAKE);
   }, 300_000);
 
+  it('a ticket naming a job that is not verified work is refused by every honest node', async () => {
+    await restartCheat('unverified-work');
+    await eventually('every honest node refused a cheat block for its named work', () =>
+      honest.every((m) => m.rejected.some((r) => r.code === 'CHAIN_SEAL_UNKNOWN_WORK')),
+    );
+    // Refused, not stored: none of those blocks is on any honest node's chain.
+    for (const m of honest) {
+      for (const r of m.rejected.filter((x) => x.code === 'CHAIN_SEAL_UNKNOWN_WORK')) {
+        expect(await m.node.executor.headerByHash(hexToBytes(r.hash as Hex))).toBeUndefined();
+      }
+    }
+  }, 300_000);
   it('a wrong state root: the committee rejections become slashInvalidBlock, the stake reads 0', async () => {
     await restartCheat('bad-state-root');
     await eventually('every honest node refused a block for its state root', () =>
@@ -266,14 +279,15 @@ describe('PoV slashing on chain and verified-work tickets (4 honest validators +
     ).toBe(false);
   }, 300_000);
 
-  it('a ticket naming a job that is not verified work is refused by every honest node', async () => {
-    await restartCheat('unverified-work');
-    await eventually('every honest node refused a cheat block for its named work', () =>
-      honest.every((m) => m.rejected.some((r) => r.code === 'CHAIN_SEAL_UNKNOWN_WORK')),
+  it('a slashed validator leaves the set: its later tickets are refused by every honest node', async () => {
+    // Slashed to 0 above (inactive in ValidatorStakes); the cheat still draws bootstrap tickets as a genesis
+    // validator. From the first epoch whose boundary block holds the slash, its blocks are not the set's.
+    await restartCheat('outside-set');
+    await eventually('every honest node refused a block of the slashed validator', () =>
+      honest.every((m) => m.rejected.some((r) => r.code === 'CHAIN_BAD_SEAL')),
     );
-    // Refused, not stored: none of those blocks is on any honest node's chain.
     for (const m of honest) {
-      for (const r of m.rejected.filter((x) => x.code === 'CHAIN_SEAL_UNKNOWN_WORK')) {
+      for (const r of m.rejected.filter((x) => x.code === 'CHAIN_BAD_SEAL')) {
         expect(await m.node.executor.headerByHash(hexToBytes(r.hash as Hex))).toBeUndefined();
       }
     }

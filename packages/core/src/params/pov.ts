@@ -75,6 +75,10 @@ export const devnetPovChain = {
   /** deployAic's order on a fresh admin: AICToken, RewardsPool, AssetRegistry, Payroll, Plaza, ComputeMarket — the
    * market's address is the admin's CREATE address at this nonce, named in the genesis before it exists. */
   computeMarketAdminNonce: 5,
+  /** deployDevnet's PoV step deploys AICIssuer, then ValidatorStakes from the same admin, after deployAic's and the
+   * role set-up's transactions: ValidatorStakes is the admin's CREATE address at this nonce (the genesis names it, so
+   * validators read each epoch's set from it; pov-chain.ts checks the deployed address). */
+  validatorStakesAdminNonce: 22,
   /** The contracts deploy once the chain is at this block (the validators found each other and agree). */
   blocksBeforeDeploy: 2,
   /** Bound on waiting for blocks: the first ones, and a restarted validator catching up. */
@@ -85,6 +89,12 @@ export const devnetPovChain = {
   strayRestarts: 3,
   /** Bound on one JSON-RPC request of the devnet process to a validator (eth_call takes seconds under load). */
   rpcTimeoutMs: 60_000,
+  /**
+   * Bound on one JSON-RPC request of a node process to its chain (`connectLedger`: reads, estimates, sends). Sized
+   * for a loaded machine: at load 20–30 one validator's eth_estimateGas took 12.6 s against the former fixed 20 s
+   * (since then an estimate runs on one VM, not one per try); a request past it fails and the caller's retry decides.
+   */
+  nodeRpcTimeoutMs: 60_000,
   /** Bound on the demo's node API calls that write to the chain (publish, submit: the node retries a chain call
    * that timed out, each waiting for a block; one submit took > 60 s at load ~26). */
   apiTimeoutMs: 300_000,

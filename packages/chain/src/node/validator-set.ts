@@ -1,0 +1,103 @@
+/**
+ * The validator set of an epoch, read from the ValidatorStakes deployed on this chain (the genesis file's
+ * `validatorStakes`) at the epoch's boundary state (epoch-states.ts `boundaryOf`: final before the epoch starts, the
+ * same on every node holding the branch):
+ *
+ *   members = active stakers (stake ≥ minStake, not exiting)  ∪  genesis validators that never staked
+ *
+ * so a node that stakes joins at the next epoch whose boundary follows its stake, and a validator slashed below the
+ * minimum, or leaving, is out from the epoch after. Genesis validators keep their seat until they stake (a devnet
+ * stakes them one by one after the contracts deploy: the set never shrinks meanwhile); one that stakes and later
+ * withdraws everything reads as never staked and gets its genesis seat back (known gap: ValidatorStakes keeps no
+ * record of past validators). Before the contract exists, or when no member is left, the set is the genesis set.
+ *
+ * Every member may draw bootstrap tickets (`genesis: true` in work.ts terms: its stake is its Sybil cost); committee
+ * sampling weighs members by stake, an unstaked genesis validator as the minimum stake.
+ */
+import { validatorStakesAbi } from '@aic/ledger';
+import { createAddressFromString } from '@ethereumjs/util';
+import {
+  type Address,
+  bytesToHex,
+  decodeFunctionResult,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  hexToBytes,
+} from 'viem';
+import type { ValidatorEntry } from '../consensus/work.ts';
+import type { PovHeaderInfo } from '../exec/block-types.ts';
+import type { ChainExecutor } from '../exec/executor.ts';
+import { openCaller } from '../exec/state-reader.ts';
+import { blockHashesOf } from './work-reader.ts';
+
+const MAX_CACHED = 512;
+
+/** The validators of the epoch whose boundary block is `boundary`. */
+export type ValidatorSetSource = (boundary: PovHeaderInfo) => Promise<readonly ValidatorEntry[]>;
+
+/** The genesis set as entries (no ValidatorStakes, or before it exists). */
+export function genesisValidatorSet(genesisValidators: readonly Address[]): ValidatorEntry[] {
+  return genesisValidators.map((address) => ({ address: getAddress(address), genesis: true }));
+}
+
+export function createValidatorSetReader(init: {
+  executor: ChainExecutor;
+  validatorStakes: Hex;
+  genesisValidators: readonly Address[];
+}): ValidatorSetSource {
+  const { executor } = init;
+  const stakes = createAddressFromString(getAddress(init.validatorStakes));
+  const genesisSet = genesisValidatorSet(init.genesisValidators);
+  const answers = new Map<string, Promise<readonly ValidatorEntry[]>>();
+
+  async function read(boundary: PovHeaderInfo): Promise<readonly ValidatorEntry[]> {
+    const header = await executor.headerByHash(boundary.hash);
+    if (header === undefined) return genesisSet;
+    const call = await openCaller(executor.store.trieDb, executor.common, header.header, blockHashesOf(executor));
+    const view = async (functionName: 'activeValidators' | 'terms' | 'validatorOf', args: readonly unknown[] = []) => {
+      const data = encodeFunctionData({ abi: validatorStakesAbi, functionName, args } as never);
+      const outcome = await call({ to: stakes, data: hexToBytes(data), gasLimit: 5_000_000n });
+      // No contract there yet (an empty answer), or a revert: the caller falls back to the genesis set.
+      if (!outcome.success || outcome.returnData.length === 0) return undefined;
+      try {
+        return decodeFunctionResult({
+          abi: validatorStakesAbi,
+          functionName,
+          data: bytesToHex(outcome.returnData),
+        } as never) as unknown;
+      } catch {
+        return undefined;
+      }
+    };
+    const active = (await view('activeValidators')) as readonly Address[] | undefined;
+    const terms = (await view('terms')) as { minStake: bigint } | undefined;
+    if (active === undefined || terms === undefined) return genesisSet;
+    const members: ValidatorEntry[] = [];
+    for (const address of active) {
+      const v = (await view('validatorOf', [address])) as { stake: bigint } | undefined;
+      members.push({ address: getAddress(address), genesis: true, stake: v?.stake ?? terms.minStake });
+    }
+    const isActive = new Set(members.map((m) => m.address));
+    for (const g of genesisSet) {
+      if (isActive.has(g.address)) continue;
+      const v = (await view('validatorOf', [g.address])) as { listed: boolean } | undefined;
+      if (v !== undefined && !v.listed) members.push({ ...g, stake: terms.minStake });
+    }
+    // Nobody left (every member slashed or gone): the genesis set rather than a chain that can never move again.
+    if (members.length === 0) return genesisSet;
+    // Sorted: every node lists the same members in the same order (committee.ts sorts again; this keeps logs stable).
+    return members.sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+  }
+
+  return (boundary) => {
+    const key = bytesToHex(boundary.hash);
+    const cached = answers.get(key);
+    if (cached !== undefined) return cached;
+    const answer = read(boundary);
+    if (answers.size >= MAX_CACHED) answers.delete(answers.keys().next().value as string);
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key));
+    return answer;
+  };
+}
