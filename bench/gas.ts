@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- gas`: gas of every user-facing ledger call on the embedded EVM, and of one job's lifecycle
- * (create+escrow → assign → commit → verify → settle). Baseline in the same run: a plain AIC transfer.
+ * (create+escrow → assign → commit → verify → settle), and of the claims settlement leaves (asset fees, protocol fees,
+ * credits). Baseline in the same run: a plain AIC transfer.
  * Last line: {"bench":"gas","gasPerJobLifecycle":N,...} (goal N ≤ 350,000).
  */
 import '@aic/core/polyfills';
@@ -176,6 +177,15 @@ const steadyRuns: number[] = [];
 for (let i = 0; i < 6; i++) steadyRuns.push(await lifecycle(''));
 steadyRuns.sort((a, b) => a - b);
 const steady = Math.round((steadyRuns[2]! + steadyRuns[3]!) / 2);
+
+// ---- what settlement accrues instead of paying (issue 15): the owners' and the treasury's claims, each one call
+// for any number of jobs (the dataset owner claims its asset's fees; anyone may sweep the protocol fees).
+await measure('ComputeMarket.claimAssetFees', () => D.market.write.claimAssetFees([datasetId]));
+await measure('ComputeMarket.claimAssetFees (by anyone, for the model)', () =>
+  R.market.write.claimAssetFees([modelId]),
+);
+await measure('ComputeMarket.sweepProtocolFees', () => R.market.write.sweepProtocolFees());
+await measure('ComputeMarket.withdraw', () => P1.market.write.withdraw());
 
 // ---- other market paths
 const jobA = (await R.market.read.jobCount()) + 1n;
@@ -408,9 +418,13 @@ console.log(
     gasPerJobLifecycle: steady,
     gasPerJobLifecycleFirstJob: first,
     gasPerJobLifecycleMax: steadyRuns[steadyRuns.length - 1],
+    gasPerJobLifecycleRuns: steadyRuns, // sorted; they differ by the drawn shortlist and verifier (warm or cold slots)
     lifecycleInTransfers: Number((steady / baseline).toFixed(2)),
     baselineTransferGas: baseline,
     goalGas: 350_000,
+    settleJobGas: gas['ComputeMarket.settleJob'],
+    claimAssetFeesGas: gas['ComputeMarket.claimAssetFees'],
+    sweepProtocolFeesGas: gas['ComputeMarket.sweepProtocolFees'],
     issueGas: gas['AICIssuer.issue'],
     slashEquivocationGas: gas['ValidatorStakes.slashEquivocation'],
     slashInvalidBlockGas: gas['ValidatorStakes.slashInvalidBlock (2 rejections)'],

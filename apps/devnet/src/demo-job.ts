@@ -10,7 +10,7 @@
 import { choosePlacement, createOfferBook, type Offer } from '@aic/allocator';
 import { aicToWei, weiToAic } from '@aic/core';
 import { devnetPreset } from '@aic/core/params';
-import { AssetKind, HardwareClass, type JobRequestInput } from '@aic/ledger';
+import { AssetKind, HardwareClass, type JobRequestInput, marketClaimableOf } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { type Checkpoint, datasetDigest, irisTemplate, trainJob, verifySegment } from '@aic/model-vessel';
 import { quoteVerification, sampleSegments } from '@aic/verification';
@@ -37,7 +37,8 @@ export async function runDemoJob({ chain, dev, log, signal }: DemoJobOptions): P
     log(`demo job: ${line}`);
   };
   const aic = (wei: bigint) => `${Number(weiToAic(wei)).toLocaleString('en-US', { maximumFractionDigits: 4 })} AIC`;
-  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
+  // Earned = AIC held + what the market will pay (credits, the assets' accrued fees, the treasury's accrued fees).
+  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await marketClaimableOf(as(who), who));
 
   // 1. The data owner publishes the Iris dataset and the MLP model as NFTs with per-use prices.
   const { train } = await irisTemplate.loadData();

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, aicToWei, weiToAic } from '@aic/core';
 import type { HardwareRequirementWire } from '@aic/gpu-vessel';
+import { marketClaimableOf } from '@aic/ledger';
 import { createDevClients, type DevDeployment, type EmbeddedChain } from '@aic/ledger/devchain';
 import { type Address, getAddress } from 'viem';
 import { nodeApi } from './node-api.ts';
@@ -153,7 +154,7 @@ export async function runNetworkedJob(o: NetworkedJobOptions): Promise<Networked
   // A verifier's stake counts as its own: a silence penalty or a slash moves it to someone else's credit.
   const earned = async (who: Address) =>
     (await as(who).balanceOf(who)) +
-    (await as(who).market.read.owed([who])) +
+    (await marketClaimableOf(as(who), who)) + // credits and accrued asset/protocol fees (settlement accrues them)
     (await as(who).market.read.verifierOf([who])).stake;
   const before = await Promise.all(everyone.map(earned));
   const started = Date.now();

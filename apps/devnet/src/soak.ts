@@ -13,7 +13,7 @@
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, aicToWei, isAicError, retry } from '@aic/core';
-import { computeMarketAbi } from '@aic/ledger';
+import { computeMarketAbi, marketClaimableOf } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
 import { getAddress } from 'viem';
 import { type JobNetwork, startJobNetwork } from './job-network.ts';
@@ -148,7 +148,7 @@ async function soakOn(net: JobNetwork, o: SoakOptions, log: (line: string) => vo
     for (const who of parties) {
       const [balance, owed, provider] = await Promise.all([
         as(who).balanceOf(who),
-        market.read.owed([who]),
+        marketClaimableOf(as(who), who), // credits and accrued asset/protocol fees
         market.read.providerOf([who]),
       ]);
       sum += balance + owed + BigInt(provider.stake);

@@ -6,6 +6,12 @@
 export type { MintAssetInput } from './actions/assets.ts';
 export { type JobRequestInput, jobRequestToArgs } from './actions/jobs.ts';
 export type { LedgerContractName, LedgerLog } from './actions/logs.ts';
+export {
+  accruedAssetFeesOf,
+  allAssetIds,
+  collectMarketIncome,
+  marketClaimableOf,
+} from './actions/market-income.ts';
 export type { PermitArgs } from './actions/permit.ts';
 export * from './artifacts/index.ts';
 export {

@@ -9,6 +9,7 @@
  * self-verifying checkpoint, the job settles on the same root and the killed member is paid for the steps it did.
  */
 import { workerShares } from '@aic/gpu-vessel';
+import { marketClaimableOf } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
 import { type Address, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +50,7 @@ describe('an MSMG job across real nodes', () => {
   const balances = async () => {
     const n = network();
     const { as } = createDevClients(n.chain, n.dev.deployment);
-    const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
+    const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await marketClaimableOf(as(who), who));
     return new Map(
       await Promise.all(
         providers().map(async (p) => [getAddress(p.address), await earned(getAddress(p.address))] as const),

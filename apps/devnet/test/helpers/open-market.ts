@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { readDatasetDir } from '@aic/data-vessel';
-import type { LedgerClient } from '@aic/ledger';
+import { type LedgerClient, marketClaimableOf } from '@aic/ledger';
 import { datasetFromSafetensors } from '@aic/model-vessel';
 import type { Address } from 'viem';
 import { type JobNetwork, startJobNetwork } from '../../src/job-network.ts';
@@ -103,11 +103,12 @@ export function jsonLines(run: CliRun): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** AIC balance plus what ComputeMarket, Payroll and StorageMarket owe the account (pull payments). */
+/** AIC balance plus what ComputeMarket (credits, accrued asset and protocol fees), Payroll and StorageMarket owe the
+ * account (pull payments). */
 export async function earned(ledger: LedgerClient, who: Address): Promise<bigint> {
   const [balance, market, payroll, storage] = await Promise.all([
     ledger.token.read.balanceOf([who]),
-    ledger.market.read.owed([who]),
+    marketClaimableOf(ledger, who),
     ledger.payroll.read.owed([who]),
     ledger.storage.read.owed([who]),
   ]);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AssetKind, assetRegistryAbi, computeMarketAbi, jobStateName } from '@aic/ledger';
+import { AssetKind, assetRegistryAbi, computeMarketAbi, jobStateName, marketClaimableOf } from '@aic/ledger';
 import { createDevClients } from '@aic/ledger/devchain';
 import { createApiClient } from '@aic/node/api';
 import { type Address, getAddress } from 'viem';
@@ -61,7 +61,7 @@ export async function runJobKillingRequester(
   const dataOwner = getAddress(net.nodes.find((n) => n.role === 'data-owner')!.address);
   const providers = net.nodes.filter((n) => n.role === 'gpu-provider').map((n) => getAddress(n.address));
   const everyone = [requester, dataOwner, net.dev.roles.treasury, ...net.dev.roles.verifiers, ...providers];
-  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await as(who).market.read.owed([who]));
+  const earned = async (who: Address) => (await as(who).balanceOf(who)) + (await marketClaimableOf(as(who), who));
 
   // The data owner's node publishes the template's examples and model, like any member's own (issue 12).
   const { datasetId, modelId } = await publishTemplate(net.nodes.find((n) => n.role === 'data-owner')!, o.template);

@@ -22,8 +22,11 @@ import {JobRecord, JobRequest, JobState} from "./JobTypes.sol";
  * treasury, and anything left is refunded. Cheating proven in a dispute slashes the provider's stake to the requester and
  * the verifier that proved it. A preempted job pays its provider for verified checkpoints and resumes elsewhere.
  *
- * Payouts of settlement, preemption and slashing are credited (pull payments, {withdraw}); dataset and model fees are
- * credited to the asset's owner at payment time, or paid through Payroll when the asset's income splits upstream.
+ * Payouts of settlement, preemption and slashing are credited (pull payments, {withdraw}). Dataset and model fees
+ * accrue to the asset ({assetFees}) and anyone may claim them for it ({claimAssetFees}): they go to the asset's owner
+ * at claim time, or through Payroll when its income splits upstream. Protocol fees accrue to the treasury and anyone
+ * may sweep them there ({sweepProtocolFees}). Settlement so writes no owner's slot and calls no registry (gas goal of
+ * issue 15: bench/gas.ts).
  *
  * Verifiers stake (VerifierStakes) and are drawn by the seed among the staked; a verdict a dispute proves wrong slashes
  * its verifier, silence past the verify window costs the stated penalty.
@@ -45,9 +48,6 @@ contract ComputeMarket is ComputeMarketViews {
 
     /// @dev Largest amount a job stores per part (JobRecord's 80-bit fields): 1,208,925 AIC.
     uint256 private constant MAX_JOB_AMOUNT = type(uint80).max;
-    /// @dev JobRecord.lineageFlags bits.
-    uint8 private constant DATASET_LINEAGE = 1;
-    uint8 private constant MODEL_LINEAGE = 2;
 
     /// @dev Runs the off-happy-path functions on this contract's storage (see ComputeMarketExceptions).
     address private immutable _exceptions;
@@ -109,7 +109,7 @@ contract ComputeMarket is ComputeMarketViews {
         view
         returns (uint96 total, uint96 protocolFee, uint96 datasetFee, uint96 modelFee)
     {
-        (total, protocolFee, datasetFee, modelFee,) = _quote(request);
+        (total, protocolFee, datasetFee, modelFee) = _quote(request);
     }
 
     /// @notice Expires a job: its requester may do so before assignment, anyone once the deadline passed without a
@@ -242,9 +242,9 @@ contract ComputeMarket is ComputeMarketViews {
 
     // --------------------------------------------------------------------------------------------------- anyone
 
-    /// @notice Settles a verified job once its challenge window closed (→ Settled): pays the provider, the protocol
-    /// fee, the dataset and model owners (at payment time) and the verifier. The escrow is exactly what the job owes
-    /// (see JobRecord), so nothing is left to refund.
+    /// @notice Settles a verified job once its challenge window closed (→ Settled): credits the provider and the
+    /// verifier, accrues the protocol fee to the treasury ({sweepProtocolFees}) and the dataset and model fees to their
+    /// assets ({claimAssetFees}). The escrow is exactly what the job owes (see JobRecord), so nothing is left to refund.
     function settleJob(uint256 jobId) external nonReentrant {
         JobRecord storage j = _job(jobId);
         JobRecord memory m = j; // the three slots, read once
@@ -257,10 +257,36 @@ contract ComputeMarket is ComputeMarketViews {
         _providers[provider].activeJobs -= 1;
         emit JobSettled(jobId, providerPaid, fee, m.datasetFee, m.modelFee, m.verifierFee, 0);
         _credit(provider, providerPaid);
-        _credit(_treasury, fee);
-        _payAssetFee(m.datasetId, m.datasetFee, (m.lineageFlags & DATASET_LINEAGE) != 0);
-        _payAssetFee(m.modelId, m.modelFee, (m.lineageFlags & MODEL_LINEAGE) != 0);
+        _creditHouse(fee);
+        _accrueAssetFee(m.datasetId, m.datasetFee);
+        _accrueAssetFee(m.modelId, m.modelFee);
         _credit(_verifierById[m.verifierId], m.verifierFee);
+    }
+
+    /// @notice Pays the usage fees accrued to `assetId` to its owner now, or through Payroll when its income splits
+    /// upstream (lineage). Anyone may call it (the fees go to the owner, not the caller), e.g. a seller before a sale.
+    function claimAssetFees(uint256 assetId) external nonReentrant returns (uint256 amount) {
+        amount = _assetFees[assetId];
+        if (amount == 0) revert NothingToClaim(assetId);
+        _assetFees[assetId] = 0;
+        _release(amount);
+        (address owner,,, bool hasLineage) = _registry.payeeOf(assetId);
+        emit AssetFeesClaimed(assetId, owner, amount);
+        if (hasLineage) {
+            Permit memory none;
+            _payroll.pay(assetId, amount, none);
+        } else {
+            _push(owner, amount);
+        }
+    }
+
+    /// @notice Pays the protocol fees accrued so far to the treasury. Anyone may call it.
+    function sweepProtocolFees() external nonReentrant returns (uint256 amount) {
+        amount = _takeHouse();
+        if (amount == 0) revert NothingToSweep();
+        address treasury = _treasury;
+        emit ProtocolFeesSwept(treasury, amount);
+        _push(treasury, amount);
     }
 
     // ----------------------------------------------------------------------------------------------- private
@@ -273,8 +299,7 @@ contract ComputeMarket is ComputeMarketViews {
         if (r.providerBudget == 0) revert InvalidJobRequest("providerBudget is zero");
         uint96 datasetFee;
         uint96 modelFee;
-        uint8 lineageFlags;
-        (total,, datasetFee, modelFee, lineageFlags) = _quote(r);
+        (total,, datasetFee, modelFee) = _quote(r);
         if ((r.providerBudget | r.verifierFee | datasetFee | modelFee) > MAX_JOB_AMOUNT) {
             revert InvalidJobRequest("amount above 2^80 wei");
         }
@@ -282,9 +307,9 @@ contract ComputeMarket is ComputeMarketViews {
         jobId = ++p.jobCount;
         JobRecord storage j = _jobs[jobId];
         if (funded) {
-            _writeFirstSlot(j, r, lineageFlags, JobState.Escrowed, uint32(block.number), p.assignWindowSec);
+            _writeFirstSlot(j, r, JobState.Escrowed, uint32(block.number), p.assignWindowSec);
         } else {
-            _writeFirstSlot(j, r, lineageFlags, JobState.Created, 0, 0);
+            _writeFirstSlot(j, r, JobState.Created, 0, 0);
         }
         (j.requester, j.verifierFee, j.protocolFeeBps) = (msg.sender, uint80(r.verifierFee), p.protocolFeeBps);
         (j.datasetFee, j.modelFee) = (uint80(datasetFee), uint80(modelFee));
@@ -297,7 +322,6 @@ contract ComputeMarket is ComputeMarketViews {
     function _writeFirstSlot(
         JobRecord storage j,
         JobRequest calldata r,
-        uint8 lineageFlags,
         JobState state,
         uint32 seedBlock,
         uint32 assignWindowSec
@@ -309,44 +333,31 @@ contract ComputeMarket is ComputeMarketViews {
         j.challengeEnds = windowEnds;
         j.deadline = r.deadline;
         j.providerPrice = uint80(r.providerBudget); // fixed-price job: the assignee earns the budget
-        j.lineageFlags = lineageFlags;
     }
 
     function _quote(JobRequest calldata r)
         private
         view
-        returns (uint96 total, uint96 protocolFee, uint96 datasetFee, uint96 modelFee, uint8 lineageFlags)
+        returns (uint96 total, uint96 protocolFee, uint96 datasetFee, uint96 modelFee)
     {
-        bool datasetLineage;
-        bool modelLineage;
-        (datasetFee, datasetLineage) = _assetFee(r.datasetId, AssetKind.Data, AssetKind.Dataset);
-        (modelFee, modelLineage) = _assetFee(r.modelId, AssetKind.Model, AssetKind.TrainedAI);
+        datasetFee = _assetFee(r.datasetId, AssetKind.Data, AssetKind.Dataset);
+        modelFee = _assetFee(r.modelId, AssetKind.Model, AssetKind.TrainedAI);
         protocolFee = _fee(r.providerBudget, _params.protocolFeeBps);
         total = r.providerBudget + protocolFee + datasetFee + modelFee + r.verifierFee;
-        lineageFlags = (datasetLineage ? DATASET_LINEAGE : 0) | (modelLineage ? MODEL_LINEAGE : 0);
     }
 
-    function _assetFee(uint32 assetId, AssetKind kindA, AssetKind kindB)
-        private
-        view
-        returns (uint96 price, bool hasLineage)
-    {
-        if (assetId == 0) return (0, false);
+    function _assetFee(uint32 assetId, AssetKind kindA, AssetKind kindB) private view returns (uint96 price) {
+        if (assetId == 0) return 0;
         AssetKind kind;
-        (, kind, price, hasLineage) = _registry.payeeOf(assetId);
+        (kind, price) = _registry.priceOf(assetId);
         if (kind != kindA && kind != kindB) revert AssetKindMismatch(assetId, kind);
     }
 
-    /// @dev Pays a usage fee through Payroll when the asset's income splits upstream (known since creation: lineage
-    /// is fixed at mint), or credits it to the asset's owner now.
-    function _payAssetFee(uint32 assetId, uint96 amount, bool hasLineage) private {
+    /// @dev Accrues a usage fee to its asset (one slot, the asset's; claimed by {claimAssetFees}), counted as owed.
+    function _accrueAssetFee(uint32 assetId, uint96 amount) private {
         if (amount == 0) return;
-        if (hasLineage) {
-            Permit memory none;
-            _payroll.pay(assetId, amount, none);
-        } else {
-            _credit(_registry.ownerOf(assetId), amount);
-        }
+        _assetFees[assetId] += amount;
+        _hold(amount);
     }
 
     /// @dev Runs the call (its calldata as received) in ComputeMarketExceptions on this contract's storage and

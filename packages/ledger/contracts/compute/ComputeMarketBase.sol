@@ -53,6 +53,8 @@ abstract contract ComputeMarketBase is VerifierStakes, ReentrancyGuardTransient 
     MarketConfig internal _params;
     mapping(uint256 jobId => JobRecord) internal _jobs;
     IDisputeCourt internal _court;
+    /// @dev Usage fees accrued to each asset by settled jobs, not yet claimed (ComputeMarket.claimAssetFees).
+    mapping(uint256 assetId => uint256) internal _assetFees;
 
     event JobCreated(
         uint256 indexed jobId, address indexed requester, uint32 datasetId, uint32 modelId, bytes32 specHash, uint96 escrow
@@ -83,6 +85,8 @@ abstract contract ComputeMarketBase is VerifierStakes, ReentrancyGuardTransient 
     event ParamsChanged(Params params);
     event TreasuryChanged(address treasury);
     event CourtSet(address court);
+    event AssetFeesClaimed(uint256 indexed assetId, address indexed owner, uint256 amount);
+    event ProtocolFeesSwept(address indexed treasury, uint256 amount);
 
     error IllegalTransition(uint256 jobId, JobState state);
     error JobNotFound(uint256 jobId);
@@ -105,6 +109,8 @@ abstract contract ComputeMarketBase is VerifierStakes, ReentrancyGuardTransient 
     error ZeroAddress();
     error CourtSeated(uint256 jobId);
     error NotCourt(address caller);
+    error NothingToClaim(uint256 assetId);
+    error NothingToSweep();
 
     constructor(IERC20 aic, AssetRegistry registry, Payroll payroll) PermitPayments(aic) {
         _registry = registry;

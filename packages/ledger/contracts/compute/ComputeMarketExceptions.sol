@@ -87,7 +87,7 @@ contract ComputeMarketExceptions is ComputeMarketBase {
         _providers[provider].activeJobs -= 1;
         emit JobPreempted(jobId, provider, verifiedCheckpoints, paid);
         _credit(provider, paid);
-        _credit(_treasury, fee);
+        _creditHouse(fee); // the protocol fee accrues to the treasury, as at settlement
     }
 
     /// @notice See {ComputeMarket.reassignJob}.

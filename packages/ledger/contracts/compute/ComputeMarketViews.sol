@@ -49,6 +49,16 @@ abstract contract ComputeMarketViews is ComputeMarketBase {
         return _designatedVerifier(jobId, _job(jobId).seedBlock);
     }
 
+    /// @notice Usage fees accrued to `assetId` by settled jobs and not yet claimed ({ComputeMarket.claimAssetFees}).
+    function assetFees(uint256 assetId) external view returns (uint256) {
+        return _assetFees[assetId];
+    }
+
+    /// @notice Protocol fees accrued to the treasury and not yet swept ({ComputeMarket.sweepProtocolFees}).
+    function protocolFeesAccrued() external view returns (uint256) {
+        return _houseBalance();
+    }
+
     /// @notice Market parameters and treasury.
     function params() external view returns (Params memory, address treasury) {
         MarketConfig storage c = _params;

@@ -78,9 +78,7 @@ struct JobRecord {
     uint24 providerId; // current assignee (ProviderStakes id; 0 = none)
     uint24 verifierId; // verifier that gave the verdict, or the one proven right in a dispute (0 = none)
     uint80 providerPrice; // price of the current assignment, for checkpoints resumeFrom..checkpointCount
-    // Which of the job's assets split their income upstream (bit 0: dataset, bit 1: model), read from the registry at
-    // creation (lineage is fixed at mint): settlement pays those through Payroll and needs only the others' owners.
-    uint8 lineageFlags;
+    // (8 bits free: settlement no longer needs the assets' lineage, their fees accrue to the assets.)
     // slot 1 (create)
     address requester;
     uint80 verifierFee;

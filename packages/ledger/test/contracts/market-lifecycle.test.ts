@@ -2,6 +2,7 @@
 import { aicToWei } from '@aic/core';
 import { type Address, keccak256, toHex } from 'viem';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { marketClaimableOf } from '../../src/actions/market-income.ts';
 import { AssetKind } from '../../src/types.ts';
 import { type Fixture, loadFixture } from '../helpers/fixture.ts';
 import {
@@ -32,9 +33,9 @@ describe('ComputeMarket lifecycle', () => {
     [p1, p2] = w.providers as [Address, Address];
   });
 
-  /** What each account holds plus what the market owes it (payouts are pull payments). */
+  /** What each account holds plus what the market will pay it (credits, its assets' fees, the treasury's fees). */
   const balances = async (who: Address[]) =>
-    Promise.all(who.map(async (a) => (await f.as(a).balanceOf(a)) + (await f.as(a).market.read.owed([a]))));
+    Promise.all(who.map(async (a) => (await f.as(a).balanceOf(a)) + (await marketClaimableOf(f.as(a), a))));
   const marketBalance = () => f.as(w.requester).balanceOf(f.deployment.contracts.ComputeMarket);
   /** The market holds exactly the stakes plus what it owes, once no job is open. */
   const stakes = async () =>
@@ -75,7 +76,7 @@ describe('ComputeMarket lifecycle', () => {
     expect((await f.as(p1).market.read.providerOf([p1])).activeJobs).toBe(0);
   });
 
-  it('pays the dataset fee to whoever owns the dataset NFT at settlement', async () => {
+  it('pays the dataset fee to whoever owns the dataset NFT when its fees are claimed', async () => {
     const jobId = await escrowAndAssign(f, w, p1, PRICE.budget);
     const buyer = f.roles.users[6]!;
     const owner = f.as(w.dataOwner);
@@ -103,6 +104,8 @@ describe('ComputeMarket lifecycle', () => {
     await afterChallengeWindow(f);
     await f.as(p1).confirm('settle', () => f.as(p1).market.write.settleJob([jobId]));
     const payroll = f.as(w.requester).payroll;
+    expect(await payroll.read.owed([w.modelOwner])).toBe(0n); // accrued to the asset until claimed
+    await f.as(p2).confirm('claim', () => f.as(p2).market.write.claimAssetFees([tokenId]));
     expect(await payroll.read.owed([w.modelOwner])).toBe(aicToWei('3'));
     expect(await payroll.read.owed([child.account()])).toBe(aicToWei('7'));
   });

@@ -71,6 +71,9 @@ describe('AssetRegistry', () => {
       expect(normalized(await registry.read.payeeOf([1n]))).toEqual(
         normalized([alice, AssetKind.Data, 10n ** 18n, false]),
       );
+      expect(await registry.read.priceOf([2n])).toEqual([AssetKind.Model, 5n]);
+      await expectRevert(registry.read.priceOf([3n]), 'ERC721NonexistentToken', [3n]);
+      await expectRevert(registry.read.priceOf([0n]), 'ERC721NonexistentToken', [0n]);
       expect(await registry.read.tokenURI([2n])).toBe(`ipfs://${CID}`);
       expectEvent(receipt, registry, 'AssetMinted', {
         tokenId: 2n,

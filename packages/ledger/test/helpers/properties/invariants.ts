@@ -1,6 +1,7 @@
 /** What must hold after every operation, and once every job has been driven to its end. */
 import { decodeFunctionResult, encodeFunctionData, type Hex } from 'viem';
 import { expect } from 'vitest';
+import { allAssetIds } from '../../../src/actions/market-income.ts';
 import { computeMarketAbi } from '../../../src/artifacts/index.ts';
 import { JobState } from '../../../src/types.ts';
 import * as LedgerProbe from '../../artifacts/LedgerProbe.ts';
@@ -94,6 +95,13 @@ export async function drainAndCheck(w: World): Promise<void> {
     const model = w.jobs.get(id)!;
     expect(model.paidOut, `job ${id} pays out exactly what it escrowed`).toBe(model.funded);
   }
+  // Settlement accrued the asset fees to the assets and the protocol fees to the treasury: anyone claims them (before
+  // Payroll is emptied: a lineage asset's claim pays through it).
+  const reader = f.as(w.requesters[0]!);
+  for (const id of await allAssetIds(reader)) {
+    if ((await reader.market.read.assetFees([id])) > 0n) await market(w.requesters[0]!, 'claimAssetFees', [id]);
+  }
+  if ((await reader.market.read.protocolFeesAccrued()) > 0n) await market(w.requesters[0]!, 'sweepProtocolFees', []);
   for (const user of w.holders) {
     if ((await f.as(user).payroll.read.owed([user])) > 0n) {
       await send(w, user, c.Payroll, f.as(user).payroll.abi, 'withdraw', []);
