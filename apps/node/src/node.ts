@@ -2,42 +2,36 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
-import { connectLedger } from '@aic/ledger';
 import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
-import { createApiHandlers } from './api/handlers.ts';
-import { registerJobEvents } from './api/job-events.ts';
-import type { JobAnnouncement, Offer } from './api/schemas.ts';
-import { type ApiServer, createApiServer } from './api/server.ts';
+import type { ApiServer } from './api/server.ts';
 import { type DataService, startDataService } from './data/data-service.ts';
-import { holdingsLocality } from './holdings/index.ts';
-import { canaryAssetsOf } from './jobs/canary-assets.ts';
-import { type JobServices, type JobServicesInit, startJobServices } from './jobs/job-services.ts';
-import { createLedgerReader } from './ledger-adapter.ts';
+import type { JobServices, JobServicesInit } from './jobs/job-services.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
-import { createNodeModelService, type NodeModelService } from './models/model-service.ts';
+import type { NodeModelService } from './models/model-service.ts';
 import type { NetworkFactory, NodeNetwork } from './network-port.ts';
-import { type RaterRoleInit, startRaterRole } from './rater/rater-role.ts';
-import { type ItemBook, loadItemBook } from './services/item-book.ts';
+import { createNodeApi, type NodeBooks } from './node-api.ts';
+import {
+  type NodeStartComponents,
+  startJobRoles,
+  startModelRole,
+  startPovChainRole,
+  startRaterService,
+  startStorageRole,
+} from './node-roles.ts';
+import type { RaterRoleInit } from './rater/rater-role.ts';
+import { loadItemBook } from './services/item-book.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
-import { loadPeerBook, type PeerBook } from './services/peer-book.ts';
-import { type PovValidatorRoleInit, startPovValidatorRole } from './services/pov-validator.ts';
+import { loadPeerBook } from './services/peer-book.ts';
+import type { PovValidatorRoleInit } from './services/pov-validator.ts';
 import { type RunningService, startRepublishing } from './services/republisher.ts';
 import { removeStaleTempFiles } from './state/atomic-file.ts';
 import { checkIdentityFile } from './state/identity-file.ts';
 import { jobPolicy, jobsFileSchema, offerPolicy, offersFileSchema } from './state/node-state.ts';
-import { storageComponentsOfDataRole } from './storage/data-role.ts';
-import {
-  createNodeStorageService,
-  type NodeStorageComponents,
-  type NodeStorageInit,
-  type NodeStorageService,
-} from './storage/storage-service.ts';
-import { NODE_VERSION } from './version.ts';
-import { createPlazaDetails } from './web/plaza-details.ts';
+import type { NodeStorageComponents, NodeStorageInit, NodeStorageService } from './storage/storage-service.ts';
 
 export interface AicNodeInit {
   /** Node state lives in `<dataDir>/node/` (README "Data directory"). */
@@ -112,7 +106,7 @@ interface Running {
   network: NodeNetwork;
   api: ApiServer;
   apiUrl: string;
-  books: { offers: ItemBook<Offer>; jobs: ItemBook<JobAnnouncement>; peers: PeerBook };
+  books: NodeBooks;
   /** Long-lived node services (offer republishing), stopped before the network. */
   services: RunningService[];
   /** `--pov-validator`'s chain: stopped after every role that reads or writes through its JSON-RPC (a job role
@@ -132,6 +126,8 @@ interface Running {
 /**
  * The composition root of an AIC node: builds the network, the state books and the HTTP API from one init and one
  * set of components, and runs them under one lifecycle (Lodestar beacon-node/src/node/nodejs.ts).
+ * Each role is built by its function in `node-roles.ts` and the API over them in `node-api.ts`; the start order
+ * (`startServing`) and the one stop order (`stop`) stay here.
  *
  * @example
  * const node = createAicNode(init, { privateKey, logger, createNetwork: createAicNetworkAdapter });
@@ -197,10 +193,7 @@ export function createAicNode(init: AicNodeInit, components: AicNodeComponents):
   };
 }
 
-async function startNode(
-  init: AicNodeInit,
-  c: AicNodeComponents & { metrics: NodeMetrics; now: () => number; log: Logger },
-): Promise<Running> {
+async function startNode(init: AicNodeInit, c: NodeStartComponents): Promise<Running> {
   const stateDir = join(init.dataDir, 'node');
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const stale = await removeStaleTempFiles(stateDir);
@@ -247,131 +240,35 @@ async function startNode(
 
 async function startServing(
   nodeInit: AicNodeInit,
-  c: AicNodeComponents & { metrics: NodeMetrics; now: () => number; log: Logger },
+  c: NodeStartComponents,
   network: NodeNetwork,
-  books: Running['books'],
+  books: NodeBooks,
 ): Promise<Running> {
-  // The PoV chain first: the ledger roles below read and write through its JSON-RPC.
-  const pov =
-    nodeInit.povValidator &&
-    (await startPovValidatorRole(
-      { ...nodeInit.povValidator, dataDir: nodeInit.dataDir },
-      { privateKey: c.privateKey, network, logger: moduleLogger(c.logger, 'pov') },
-    ));
-  const init = pov && nodeInit.rpcUrl === undefined ? { ...nodeInit, rpcUrl: pov.rpcUrl } : nodeInit;
+  const { povChain, init } = await startPovChainRole(nodeInit, c, network);
   redialKnownPeers(network, books.peers, c.log);
   const data = await startDataService(
     { dataDir: init.dataDir, privateKey: c.privateKey, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile },
     { net: network.aic, peerId: network.peerId, logger: moduleLogger(c.logger, 'data'), metrics: c.metrics },
   );
-  // Canaries train assets this node publishes through its data role and model service, on the first canary
-  // (the model service starts after the job roles).
-  let modelsReady: (models: NodeModelService) => void = () => {};
-  const canaryModels = new Promise<NodeModelService>((resolve) => {
-    modelsReady = resolve;
-  });
-  const coordinator = init.jobs?.coordinator && {
-    ...init.jobs.coordinator,
-    canaryAssets: canaryAssetsOf({
-      dataDir: init.dataDir,
-      publishDataset: (input) => data.publishDataset(input),
-      publishModel: async (manifest) =>
-        await (await canaryModels).handlers.publishModel({ body: { manifest, pricePerUseAic: '0' }, query: undefined }),
-    }),
-  };
-  const jobs =
-    init.rpcUrl !== undefined && init.deploymentFile !== undefined && network.aic !== undefined
-      ? await startJobServices(
-          {
-            ...init.jobs,
-            ...(coordinator ? { coordinator } : {}),
-            dataDir: init.dataDir,
-            rpcUrl: init.rpcUrl,
-            deploymentFile: init.deploymentFile,
-            privateKey: c.privateKey,
-            assets: data.assets,
-            locality: holdingsLocality(data.holdings),
-          },
-          network.aic,
-          moduleLogger(c.logger, 'jobs'),
-        )
-      : undefined;
+  const { jobs, modelsReady } = await startJobRoles(init, c, network, data);
   const stateDir = join(init.dataDir, 'node');
   const apiToken = await loadOrCreateApiToken(init.dataDir, (warning) => c.log.warn(warning));
   const spending = await loadSpendingGuard(
     { path: join(stateDir, 'spending.json'), caps: init.api?.budget ?? {} },
     { logger: moduleLogger(c.logger, 'state'), metrics: c.metrics, now: c.now },
   );
-  const models = await createNodeModelService(
-    { dataDir: init.dataDir, rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey: c.privateKey },
-    // the data role's store and holdings book: manifests are served over /aic/content, models announced as held
-    { network, logger: moduleLogger(c.logger, 'models'), spending, content: data.store, holdings: data.holdings },
-  );
-  await models.start();
+  const models = await startModelRole(init, c, network, data, spending);
   modelsReady(models);
-  const storage = await createNodeStorageService(
-    {
-      dataDir: init.dataDir,
-      rpcUrl: init.rpcUrl,
-      deploymentFile: init.deploymentFile,
-      privateKey: c.privateKey,
-      ...init.storage,
-    },
-    // Replicas share the data role's store, chunk index and holdings; it also hands over the datasets it published.
-    {
-      ...storageComponentsOfDataRole(data),
-      ...c.storage,
-      network,
-      logger: moduleLogger(c.logger, 'storage'),
-      spending,
-    },
-  );
-  await storage.start();
-  const handlers = createApiHandlers({
-    dataService: data,
-    plazaDetails: createPlazaDetails({ dataDir: init.dataDir, content: data.store }),
-    modelHandlers: models.handlers,
-    storageHandlers: storage.handlers,
-    spending,
-    jobServices: jobs,
-    network,
-    ...books,
-    metrics: c.metrics,
-    logger: moduleLogger(c.logger, 'api'),
-    startedAtMs: c.now(),
-    now: c.now,
-    version: NODE_VERSION,
-    role: init.role,
-    ledger: c.ledger ?? defaultLedger(init, c.privateKey),
-  });
-  const api = await createApiServer(
-    {
-      host: init.apiHost,
-      port: init.apiPort,
-      version: NODE_VERSION,
-      access: {
-        token: apiToken.token,
-        allowedHosts: init.api?.allowedHosts,
-        allowedOrigins: init.api?.allowedOrigins,
-        // An EIP-712 signature by the node's own account is the alternative credential (browser wallets).
-        signer: network.address,
-      },
-    },
-    { handlers, metrics: c.metrics, logger: moduleLogger(c.logger, 'http') },
-  );
-  // Live job progress for the web client (server-sent events, outside the JSON route table).
-  registerJobEvents(api.fastify, {
-    jobs: () => jobs,
-    peerAddresses: () => network.getPeers().map((p) => p.address),
-    offers: () => books.offers.list('all'),
-  });
+  const storage = await startStorageRole(init, c, network, data, spending);
+  const parts = { network, books, data, models, storage, jobs, spending, apiToken: apiToken.token };
+  const api = await createNodeApi(init, c, parts);
   const apiUrl = await api.start().catch(async (cause: unknown) => {
     await api.stop().catch(() => undefined);
     await models.stop().catch(() => undefined);
     await storage.stop().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await data.stop().catch(() => undefined);
-    if (pov) await pov.stop().catch(() => undefined);
+    if (povChain) await povChain.stop().catch(() => undefined);
     const reason = (cause as { code?: unknown }).code ?? 'error';
     throw new AicError(
       'NODE_API_LISTEN_FAILED',
@@ -385,14 +282,8 @@ async function startServing(
   const services: RunningService[] = [
     startRepublishing(network, books.offers, init.republishIntervalMs ?? DEFAULT_PRESET.node.republishIntervalMs, c),
   ];
-  if (init.rater && init.rpcUrl !== undefined && init.deploymentFile !== undefined) {
-    const ledger = await connectLedger({
-      rpcUrl: init.rpcUrl,
-      deploymentFile: init.deploymentFile,
-      privateKey: c.privateKey,
-    });
-    services.push(startRaterRole(init.rater, ledger, moduleLogger(c.logger, 'rater')));
-  }
+  const rater = await startRaterService(init, c);
+  if (rater) services.push(rater);
   c.log.info(
     {
       peerId: network.peerId,
@@ -409,7 +300,7 @@ async function startServing(
     apiUrl,
     books,
     services,
-    povChain: pov || undefined,
+    povChain,
     jobs,
     data,
     models,
@@ -417,9 +308,4 @@ async function startServing(
     apiTokenFile: apiToken.file,
     spending,
   };
-}
-
-function defaultLedger(init: AicNodeInit, privateKey: Uint8Array): NodeLedger | undefined {
-  if (init.rpcUrl === undefined || init.deploymentFile === undefined) return undefined;
-  return createLedgerReader({ rpcUrl: init.rpcUrl, deploymentFile: init.deploymentFile, privateKey });
 }
