@@ -3,8 +3,9 @@
  * pay), verification (verifier fees), its datasets and models (job usage fees, PLAZA uses, access, rentals and sales,
  * and lineage shares through Payroll), storage (StorageMarket epoch payments) and Proof-of-Value claims; plus what it
  * does in each Vessel (jobs, assets, deals) for the dashboards. Every amount follows the contracts' own crediting:
- * a usage fee goes to the asset's owner at payment time, or through Payroll (IncomeCredited) when the asset has
- * lineage; a PLAZA payment is the AIC transfer from Plaza to the owner in the same transaction (the fee stays out).
+ * a job's usage fee accrues to its asset at settlement and is the owner's then (claimable, paid to it by
+ * ComputeMarket.claimAssetFees), except an asset whose claims split through Payroll (lineage): its income is the
+ * IncomeCredited of the claim (or of the payment, for PLAZA); a PLAZA payment is the AIC transfer from Plaza to the owner in the same transaction (the fee stays out).
  */
 import type { ChainEvent } from './chain-events.ts';
 import { ASSET_KIND_NAMES, type AssetKindName, JOB_STATE_AFTER, lower, text, wei } from './chain-facts.ts';
@@ -76,12 +77,14 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
   >();
   const deals = new Map<string, { client: string; sizeBytes: bigint; provider?: string }>();
   const viaPayroll = new Set<string>();
+  const claims = new Set<string>(); // `${tx}:${assetId}` of ComputeMarket.AssetFeesClaimed
   const fromPlaza = new Map<string, bigint>(); // `${tx}:${to}` → AIC Plaza transferred to `to` in that tx
   // Accounts whose first AIC came from this one: a node pays each job from such a fresh account (issue 15), so a
   // job one of them escrows is this account's own (the chain link the rating engine also follows).
   const firstFunder = new Map<string, string>();
   for (const e of events) {
     if (e.contract === 'Payroll' && e.event === 'IncomePaid') viaPayroll.add(`${e.tx}:${text(e, 'assetId')}`);
+    if (e.contract === 'ComputeMarket' && e.event === 'AssetFeesClaimed') claims.add(`${e.tx}:${text(e, 'assetId')}`);
     if (e.contract === 'AICToken' && e.event === 'Transfer' && !firstFunder.has(lower(e, 'to'))) {
       firstFunder.set(lower(e, 'to'), lower(e, 'from'));
     }
@@ -91,6 +94,9 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
     }
   }
 
+  // Assets whose accrued job fees were claimed through Payroll: lineage (fixed at mint), so their job fees count from
+  // the Payroll split of the claim, not at settlement (before their first claim they count as the owner's).
+  const splitAssets = new Set([...claims].filter((key) => viaPayroll.has(key)).map((key) => key.split(':')[1]!));
   const totals = emptyTotals();
   const items: IncomeItem[] = [];
   const gpuJobs = new Map<string, GpuJob>();
@@ -131,7 +137,7 @@ export function accountEarnings(events: readonly ChainEvent[], address: string, 
   };
   /** A usage fee for an asset: to its owner now, unless Payroll split it (then IncomeCredited says who got what). */
   const assetFee = (e: ChainEvent, tokenId: string, amountWei: bigint, what: string) => {
-    if (tokenId === '0' || amountWei === 0n || viaPayroll.has(`${e.tx}:${tokenId}`)) return;
+    if (tokenId === '0' || amountWei === 0n || viaPayroll.has(`${e.tx}:${tokenId}`) || splitAssets.has(tokenId)) return;
     const asset = owners.get(tokenId);
     if (asset?.owner !== me) return;
     earn(e, isDataKind(asset.kind) ? 'data' : 'model', amountWei, what);

@@ -195,6 +195,54 @@ describe('accountEarnings', () => {
     expect(owner.items[0]?.what).toBe('income of #1 (lineage split)');
   });
 
+  it("counts a lineage model's accrued job fee from the Payroll split of its claim, not also at settlement", () => {
+    block = 0;
+    const claimTx = `0x${'d'.repeat(64)}`;
+    const events = [
+      ev('AssetRegistry', 'AssetMinted', {
+        tokenId: '1',
+        owner: DATA_OWNER,
+        kind: 1,
+        manifestCid: 'c',
+        contentRoot: '0x',
+      }),
+      ev('AssetRegistry', 'AssetMinted', {
+        tokenId: '3',
+        owner: REQUESTER,
+        kind: 3,
+        manifestCid: 'c',
+        contentRoot: '0x',
+      }),
+      ev('ComputeMarket', 'JobCreated', {
+        jobId: '1',
+        requester: BUYER,
+        datasetId: '0',
+        modelId: '3',
+        specHash: '0x',
+        escrow: s(20n * AIC),
+      }),
+      ev('ComputeMarket', 'JobSettled', {
+        jobId: '1',
+        providerPaid: s(5n * AIC),
+        protocolFee: s(0n),
+        datasetFee: s(0n),
+        modelFee: s(10n * AIC),
+        verifierFee: s(0n),
+        refund: s(0n),
+      }),
+    ];
+    // Settled, not yet claimed: the accrued fee is the owner's claimable income.
+    expect(accountEarnings(events, REQUESTER, PLAZA).totals.model).toBe(10n * AIC);
+    events.push(
+      ev('ComputeMarket', 'AssetFeesClaimed', { assetId: '3', owner: REQUESTER, amount: s(10n * AIC) }, claimTx),
+      ev('Payroll', 'IncomePaid', { assetId: '3', payer: PLAZA, amount: s(10n * AIC) }, claimTx),
+      ev('Payroll', 'IncomeCredited', { assetId: '3', beneficiary: REQUESTER, amount: s(7n * AIC) }, claimTx),
+      ev('Payroll', 'IncomeCredited', { assetId: '1', beneficiary: DATA_OWNER, amount: s(3n * AIC) }, claimTx),
+    );
+    expect(accountEarnings(events, REQUESTER, PLAZA).totals.model).toBe(7n * AIC);
+    expect(accountEarnings(events, DATA_OWNER, PLAZA).totals.data).toBe(3n * AIC);
+  });
+
   it('pays a preempted provider its verified checkpoints and a seller its sale net of royalty and fee', () => {
     block = 0;
     const events = [
