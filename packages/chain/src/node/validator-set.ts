@@ -73,21 +73,17 @@ export function createValidatorSetReader(init: {
     const active = (await view('activeValidators')) as readonly Address[] | undefined;
     const terms = (await view('terms')) as { minStake: bigint } | undefined;
     if (active === undefined || terms === undefined) return genesisSet;
-    const members: ValidatorEntry[] = [];
+    const stakers: { address: Address; stake: bigint }[] = [];
     for (const address of active) {
       const v = (await view('validatorOf', [address])) as { stake: bigint } | undefined;
-      members.push({ address: getAddress(address), genesis: true, stake: v?.stake ?? terms.minStake });
+      stakers.push({ address, stake: v?.stake ?? terms.minStake });
     }
-    const isActive = new Set(members.map((m) => m.address));
+    const genesis: { address: Address; listed: boolean }[] = [];
     for (const g of genesisSet) {
-      if (isActive.has(g.address)) continue;
       const v = (await view('validatorOf', [g.address])) as { listed: boolean } | undefined;
-      if (v !== undefined && !v.listed) members.push({ ...g, stake: terms.minStake });
+      genesis.push({ address: g.address, listed: v?.listed ?? true });
     }
-    // Nobody left (every member slashed or gone): the genesis set rather than a chain that can never move again.
-    if (members.length === 0) return genesisSet;
-    // Sorted: every node lists the same members in the same order (committee.ts sorts again; this keeps logs stable).
-    return members.sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+    return validatorSetOf({ active: stakers, genesis, minStake: terms.minStake });
   }
 
   return (boundary) => {
@@ -100,4 +96,30 @@ export function createValidatorSetReader(init: {
     answer.catch(() => answers.delete(key));
     return answer;
   };
+}
+
+/**
+ * The membership rule (file comment) over what ValidatorStakes says: active stakers by stake, genesis validators
+ * with whether they were ever listed there. Sorted by address; the genesis set when nobody is left.
+ * @example validatorSetOf({ active: [{ address: a, stake: 10n }], genesis: [{ address: g, listed: false }], minStake: 1n })
+ * // [{ address: a, genesis: true, stake: 10n }, { address: g, genesis: true, stake: 1n }] (in address order)
+ */
+export function validatorSetOf(input: {
+  active: readonly { address: Address; stake: bigint }[];
+  genesis: readonly { address: Address; listed: boolean }[];
+  minStake: bigint;
+}): ValidatorEntry[] {
+  const members = new Map<Address, ValidatorEntry>();
+  for (const v of input.active) {
+    const address = getAddress(v.address);
+    members.set(address, { address, genesis: true, stake: v.stake });
+  }
+  for (const g of input.genesis) {
+    const address = getAddress(g.address);
+    if (!g.listed && !members.has(address)) members.set(address, { address, genesis: true, stake: input.minStake });
+  }
+  // Nobody left (every member slashed or gone): the genesis set rather than a chain that can never move again.
+  if (members.size === 0) return genesisValidatorSet(input.genesis.map((g) => g.address));
+  // Sorted: every node lists the same members in the same order (committee.ts sorts again; this keeps logs stable).
+  return [...members.values()].sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
 }

@@ -81,7 +81,7 @@ describe('a validator that started alone joins the others chain when it meets th
   it('takes the finalized chain of the others after epochs apart', async () => {
     const g0 = (group[0] as Member).node.executor;
     // Apart past the lookback: from epoch 2 on, the two branches' epoch states differ.
-    const slotOf = (ts: bigint) => ts - genesis.spec.timestampSec;
+    const slotOf = (ts: bigint) => ts - (genesis.spec.timestampSec ?? 0n);
     await eventually(
       'both branches past epoch 3',
       () =>
