@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
+import { connectLedger } from '@aic/ledger';
 import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
@@ -24,6 +25,7 @@ import {
 } from './node-roles.ts';
 import type { RaterRoleInit } from './rater/rater-role.ts';
 import { loadItemBook } from './services/item-book.ts';
+import { MARKET_INCOME_INTERVAL_MS, startMarketIncomeCollection } from './services/market-income.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook } from './services/peer-book.ts';
 import type { PovValidatorRoleInit } from './services/pov-validator.ts';
@@ -238,6 +240,23 @@ async function startNode(init: AicNodeInit, c: NodeStartComponents): Promise<Run
   }
 }
 
+/** With a chain: collects what ComputeMarket accrues for the node account (its assets' usage fees; the protocol fees
+ * while it is the treasury), which settlement no longer pays out (issue 15). */
+function startMarketIncomeService(init: AicNodeInit, c: NodeStartComponents): RunningService | undefined {
+  const { rpcUrl, deploymentFile } = init;
+  if (rpcUrl === undefined || deploymentFile === undefined) return undefined;
+  let client: ReturnType<typeof connectLedger> | undefined;
+  const ledger = () => {
+    client ??= connectLedger({ rpcUrl, deploymentFile, privateKey: c.privateKey }).catch((error: unknown) => {
+      client = undefined; // the deployment file may appear later: try again on the next pass
+      throw error;
+    });
+    return client;
+  };
+  const log = moduleLogger(c.logger, 'income');
+  return startMarketIncomeCollection({ intervalMs: MARKET_INCOME_INTERVAL_MS, minClaimWei: 0n }, { ledger, log });
+}
+
 async function startServing(
   nodeInit: AicNodeInit,
   c: NodeStartComponents,
@@ -284,6 +303,8 @@ async function startServing(
   ];
   const rater = await startRaterService(init, c);
   if (rater) services.push(rater);
+  const income = startMarketIncomeService(init, c);
+  if (income) services.push(income);
   c.log.info(
     {
       peerId: network.peerId,

@@ -10,6 +10,9 @@ import type { RunningService } from './republisher.ts';
 
 export type MarketIncomeLedger = Pick<LedgerClient, 'market' | 'registry' | 'confirm' | 'account'>;
 
+/** How often a node collects by default: rarely, since one claim covers every job settled since the last. */
+export const MARKET_INCOME_INTERVAL_MS = 300_000;
+
 export interface MarketIncomeInit {
   intervalMs: number;
   /** Smallest accrued amount worth a claim transaction (0: claim whatever accrued). */
@@ -17,7 +20,8 @@ export interface MarketIncomeInit {
 }
 
 export interface MarketIncomeComponents {
-  ledger: MarketIncomeLedger;
+  /** Connected on first use (a node may start before the chain's deployment file exists); a failure is retried. */
+  ledger: () => Promise<MarketIncomeLedger>;
   log: { info(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 }
 
@@ -27,7 +31,7 @@ export async function collectMarketIncomeOnce(
   init: Pick<MarketIncomeInit, 'minClaimWei'>,
   c: MarketIncomeComponents,
 ): Promise<{ claimedAssetIds: bigint[]; sweptWei: bigint }> {
-  const { ledger } = c;
+  const ledger = await c.ledger();
   const me = getAddress(ledger.account());
   const floor = init.minClaimWei > 0n ? init.minClaimWei : 1n;
   const claimedAssetIds: bigint[] = [];

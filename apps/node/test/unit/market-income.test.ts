@@ -44,7 +44,7 @@ function fakeLedger(o: { fees: bigint[]; owners: string[]; treasury: string; acc
       },
     },
   };
-  return { ledger: ledger as unknown as MarketIncomeLedger, sent };
+  return { ledger: async () => ledger as unknown as MarketIncomeLedger, sent };
 }
 
 describe('market income collection', () => {
