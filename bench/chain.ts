@@ -17,7 +17,7 @@
  * `--validator-seconds` (default 40): `blocksPerS` (4), `finalityP99Blocks` (head − finalized at each finalization).
  * Growth (bench/helpers/pov-growth.ts): 4 genesis validators, then 4 more stake in ValidatorStakes and join at an
  * epoch boundary; `blocksPerSBeforeGrowth` and `blocksPerS8Validators` (after the set grew and retargeting had
- * `--settle-epochs` epochs, default 3), `--growth-seconds` each (default 64), `joinersProposed` of 4.
+ * `--settle-epochs` epochs, default 2), `--growth-seconds` each (default 192), `joinersProposed` of 4.
  * Last line: {"bench":"chain","erc20TransfersPerS":..,"baselineHardhatTransfersPerS":..,...}
  */
 import '@aic/core/polyfills';
@@ -294,8 +294,9 @@ const gossip = PARTS.has('gossip')
 console.log(`PoV 4 validators through gossip: ${JSON.stringify(gossip)}`);
 // The validators (chain-node): 4; then one chain whose set grows from 4 to 8 by staking (read per epoch).
 const VALIDATOR_SECONDS = Number(args.get('--validator-seconds') ?? 40);
-const GROWTH_SECONDS = Number(args.get('--growth-seconds') ?? 64);
-const SETTLE_EPOCHS = Number(args.get('--settle-epochs') ?? 3);
+// A window of n one-second slots measures 0.5 blocks/s to ± √(0.25 / n): 192 s gives ± 0.036 (64 s gave ± 0.06).
+const GROWTH_SECONDS = Number(args.get('--growth-seconds') ?? 192);
+const SETTLE_EPOCHS = Number(args.get('--settle-epochs') ?? 2);
 const v4 = PARTS.has('validators') ? await measureValidators(4, VALIDATOR_SECONDS) : none;
 console.log(`PoV validators over ${VALIDATOR_SECONDS} s: 4 → ${JSON.stringify(v4)}`);
 const growth = PARTS.has('validators')
