@@ -1,6 +1,8 @@
 import { AicError, isAicError } from '@aic/core';
+import type { FreshPayerPort } from '@aic/gpu-vessel';
 import { connectLedger, eventsOf, type LedgerClient, rewardsPoolAbi } from '@aic/ledger';
 import { createExplorerService } from './explorer/explorer-service.ts';
+import { rateAsPayers } from './jobs/payer-ratings.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { readDatasetAnchor, readPlazaAssets, readPlazaContracts, readProviderStandings } from './web/plaza-assets.ts';
 
@@ -13,6 +15,8 @@ export function createLedgerReader(init: {
   rpcUrl: string;
   deploymentFile: string;
   privateKey?: Uint8Array;
+  /** The node's job payer accounts: ratings are sent from those that paid what is rated (jobs/payer-ratings.ts). */
+  payers?: FreshPayerPort;
 }): NodeLedger {
   let client: Promise<LedgerClient> | undefined;
   const connect = () => connectLedger(init);
@@ -39,8 +43,7 @@ export function createLedgerReader(init: {
     async rate(kind, id, rating) {
       const ledger = await ledgerClient();
       if (!ledger.walletClient) throw new AicError('LEDGER_NO_SIGNER', 'this node has no key for chain writes');
-      const receipt = await ledger.confirm('RewardsPool.rate', () => ledger.rewards.write.rate([kind, id, rating]));
-      return { transactionHash: receipt.transactionHash };
+      return { ratings: await rateAsPayers(ledger, init.payers, { kind, id, rating }) };
     },
     async rewards(address) {
       const ledger = await ledgerClient();

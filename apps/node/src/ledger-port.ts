@@ -28,7 +28,11 @@ export interface NodeLedger {
   /** Claims the node account's rewards (signed with the node's key); resolves with the amount paid. */
   claimRewards(): Promise<{ amountWei: bigint; transactionHash: `0x${string}` }>;
   /** Rates a resource as the node account (RewardsPool.rate: kind 0 asset, 1 GPU provider, 2 storage provider). */
-  rate?(kind: 0 | 1 | 2, id: bigint, rating: number): Promise<{ transactionHash: `0x${string}` }>;
+  rate?(
+    kind: 0 | 1 | 2,
+    id: bigint,
+    rating: number,
+  ): Promise<{ ratings: Array<{ rater: `0x${string}`; transactionHash: `0x${string}` }> }>;
   /** One page of the AssetRegistry's assets (the web client's PLAZA); absent in fakes that do not need it. */
   plazaAssets?(query: PlazaAssetsQuery): Promise<PlazaAssets>;
   /** The contracts a browser wallet pays PLAZA through; absent in fakes. */

@@ -20,7 +20,7 @@ export {
   type LocalityPort,
 } from './agent/coordinator-locality.ts';
 export { priceWithinEscrow } from './agent/coordinator-shortlist.ts';
-export type { FreshPayerPort } from './agent/fresh-payers.ts';
+export { type FreshPayer, type FreshPayerPort, openPayer, payerAddresses } from './agent/fresh-payers.ts';
 export type { ProgressLine, RequesterJobState, RequesterStep } from './agent/job-record.ts';
 export { RoleScope, STOP_GRACE_MS, type Startable, startAll } from './agent/lifecycle.ts';
 export { ProviderAgent, type ProviderAgentInit, type TrainingRunner } from './agent/provider-agent.ts';

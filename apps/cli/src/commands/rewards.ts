@@ -20,7 +20,9 @@ export function registerRewardsCommands(program: Command, io: CliIo): void {
     .action(action(io, claim));
   rewards
     .command('rate <kind> <id> <rating>')
-    .description('rate what the node account used: kind asset (token id), gpu or storage (provider address), 0-100')
+    .description(
+      'rate what the node used (sent by its accounts that paid for it this epoch): kind asset (token id), gpu or storage (provider address), 0-100',
+    )
     .action(action(io, rate));
 }
 
@@ -37,7 +39,8 @@ async function rate(ctx: CommandContext, _options: unknown, kind: string, id: st
     ctx.io,
     ctx.global.json,
     r,
-    (x) => `rated ${kind} ${id} ${value} as ${x.rater} (tx ${x.transactionHash})`,
+    // One line per account of the node that paid for it this epoch (its job payers): each is a vote of its own.
+    (x) => x.ratings.map((r) => `rated ${kind} ${id} ${value} as ${r.rater} (tx ${r.transactionHash})`).join('\n'),
   );
 }
 

@@ -86,6 +86,24 @@ describe('jobs across one real job network', () => {
     expect([...deltas.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
     expect(report.trainedAssetId).toBeDefined();
     expect(report.lineage.map((l) => l.shareBps)).toEqual([3_000, 2_000]);
+
+    // Issue 15: a consumer rating weighs by the fee its rater paid that epoch, and the job was paid by a fresh account
+    // of the requester's node (the network's first job: still epoch 0). The node rates the dataset from that account.
+    const n = network();
+    const requesterNode = n.nodes.find((node) => node.role === 'requester');
+    if (!requesterNode) throw new Error('no requester node');
+    const { publicClient } = createDevClients(n.chain, n.dev.deployment);
+    const job = await publicClient.readContract({
+      address: n.dev.deployment.contracts.ComputeMarket,
+      abi: computeMarketAbi,
+      functionName: 'jobOf',
+      args: [report.jobId],
+    });
+    const payer = getAddress(job.requester);
+    expect(payer).not.toBe(getAddress(requesterNode.address));
+    const rated = await nodeApi(requesterNode).rate({ body: { kind: 'asset', id: String(job.datasetId), rating: 80 } });
+    expect(rated.ratings.map((r) => r.rater)).toEqual([payer]);
+    expect(rated.rater).toBe(payer);
   });
 
   it('places a job asking for an H100 on the provider that announced H100s, and refuses one no offer can run', {

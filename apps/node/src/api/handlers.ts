@@ -126,9 +126,11 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
           `a ${body.kind} rating needs ${kind === 0 ? 'a token id' : 'an address'}`,
         );
       }
-      const { transactionHash } = await c.ledger.rate(kind, BigInt(body.id), body.rating);
-      c.logger.info({ kind: body.kind, id: body.id, rating: body.rating }, 'rated');
-      return { rater: c.network.address, transactionHash };
+      const { ratings } = await c.ledger.rate(kind, BigInt(body.id), body.rating);
+      const [first] = ratings;
+      if (!first) throw new AicError('LEDGER_UNAVAILABLE', 'the rating was not sent');
+      c.logger.info({ kind: body.kind, id: body.id, rating: body.rating, raters: ratings.length }, 'rated');
+      return { rater: first.rater, transactionHash: first.transactionHash, ratings };
     },
     peers: async () => ({ peers: c.peers.describe(c.network) }),
     listOffers: async ({ query }) => ({ offers: c.offers.list(query.source) }),

@@ -106,7 +106,7 @@ export const apiRoutes = {
     method: 'POST',
     path: '/v1/ratings',
     summary:
-      "Rate something this node's account used (RewardsPool.rate, the node signs): weighed by the fee it paid that epoch",
+      'Rate something this node used (RewardsPool.rate, sent by each of its accounts that paid for it this epoch: weighed by that fee)',
     successStatus: 200,
     body: ratingBodySchema,
     response: ratingResultSchema,

@@ -80,9 +80,11 @@ export const ratingBodySchema = z.object({
 });
 export type RatingBody = z.infer<typeof ratingBodySchema>;
 
-export const ratingResultSchema = z.object({
-  rater: addressSchema,
-  transactionHash: z.string(),
+const ratingSentSchema = z.object({ rater: addressSchema, transactionHash: z.string() });
+export const ratingResultSchema = ratingSentSchema.extend({
+  ratings: z
+    .array(ratingSentSchema)
+    .describe("one rating per account of this node that paid for it this epoch (its job payers), or the node's own"),
 });
 
 export const peerSchema = z.object({

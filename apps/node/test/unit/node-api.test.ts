@@ -158,20 +158,23 @@ describe('node HTTP API (in-memory network)', () => {
 
   it('rates what the node account used through the ledger (asset by id, provider by address), refusing mismatches', async () => {
     const rated: Array<[number, bigint, number]> = [];
+    const payer = `0x${'0a'.repeat(20)}` as const;
     const ledger: NodeLedger = {
       balances: async () => ({ chainId: 31337, aicWei: 0n, nativeWei: 0n }),
       claimRewards: async () => ({ amountWei: 0n, transactionHash: `0x${'ab'.repeat(32)}` as const }),
       rewards: async () => ({ currentEpoch: 0, score: 0n, scoreEpoch: 0, claimableWei: 0n, emissionPerEpochWei: 0n }),
       rate: async (kind, id, rating) => {
         rated.push([kind, id, rating]);
-        return { transactionHash: `0x${'cd'.repeat(32)}` as const };
+        return { ratings: [{ rater: payer, transactionHash: `0x${'cd'.repeat(32)}` as const }] };
       },
     };
-    const { node, api } = await startNode(1, join(dir, 'rater'), ledger);
+    const { api } = await startNode(1, join(dir, 'rater'), ledger);
     const provider = `0x${'0b'.repeat(20)}`;
+    // The ledger sends it from the node's account that paid (a job payer), and the answer names that account.
     expect(await api.rate({ body: { kind: 'asset', id: '7', rating: 5 } })).toEqual({
-      rater: node.address,
+      rater: payer,
       transactionHash: `0x${'cd'.repeat(32)}`,
+      ratings: [{ rater: payer, transactionHash: `0x${'cd'.repeat(32)}` }],
     });
     await api.rate({ body: { kind: 'gpu', id: provider, rating: 90 } });
     expect(rated).toEqual([

@@ -59,6 +59,32 @@ export function fundingFor(needWei: bigint, random: () => number): bigint {
   return ((scaled + AIC - 1n) / AIC) * AIC;
 }
 
+/** Addresses (lowercased) of every payer kept under `port`, in use or retired: e.g. to find which paid for what. */
+export async function payerAddresses(port: FreshPayerPort): Promise<string[]> {
+  const names = async (dir: string) =>
+    (await readdir(dir).catch(() => [] as string[])).filter((n) => PAYER_FILE.test(n)).map((n) => n.slice(0, -5));
+  return [...(await names(port.dir)), ...(await names(join(port.dir, 'retired')))].sort();
+}
+
+/** A payer kept under `port` by address, its key opened from the keystore (in use or retired); undefined if none. */
+export async function openPayer(port: FreshPayerPort, address: string): Promise<FreshPayer | undefined> {
+  const opened = await readPayerKey(port, address.toLowerCase());
+  return opened && { address: opened.address, ledger: await port.connect(opened.privateKey) };
+}
+
+const PAYER_FILE = /^0x[0-9a-f]{40}\.json$/;
+
+async function readPayerKey(
+  port: FreshPayerPort,
+  address: string,
+): Promise<{ address: Address; privateKey: Uint8Array } | undefined> {
+  const read = (dir: string) => readFile(join(dir, `${address}.json`), 'utf8').catch(() => undefined);
+  const text = (await read(port.dir)) ?? (await read(join(port.dir, 'retired')));
+  if (text === undefined) return undefined;
+  const keystore = JSON.parse(text);
+  return { address: keystoreAddress(keystore), privateKey: await decryptKeystore(keystore, port.secret) };
+}
+
 export class FreshPayers {
   /** Addresses of this node's payers of this kind (used or not), lowercased. */
   readonly #known = new Set<string>();
@@ -118,8 +144,7 @@ export class FreshPayers {
 
   /** A payer of this node by address (its key from the keystore), e.g. to preempt or sweep a job it paid. */
   async open(address: string): Promise<FreshPayer | undefined> {
-    const opened = await this.#key(address.toLowerCase());
-    return opened && { address: opened.address, ledger: await this.port.connect(opened.privateKey) };
+    return await openPayer(this.port, address);
   }
 
   /**
@@ -174,11 +199,7 @@ export class FreshPayers {
   }
 
   async #key(address: string): Promise<{ address: Address; privateKey: Uint8Array } | undefined> {
-    const read = (dir: string) => readFile(join(dir, `${address}.json`), 'utf8').catch(() => undefined);
-    const text = (await read(this.port.dir)) ?? (await read(this.#retiredDir));
-    if (text === undefined) return undefined;
-    const keystore = JSON.parse(text);
-    return { address: keystoreAddress(keystore), privateKey: await decryptKeystore(keystore, this.port.secret) };
+    return await readPayerKey(this.port, address);
   }
 
   /** A new key, saved encrypted before any money is sent to it, then funded by ordinary transfers. */
@@ -230,6 +251,6 @@ export class FreshPayers {
 
   async #files(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return (await readdir(dir)).filter((n) => /^0x[0-9a-f]{40}\.json$/.test(n)).sort();
+    return (await readdir(dir)).filter((n) => PAYER_FILE.test(n)).sort();
   }
 }
