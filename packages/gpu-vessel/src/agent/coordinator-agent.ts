@@ -8,28 +8,28 @@
  * - preemption: a job whose provider stops answering is preempted by its requester (requester/provider-liveness.ts;
  *   the keyless market lets only it name the paid checkpoints) and reassigned here from its new shortlist; this node
  *   preempts itself only where the market lets it (a role-gated deployment, or a job never started);
+ * - canaries (coordinator-canaries.ts) and the placement step (coordinator-placement.ts) are their own files;
  * - arbiter, only as the DisputeCourt's stated fallback: a dispute is heard by a committee drawn from the staked
  *   verifiers (their referee role); only while too few verifiers exist to seat one does this node re-run the sampled
  *   segments and rule (ARBITER_ROLE; the contract refuses it otherwise).
  */
-import { type CostModel, choosePlacement, createOfferBook } from '@aic/allocator';
-import { pause } from '@aic/core';
+import type { CostModel } from '@aic/allocator';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { jobStateName } from '@aic/ledger';
 import type { OfferEventDetail } from '@aic/network';
 import type { MarketEvent, MarketEventOf } from '../chain/market-watcher.ts';
 import { type CanaryAssets, CanaryIssuer } from './canary.ts';
 import type { CanaryPayerPort } from './canary-payers.ts';
-import { nextCanaryDelayMs } from './canary-terms.ts';
 import { ChallengeBook } from './challenge-book.ts';
 import { type AgentContext, whenSeedReady } from './context.ts';
-import { jobDemandOf, whyWaiting } from './coordinator-demand.ts';
+import { CoordinatorCanaries } from './coordinator-canaries.ts';
+import { whyWaiting } from './coordinator-demand.ts';
 import { proposeWrongProvider } from './coordinator-fault.ts';
-import { placeGroupJob } from './coordinator-group.ts';
 import { LocalityInputs, type LocalityPort } from './coordinator-locality.ts';
-import { type KnownOffer, knownOfferOf, offerForJob } from './coordinator-offers.ts';
+import { type KnownOffer, knownOfferOf } from './coordinator-offers.ts';
+import { findPlacement, logPlaced, proposePlacement } from './coordinator-placement.ts';
 import { arbiterMayRule, arbitrateDispute, preemptSilentProvider } from './coordinator-rulings.ts';
-import { isRevertOf, redrawIfDue, shortlistOf } from './coordinator-shortlist.ts';
+import { redrawIfDue, shortlistOf } from './coordinator-shortlist.ts';
 import { TrackRecord } from './coordinator-track-record.ts';
 import { MachineUsage } from './coordinator-usage.ts';
 import { JobRequirements } from './job-requirements.ts';
@@ -77,7 +77,7 @@ export class CoordinatorAgent implements Startable {
   readonly #unplaced = new Set<bigint>();
   /** Jobs already logged as waiting for an eligible offer. */
   readonly #waiting = new Set<bigint>();
-  readonly #canaries: CanaryIssuer | undefined;
+  readonly #canaries: CoordinatorCanaries | undefined;
   readonly #scope: RoleScope;
   readonly #requirements: JobRequirements;
   readonly #locality: LocalityInputs;
@@ -95,7 +95,12 @@ export class CoordinatorAgent implements Startable {
     this.#challenges = new ChallengeBook(init.rechallengeAfterMs);
     this.#canaries =
       init.requester && init.canaryIntervalMs && init.canaryAssets && init.canaryPayers
-        ? new CanaryIssuer(ctx, init.requester, this.#scope, init.canaryAssets, init.canaryPayers)
+        ? new CoordinatorCanaries(
+            ctx,
+            this.#scope,
+            new CanaryIssuer(ctx, init.requester, this.#scope, init.canaryAssets, init.canaryPayers),
+            init.canaryIntervalMs,
+          )
         : undefined;
   }
 
@@ -126,47 +131,22 @@ export class CoordinatorAgent implements Startable {
           JobReassigned: track,
           JobSettled: (event) => {
             history(event);
-            this.#sweepCanary(event.args.jobId);
+            this.#canaries?.sweep(event.args.jobId);
           },
           ProviderSlashed: (event) => {
             history(event);
-            this.#sweepCanary(event.args.jobId);
+            this.#canaries?.sweep(event.args.jobId);
           },
           ResultCommitted: track,
           JobExpired: track,
           JobRefunded: track,
           JobDisputed: (event) => this.#once(event.args.jobId, () => this.#arbitrate(event.args.jobId)),
-          VerdictSubmitted: (event) => {
-            const canaries = this.#canaries;
-            const { jobId, verifier, valid } = event.args;
-            if (!canaries?.isCanary(jobId)) return;
-            void this.#scope.spawn('canary verdict', async () => {
-              await canaries.onVerdict(jobId, verifier, valid).catch((error: unknown) => {
-                canaries.abandon();
-                throw error;
-              });
-            });
-          },
+          VerdictSubmitted: (event) => this.#canaries?.onVerdict(event),
         },
         { replayFrom: 0n },
       ),
     );
-    const canaries = this.#canaries;
-    if (canaries) {
-      // A Poisson schedule: the wait after a canary is exponential, so its timing tells a verifier nothing.
-      const meanMs = this.init.canaryIntervalMs ?? 0;
-      let nextAt = Date.now() + nextCanaryDelayMs(meanMs, Math.random());
-      this.#scope.every(Math.min(1_000, meanMs), () => {
-        if (canaries.inFlight || Date.now() < nextAt) return;
-        nextAt = Date.now() + nextCanaryDelayMs(meanMs, Math.random());
-        void this.#scope.spawn('canary issue', async () => {
-          await canaries.issue().catch((error: unknown) => {
-            canaries.abandon();
-            throw error;
-          });
-        });
-      });
-    }
+    this.#canaries?.schedule();
     this.#scope.every(1_000, () => {
       this.#retryUnplaced();
       this.#checkLiveness();
@@ -235,13 +215,11 @@ export class CoordinatorAgent implements Startable {
       return;
     }
     const seed = await whenSeedReady(() => ledger.market.read.assignmentSeed([jobId]), this.#scope.signal);
-    if (this.#canaries?.isCanaryPayer(job.requester)) {
-      // Escrowed by one of its canary payers: the issuer learns the id when the escrow transaction returns.
-      const until = Date.now() + 10_000;
-      while (!this.#canaries.isCanary(jobId) && Date.now() < until) {
-        if (!(await pause(100, this.#scope.signal))) return;
-      }
-      if (this.#canaries.isCanary(jobId)) return await this.#runCanary(jobId);
+    const canaries = this.#canaries;
+    if (canaries) {
+      const kind = await canaries.classify(jobId, job.requester);
+      if (kind === 'aborted') return;
+      if (kind === 'canary') return await this.#runCanary(canaries, jobId);
     }
     if (this.init.wrongAssignments && state === 'Escrowed') {
       // The cheater never proposes the right provider: an honest proposer must place the job.
@@ -250,77 +228,36 @@ export class CoordinatorAgent implements Startable {
       return;
     }
     const hardware = await this.#requirements.of(jobId, job.requester, this.#scope.signal);
-    const locality = await this.#locality.of(BigInt(job.datasetId), this.#scope.signal);
-    // Only the seeded shortlist's providers can be assigned (the contract's rule); the allocator ranks their offers.
-    const shortlist = await shortlistOf(this.ctx, jobId);
-    const eligible = await this.#eligibleOffers();
-    const toOffer = (known: KnownOffer) => {
-      const offer = offerForJob(known, this.#record.reputationOf(known.offer.provider), locality);
-      // The machine less what this coordinator's jobs running there use (the offer was announced before them).
-      return offer.machine ? { ...offer, machine: this.#usage.freeOf(offer.provider, offer.machine) } : offer;
-    };
-    const offers = eligible.filter((k) => shortlist.has(k.offer.provider.toLowerCase())).map(toOffer);
-    const demand = jobDemandOf({
+    const request = {
       jobId,
-      minHwClass: job.minHwClass,
-      requester: job.requester,
-      ...(state === 'Preempted' ? { preemptedProvider: job.provider } : {}),
-      locality,
+      state,
+      job,
+      seed,
       hardware,
-    });
-    const cost = this.init.allocator ?? DEFAULT_PRESET.allocator;
-    // MSMG (issue 16): a job asking for N machines is placed as a group; its lead (rank 0) is assigned on chain.
-    const groupSize = hardware?.spread?.machines ?? 1;
-    const placement =
-      groupSize > 1
-        ? await placeGroupJob(this.ctx, {
-            jobId,
-            size: groupSize,
-            demand,
-            offers: eligible.map(toOffer),
-            shortlist,
-            cost,
-            signal: this.#scope.signal,
-          })
-        : choosePlacement(createOfferBook(offers, cost), demand, seed);
+      locality: await this.#locality.of(BigInt(job.datasetId), this.#scope.signal),
+      shortlist: await shortlistOf(this.ctx, jobId),
+      eligible: await this.#eligibleOffers(),
+      reputationOf: (provider: string) => this.#record.reputationOf(provider),
+      usage: this.#usage,
+      cost: this.init.allocator ?? DEFAULT_PRESET.allocator,
+      signal: this.#scope.signal,
+    };
+    const { placement, offers } = await findPlacement(this.ctx, request);
     if (!placement) {
       // No eligible offer yet (offers arrive by gossip, challenges take a moment): the next tick tries again; a
       // shortlist that still has none when its window ends is redrawn (its providers may be offline or unfit).
       if (await redrawIfDue(this.ctx, jobId, job.challengeEnds)) this.#waiting.delete(jobId);
       if (!this.#waiting.has(jobId)) {
-        this.ctx.log.info(whyWaiting(jobId, offers, shortlist, hardware), 'no eligible offer yet');
+        this.ctx.log.info(whyWaiting(jobId, offers, request.shortlist, hardware), 'no eligible offer yet');
       }
       this.#waiting.add(jobId);
       return;
     }
-    // Fixed-price jobs: the contract pays the provider the budget the requester was quoted (what is left of it after
-    // a preemption), so a proposal names only the provider.
-    const write = state === 'Escrowed' ? 'assignJob' : 'reassignJob';
-    try {
-      await this.ctx.send(() =>
-        ledger.confirm(write, () => ledger.market.write[write]([jobId, placement.provider as `0x${string}`])),
-      );
-    } catch (error) {
-      // Another coordinator placed it first (or redrew its shortlist): the chain's events say what happened.
-      if (!isRevertOf(error, 'IllegalTransition', 'ProviderNotDrawn', 'SeedNotReady')) throw error;
-      this.ctx.log.info({ jobId: String(jobId), err: String(error) }, 'proposal not taken');
-      return;
-    }
+    if (!(await proposePlacement(this.ctx, jobId, state, placement.provider))) return;
     this.#usage.use(jobId, placement, hardware);
     this.#silentSince.delete(jobId);
     this.#unplaced.delete(jobId);
-    this.ctx.log.info(
-      {
-        jobId: String(jobId),
-        provider: placement.provider,
-        seed: String(seed),
-        among: offers.length,
-        shortlist: [...shortlist],
-        ...(locality ? { datasetMB: locality.datasetMB, holders: locality.dataSources.length } : {}),
-        cached: offers.some((o) => o.id === placement.offerId && (o.cachedDatasets as readonly string[]).length > 0),
-      },
-      state === 'Escrowed' ? 'job assigned' : 'job reassigned',
-    );
+    logPlaced(this.ctx, request, placement, offers);
   }
 
   /** Jobs escrowed or preempted and not placed yet are retried every tick: a failed or offer-less attempt (an RPC
@@ -329,30 +266,11 @@ export class CoordinatorAgent implements Startable {
     for (const jobId of this.#unplaced) this.#once(jobId, () => this.#place(jobId));
   }
 
-  /**
-   * A canary goes to the coordinator itself (a staked provider), which commits its known-wrong answer — only while
-   * the coordinator is on the canary's seeded shortlist, as for any job; otherwise it waits for the window to pass
-   * and redraws (the retry tick comes back here).
-   */
-  async #runCanary(jobId: bigint): Promise<void> {
-    const { ledger } = this.ctx;
-    const job = await ledger.market.read.jobOf([jobId]);
-    if (!(await shortlistOf(this.ctx, jobId)).has(ledger.account().toLowerCase())) {
-      await redrawIfDue(this.ctx, jobId, job.challengeEnds);
-      return;
-    }
-    await this.ctx.send(() =>
-      ledger.confirm('assignJob', () => ledger.market.write.assignJob([jobId, ledger.account()])),
-    );
+  /** A canary goes to the coordinator itself where its shortlist allows (coordinator-canaries.ts). */
+  async #runCanary(canaries: CoordinatorCanaries, jobId: bigint): Promise<void> {
+    if (!(await canaries.assignToSelf(jobId))) return;
     this.#unplaced.delete(jobId);
-    await this.#canaries?.run(jobId);
-  }
-
-  /** A canary's outcome is final: what its payer was credited (refund, the slashed stake) comes back to the budget. */
-  #sweepCanary(jobId: bigint): void {
-    const canaries = this.#canaries;
-    if (!canaries?.isCanary(jobId)) return;
-    void this.#scope.spawn('canary sweep', () => canaries.sweep(jobId), { jobId: String(jobId) });
+    await canaries.run(jobId);
   }
 
   /** Jobs being trained (from the chain's events) and their provider: what the liveness check watches, no RPC. */
