@@ -4,22 +4,23 @@
  * requester (checked against the escrowed specHash), data checked against the Dataset NFT, training in the sandboxed
  * worker process, progress and checkpoint commitments streamed to the requester, the Merkle root committed on chain.
  * After its own restart it resumes its open jobs from its last checkpoint; a reassigned job starts from the
- * checkpoint the requester mirrored.
+ * checkpoint the requester mirrored. Its reports to the requester are provider-progress.ts, its chain steps
+ * provider-chain-steps.ts.
  */
 import { join } from 'node:path';
-import { AicError, isAicError, retry } from '@aic/core';
+import { isAicError, retry } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
 import { jobStateName } from '@aic/ledger';
-import { type Commitment, type JobSpec, listCheckpoints, loadCheckpointFiles, saveCheckpoint } from '@aic/model-vessel';
+import { type Commitment, type JobSpec, loadCheckpointFiles } from '@aic/model-vessel';
 import type { ProviderOffer } from '@aic/network';
-import { createSerialQueue } from '../chain/serial.ts';
-import { type CheckpointFiles, fetchCheckpoint } from '../jobs/checkpoint-transfer.ts';
+import type { CheckpointFiles } from '../jobs/checkpoint-transfer.ts';
 import type { JobTicket } from '../jobs/job-ticket.ts';
-import { jobProgressProtocol } from '../jobs/protocols.ts';
 import { materializeTicketData, removeJobData, type TicketData } from '../jobs/ticket-data.ts';
 import { type AgentContext, errorLine, fetchJobTicket, isTransient, retryTransient } from './context.ts';
 import { groupSizeOf, type MsmgLeadService } from './group-service.ts';
 import { RoleScope, type Startable } from './lifecycle.ts';
+import { readJob, resumeFromMirror, type StepRetryBase, sendChainStep } from './provider-chain-steps.ts';
+import { createProgressStream, deliverCommitments } from './provider-progress.ts';
 import { assertBackendOffered, ensureProviderStake } from './provider-stake.ts';
 
 /** One training run in the worker process: resumes from the newest checkpoint of the job found in checkpointDir. */
@@ -173,8 +174,8 @@ export class ProviderAgent implements Startable {
   }
 
   async #run(jobId: bigint, signal: AbortSignal): Promise<void> {
-    const { ledger, net, log } = this.ctx;
-    const job = await this.#readJob(jobId, signal);
+    const { ledger, log } = this.ctx;
+    const job = await readJob(this.ctx, jobId, signal, this.#stepRetryBase());
     const state = jobStateName(job.state);
     if (job.provider.toLowerCase() !== ledger.account().toLowerCase()) return;
     if (state !== 'Assigned' && state !== 'Reassigned' && state !== 'Running') return;
@@ -192,8 +193,17 @@ export class ProviderAgent implements Startable {
       { jobId, signal, ...this.#stepRetryBase() },
     );
     const dir = this.#checkpointDir(jobId);
-    await this.#resumePoint(jobId, job.resumeFrom, fetched.commitments, requester, signal);
-    if (state !== 'Running') await this.#chainStep(jobId, 'startJob', ['Running'], signal);
+    const resumed = await resumeFromMirror(this.ctx, {
+      jobId,
+      dir,
+      resumeFrom: job.resumeFrom,
+      commitments: fetched.commitments,
+      requester,
+      signal,
+    });
+    if (resumed) this.#reported.set(jobId, resumed);
+    if (state !== 'Running')
+      await sendChainStep(this.ctx, jobId, 'startJob', ['Running'], signal, this.#stepRetryBase());
     const dataset = `asset:${ticket.dataset.assetId}`;
     log.info({ jobId: String(jobId), resumeFrom: job.resumeFrom, dataset }, 'job started');
     const reported = this.#reported.get(jobId) ?? [];
@@ -204,20 +214,9 @@ export class ProviderAgent implements Startable {
     // below drops the rest); reports between commitments are limited to one a second.
     let committedStep = -1;
     let totalSteps = prepared.totalSteps;
-    // In order, one at a time: the requester records commitments by index and mirrors each checkpoint once. Plain
-    // progress is best effort; a commitment is retried for longer (a requester restarting), and any still missing
-    // is re-reported before the commitment (#deliverCommitments).
-    const inOrder = createSerialQueue();
-    const push = (body: Parameters<typeof jobProgressProtocol.request.toWire>[0]) =>
-      void inOrder(() =>
-        retryTransient(this.ctx, 'progress', () => net.request(requester, jobProgressProtocol, body, { signal }), {
-          jobId,
-          signal,
-          attempts: body.checkpoint ? 6 : 2,
-        }),
-      ).catch((error: unknown) => {
-        if (!signal.aborted) log.warn({ jobId: String(jobId), err: errorLine(error) }, 'progress not delivered');
-      });
+    // In order, one at a time (provider-progress.ts).
+    const progress = createProgressStream(this.ctx, jobId, requester, signal);
+    const push = progress.push;
     const fraction = this.init.fakeSegmentFraction;
     const onCheckpoint = (c: { index: number; step: number; hash: `0x${string}` }) => {
       committedStep = c.step;
@@ -269,9 +268,12 @@ export class ProviderAgent implements Startable {
     const last = result.commitments.at(-1);
     if (reReported && last) push({ jobId: String(jobId), step: last.step, totalSteps }); // progress ends at the end
     // Every commitment reaches the requester before the root goes on chain (verifiers read them from there).
-    await inOrder(async () => undefined);
-    await this.#deliverCommitments(jobId, job.requester, result.commitments, totalSteps, signal);
-    await this.#chainStep(jobId, 'commitResult', COMMITTED, signal, [result.commitmentRoot, result.resultCid]);
+    await progress.drain();
+    await deliverCommitments(this.ctx, jobId, job.requester, result.commitments, totalSteps, signal);
+    await sendChainStep(this.ctx, jobId, 'commitResult', COMMITTED, signal, this.#stepRetryBase(), [
+      result.commitmentRoot,
+      result.resultCid,
+    ]);
     log.info({ jobId: String(jobId), root: result.commitmentRoot, resultCid: result.resultCid }, 'result committed');
     await removeJobData(dataDir);
   }
@@ -297,112 +299,9 @@ export class ProviderAgent implements Startable {
     return await materializeTicketData(init, ticket);
   }
 
-  /** Checks that the requester holds every commitment of the run (a requester killed and restarted mid-job missed
-   * the ones sent while it was down) and re-reports the missing ones until it does: a verifier given a partial list
-   * would call an honest run a cheat. */
-  async #deliverCommitments(
-    jobId: bigint,
-    requesterAddress: string,
-    commitments: readonly Commitment[],
-    totalSteps: number,
-    signal: AbortSignal,
-  ): Promise<void> {
-    await retryTransient(
-      this.ctx,
-      'commitment delivery',
-      async () => {
-        const held = await fetchJobTicket(this.ctx, { jobId, requester: requesterAddress }, { signal });
-        const missing = commitments.flatMap((c, index) => (held.commitments[index]?.hash === c.hash ? [] : [index]));
-        if (missing.length === 0) return;
-        this.ctx.log.warn(
-          { jobId: String(jobId), missing: missing.length },
-          'requester lacks commitments: re-reporting',
-        );
-        for (const index of missing) {
-          const c = commitments[index]!;
-          const checkpoint = { index, step: c.step, hash: c.hash };
-          const body = { jobId: String(jobId), step: c.step, totalSteps, checkpoint };
-          await this.ctx.net.request(held.requester, jobProgressProtocol, body, { signal });
-        }
-        throw new AicError('JOB_COMMITMENTS_UNDELIVERED', `requester lacked ${missing.length} commitments`);
-      },
-      { jobId, signal, attempts: 8 },
-    );
-  }
-
-  /** A reassigned job continues from the requester's mirrored checkpoint unless a newer local one exists. */
-  async #resumePoint(
-    jobId: bigint,
-    resumeFrom: number,
-    commitments: readonly Commitment[],
-    requester: string,
-    signal: AbortSignal,
-  ): Promise<void> {
-    if (resumeFrom === 0) return;
-    const target = commitments[resumeFrom];
-    if (!target)
-      throw new AicError('JOB_RESUME_UNAVAILABLE', `requester has no commitment ${resumeFrom} of job ${jobId}`);
-    const dir = this.#checkpointDir(jobId);
-    const local = await listCheckpoints(dir).catch(() => [] as number[]);
-    if (local.some((step) => step >= target.step)) return;
-    const checkpoint = await retryTransient(
-      this.ctx,
-      'resume checkpoint fetch',
-      () => fetchCheckpoint(this.ctx.net, requester, jobId, resumeFrom, signal),
-      { jobId, signal },
-    );
-    if (checkpoint.commitments.at(-1)?.hash !== target.hash || checkpoint.step !== target.step) {
-      throw new AicError(
-        'JOB_RESUME_MISMATCH',
-        `mirrored checkpoint ${resumeFrom} of job ${jobId} is not the reported one`,
-      );
-    }
-    await saveCheckpoint(dir, checkpoint);
-    this.#reported.set(jobId, [...checkpoint.commitments]);
-  }
-
-  /** The job as the chain has it; a failed read is retried here: one attempt makes dozens of chain calls, and one
-   * failed read must not cost the whole attempt (ticket, data, worker start) again. */
-  #readJob(jobId: bigint, signal: AbortSignal) {
-    const o = { jobId, signal, ...this.#stepRetryBase() };
-    return retryTransient(this.ctx, 'job read', () => this.ctx.ledger.market.read.jobOf([jobId]), o);
-  }
-
-  #stepRetryBase(): { baseMs?: number } {
+  /** When set, `runRetryBaseMs` is also the first wait of a chain step retried in place. */
+  #stepRetryBase(): StepRetryBase {
     return this.init.runRetryBaseMs === undefined ? {} : { baseMs: this.init.runRetryBaseMs };
-  }
-
-  /**
-   * Sends `startJob` or `commitResult` unless the job is already past it (`done`: a send whose receipt wait failed may
-   * have been mined), retrying a transient failure after reading the job again — in the issue 18 soak these sends
-   * failed at 10 % RPC failures in attempt after attempt, each restarting from the ticket fetch with a growing wait.
-   * A revert (the job is no longer this provider's to start or commit) stays final.
-   */
-  async #chainStep(
-    jobId: bigint,
-    call: 'startJob' | 'commitResult',
-    done: readonly string[],
-    signal: AbortSignal,
-    args: [`0x${string}`, string] | [] = [],
-  ): Promise<void> {
-    const { ledger } = this.ctx;
-    const me = ledger.account().toLowerCase();
-    await retryTransient(
-      this.ctx,
-      call,
-      async () => {
-        const job = await ledger.market.read.jobOf([jobId]);
-        if (job.provider.toLowerCase() === me && done.includes(jobStateName(job.state))) return;
-        await this.ctx.send(() =>
-          ledger.confirm(call, () =>
-            call === 'startJob'
-              ? ledger.market.write.startJob([jobId])
-              : ledger.market.write.commitResult([jobId, ...(args as [`0x${string}`, string])]),
-          ),
-        );
-      },
-      { jobId, signal, ...this.#stepRetryBase() },
-    );
   }
 
   #checkpointDir(jobId: bigint): string {
