@@ -1,36 +1,38 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
-import { peerIdFromString } from '@libp2p/peer-id';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { TypedEventEmitter } from 'main-event';
 import type { Address } from 'viem';
 import type { AicNetworkComponents, AicNetworkInit } from './config.ts';
-import { CoordinateService } from './coordinates/coordinate-service.ts';
+import type { CoordinateService } from './coordinates/coordinate-service.ts';
 import type { VivaldiCoordinate } from './coordinates/vivaldi.ts';
 import type { BootstrapDialer } from './discovery/bootstrap-dialer.ts';
 import type { ConnectionKeeper, Connectivity } from './discovery/connection-keeper.ts';
-import { createDiscovery } from './discovery/discovery.ts';
 import type { PeerExchange } from './discovery/peer-exchange.ts';
 import { NetworkError } from './errors.ts';
 import type { AicNetworkEvents } from './events.ts';
-import { routeAicTopics } from './gossip/aic-topics.ts';
-import { GossipRouter, type TopicRoute } from './gossip/gossip-router.ts';
+import type { GossipRouter, TopicRoute } from './gossip/gossip-router.ts';
 import type { GossipTopic } from './gossip/topics.ts';
 import { type AicLibp2pServices, createAicLibp2p } from './libp2p-node.ts';
 import { type NetworkLogger, silentLogger } from './logger.ts';
 import {
+  createNetworkServices,
+  createOffenceReporter,
+  createPeerEventHandlers,
+  type NetworkEmit,
+  type ReportOffence,
+} from './network-services.ts';
+import {
   addressOfPeerIdString,
   collectPeerScores,
   connectedPeerIds,
-  connectedPeers,
   type NetworkPeer,
   type PeerScore,
-  peerDetail,
   safeAddress,
   toDialTarget,
 } from './peers.ts';
 import { handleRawStream, openRawStream, type RawStreamHandler } from './raw-streams.ts';
 import type { ProtocolDefinition } from './rpc/protocol.ts';
-import { type RequestHandler, RpcService } from './rpc/rpc-service.ts';
+import type { RequestHandler, RpcService } from './rpc/rpc-service.ts';
 import type { Offence } from './scoring/offences.ts';
 import { PeerScoreBook } from './scoring/peer-score-book.ts';
 import type { MessageSpec } from './wire/message-spec.ts';
@@ -47,7 +49,8 @@ export type { NetworkPeer, PeerScore } from './peers.ts';
 /**
  * The AIC peer-to-peer node: libp2p (TCP + WebSockets, Noise, Yamux, Identify, Ping, Gossipsub), the signed CBOR
  * wire, the gossip topics, typed request/response protocols, peer scoring and Vivaldi coordinates, under one
- * start()/stop() lifecycle.
+ * start()/stop() lifecycle. Its services are built in network-services.ts; this class owns their lifecycle and the
+ * public methods over them.
  */
 export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   readonly peerId: PeerId;
@@ -63,6 +66,10 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   readonly #bootstrap: BootstrapDialer;
   readonly #peerExchange: PeerExchange | undefined;
   readonly #keeper: ConnectionKeeper | undefined;
+  /** Scores an offence seen by any service (network-services.ts). */
+  readonly #reportOffence: ReportOffence;
+  readonly #onConnect: (event: CustomEvent<PeerId>) => void;
+  readonly #onDisconnect: (event: CustomEvent<PeerId>) => void;
   readonly #stopController = new AbortController();
   readonly #externalSignal: AbortSignal | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
@@ -82,51 +89,27 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
     this.#scores = parts.scores;
     this.#codec = parts.codec;
     this.#externalSignal = init.signal;
-    const signal = this.#stopController.signal;
-    const reportOffence = (peer: string, offence: Offence, code: string) => this.#reportOffence(peer, offence, code);
-    this.#rpc = new RpcService({
+    const emit: NetworkEmit = (type, detail) => this.#emit(type, detail);
+    this.#reportOffence = createOffenceReporter({ libp2p, scores: this.#scores, log: this.#log, emit });
+    const services = createNetworkServices({
       libp2p,
       codec: this.#codec,
-      reportOffence,
-      logger: logger.child({ module: 'network/rpc' }),
-      signal,
-      ...(init.maxInboundStreamsPerPeer === undefined
-        ? {}
-        : { maxInboundStreamsPerPeer: init.maxInboundStreamsPerPeer }),
-    });
-    this.#gossip = new GossipRouter({
-      pubsub: libp2p.services.pubsub,
-      codec: this.#codec,
-      reportOffence,
-      logger: logger.child({ module: 'network/gossip' }),
-    });
-    this.#coordinates = new CoordinateService(
-      {
-        rpc: this.#rpc,
-        ping: (peer, s) => libp2p.services.ping.ping(peer, { signal: s }),
-        connectedPeers: () => connectedPeers(libp2p),
-        logger: logger.child({ module: 'network/coordinates' }),
-        signal,
-      },
-      init.coordinatesIntervalMs === undefined ? {} : { intervalMs: init.coordinatesIntervalMs },
-    );
-    const discovery = createDiscovery({
-      libp2p,
-      rpc: this.#rpc,
+      scores: this.#scores,
       init,
-      logger: logger.child({ module: 'network/discovery' }),
-      signal,
-      isBanned: (peer) => this.#scores.isBanned(peer, Date.now()),
-      onChange: (connectivity) => this.#emit('connectivity', connectivity),
+      logger,
+      signal: this.#stopController.signal,
+      reportOffence: this.#reportOffence,
+      emit,
     });
-    this.#bootstrap = discovery.bootstrap;
-    this.#peerExchange = discovery.peerExchange;
-    this.#keeper = discovery.keeper;
-    routeAicTopics(this.#gossip, {
-      coordinates: this.#coordinates,
-      keeper: this.#keeper,
-      emit: (type, detail) => this.#emit(type, detail),
-    });
+    this.#rpc = services.rpc;
+    this.#gossip = services.gossip;
+    this.#coordinates = services.coordinates;
+    this.#bootstrap = services.bootstrap;
+    this.#peerExchange = services.peerExchange;
+    this.#keeper = services.keeper;
+    const peerEvents = createPeerEventHandlers({ libp2p, scores: this.#scores, emit, ...services });
+    this.#onConnect = peerEvents.onConnect;
+    this.#onDisconnect = peerEvents.onDisconnect;
   }
 
   /** Starts listening, subscribes to the topics, dials the bootstrap list. Idempotent. */
@@ -385,33 +368,6 @@ export class AicNetwork extends TypedEventEmitter<AicNetworkEvents> {
   #emit<K extends keyof AicNetworkEvents>(type: K, detail: AicNetworkEvents[K]['detail'] | undefined): void {
     if (detail !== undefined) this.safeDispatchEvent(type, { detail });
   }
-
-  #reportOffence(peer: string, offence: Offence, code: string): void {
-    const outcome = this.#scores.penalize(peer, offence, Date.now());
-    const detail = { ...peerDetail(peer), offence, code, score: outcome.score, banned: outcome.banned };
-    this.#log.debug(detail, 'peer penalised');
-    this.#emit('peer:penalized', detail);
-    if (outcome.banned) {
-      this.#log.warn({ peerId: peer, score: outcome.score }, 'peer banned');
-      void this.#libp2p.hangUp(peerIdFromString(peer)).catch(() => {});
-    }
-  }
-
-  readonly #onConnect = (event: CustomEvent<PeerId>) => {
-    const peer = event.detail;
-    if (this.#scores.isBanned(peer.toString(), Date.now())) {
-      void this.#libp2p.hangUp(peer).catch(() => {});
-      return;
-    }
-    this.#emit('peer:connect', peerDetail(peer.toString()));
-    this.#keeper?.onConnect(peer);
-  };
-
-  readonly #onDisconnect = (event: CustomEvent<PeerId>) => {
-    this.#emit('peer:disconnect', peerDetail(event.detail.toString()));
-    this.#bootstrap.onDisconnect(event.detail);
-    this.#keeper?.onDisconnect(event.detail);
-  };
 
   readonly #onExternalAbort = () => {
     void this.stop();
