@@ -13,21 +13,13 @@
  */
 import { isAicError } from '@aic/core';
 import { validatorStakesAbi } from '@aic/ledger';
-import { createAddressFromString } from '@ethereumjs/util';
-import {
-  type Address,
-  bytesToHex,
-  decodeFunctionResult,
-  encodeFunctionData,
-  getAddress,
-  type Hex,
-  hexToBytes,
-} from 'viem';
+import { type Address, bytesToHex, encodeFunctionData, getAddress, type Hex, hexToBytes } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { attestationDigest, recoverSigner } from '../consensus/digests.ts';
 import { encodeEquivocationEvidence, encodeInvalidBlockEvidence } from '../consensus/evidence.ts';
 import type { ChainExecutor } from '../exec/executor.ts';
-import { callAt } from '../exec/state-reader.ts';
+import { type CallRequest, callAt } from '../exec/state-reader.ts';
+import { callContractAt, callRequestOf } from './contract-call.ts';
 import type { EvidenceSink } from './ports.ts';
 import type { PovValidatorLogger } from './validator.ts';
 import type { PovAttestationWire } from './wire.ts';
@@ -53,31 +45,18 @@ export function createOnChainSlasher(init: SlasherInit): EvidenceSink {
   const sent = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
 
-  const call = async (data: Hex) =>
-    callAt(
-      executor.store.trieDb,
-      executor.common,
-      executor.headDecoded().header,
-      { from: createAddressFromString(account.address), to: createAddressFromString(stakes), data: hexToBytes(data) },
-      noBlockHashes,
-    );
+  // The head state, as this node's account: what the transaction would meet if sent now.
+  const callAtHead = (request: CallRequest) =>
+    callAt(executor.store.trieDb, executor.common, executor.headDecoded().header, request, noBlockHashes);
+  const simulate = (data: Hex) => callAtHead(callRequestOf(stakes, data, { from: account.address }));
+  const view = (functionName: 'rejectQuorum' | 'activeValidators') =>
+    callContractAt(callAtHead, { abi: validatorStakesAbi, to: stakes, functionName, from: account.address });
 
-  const readQuorum = async (): Promise<bigint> => {
-    const outcome = await call(encodeFunctionData({ abi: validatorStakesAbi, functionName: 'rejectQuorum' }));
-    if (!outcome.success) return 0n;
-    const data = bytesToHex(outcome.returnData);
-    return decodeFunctionResult({ abi: validatorStakesAbi, functionName: 'rejectQuorum', data });
-  };
-
-  const readActive = async (): Promise<readonly Address[]> => {
-    const outcome = await call(encodeFunctionData({ abi: validatorStakesAbi, functionName: 'activeValidators' }));
-    if (!outcome.success) return [];
-    const data = bytesToHex(outcome.returnData);
-    return decodeFunctionResult({ abi: validatorStakesAbi, functionName: 'activeValidators', data });
-  };
+  const readQuorum = async () => ((await view('rejectQuorum')) as bigint | undefined) ?? 0n;
+  const readActive = async () => ((await view('activeValidators')) as readonly Address[] | undefined) ?? [];
 
   async function send(kind: 'equivocation' | 'invalid-block', proposer: Address, data: Hex): Promise<void> {
-    const simulated = await call(data);
+    const simulated = await simulate(data);
     if (!simulated.success) {
       log.info({ kind, proposer, error: simulated.error }, 'pov evidence not sent: the contract would refuse it');
       return;

@@ -15,20 +15,12 @@
  * sampling weighs members by stake, an unstaked genesis validator as the minimum stake.
  */
 import { validatorStakesAbi } from '@aic/ledger';
-import { createAddressFromString } from '@ethereumjs/util';
-import {
-  type Address,
-  bytesToHex,
-  decodeFunctionResult,
-  encodeFunctionData,
-  getAddress,
-  type Hex,
-  hexToBytes,
-} from 'viem';
+import { type Address, bytesToHex, getAddress, type Hex } from 'viem';
 import type { ValidatorEntry } from '../consensus/work.ts';
 import type { PovHeaderInfo } from '../exec/block-types.ts';
 import type { ChainExecutor } from '../exec/executor.ts';
 import { openCaller } from '../exec/state-reader.ts';
+import { callContractAt } from './contract-call.ts';
 import { blockHashesOf } from './work-reader.ts';
 
 const MAX_CACHED = 512;
@@ -47,7 +39,7 @@ export function createValidatorSetReader(init: {
   genesisValidators: readonly Address[];
 }): ValidatorSetSource {
   const { executor } = init;
-  const stakes = createAddressFromString(getAddress(init.validatorStakes));
+  const stakes = getAddress(init.validatorStakes);
   const genesisSet = genesisValidatorSet(init.genesisValidators);
   const answers = new Map<string, Promise<readonly ValidatorEntry[]>>();
 
@@ -55,21 +47,9 @@ export function createValidatorSetReader(init: {
     const header = await executor.headerByHash(boundary.hash);
     if (header === undefined) return genesisSet;
     const call = await openCaller(executor.store.trieDb, executor.common, header.header, blockHashesOf(executor));
-    const view = async (functionName: 'activeValidators' | 'terms' | 'validatorOf', args: readonly unknown[] = []) => {
-      const data = encodeFunctionData({ abi: validatorStakesAbi, functionName, args } as never);
-      const outcome = await call({ to: stakes, data: hexToBytes(data), gasLimit: 5_000_000n });
-      // No contract there yet (an empty answer), or a revert: the caller falls back to the genesis set.
-      if (!outcome.success || outcome.returnData.length === 0) return undefined;
-      try {
-        return decodeFunctionResult({
-          abi: validatorStakesAbi,
-          functionName,
-          data: bytesToHex(outcome.returnData),
-        } as never) as unknown;
-      } catch {
-        return undefined;
-      }
-    };
+    // No contract there yet (an empty answer), or a revert: undefined, and the set falls back to the genesis set.
+    const view = (functionName: 'activeValidators' | 'terms' | 'validatorOf', args: readonly unknown[] = []) =>
+      callContractAt(call, { abi: validatorStakesAbi, to: stakes, functionName, args, gasLimit: 5_000_000n });
     const active = (await view('activeValidators')) as readonly Address[] | undefined;
     const terms = (await view('terms')) as { minStake: bigint } | undefined;
     if (active === undefined || terms === undefined) return genesisSet;

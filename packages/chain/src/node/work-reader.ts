@@ -9,22 +9,14 @@
  */
 
 import { computeMarketAbi } from '@aic/ledger';
-import { createAddressFromString } from '@ethereumjs/util';
-import {
-  bytesToHex,
-  decodeFunctionResult,
-  encodeFunctionData,
-  getAddress,
-  type Hex,
-  hexToBytes,
-  toEventSelector,
-} from 'viem';
+import { bytesToHex, type ContractFunctionReturnType, getAddress, type Hex, hexToBytes, toEventSelector } from 'viem';
 import { type ConsensusParams, epochOfSlot, slotOfTimestampSec } from '../consensus/params.ts';
 import { latestVerdicts, type MarketJob, type VerdictSeen, workItemOf } from '../consensus/verified-work.ts';
 import { type WorkItem, workWindow } from '../consensus/work.ts';
 import type { PovHeaderInfo } from '../exec/block-types.ts';
 import type { ChainExecutor } from '../exec/executor.ts';
-import { callAt } from '../exec/state-reader.ts';
+import { type CallRequest, callAt } from '../exec/state-reader.ts';
+import { callContractAt } from './contract-call.ts';
 
 const VERDICT_TOPIC = toEventSelector('VerdictSubmitted(uint256,address,bool)');
 const MAX_CACHED = 2048;
@@ -76,22 +68,17 @@ export function createWorkReader(init: WorkReaderInit): WorkSource {
   async function jobAt(parent: PovHeaderInfo, jobId: bigint): Promise<MarketJob | undefined> {
     const header = await executor.headerByHash(parent.hash);
     if (header === undefined) return undefined;
-    const data = encodeFunctionData({ abi: computeMarketAbi, functionName: 'jobOf', args: [jobId] });
-    const outcome = await callAt(
-      executor.store.trieDb,
-      executor.common,
-      header.header,
-      { to: createAddressFromString(market), data: hexToBytes(data), gasLimit: 1_000_000n },
-      blockHashesOf(executor),
-    );
-    // JobNotFound, or no market at that state (an empty answer): not verified work.
-    if (!outcome.success || outcome.returnData.length === 0) return undefined;
-    let job: ReturnType<typeof decodeJob>;
-    try {
-      job = decodeJob(bytesToHex(outcome.returnData));
-    } catch {
-      return undefined; // not a ComputeMarket at that address
-    }
+    const call = (request: CallRequest) =>
+      callAt(executor.store.trieDb, executor.common, header.header, request, blockHashesOf(executor));
+    // JobNotFound, no market at that state (an empty answer), or not a ComputeMarket there: not verified work.
+    const job = (await callContractAt(call, {
+      abi: computeMarketAbi,
+      to: market,
+      functionName: 'jobOf',
+      args: [jobId],
+      gasLimit: 1_000_000n,
+    })) as JobRecord | undefined;
+    if (job === undefined) return undefined;
     return {
       jobId,
       provider: job.provider,
@@ -137,9 +124,7 @@ export function createWorkReader(init: WorkReaderInit): WorkSource {
   };
 }
 
-function decodeJob(data: Hex) {
-  return decodeFunctionResult({ abi: computeMarketAbi, functionName: 'jobOf', data });
-}
+type JobRecord = ContractFunctionReturnType<typeof computeMarketAbi, 'view', 'jobOf'>;
 
 /** BLOCKHASH for the node's own eth_calls (jobOf and the ValidatorStakes views read none; the EVM still asks). */
 export function blockHashesOf(executor: ChainExecutor) {
