@@ -8,16 +8,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
+import { type AicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import { bytesToHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PovFault } from '../../src/node/faults.ts';
-import { parsePovGenesis } from '../../src/node/genesis-file.ts';
 import type { EvidenceSink } from '../../src/node/ports.ts';
-import { type PovValidatorNode, startPovValidatorNode } from '../../src/node/run.ts';
-
-const quiet = { info() {}, debug() {}, warn() {} };
+import type { PovValidatorNode } from '../../src/node/run.ts';
+import { povTestGenesis, startInProcessValidator } from '../helpers/in-process-validators.ts';
 
 async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -37,14 +35,7 @@ interface Member {
 describe('PoV Byzantine proposers (4 honest validators + 1)', () => {
   const keys: Hex[] = Array.from({ length: 5 }, () => generatePrivateKey());
   const cheatAddress = privateKeyToAddress(keys[4]!);
-  const genesis = parsePovGenesis({
-    chainId: 31_338,
-    timestampSec: Math.floor(Date.now() / 1000),
-    gasLimit: '200000000',
-    baseFeePerGasWei: '1000000000',
-    alloc: keys.map((k) => ({ address: privateKeyToAddress(k), balanceWei: '1000000000000000000000' })),
-    validators: keys.map((k) => privateKeyToAddress(k)),
-  });
+  const genesis = povTestGenesis(keys);
   let dir: string;
   const honest: Member[] = [];
   let cheat: Member | undefined;
@@ -60,20 +51,12 @@ describe('PoV Byzantine proposers (4 honest validators + 1)', () => {
   });
 
   async function start(i: number, fault?: PovFault, tag = ''): Promise<Member> {
-    const net = await createAicNetwork({
-      privateKey: keys[i]!,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: honest[0] ? honest[0].net.multiaddrs() : [],
-    });
-    await net.start();
     let self: Member | undefined;
-    const node = await startPovValidatorNode({
+    const { net, node } = await startInProcessValidator({
       privateKey: keys[i]!,
-      network: net,
+      bootstrap: honest[0] ? honest[0].net.multiaddrs() : [],
       genesis,
       dataDir: join(dir, `v${i}${tag}`),
-      rpcPort: 0,
-      log: quiet,
       ...(fault ? { fault } : {}),
       evidence: sinkFor(() => self as Member),
     });

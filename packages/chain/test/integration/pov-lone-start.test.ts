@@ -9,15 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS } from '@aic/core/params';
-import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
+import { type AicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import { bytesToHex, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePovGenesis } from '../../src/node/genesis-file.ts';
-import { type PovValidatorNode, startPovValidatorNode } from '../../src/node/run.ts';
+import type { PovValidatorNode } from '../../src/node/run.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { povTestGenesis, startInProcessValidator } from '../helpers/in-process-validators.ts';
 
-const quiet = { info() {}, debug() {}, warn() {} };
 const pov = PRESETS.minimal.pov;
 const EPOCH_SLOTS = BigInt(pov.slotsPerEpoch);
 
@@ -29,28 +28,17 @@ interface Member {
 
 describe('a validator that started alone joins the others chain when it meets them', () => {
   const keys: Hex[] = Array.from({ length: 4 }, () => generatePrivateKey());
-  const genesis = parsePovGenesis({
-    chainId: 31_338,
-    timestampSec: Math.floor(Date.now() / 1000),
-    gasLimit: '200000000',
-    baseFeePerGasWei: '1000000000',
-    alloc: keys.map((k) => ({ address: privateKeyToAddress(k), balanceWei: '1000000000000000000000' })),
-    validators: keys.map((k) => privateKeyToAddress(k)),
-  });
+  const genesis = povTestGenesis(keys);
   let dir: string;
   const group: Member[] = [];
   let lone: Member;
 
   async function start(i: number, bootstrap: string[]): Promise<Member> {
-    const net = await createAicNetwork({ privateKey: keys[i] as Hex, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap });
-    await net.start();
-    const node = await startPovValidatorNode({
+    const { net, node } = await startInProcessValidator({
       privateKey: keys[i] as Hex,
-      network: net,
+      bootstrap,
       genesis,
       dataDir: join(dir, `v${i}`),
-      rpcPort: 0,
-      log: quiet,
       pov,
     });
     const m: Member = { net, node, rejected: [] };
