@@ -15,7 +15,7 @@ import { aicToWei } from '@aic/core';
 import { minimalPreset } from '@aic/core/params';
 import { AssetKind, computeMarketAbi, createLedgerClient, HardwareClass, type LedgerClient } from '@aic/ledger';
 import { deployDevnet } from '@aic/ledger/devchain';
-import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
+import { type AicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import {
   type Address,
   createPublicClient,
@@ -37,10 +37,10 @@ import { decodeSeal } from '../../src/consensus/seal.ts';
 import { JOB_STATE_VERIFYING } from '../../src/consensus/verified-work.ts';
 import type { PovFault } from '../../src/node/faults.ts';
 import { parsePovGenesis } from '../../src/node/genesis-file.ts';
-import { type PovValidatorNode, startPovValidatorNode } from '../../src/node/run.ts';
+import type { PovValidatorNode } from '../../src/node/run.ts';
 import { eventually as waitUntil } from '../helpers/eventually.ts';
+import { startInProcessValidator } from '../helpers/in-process-validators.ts';
 
-const quiet = { info() {}, debug() {}, warn() {} };
 const CHAIN_ID = 31_338;
 // 8-slot epochs (lookback 2): a verdict weighs tickets from two epochs (16 s) later, for 30 epochs.
 const POV = { ...minimalPreset.pov, workWindowEpochs: 30 };
@@ -106,19 +106,11 @@ describe('PoV tickets from verified ComputeMarket work on this chain (4 running 
     });
 
   async function start(i: number, fault?: PovFault): Promise<Member> {
-    const net = await createAicNetwork({
+    const { net, node } = await startInProcessValidator({
       privateKey: validatorKeys[i] as Hex,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: honest[0] ? honest[0].net.multiaddrs() : [],
-    });
-    await net.start();
-    const node = await startPovValidatorNode({
-      privateKey: validatorKeys[i] as Hex,
-      network: net,
       genesis,
       dataDir: join(dir, `v${i}`),
-      rpcPort: 0,
-      log: quiet,
       pov: POV,
       ...(fault ? { fault } : {}),
     });
