@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
-import { artifacts, NO_PERMIT, validatorStakesAbi } from '@aic/ledger';
+import { artifacts, validatorStakesAbi } from '@aic/ledger';
 import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import {
   type Abi,
@@ -33,6 +33,7 @@ import type { PovFault } from '../../src/node/faults.ts';
 import { parsePovGenesis } from '../../src/node/genesis-file.ts';
 import { type PovValidatorNode, startPovValidatorNode } from '../../src/node/run.ts';
 import { eventually as waitUntil } from '../helpers/eventually.ts';
+import { stakeValidators } from '../helpers/stake-validators.ts';
 
 const quiet = { info() {}, debug() {}, warn() {} };
 const CHAIN_ID = 31_338;
@@ -176,27 +177,14 @@ describe('PoV slashing on chain and verified-work tickets (4 honest validators +
     // Nonce 2 is burnt on a plain transfer so the "ComputeMarket" address stays codeless.
     hashes.push(await wallet.sendTransaction({ to: deployer.address, value: 0n, nonce: 2, gas: 21_000n }));
     hashes.push(
-      await wallet.writeContract({
-        address: tokenAddress,
-        abi: token.abi as Abi,
-        functionName: 'approve',
-        args: [stakesAddress, STAKE * 5n],
-        nonce: 3,
-        gas: 100_000n,
-      }),
+      ...(await stakeValidators(wallet, {
+        token: tokenAddress,
+        stakes: stakesAddress,
+        validators: addresses,
+        stake: STAKE,
+        firstNonce: 3,
+      })),
     );
-    for (const [i, validator] of addresses.entries()) {
-      hashes.push(
-        await wallet.writeContract({
-          address: stakesAddress,
-          abi: validatorStakesAbi,
-          functionName: 'stakeFor',
-          args: [validator, STAKE, NO_PERMIT],
-          nonce: 4 + i,
-          gas: 300_000n,
-        }),
-      );
-    }
     for (const hash of hashes) {
       const receipt = await client().waitForTransactionReceipt({ hash, timeout: 120_000, pollingInterval: 250 });
       expect(receipt.status, `set-up transaction ${hash}`).toBe('success');
