@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { encryptKeystore } from '@aic/core/keystore';
-import { type Hex, hexToBytes } from 'viem';
+import { defineChain, type Hex, hexToBytes } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { povGenesisToJson } from '../../src/node/genesis-file.ts';
 
@@ -16,6 +16,14 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 const NODE_DIST = join(ROOT, 'apps/node/dist/main.js');
 const NODE_SRC = join(ROOT, 'apps/node/src/main.ts');
 const PASSWORD = 'pov-test-password';
+
+/** The processes' chain for viem clients (chain id 31338, as in the genesis writeValidatorSet writes). */
+export const povTestChain = defineChain({
+  id: 31_338,
+  name: 'AIC PoV (test)',
+  nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+  rpcUrls: { default: { http: [] } },
+});
 
 export interface ValidatorProcess {
   key: Hex;

@@ -13,10 +13,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
-import { artifacts, validatorStakesAbi } from '@aic/ledger';
+import { validatorStakesAbi } from '@aic/ledger';
 import { type AicNetwork, createAicNetwork, GOSSIP_TOPICS } from '@aic/network';
 import {
-  type Abi,
   type Address,
   createPublicClient,
   createWalletClient,
@@ -33,7 +32,7 @@ import type { PovFault } from '../../src/node/faults.ts';
 import { parsePovGenesis } from '../../src/node/genesis-file.ts';
 import { type PovValidatorNode, startPovValidatorNode } from '../../src/node/run.ts';
 import { eventually as waitUntil } from '../helpers/eventually.ts';
-import { stakeValidators } from '../helpers/stake-validators.ts';
+import { deployTokenAndStakes, stakeValidators } from '../helpers/stake-validators.ts';
 
 const quiet = { info() {}, debug() {}, warn() {} };
 const CHAIN_ID = 31_338;
@@ -144,36 +143,7 @@ describe('PoV slashing on chain and verified-work tickets (4 honest validators +
       transport: http((honest[0] as Member).node.rpc.url, { retryCount: 0 }),
     });
     // Explicit nonces and gas: the whole set-up goes into the pool at once, not one block per step.
-    const gas = 6_000_000n;
-    const token = artifacts.AICToken;
-    const all = deployer.address;
-    const hashes: Hex[] = [];
-    hashes.push(
-      await wallet.deployContract({
-        abi: token.abi as Abi,
-        bytecode: token.bytecode,
-        args: [{ investors: all, team: all, ecosystem: all, marketing: all, advisors: all, company: all }],
-        nonce: 0,
-        gas,
-      }),
-    );
-    const terms = {
-      minStake: aicToWei('1'),
-      equivocationSlashBps: 5_000,
-      invalidBlockSlashBps: 10_000,
-      reporterShareBps: 5_000,
-      unbondingSec: 60,
-      committeeMaxSize: 7,
-    };
-    hashes.push(
-      await wallet.deployContract({
-        abi: artifacts.ValidatorStakes.abi as Abi,
-        bytecode: artifacts.ValidatorStakes.bytecode,
-        args: [tokenAddress, deployer.address, BigInt(CHAIN_ID), terms],
-        nonce: 1,
-        gas,
-      }),
-    );
+    const hashes: Hex[] = await deployTokenAndStakes(wallet, { token: tokenAddress, chainId: BigInt(CHAIN_ID) });
     // Nonce 2 is burnt on a plain transfer so the "ComputeMarket" address stays codeless.
     hashes.push(await wallet.sendTransaction({ to: deployer.address, value: 0n, nonce: 2, gas: 21_000n }));
     hashes.push(

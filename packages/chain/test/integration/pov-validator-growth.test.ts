@@ -9,13 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aicToWei } from '@aic/core';
-import { artifacts, NO_PERMIT, validatorStakesAbi } from '@aic/ledger';
+import { validatorStakesAbi } from '@aic/ledger';
 import {
-  type Abi,
   type Address,
   createPublicClient,
   createWalletClient,
-  defineChain,
   getAddress,
   getContractAddress,
   type Hex,
@@ -24,7 +22,9 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually as waitUntil } from '../helpers/eventually.ts';
+import { deployTokenAndStakes, stakeValidators } from '../helpers/stake-validators.ts';
 import {
+  povTestChain,
   startValidator,
   stopValidator,
   type ValidatorProcess,
@@ -32,12 +32,7 @@ import {
   writeValidatorSet,
 } from '../helpers/validator-processes.ts';
 
-const pov = defineChain({
-  id: 31_338,
-  name: 'AIC PoV (test)',
-  nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-  rpcUrls: { default: { http: [] } },
-});
+const pov = povTestChain;
 const STAKE = aicToWei('10');
 const clientOf = (v: ValidatorProcess) =>
   createPublicClient({ chain: pov, transport: http(v.rpcUrl, { retryCount: 0, timeout: 60_000 }) });
@@ -57,56 +52,16 @@ describe('PoV validator set growth 4 → 8 by staking (8 validator processes)', 
   /** AICToken and ValidatorStakes from the deployer, then the 4 joiners staked (explicit nonces: one pool batch). */
   async function deployAndStakeJoiners(rpcUrl: string, joiners: Address[]): Promise<bigint> {
     const wallet = createWalletClient({ account: deployer, chain: pov, transport: http(rpcUrl, { retryCount: 0 }) });
-    const all = deployer.address;
-    const gas = 6_000_000n;
     const hashes: Hex[] = [
-      await wallet.deployContract({
-        abi: artifacts.AICToken.abi as Abi,
-        bytecode: artifacts.AICToken.bytecode,
-        args: [{ investors: all, team: all, ecosystem: all, marketing: all, advisors: all, company: all }],
-        nonce: 0,
-        gas,
-      }),
-      await wallet.deployContract({
-        abi: artifacts.ValidatorStakes.abi as Abi,
-        bytecode: artifacts.ValidatorStakes.bytecode,
-        args: [
-          tokenAddress,
-          deployer.address,
-          31_338n,
-          {
-            minStake: aicToWei('1'),
-            equivocationSlashBps: 5_000,
-            invalidBlockSlashBps: 10_000,
-            reporterShareBps: 5_000,
-            unbondingSec: 60,
-            committeeMaxSize: 7,
-          },
-        ],
-        nonce: 1,
-        gas,
-      }),
-      await wallet.writeContract({
-        address: tokenAddress,
-        abi: artifacts.AICToken.abi as Abi,
-        functionName: 'approve',
-        args: [stakesAddress, STAKE * BigInt(joiners.length)],
-        nonce: 2,
-        gas: 100_000n,
-      }),
+      ...(await deployTokenAndStakes(wallet, { token: tokenAddress, chainId: 31_338n })),
+      ...(await stakeValidators(wallet, {
+        token: tokenAddress,
+        stakes: stakesAddress,
+        validators: joiners,
+        stake: STAKE,
+        firstNonce: 2,
+      })),
     ];
-    for (const [i, validator] of joiners.entries()) {
-      hashes.push(
-        await wallet.writeContract({
-          address: stakesAddress,
-          abi: validatorStakesAbi,
-          functionName: 'stakeFor',
-          args: [validator, STAKE, NO_PERMIT],
-          nonce: 3 + i,
-          gas: 300_000n,
-        }),
-      );
-    }
     let last = 0n;
     for (const hash of hashes) {
       const receipt = await clientOf(vs[0]!).waitForTransactionReceipt({
