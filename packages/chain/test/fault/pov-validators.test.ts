@@ -7,11 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, defineChain, http, parseEther } from 'viem';
+import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually as waitUntil } from '../helpers/eventually.ts';
 import {
+  povTestChain,
   startValidator,
   stopValidator,
   type ValidatorProcess,
@@ -19,12 +20,7 @@ import {
   writeValidatorSet,
 } from '../helpers/validator-processes.ts';
 
-const pov = defineChain({
-  id: 31_338,
-  name: 'AIC PoV (test)',
-  nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-  rpcUrls: { default: { http: [] } },
-});
+const pov = povTestChain;
 const clientOf = (v: ValidatorProcess) => createPublicClient({ chain: pov, transport: http(v.rpcUrl) });
 
 async function finalizedNumber(v: ValidatorProcess): Promise<bigint> {
