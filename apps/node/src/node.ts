@@ -25,7 +25,7 @@ import {
 } from './node-roles.ts';
 import type { RaterRoleInit } from './rater/rater-role.ts';
 import { loadItemBook } from './services/item-book.ts';
-import { MARKET_INCOME_INTERVAL_MS, startMarketIncomeCollection } from './services/market-income.ts';
+import { startMarketIncomeCollection } from './services/market-income.ts';
 import { redialKnownPeers, wireNetworkEvents } from './services/network-events.ts';
 import { loadPeerBook } from './services/peer-book.ts';
 import type { PovValidatorRoleInit } from './services/pov-validator.ts';
@@ -254,7 +254,10 @@ function startMarketIncomeService(init: AicNodeInit, c: NodeStartComponents): Ru
     return client;
   };
   const log = moduleLogger(c.logger, 'income');
-  return startMarketIncomeCollection({ intervalMs: MARKET_INCOME_INTERVAL_MS, minClaimWei: 0n }, { ledger, log });
+  return startMarketIncomeCollection(
+    { intervalMs: DEFAULT_PRESET.node.marketIncomeIntervalMs, minClaimWei: 0n },
+    { ledger, log },
+  );
 }
 
 async function startServing(

@@ -10,9 +10,6 @@ import type { RunningService } from './republisher.ts';
 
 export type MarketIncomeLedger = Pick<LedgerClient, 'market' | 'registry' | 'confirm' | 'account'>;
 
-/** How often a node collects by default: rarely, since one claim covers every job settled since the last. */
-export const MARKET_INCOME_INTERVAL_MS = 300_000;
-
 export interface MarketIncomeInit {
   intervalMs: number;
   /** Smallest accrued amount worth a claim transaction (0: claim whatever accrued). */

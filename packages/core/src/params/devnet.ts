@@ -9,6 +9,7 @@ export const devnetPreset = {
     apiPort: 7700,
     listen: ['/ip4/0.0.0.0/tcp/7600', '/ip4/0.0.0.0/tcp/7601/ws'],
     republishIntervalMs: 30_000,
+    marketIncomeIntervalMs: 300_000,
     coordinatesIntervalMs: 10_000,
     targetPeers: 8,
     // A devnet job escrows ~50 AIC; room for a soak of tens of jobs a day per requester.

@@ -19,6 +19,9 @@ export interface NodePreset {
   readonly listen: readonly string[];
   /** How often a node gossips its own offers again. */
   readonly republishIntervalMs: number;
+  /** How often a node claims what ComputeMarket accrued to its account (asset fees; protocol fees as treasury): one
+   * claim covers every job settled since the last, so rarely. */
+  readonly marketIncomeIntervalMs: number;
   /** How often peer RTTs are sampled for Vivaldi coordinates. */
   readonly coordinatesIntervalMs: number;
   /** Connections the node keeps (dialling peers from peer exchange and gossip, re-dialling lost ones); 0 = none. */
