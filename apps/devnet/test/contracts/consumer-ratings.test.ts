@@ -5,45 +5,14 @@
  * On the embedded EVM with two in-process rater roles.
  */
 import { AssetKind, type LedgerClient } from '@aic/ledger';
-import {
-  createDevClients,
-  type DevClients,
-  type DevDeployment,
-  deployDevnet,
-  type EmbeddedChain,
-  startEmbeddedChain,
-} from '@aic/ledger/devchain';
-import { createRaterRole, type RaterAction, type RaterRole, scoreSetFromChain } from '@aic/node';
+import { createRaterRole, scoreSetFromChain } from '@aic/node';
 import { type Address, keccak256, toHex } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stepUntil, travel, useRaterChain } from '../helpers/rater-chain.ts';
 
 const AIC = 10n ** 18n;
 
-let chain: EmbeddedChain;
-let dev: DevDeployment;
-let clients: DevClients;
-
-beforeAll(async () => {
-  chain = await startEmbeddedChain();
-  dev = await deployDevnet(chain.provider, chain.accounts);
-  clients = createDevClients(chain, dev.deployment);
-});
-
-afterAll(async () => {
-  await chain?.close();
-});
-
-async function travel(seconds: bigint | number): Promise<void> {
-  await clients.testClient.increaseTime({ seconds: Number(seconds) });
-  await clients.testClient.mine({ blocks: 1 });
-}
-
-async function stepUntil(raters: RaterRole[], kind: RaterAction['kind']): Promise<void> {
-  for (let round = 0; round < 10; round++) {
-    for (const rater of raters) if ((await rater.step()).kind === kind) return;
-  }
-  throw new Error(`no rater did '${kind}'`);
-}
+const net = useRaterChain();
 
 async function mintModel(owner: LedgerClient, name: string): Promise<bigint> {
   const { tokenId } = await owner.mintAsset({
@@ -57,10 +26,10 @@ async function mintModel(owner: LedgerClient, name: string): Promise<bigint> {
 
 describe('consumer ratings on chain', () => {
   it("lower a worthless model's score and penalize its owner; a rating by someone who never paid has no weight", async () => {
-    const [junkOwner, goodOwner, c1, c2, c3, stranger, raterA, raterB] = dev.roles.users as Address[];
-    const consumers = [c1!, c2!, c3!].map((c) => clients.as(c));
-    const junk = await mintModel(clients.as(junkOwner!), 'junk');
-    const good = await mintModel(clients.as(goodOwner!), 'good');
+    const [junkOwner, goodOwner, c1, c2, c3, stranger, raterA, raterB] = net.dev.roles.users as Address[];
+    const consumers = [c1!, c2!, c3!].map((c) => net.clients.as(c));
+    const junk = await mintModel(net.clients.as(junkOwner!), 'junk');
+    const good = await mintModel(net.clients.as(goodOwner!), 'good');
     // The consumers stake as raters (their ratings' weight in the median), buy both models and rate them.
     for (const consumer of consumers) {
       const pool = consumer.rewards;
@@ -76,12 +45,12 @@ describe('consumer ratings on chain', () => {
       }
     }
     // A stranger who paid nothing rates the good model 0: the engine gives it no weight.
-    const strangerLedger = clients.as(stranger!);
+    const strangerLedger = net.clients.as(stranger!);
     await strangerLedger.confirm('rate', () => strangerLedger.rewards.write.rate([0, good, 0]));
 
     const [genesis, duration] = await strangerLedger.rewards.read.schedule();
     const { timestamp } = await strangerLedger.publicClient.getBlock();
-    await travel(genesis + BigInt(duration) - timestamp + 1n); // epoch 0 ends
+    await travel(net.clients, genesis + BigInt(duration) - timestamp + 1n); // epoch 0 ends
     const { rating, set } = await scoreSetFromChain(strangerLedger, 0);
     const scoreOf = (id: bigint) => rating.resources.find((r) => r.resource === `asset:${id}`)!;
     // 3 × 20 AIC of usage each; quality = 20 % + 80 % × rating: 24 % for the junk model, 92 % for the good one.
@@ -93,11 +62,11 @@ describe('consumer ratings on chain', () => {
     // The raters propose and apply the set: the penalty goes through the pool (ScorePenalized).
     const quiet = { info: () => {}, warn: () => {}, debug: () => {} };
     const raters = [raterA!, raterB!].map((r) =>
-      createRaterRole({ stakeAic: '1000', pollIntervalMs: 1_000 }, clients.as(r), quiet),
+      createRaterRole({ stakeAic: '1000', pollIntervalMs: 1_000 }, net.clients.as(r), quiet),
     );
     await stepUntil(raters, 'proposed');
     await stepUntil(raters, 'backed');
-    await travel((await strangerLedger.rewards.read.roundParams()).challengeWindowSec);
+    await travel(net.clients, (await strangerLedger.rewards.read.roundParams()).challengeWindowSec);
     await stepUntil(raters, 'applied');
     const penalized = await strangerLedger.rewards.getEvents.ScorePenalized({ epoch: 0n }, { fromBlock: 0n });
     expect(penalized.map((e) => e.args.contributor)).toEqual([junkOwner]);

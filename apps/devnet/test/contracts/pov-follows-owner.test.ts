@@ -6,45 +6,17 @@
  * the seller's and the second one's the buyer's, as the fees were.
  */
 import { AssetKind, type LedgerClient } from '@aic/ledger';
-import {
-  createDevClients,
-  type DevClients,
-  type DevDeployment,
-  deployDevnet,
-  type EmbeddedChain,
-  startEmbeddedChain,
-} from '@aic/ledger/devchain';
-import { createRaterRole, type RaterAction, type RaterRole } from '@aic/node';
+import { createRaterRole } from '@aic/node';
 import { rewardsForEpoch } from '@aic/rating';
 import { type Address, keccak256, toHex } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { goToEpoch, stepUntil, useRaterChain } from '../helpers/rater-chain.ts';
 
 const AIC = 10n ** 18n;
 const PRICE_PER_USE = 2n * AIC;
 const SALE_PRICE = 50n * AIC;
 
-let chain: EmbeddedChain;
-let dev: DevDeployment;
-let clients: DevClients;
-
-beforeAll(async () => {
-  chain = await startEmbeddedChain();
-  dev = await deployDevnet(chain.provider, chain.accounts);
-  clients = createDevClients(chain, dev.deployment);
-});
-
-afterAll(async () => {
-  await chain?.close();
-});
-
-/** Moves the chain clock to the middle of `epoch`, so the transactions that follow stay in it. */
-async function goToEpoch(ledger: LedgerClient, epoch: bigint): Promise<void> {
-  const [genesis, durationSec] = await ledger.rewards.read.schedule();
-  const target = genesis + BigInt(durationSec) * epoch + BigInt(durationSec) / 2n;
-  const { timestamp } = await ledger.publicClient.getBlock();
-  await clients.testClient.increaseTime({ seconds: Number(target - timestamp) });
-  await clients.testClient.mine({ blocks: 1 });
-}
+const net = useRaterChain();
 
 async function sellOnPlaza(seller: LedgerClient, buyer: LedgerClient, tokenId: bigint): Promise<void> {
   await seller.confirm('approve', () => seller.registry.write.approve([seller.plaza.address, tokenId]));
@@ -53,30 +25,22 @@ async function sellOnPlaza(seller: LedgerClient, buyer: LedgerClient, tokenId: b
   await buyer.confirm('buy', () => buyer.plaza.write.buy([tokenId, SALE_PRICE, permit]));
 }
 
-/** Steps every rater until one of them does `kind` (bounded). */
-async function stepUntil(raters: RaterRole[], kind: RaterAction['kind']): Promise<void> {
-  for (let round = 0; round < 10; round++) {
-    for (const rater of raters) if ((await rater.step()).kind === kind) return;
-  }
-  throw new Error(`no rater did '${kind}'`);
-}
-
 describe('Proof-of-Value rewards after a Dataset NFT is sold', () => {
   it('pay the seller for the epoch before the sale and the buyer for the epoch after it', async () => {
-    const [seller, buyer, payer, raterA, raterB] = dev.roles.users as [Address, Address, Address, Address, Address];
-    const asSeller = clients.as(seller);
-    const asBuyer = clients.as(buyer);
-    const asPayer = clients.as(payer);
+    const [seller, buyer, payer, raterA, raterB] = net.dev.roles.users as [Address, Address, Address, Address, Address];
+    const asSeller = net.clients.as(seller);
+    const asBuyer = net.clients.as(buyer);
+    const asPayer = net.clients.as(payer);
     const quiet = { info: () => {}, warn: () => {}, debug: () => {} };
     const raters = [raterA, raterB].map((r) =>
-      createRaterRole({ stakeAic: '1000', pollIntervalMs: 1_000 }, clients.as(r), quiet),
+      createRaterRole({ stakeAic: '1000', pollIntervalMs: 1_000 }, net.clients.as(r), quiet),
     );
     const { challengeWindowSec } = await asPayer.rewards.read.roundParams();
     const rate = async (epoch: bigint) => {
       await stepUntil(raters, 'proposed');
       await stepUntil(raters, 'backed');
-      await clients.testClient.increaseTime({ seconds: challengeWindowSec });
-      await clients.testClient.mine({ blocks: 1 });
+      await net.clients.testClient.increaseTime({ seconds: challengeWindowSec });
+      await net.clients.testClient.mine({ blocks: 1 });
       await stepUntil(raters, 'applied');
       const [applied] = await asPayer.rewards.getEvents.ScoresApplied({ epoch }, { fromBlock: 0n });
       const [proposal] = await asPayer.rewards.getEvents.ScoresProposed(
@@ -94,11 +58,11 @@ describe('Proof-of-Value rewards after a Dataset NFT is sold', () => {
       pricePerUseWei: PRICE_PER_USE,
     });
     const { paidWei: firstUsage } = await asPayer.buyUses(tokenId, 3n);
-    await goToEpoch(asSeller, 1n);
+    await goToEpoch(net.clients, asSeller, 1n);
     await sellOnPlaza(asSeller, asBuyer, tokenId);
     expect((await asBuyer.registry.read.ownerOf([tokenId])).toLowerCase()).toBe(buyer.toLowerCase());
     const { paidWei: secondUsage } = await asPayer.buyUses(tokenId, 5n);
-    await goToEpoch(asSeller, 2n);
+    await goToEpoch(net.clients, asSeller, 2n);
     const first = await rate(0n);
     const second = await rate(1n);
 
