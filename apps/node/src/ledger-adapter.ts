@@ -6,6 +6,19 @@ import { rateAsPayers } from './jobs/payer-ratings.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { readDatasetAnchor, readPlazaAssets, readPlazaContracts, readProviderStandings } from './web/plaza-assets.ts';
 
+/** A ledger client connected on first use; a failed connection is tried again on the next use (the deployment file
+ * may appear after the node started). */
+export function lazyLedgerClient(init: Parameters<typeof connectLedger>[0]): () => Promise<LedgerClient> {
+  let client: Promise<LedgerClient> | undefined;
+  return () => {
+    client ??= connectLedger(init).catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
+}
+
 /**
  * The node's ledger through the typed @aic/ledger client over JSON-RPC: reads, and (with the node's key) the few
  * writes the node makes for its own account. The deployment file is read on first use, so a node starts (and serves
@@ -18,15 +31,7 @@ export function createLedgerReader(init: {
   /** The node's job payer accounts: ratings are sent from those that paid what is rated (jobs/payer-ratings.ts). */
   payers?: FreshPayerPort;
 }): NodeLedger {
-  let client: Promise<LedgerClient> | undefined;
-  const connect = () => connectLedger(init);
-  const ledgerClient = () => {
-    client ??= connect().catch((error: unknown) => {
-      client = undefined; // try again on the next request (the file may appear later)
-      throw error;
-    });
-    return client;
-  };
+  const ledgerClient = lazyLedgerClient(init);
   const rpcFailure = (cause: unknown) =>
     isAicError(cause)
       ? cause

@@ -2,13 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicError, isAicError } from '@aic/core';
 import { DEFAULT_PRESET } from '@aic/core/params';
-import { connectLedger } from '@aic/ledger';
 import type { Logger } from 'pino';
 import { loadOrCreateApiToken } from './api/api-token-store.ts';
 import { type BudgetCaps, loadSpendingGuard, type SpendingGuard } from './api/budget.ts';
 import type { ApiServer } from './api/server.ts';
 import { type DataService, startDataService } from './data/data-service.ts';
 import type { JobServices, JobServicesInit } from './jobs/job-services.ts';
+import { lazyLedgerClient } from './ledger-adapter.ts';
 import type { NodeLedger } from './ledger-port.ts';
 import { moduleLogger } from './logger.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
@@ -245,14 +245,7 @@ async function startNode(init: AicNodeInit, c: NodeStartComponents): Promise<Run
 function startMarketIncomeService(init: AicNodeInit, c: NodeStartComponents): RunningService | undefined {
   const { rpcUrl, deploymentFile } = init;
   if (rpcUrl === undefined || deploymentFile === undefined) return undefined;
-  let client: ReturnType<typeof connectLedger> | undefined;
-  const ledger = () => {
-    client ??= connectLedger({ rpcUrl, deploymentFile, privateKey: c.privateKey }).catch((error: unknown) => {
-      client = undefined; // the deployment file may appear later: try again on the next pass
-      throw error;
-    });
-    return client;
-  };
+  const ledger = lazyLedgerClient({ rpcUrl, deploymentFile, privateKey: c.privateKey });
   const log = moduleLogger(c.logger, 'income');
   return startMarketIncomeCollection(
     { intervalMs: DEFAULT_PRESET.node.marketIncomeIntervalMs, minClaimWei: 0n },
